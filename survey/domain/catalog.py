@@ -1,0 +1,487 @@
+"""Load and check the questionnaire folder: Leitbild files and questionnaire versions.
+
+Layout (DESIGN §4): `questionnaires/<leitbild>.yaml` for each Leitbild, and
+`questionnaires/<questionnaire>/v<N>.yaml` for each version. Every problem in every file is
+collected before anything is refused, so one run of `survey questionnaires check` lists them all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from babel import Locale, UnknownLocaleError
+
+from survey.domain.questionnaire import Leitbild, QuestionnaireVersion
+from survey.domain.schemas import LEITBILD_SCHEMA, VERSION_SCHEMA
+from survey.domain.validation import schema_problems
+from survey.domain.yamlfile import YamlDocument, read_yaml
+from survey.errors import Problem, QuestionnaireFileError, UnknownVersion
+
+__all__ = ["Catalog", "check_catalog", "load_catalog", "valid_language"]
+
+_VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.yaml$")
+Path_ = list[str | int]
+
+
+def valid_language(tag: str) -> bool:
+    """`de`, `en`, `tr` … anything babel knows; `de-x-ls` is German Leichte Sprache."""
+    if tag == "de-x-ls":
+        return True
+    try:
+        Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+@dataclass
+class Catalog:
+    """The checked content of a questionnaire folder."""
+
+    root: Path
+    leitbilder: dict[str, Leitbild] = field(default_factory=dict)
+    versions: dict[tuple[str, int], QuestionnaireVersion] = field(default_factory=dict)
+    files: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def questionnaires(self) -> list[str]:
+        return sorted({q for q, _ in self.versions})
+
+    def versions_of(self, questionnaire: str) -> list[QuestionnaireVersion]:
+        return [self.versions[k] for k in sorted(self.versions) if k[0] == questionnaire]
+
+    def version(self, questionnaire: str, number: int) -> QuestionnaireVersion:
+        try:
+            return self.versions[(questionnaire, number)]
+        except KeyError:
+            known = ", ".join(f"v{v.version}" for v in self.versions_of(questionnaire))
+            if not known:
+                names = ", ".join(self.questionnaires()) or "none"
+                raise UnknownVersion(
+                    f"there is no questionnaire `{questionnaire}` in {self.root} (questionnaires: {names})"
+                ) from None
+            raise UnknownVersion(
+                f"{questionnaire} has no version {number} in {self.root} (versions: {known})"
+            ) from None
+
+
+def load_catalog(root: Path) -> Catalog:
+    """The catalog, or QuestionnaireFileError listing every problem."""
+    catalog, problems = check_catalog(root)
+    if problems:
+        raise QuestionnaireFileError(problems)
+    return catalog
+
+
+def check_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
+    catalog = Catalog(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return catalog, [
+            Problem(
+                str(root),
+                "",
+                "no such folder: set SURVEY_QUESTIONNAIRES or "
+                "run the command where the `questionnaires` folder is",
+            )
+        ]
+    leitbild_docs: list[tuple[YamlDocument, Leitbild]] = []
+    for path in sorted(root.iterdir()):
+        if path.is_file() and path.suffix in (".yaml", ".yml"):
+            doc, leitbild = _load_leitbild(path, problems)
+            if leitbild is None:
+                continue
+            if leitbild.key in catalog.leitbilder:
+                problems.append(
+                    doc.problem(
+                        ["leitbild"],
+                        f"the Leitbild key `{leitbild.key}` is "
+                        "used by another file too: give each Leitbild its own key",
+                    )
+                )
+                continue
+            catalog.leitbilder[leitbild.key] = leitbild
+            leitbild_docs.append((doc, leitbild))
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        _load_questionnaire(folder, catalog, problems)
+    if not catalog.leitbilder and not problems:
+        problems.append(
+            Problem(
+                str(root), "", f"no Leitbild file found: add one, e.g. {root}/leitbild.yaml (see the README)"
+            )
+        )
+    return catalog, problems
+
+
+def _load_leitbild(path: Path, problems: list[Problem]) -> tuple[YamlDocument, Leitbild | None]:
+    doc = read_yaml(path)
+    if path.suffix == ".yml":
+        problems.append(Problem(doc.file, "", "rename the file to end in .yaml"))
+        return doc, None
+    if doc.problems:
+        problems.extend(doc.problems)
+        return doc, None
+    found = schema_problems(doc, LEITBILD_SCHEMA)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    languages = _languages(doc, data, found)
+    values = data.get("values") if isinstance(data.get("values"), list) else []
+    for text_path in (["name"], ["description"]):
+        _complete(doc, data, text_path, languages, found)
+    keys: Counter[str] = Counter()
+    for index, value in enumerate(values):
+        if not isinstance(value, dict):
+            continue
+        if isinstance(value.get("key"), str):
+            keys[value["key"]] += 1
+            if keys[value["key"]] == 2:
+                found.append(
+                    doc.problem(
+                        ["values", index, "key"],
+                        f"the value key `{value['key']}` appears twice: give each value its own key",
+                    )
+                )
+        for text in ("name", "description"):
+            _complete(doc, data, ["values", index, text], languages, found)
+    problems.extend(found)
+    if found:
+        return doc, None
+    return doc, msgspec.convert(data, Leitbild)
+
+
+def _load_questionnaire(folder: Path, catalog: Catalog, problems: list[Problem]) -> None:
+    docs: dict[int, YamlDocument] = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_dir() or path.suffix not in (".yaml", ".yml"):
+            continue
+        match = _VERSION_FILE.match(path.name)
+        if not match:
+            problems.append(
+                Problem(str(path), "", "a version file is named v1.yaml, v2.yaml, ...: rename it")
+            )
+            continue
+        doc = read_yaml(path)
+        if doc.problems:
+            problems.extend(doc.problems)
+            continue
+        docs[int(match.group(1))] = doc
+    previous_data: dict[str, Any] | None = None
+    for number in sorted(docs):
+        doc = docs[number]
+        if number > 1 and number - 1 not in docs:
+            problems.append(
+                Problem(
+                    doc.file, "", f"there is no v{number - 1}.yaml in {folder}: number versions without gaps"
+                )
+            )
+        found = schema_problems(doc, VERSION_SCHEMA)
+        data = doc.data if isinstance(doc.data, dict) else {}
+        _check_version(doc, data, folder.name, number, catalog, found)
+        if isinstance(previous_data, dict) and number - 1 in docs:
+            _check_changes(doc, data, previous_data, number - 1, found)
+        elif number == 1 or number - 1 not in docs:
+            for index, item in _items(data):
+                for key in ("change", "replaces"):
+                    if key in item:
+                        found.append(
+                            doc.problem(
+                                ["items", index, key],
+                                f"`{key}` needs a previous version to refer to: remove it",
+                            )
+                        )
+        previous_data = data
+        problems.extend(found)
+        if not found:
+            version = msgspec.convert(data, QuestionnaireVersion)
+            catalog.versions[(version.questionnaire, version.version)] = version
+            catalog.files[(version.questionnaire, version.version)] = doc.file
+
+
+def _items(data: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
+    items = data.get("items")
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _languages(doc: YamlDocument, data: dict[str, Any], found: list[Problem]) -> list[str]:
+    languages = data.get("languages")
+    if not isinstance(languages, list):
+        return []
+    good = []
+    for index, tag in enumerate(languages):
+        if isinstance(tag, str) and not valid_language(tag):
+            found.append(
+                doc.problem(
+                    ["languages", index],
+                    f"`{tag}` is not a known language: use tags such as de, en, tr, ar, uk, ru or de-x-ls",
+                )
+            )
+        if isinstance(tag, str):
+            good.append(tag)
+    return good
+
+
+def _get(data: Any, path: Path_) -> Any:
+    for part in path:
+        if isinstance(part, int) and isinstance(data, list) and part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and isinstance(data, dict):
+            data = data.get(part)
+        else:
+            return None
+    return data
+
+
+def _complete(
+    doc: YamlDocument, data: dict[str, Any], path: Path_, languages: list[str], found: list[Problem]
+) -> None:
+    """A text map must hold exactly the declared languages."""
+    texts = _get(data, path)
+    if not isinstance(texts, dict) or not languages:
+        return
+    declared = ", ".join(languages)
+    for language in languages:
+        if language not in texts:
+            found.append(
+                doc.problem(
+                    path,
+                    f"no text for `{language}`: add `{language}: ...` "
+                    f"(the file declares the languages {declared})",
+                )
+            )
+    for language in texts:
+        if isinstance(language, str) and language not in languages:
+            found.append(
+                doc.problem(
+                    [*path, language],
+                    f"text in `{language}`, which the file "
+                    f"does not declare: add it to `languages` or remove it",
+                )
+            )
+
+
+def _check_version(
+    doc: YamlDocument, data: dict[str, Any], folder: str, number: int, catalog: Catalog, found: list[Problem]
+) -> None:
+    if isinstance(data.get("questionnaire"), str) and data["questionnaire"] != folder:
+        found.append(
+            doc.problem(
+                ["questionnaire"],
+                f"is `{data['questionnaire']}` but the folder is `{folder}`: they must be equal",
+            )
+        )
+    if isinstance(data.get("version"), int) and data["version"] != number:
+        found.append(
+            doc.problem(
+                ["version"], f"is {data['version']} but the file is v{number}.yaml: they must be equal"
+            )
+        )
+    leitbild_key = data.get("leitbild")
+    leitbild = catalog.leitbilder.get(leitbild_key) if isinstance(leitbild_key, str) else None
+    if isinstance(leitbild_key, str) and leitbild is None:
+        known = ", ".join(catalog.leitbilder) or "none loaded"
+        found.append(
+            doc.problem(
+                ["leitbild"],
+                f"no Leitbild with key `{leitbild_key}` "
+                f"(known: {known}): fix the key or add the Leitbild file",
+            )
+        )
+    languages = _languages(doc, data, found)
+    for text_path in (["title"], ["intro"]):
+        _complete(doc, data, text_path, languages, found)
+
+    scales = data.get("scales") if isinstance(data.get("scales"), dict) else {}
+    for name, scale in scales.items():
+        if not isinstance(scale, dict):
+            continue
+        for key in ("labels", "anchors", "no_answer"):
+            _complete(doc, data, ["scales", name, key], languages, found)
+        codes: Counter[int] = Counter()
+        for index, option in enumerate(scale.get("options") or []):
+            if isinstance(option, dict):
+                _complete(doc, data, ["scales", name, "options", index, "label"], languages, found)
+                if isinstance(option.get("code"), int):
+                    codes[option["code"]] += 1
+                    if codes[option["code"]] == 2:
+                        found.append(
+                            doc.problem(
+                                ["scales", name, "options", index, "code"],
+                                f"the code {option['code']} is used twice: give each option its own code",
+                            )
+                        )
+
+    ids: Counter[str] = Counter()
+    for index, item in _items(data):
+        here: Path_ = ["items", index]
+        if isinstance(item.get("id"), str):
+            ids[item["id"]] += 1
+            if ids[item["id"]] == 2:
+                found.append(
+                    doc.problem(
+                        [*here, "id"],
+                        f"the item id `{item['id']}` appears twice "
+                        "in this version: give each item its own id",
+                    )
+                )
+        for key in ("text", "help"):
+            _complete(doc, data, [*here, key], languages, found)
+        scale_name = item.get("scale")
+        scale = scales.get(scale_name) if isinstance(scale_name, str) else None
+        if isinstance(scale_name, str) and scale is None:
+            known = ", ".join(scales) or "none defined"
+            found.append(
+                doc.problem(
+                    [*here, "scale"],
+                    f"no scale named `{scale_name}` (defined: "
+                    f"{known}): fix the name or define it under `scales`",
+                )
+            )
+        is_text = isinstance(scale, dict) and scale.get("type") == "text"
+        values = item.get("values")
+        if values is None and scale is not None and not is_text:
+            found.append(
+                doc.problem(
+                    here,
+                    "`values` is missing: list the Leitbild values this "
+                    "item measures, e.g. values: [vertrauen]",
+                )
+            )
+        if item.get("reverse") and is_text:
+            found.append(
+                doc.problem([*here, "reverse"], "a free-text item cannot be reversed: remove `reverse`")
+            )
+        if leitbild is not None and isinstance(values, list):
+            for vindex, value in enumerate(values):
+                if isinstance(value, str) and value not in leitbild.value_keys:
+                    found.append(
+                        doc.problem(
+                            [*here, "values", vindex],
+                            f"`{value}` is not a value "
+                            f"of the Leitbild `{leitbild.key}`: use one of "
+                            f"{', '.join(leitbild.value_keys)}",
+                        )
+                    )
+
+
+def _check_changes(
+    doc: YamlDocument, data: dict[str, Any], previous: dict[str, Any], number: int, found: list[Problem]
+) -> None:
+    """Rules between v(N-1) and vN: every change is declared, and only comparable ones keep an id."""
+    before = {item.get("id"): item for _, item in _items(previous) if isinstance(item.get("id"), str)}
+    current_ids = {item.get("id") for _, item in _items(data)}
+    prev_scales = previous.get("scales") if isinstance(previous.get("scales"), dict) else {}
+    scales = data.get("scales") if isinstance(data.get("scales"), dict) else {}
+    for key in ("audience", "leitbild"):
+        if previous.get(key) != data.get(key) and data.get(key) is not None:
+            found.append(
+                doc.problem(
+                    [key],
+                    f"differs from v{number} ({previous.get(key)}): a "
+                    "questionnaire keeps its audience and Leitbild; start a new "
+                    "questionnaire instead",
+                )
+            )
+    replaced: dict[str, int] = {}
+    for index, item in _items(data):
+        here: Path_ = ["items", index]
+        item_id = item.get("id")
+        old = before.get(item_id)
+        if old is not None:
+            if item.get("replaces") is not None:
+                found.append(
+                    doc.problem(
+                        [*here, "replaces"],
+                        f"the item keeps the id `{item_id}` "
+                        f"of v{number}, so it replaces nothing: remove `replaces` "
+                        "or give the item a new id",
+                    )
+                )
+            if _shape(scales.get(item.get("scale"))) != _shape(prev_scales.get(old.get("scale"))):
+                found.append(
+                    doc.problem(
+                        [*here, "scale"],
+                        f"the answer scale differs from v{number}"
+                        ": that is a substantive change, so give the item a new id"
+                        f" and `replaces: {item_id}`",
+                    )
+                )
+            if sorted(item.get("values") or []) != sorted(old.get("values") or []):
+                found.append(
+                    doc.problem(
+                        [*here, "values"],
+                        f"the values differ from v{number}: "
+                        "that changes what the item measures, so give the item a "
+                        f"new id and `replaces: {item_id}`",
+                    )
+                )
+            if bool(item.get("reverse")) != bool(old.get("reverse")):
+                found.append(
+                    doc.problem(
+                        [*here, "reverse"],
+                        f"`reverse` differs from v{number}: give the item a new id and `replaces: {item_id}`",
+                    )
+                )
+            reworded = item.get("text") != old.get("text")
+            if reworded and item.get("change") != "editorial":
+                found.append(
+                    doc.problem(
+                        [*here, "text"],
+                        f"the wording differs from v{number} but "
+                        "the id stays: add `change: editorial` if it still measures"
+                        " the same thing, or give it a new id with "
+                        f"`replaces: {item_id}` if it does not",
+                    )
+                )
+            if not reworded and item.get("change") == "editorial":
+                found.append(
+                    doc.problem(
+                        [*here, "change"], f"the text is the same as in v{number}: remove `change: editorial`"
+                    )
+                )
+        elif item.get("change") == "editorial" and isinstance(item_id, str):
+            found.append(
+                doc.problem(
+                    [*here, "change"],
+                    f"there is no item `{item_id}` in v{number}"
+                    " to reword: remove `change` (a new item) or use the old id",
+                )
+            )
+        target = item.get("replaces")
+        if isinstance(target, str) and old is None:
+            if target not in before:
+                found.append(
+                    doc.problem(
+                        [*here, "replaces"],
+                        f"there is no item `{target}` in v{number}: name an item id of v{number}",
+                    )
+                )
+            elif target in current_ids:
+                found.append(
+                    doc.problem(
+                        [*here, "replaces"],
+                        f"`{target}` is still in this version: remove it from the items or remove `replaces`",
+                    )
+                )
+            elif target in replaced:
+                found.append(
+                    doc.problem(
+                        [*here, "replaces"],
+                        f"`{target}` is already replaced by "
+                        f"items[{replaced[target]}]: one item replaces one item",
+                    )
+                )
+            replaced.setdefault(target, index)
+
+
+def _shape(scale: Any) -> Any:
+    if not isinstance(scale, dict):
+        return None
+    codes = [o.get("code") for o in scale.get("options") or [] if isinstance(o, dict)]
+    return (scale.get("type"), sorted(c for c in codes if isinstance(c, int)))

@@ -1,0 +1,172 @@
+"""The organisation: a tree of org units and the service points where citizens are served."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import msgspec
+
+from survey.domain.schemas import ORG_SCHEMA, UNIT_KINDS
+from survey.domain.validation import schema_problems
+from survey.domain.yamlfile import read_yaml
+from survey.errors import OrgFileError, Problem
+
+__all__ = ["KIND_RANK", "OrgUnit", "Organisation", "ServicePoint", "check_org", "load_org"]
+
+KIND_RANK = {kind: rank for rank, kind in enumerate(UNIT_KINDS)}
+
+
+class OrgUnit(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    key: str
+    name: str
+    kind: str
+    headcount: int
+    parent: str | None = None
+
+
+class ServicePoint(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    key: str
+    name: str
+    unit: str
+
+
+class Organisation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    kommune: str
+    units: list[OrgUnit]
+    service_points: list[ServicePoint] = []
+
+    def unit(self, key: str) -> OrgUnit:
+        return next(u for u in self.units if u.key == key)
+
+    def children(self, key: str | None) -> list[OrgUnit]:
+        return [u for u in self.units if u.parent == key]
+
+    @property
+    def root(self) -> OrgUnit:
+        return next(u for u in self.units if u.parent is None)
+
+    def path(self, key: str) -> list[str]:
+        """Keys from the root down to `key`."""
+        by_key = {u.key: u for u in self.units}
+        keys = [key]
+        while by_key[keys[-1]].parent is not None:
+            keys.append(by_key[keys[-1]].parent)  # type: ignore[arg-type]
+        return keys[::-1]
+
+    def subtree(self, key: str) -> list[OrgUnit]:
+        """The unit and everything below it, parents before children."""
+        out = [self.unit(key)]
+        for unit in out:
+            out.extend(self.children(unit.key))
+        return out
+
+    def ordered(self) -> list[OrgUnit]:
+        return self.subtree(self.root.key)
+
+
+def load_org(path: Path) -> Organisation:
+    organisation, problems = check_org(path)
+    if problems or organisation is None:
+        raise OrgFileError(problems)
+    return organisation
+
+
+def check_org(path: Path) -> tuple[Organisation | None, list[Problem]]:
+    """Every problem of an organisation file: structure, keys, parents, cycles, kinds."""
+    doc = read_yaml(path)
+    if doc.problems:
+        return None, doc.problems
+    found = schema_problems(doc, ORG_SCHEMA)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    units = [(i, u) for i, u in enumerate(data.get("units") or []) if isinstance(u, dict)]
+    points = [(i, p) for i, p in enumerate(data.get("service_points") or []) if isinstance(p, dict)]
+
+    by_key: dict[str, dict] = {}
+    index_of: dict[str, int] = {}
+    for index, unit in units:
+        key = unit.get("key")
+        if not isinstance(key, str):
+            continue
+        if key in by_key:
+            found.append(
+                doc.problem(
+                    ["units", index, "key"],
+                    f"the key `{key}` is already used by units[{index_of[key]}]: give each unit its own key",
+                )
+            )
+            continue
+        by_key[key] = unit
+        index_of[key] = index
+
+    roots = [key for key, unit in by_key.items() if unit.get("parent") is None]
+    if by_key and len(roots) != 1:
+        where = ", ".join(roots) if roots else "none"
+        found.append(
+            doc.problem(
+                ["units"],
+                f"exactly one unit needs no `parent` (the whole administration); found {len(roots)}: {where}",
+            )
+        )
+    for key, unit in by_key.items():
+        parent = unit.get("parent")
+        here = ["units", index_of[key]]
+        if not isinstance(parent, str):
+            continue
+        if parent == key:
+            found.append(
+                doc.problem([*here, "parent"], f"`{key}` names itself as parent: name the unit above it")
+            )
+        elif parent not in by_key:
+            found.append(
+                doc.problem([*here, "parent"], f"no unit with key `{parent}`: fix the key or add that unit")
+            )
+        elif KIND_RANK.get(unit.get("kind"), 99) <= KIND_RANK.get(by_key[parent].get("kind"), -1):
+            found.append(
+                doc.problem(
+                    [*here, "kind"],
+                    f"a {unit.get('kind')} cannot sit under the "
+                    f"{by_key[parent].get('kind')} `{parent}`: the order is "
+                    f"{' > '.join(UNIT_KINDS)}",
+                )
+            )
+    reported: set[str] = set()
+    for key in by_key:
+        chain, current = [key], by_key[key].get("parent")
+        while isinstance(current, str) and current in by_key and current not in chain:
+            chain.append(current)
+            current = by_key[current].get("parent")
+        if (current in chain and current != chain[-1]) or (current == key and len(chain) > 1):
+            cycle = chain[chain.index(current) :] if current in chain else chain
+            if not reported.intersection(cycle):
+                reported.update(cycle)
+                found.append(
+                    doc.problem(
+                        ["units", index_of[key], "parent"],
+                        "the parents form a "
+                        f"cycle: {' → '.join([*cycle, cycle[0]])}; one of them "
+                        "must point further up",
+                    )
+                )
+
+    point_keys: Counter[str] = Counter()
+    for index, point in points:
+        if isinstance(point.get("key"), str):
+            point_keys[point["key"]] += 1
+            if point_keys[point["key"]] == 2:
+                found.append(
+                    doc.problem(
+                        ["service_points", index, "key"],
+                        f"the key `{point['key']}` is used twice: give each service point its own key",
+                    )
+                )
+        if isinstance(point.get("unit"), str) and point["unit"] not in by_key:
+            found.append(
+                doc.problem(
+                    ["service_points", index, "unit"],
+                    f"no unit with key `{point['unit']}`: fix the key or add that unit",
+                )
+            )
+    if found:
+        return None, sorted(set(found), key=lambda p: (p.line or 0, p.path, p.message))
+    return msgspec.convert(data, Organisation), []

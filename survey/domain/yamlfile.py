@@ -1,0 +1,170 @@
+"""Read a YAML file into plain data, remembering the line of every key.
+
+PyYAML silently keeps the last of two equal keys and expands aliases; both would hide
+mistakes in a file a person edits, so both are reported as problems instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from survey.errors import Problem
+
+__all__ = ["MAX_FILE_BYTES", "YamlDocument", "format_path", "read_yaml"]
+
+# Questionnaire and organisation files are a few hundred kilobytes at most.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+PathKey = tuple[str | int, ...]
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """`("items", 3, "scale")` → `items[3].scale`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass
+class YamlDocument:
+    """The decoded data of one file, with what is needed to point at places inside it."""
+
+    file: str
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line(self, path: Sequence[str | int]) -> int | None:
+        # The nearest enclosing node that has a line: a missing key points at its parent.
+        key = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), None)
+
+    def problem(self, path: Sequence[str | int], message: str) -> Problem:
+        return Problem(self.file, format_path(path), message, self.line(path))
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: `No`, `yes`, `on` stay texts (English scale labels!)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
+    """Decode `path`; problems (unreadable, not YAML, duplicate keys) are in `.problems`."""
+    name = display or str(path)
+    doc = YamlDocument(name, None)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            doc.problems.append(
+                Problem(
+                    name,
+                    "",
+                    f"the file is {size:,} bytes; files over "
+                    f"{MAX_FILE_BYTES:,} bytes are refused: split it or check it is the right file",
+                )
+            )
+            return doc
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        doc.problems.append(Problem(name, "", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8"))
+        return doc
+    except OSError as exc:
+        doc.problems.append(Problem(name, "", f"cannot be read ({exc.strerror}): check the path"))
+        return doc
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            doc.problems.append(
+                Problem(name, "", "the file is empty: write the content described in the README")
+            )
+            return doc
+        if not _walk(node, (), doc, set()):
+            return doc
+        doc.data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "not valid YAML"
+        doc.problems.append(
+            Problem(
+                name,
+                "",
+                f"not valid YAML: {what}; check indentation and quote texts that contain ':' or '#'",
+                mark.line + 1 if mark else None,
+            )
+        )
+    except yaml.YAMLError as exc:
+        doc.problems.append(Problem(name, "", f"not valid YAML: {exc}"))
+    finally:
+        loader.dispose()
+    return doc
+
+
+def _walk(node: yaml.Node, path: PathKey, doc: YamlDocument, seen: set[int]) -> bool:
+    """Record lines; refuse aliases and duplicate keys. Returns False to stop decoding."""
+    if id(node) in seen:
+        doc.problems.append(
+            Problem(
+                doc.file,
+                format_path(path),
+                "YAML anchors and aliases (&, *) are not supported here: write the content out",
+                node.start_mark.line + 1,
+            )
+        )
+        return False
+    seen.add(id(node))
+    doc.lines[path] = node.start_mark.line + 1
+    ok = True
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if key == "<<":
+                doc.problems.append(
+                    Problem(
+                        doc.file,
+                        format_path(path),
+                        "YAML merge keys (<<) are not supported here: write the content out",
+                        key_node.start_mark.line + 1,
+                    )
+                )
+                return False
+            if key in keys:
+                doc.problems.append(
+                    Problem(
+                        doc.file,
+                        format_path((*path, key)),
+                        f"the key `{key}` appears twice here: keep one",
+                        key_node.start_mark.line + 1,
+                    )
+                )
+            keys.add(key)
+            ok = _walk(value_node, (*path, key), doc, seen) and ok
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            ok = _walk(child, (*path, index), doc, seen) and ok
+    return ok

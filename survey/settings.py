@@ -1,0 +1,73 @@
+"""Settings, read from the environment once.
+
+Every setting is an environment variable; the README lists them all (a test keeps it so).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import ClassVar
+
+from survey.errors import ConfigError
+
+__all__ = ["DEFAULT_DATABASE_URL", "Settings"]
+
+DEFAULT_DATABASE_URL = "sqlite:///var/leitbild-puls.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: `sqlite:///relative/path.sqlite3`, `sqlite:////absolute/path.sqlite3` or `postgresql://…`
+    database_url: str = DEFAULT_DATABASE_URL
+    #: folder of the Leitbild and questionnaire files
+    questionnaires: Path = Path("questionnaires")
+    #: where `survey serve` listens
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: seconds an SQLite writer waits for the lock before giving up
+    sqlite_timeout: float = 30.0
+    #: default UI language
+    locale: str = "de_DE"
+
+    #: environment variable of each field
+    ENV: ClassVar[dict[str, str]] = {
+        "database_url": "DATABASE_URL",
+        "questionnaires": "SURVEY_QUESTIONNAIRES",
+        "host": "SURVEY_HOST",
+        "port": "SURVEY_PORT",
+        "sqlite_timeout": "SURVEY_SQLITE_TIMEOUT",
+        "locale": "SURVEY_LOCALE",
+    }
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            name = cls.ENV[f.name]
+            raw = env.get(name, "").strip()
+            if not raw:
+                continue
+            default = f.default
+            try:
+                if isinstance(default, bool):
+                    values[f.name] = raw.lower() in ("1", "true", "yes", "on")
+                elif isinstance(default, int):
+                    values[f.name] = int(raw)
+                elif isinstance(default, float):
+                    values[f.name] = float(raw)
+                elif isinstance(default, Path):
+                    values[f.name] = Path(raw)
+                else:
+                    values[f.name] = raw
+            except ValueError:
+                kind = type(default).__name__.replace("int", "a whole number").replace("float", "a number")
+                raise ConfigError(f"{name}={raw!r} is not valid: give {kind}") from None
+        settings = cls(**values)  # type: ignore[arg-type]
+        if not 0 < settings.port < 65536:
+            raise ConfigError(f"SURVEY_PORT={settings.port} is not a port: use 1 to 65535")
+        if settings.locale not in ("de_DE", "en"):
+            raise ConfigError(f"SURVEY_LOCALE={settings.locale!r} is not supported: use de_DE or en")
+        return settings

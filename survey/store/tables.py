@@ -1,0 +1,146 @@
+"""piccolo tables. Responses hold no reference to a person, an invitation code or a clock time."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    UUID,
+    BigSerial,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+__all__ = [
+    "TABLES",
+    "Answer",
+    "Comment",
+    "LeitbildRow",
+    "OrgUnitRow",
+    "QuestionnaireVersionRow",
+    "ResponseRow",
+    "ServicePointRow",
+    "SettingRow",
+    "WaveRow",
+    "WaveUnitRow",
+]
+
+
+class SettingRow(Table, tablename="setting"):
+    """Small facts about the installation, such as the Kommune's name."""
+
+    key = Varchar(length=64, unique=True)
+    value = Text()
+
+
+class LeitbildRow(Table, tablename="leitbild"):
+    key = Varchar(length=64, unique=True)
+    content = JSON()
+    content_hash = Varchar(length=64)
+    published_at = Timestamptz()
+
+
+class QuestionnaireVersionRow(Table, tablename="questionnaire_version"):
+    """A published, frozen version; (questionnaire, version) is unique (see the migration)."""
+
+    questionnaire = Varchar(length=64, index=True)
+    version = Integer()
+    audience = Varchar(length=16)
+    leitbild = Varchar(length=64)
+    content = JSON()
+    content_hash = Varchar(length=64)
+    published_at = Timestamptz()
+
+
+class OrgUnitRow(Table, tablename="org_unit"):
+    key = Varchar(length=64, unique=True)
+    name = Varchar(length=200)
+    kind = Varchar(length=20)
+    parent = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
+    headcount = Integer(default=0)
+    #: keys from the root, e.g. `/verwaltung/kjfs/jugendamt/`: a subtree is one prefix match
+    path = Varchar(length=1000, index=True)
+    depth = Integer(default=0)
+    #: units dropped from the organisation file stay for the history of earlier waves
+    active = Boolean(default=True)
+
+
+class ServicePointRow(Table, tablename="service_point"):
+    key = Varchar(length=64, unique=True)
+    name = Varchar(length=200)
+    unit = ForeignKey(OrgUnitRow, on_delete=OnDelete.restrict)
+    active = Boolean(default=True)
+
+
+class WaveRow(Table, tablename="wave"):
+    """A Befragungsrunde: one questionnaire version, one audience, a period, a set of units."""
+
+    key = Varchar(length=64, unique=True)
+    title = Varchar(length=200)
+    questionnaire_version = ForeignKey(QuestionnaireVersionRow, on_delete=OnDelete.restrict)
+    audience = Varchar(length=16)
+    opens_on = Date()
+    closes_on = Date()
+    status = Varchar(length=16, default="draft")
+    k = Integer(default=5)
+    k_text = Integer(default=10)
+    created_at = Timestamptz()
+
+
+class WaveUnitRow(Table, tablename="wave_unit"):
+    wave = ForeignKey(WaveRow, on_delete=OnDelete.cascade, index=True)
+    unit = ForeignKey(OrgUnitRow, on_delete=OnDelete.restrict)
+
+
+class ResponseRow(Table, tablename="response"):
+    """One person's answers in one wave. Random id, the day only, nothing that points to a person."""
+
+    id = UUID(primary_key=True)
+    wave = ForeignKey(WaveRow, on_delete=OnDelete.restrict, index=True)
+    unit = ForeignKey(OrgUnitRow, on_delete=OnDelete.restrict)
+    service_point = ForeignKey(ServicePointRow, null=True, on_delete=OnDelete.restrict)
+    language = Varchar(length=16)
+    submitted_on = Date()
+
+
+class Answer(Table, tablename="answer"):
+    """One answer code; NULL is "keine Angabe". Wave and unit are repeated for fast counts."""
+
+    id = BigSerial(primary_key=True)
+    response = ForeignKey(ResponseRow, on_delete=OnDelete.cascade, index=True)
+    wave = ForeignKey(WaveRow, on_delete=OnDelete.restrict)
+    unit = ForeignKey(OrgUnitRow, on_delete=OnDelete.restrict)
+    item = Varchar(length=64)
+    value = Integer(null=True)
+
+
+class Comment(Table, tablename="comment"):
+    """Free text, kept apart from the answer codes so retention can delete it alone."""
+
+    id = BigSerial(primary_key=True)
+    response = ForeignKey(ResponseRow, on_delete=OnDelete.cascade, index=True)
+    wave = ForeignKey(WaveRow, on_delete=OnDelete.restrict, index=True)
+    unit = ForeignKey(OrgUnitRow, on_delete=OnDelete.restrict)
+    item = Varchar(length=64)
+    text = Text()
+    submitted_on = Date()
+
+
+TABLES: tuple[type[Table], ...] = (
+    SettingRow,
+    LeitbildRow,
+    QuestionnaireVersionRow,
+    OrgUnitRow,
+    ServicePointRow,
+    WaveRow,
+    WaveUnitRow,
+    ResponseRow,
+    Answer,
+    Comment,
+)
