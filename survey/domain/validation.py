@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from survey.domain.yamlfile import YamlDocument
@@ -21,6 +21,16 @@ _TYPE_WORDS = {
     "object": "a mapping of keys to values",
     "null": "nothing",
 }
+
+
+# JSON Schema counts 12.0 as an integer; the decoded structs (msgspec) do not, and a
+# headcount or version of 12.0 is a slip anyway: only whole numbers written as such pass.
+_Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
 
 
 def _kind(value: Any) -> str:
@@ -103,16 +113,16 @@ def _messages(error: ValidationError) -> list[tuple[list[str | int], str]]:
 
 def schema_problems(doc: YamlDocument, schema: dict[str, Any]) -> list[Problem]:
     """Every structural problem of `doc.data` against `schema`, in file order."""
-    validator = Draft202012Validator(schema)
+    validator = _Validator(schema)
     problems: set[Problem] = set()
     for error in validator.iter_errors(doc.data):
-        if error.validator == "propertyNames":
-            # The key itself is wrong: point at the key, not at the mapping holding it.
-            for sub in error.context or [error]:
-                path = [*error.absolute_path, sub.instance]
-                problems.add(
-                    doc.problem(path, f"`{_show(sub.instance)}` is not a valid key here{_hint(sub)}")
-                )
+        if list(error.schema_path)[-2:-1] == ["propertyNames"]:
+            # jsonschema reports a wrong key as an error of the key's own schema (`pattern`,
+            # `type`) at the mapping holding it: point at the key itself instead.
+            path = [*error.absolute_path, error.instance]
+            problems.add(
+                doc.problem(path, f"`{_show(error.instance)}` is not a valid key here{_hint(error)}")
+            )
             continue
         for path, message in _messages(error):
             problems.add(doc.problem(path, message))

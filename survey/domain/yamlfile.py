@@ -60,6 +60,21 @@ class YamlDocument:
 class _Loader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 booleans: `No`, `yes`, `on` stay texts (English scale labels!)."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # PyYAML's constructors raise plain ValueError & co. for scalars that look like a date
+        # or carry a tag but cannot be converted (`2024-13-45`, `!!int abc`): report the place.
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"cannot read the value `{node.value}` ({exc}); quote it to keep it as text",
+                node.start_mark,
+            ) from exc
+
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
@@ -119,6 +134,10 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
         )
     except yaml.YAMLError as exc:
         doc.problems.append(Problem(name, "", f"not valid YAML: {exc}"))
+    except RecursionError:
+        doc.problems.append(
+            Problem(name, "", "lists or mappings are nested too deeply: check the brackets and indentation")
+        )
     finally:
         loader.dispose()
     return doc

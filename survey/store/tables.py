@@ -74,7 +74,7 @@ class OrgUnitRow(Table, tablename="org_unit"):
 class ServicePointRow(Table, tablename="service_point"):
     key = Varchar(length=64, unique=True)
     name = Varchar(length=200)
-    unit = ForeignKey(OrgUnitRow, on_delete=OnDelete.restrict)
+    unit = ForeignKey(OrgUnitRow, null=False, on_delete=OnDelete.restrict)
     active = Boolean(default=True)
 
 
@@ -83,7 +83,7 @@ class WaveRow(Table, tablename="wave"):
 
     key = Varchar(length=64, unique=True)
     title = Varchar(length=200)
-    questionnaire_version = ForeignKey(QuestionnaireVersionRow, on_delete=OnDelete.restrict)
+    questionnaire_version = ForeignKey(QuestionnaireVersionRow, null=False, on_delete=OnDelete.restrict)
     audience = Varchar(length=16)
     opens_on = Date()
     closes_on = Date()
@@ -94,16 +94,16 @@ class WaveRow(Table, tablename="wave"):
 
 
 class WaveUnitRow(Table, tablename="wave_unit"):
-    wave = ForeignKey(WaveRow, on_delete=OnDelete.cascade, index=True)
-    unit = ForeignKey(OrgUnitRow, on_delete=OnDelete.restrict)
+    wave = ForeignKey(WaveRow, null=False, on_delete=OnDelete.cascade, index=True)
+    unit = ForeignKey(OrgUnitRow, null=False, on_delete=OnDelete.restrict)
 
 
 class ResponseRow(Table, tablename="response"):
     """One person's answers in one wave. Random id, the day only, nothing that points to a person."""
 
     id = UUID(primary_key=True)
-    wave = ForeignKey(WaveRow, on_delete=OnDelete.restrict, index=True)
-    unit = ForeignKey(OrgUnitRow, on_delete=OnDelete.restrict)
+    wave = ForeignKey(WaveRow, null=False, on_delete=OnDelete.restrict, index=True)
+    unit = ForeignKey(OrgUnitRow, null=False, on_delete=OnDelete.restrict)
     service_point = ForeignKey(ServicePointRow, null=True, on_delete=OnDelete.restrict)
     language = Varchar(length=16)
     submitted_on = Date()
@@ -113,20 +113,20 @@ class Answer(Table, tablename="answer"):
     """One answer code; NULL is "keine Angabe". Wave and unit are repeated for fast counts."""
 
     id = BigSerial(primary_key=True)
-    response = ForeignKey(ResponseRow, on_delete=OnDelete.cascade, index=True)
-    wave = ForeignKey(WaveRow, on_delete=OnDelete.restrict)
-    unit = ForeignKey(OrgUnitRow, on_delete=OnDelete.restrict)
+    response = ForeignKey(ResponseRow, null=False, on_delete=OnDelete.cascade, index=True)
+    wave = ForeignKey(WaveRow, null=False, on_delete=OnDelete.restrict)
+    unit = ForeignKey(OrgUnitRow, null=False, on_delete=OnDelete.restrict)
     item = Varchar(length=64)
-    value = Integer(null=True)
+    value = Integer(null=True, default=None)
 
 
 class Comment(Table, tablename="comment"):
     """Free text, kept apart from the answer codes so retention can delete it alone."""
 
     id = BigSerial(primary_key=True)
-    response = ForeignKey(ResponseRow, on_delete=OnDelete.cascade, index=True)
-    wave = ForeignKey(WaveRow, on_delete=OnDelete.restrict, index=True)
-    unit = ForeignKey(OrgUnitRow, on_delete=OnDelete.restrict)
+    response = ForeignKey(ResponseRow, null=False, on_delete=OnDelete.cascade, index=True)
+    wave = ForeignKey(WaveRow, null=False, on_delete=OnDelete.restrict, index=True)
+    unit = ForeignKey(OrgUnitRow, null=False, on_delete=OnDelete.restrict)
     item = Varchar(length=64)
     text = Text()
     submitted_on = Date()

@@ -6,7 +6,7 @@ piccolo's column options cannot express them; the SQL is the same on SQLite and 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-21T09:12:00:000000"
+ID = "2026-11-21T09:20:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "composite unique keys and count indexes"
 

@@ -1,0 +1,334 @@
+"""`survey demo`: the demo Kommune with its waves, modelled on a German Stadtverwaltung."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import msgspec
+import numpy as np
+
+from survey.domain import Catalog, Organisation, QuestionnaireVersion, load_catalog, load_org
+from survey.errors import SurveyError
+from survey.services.catalog import publish_catalog
+from survey.services.simulation import LatentModel
+from survey.store import org as org_store
+from survey.store import waves as wave_store
+from survey.store.bulk import ResponseBatch, bulk_insert_responses
+from survey.store.engine import write_transaction
+from survey.store.migrate import upgrade
+
+__all__ = ["DemoOptions", "DemoResult", "build_demo", "demo_org_file", "quarters"]
+
+STAFF_QUESTIONNAIRE = "staff-pulse"
+CITIZEN_QUESTIONNAIRE = "citizen-contact"
+#: share of citizens answering in each language of the citizen form
+CITIZEN_LANGUAGES = {"de": 0.74, "de-x-ls": 0.04, "en": 0.06, "tr": 0.06, "ar": 0.04, "uk": 0.04, "ru": 0.02}
+BATCH_ROWS = 50_000
+
+STAFF_COMMENTS = {
+    True: [
+        "Die Zusammenarbeit mit den anderen Fachbereichen ist spürbar besser geworden.",
+        "Unsere Teamleitung nimmt Vorschläge ernst.",
+        "Die neuen Online-Anträge entlasten uns sehr.",
+    ],
+    False: [
+        "Zu viele Abstimmungsschleifen, bis eine Entscheidung fällt.",
+        "Informationen von oben kommen oft zu spät bei uns an.",
+        "Die Personaldecke ist zu dünn, um Anliegen zügig zu bearbeiten.",
+    ],
+}
+CITIZEN_COMMENTS = {
+    ("de", True): ["Sehr freundlich und schnell, danke!", "Alles wurde mir gut erklärt."],
+    ("de", False): [
+        "Lange Wartezeit, und ich musste zweimal wiederkommen.",
+        "Ich wusste nicht, welche Unterlagen ich brauche.",
+    ],
+    ("en", True): ["Very friendly staff, quick help.", "Everything was explained clearly."],
+    ("en", False): ["I was sent to another office twice.", "The forms are hard to understand."],
+}
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    #: staff in total (the org file's headcounts are scaled to it); None keeps the file's
+    staff: int | None = None
+    waves: int = 8
+    #: citizen ratings per quarter across all service points
+    citizen_ratings: int = 1200
+    seed: int = 2026
+    reset: bool = False
+    #: the last quarter simulated is the last one complete before this day
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class DemoResult:
+    kommune: str = ""
+    units: int = 0
+    service_points: int = 0
+    published: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    responses: int = 0
+    answers: int = 0
+    comments: int = 0
+
+
+#: progress(description, done, total)
+Progress = Callable[[str, int, int], None]
+
+
+def demo_org_file() -> Path:
+    return Path(str(resources.files("survey.demo").joinpath("org.yaml")))
+
+
+def quarters(today: dt.date, count: int) -> list[tuple[int, int]]:
+    """The last `count` complete quarters before `today`, oldest first, as (year, quarter)."""
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    out = []
+    for _ in range(count):
+        quarter -= 1
+        if quarter == 0:
+            year, quarter = year - 1, 4
+        out.append((year, quarter))
+    return out[::-1]
+
+
+def _quarter_start(year: int, quarter: int) -> dt.date:
+    return dt.date(year, 3 * quarter - 2, 1)
+
+
+def _quarter_end(year: int, quarter: int) -> dt.date:
+    if quarter == 4:
+        return dt.date(year, 12, 31)
+    return _quarter_start(year, quarter + 1) - dt.timedelta(days=1)
+
+
+def _scaled(organisation: Organisation, staff: int | None) -> Organisation:
+    if staff is None:
+        return organisation
+    total = sum(u.headcount for u in organisation.units)
+    factor = staff / total
+    units = [msgspec.structs.replace(u, headcount=round(u.headcount * factor)) for u in organisation.units]
+    return msgspec.structs.replace(organisation, units=units)
+
+
+def _check_options(options: DemoOptions) -> None:
+    if options.waves < 1 or options.waves > 80:
+        raise SurveyError(f"--waves {options.waves}: give 1 to 80 quarterly waves")
+    if options.staff is not None and not 10 <= options.staff <= 1_000_000:
+        raise SurveyError(f"--staff {options.staff}: give 10 to 1,000,000 staff")
+    if not 0 <= options.citizen_ratings <= 10_000_000:
+        raise SurveyError(f"--citizen-ratings {options.citizen_ratings}: give 0 to 10,000,000 per quarter")
+
+
+async def build_demo(
+    questionnaires: Path, options: DemoOptions, progress: Progress | None = None
+) -> DemoResult:
+    """Build (or complete) the demo Kommune; waves already there are kept, not duplicated."""
+    _check_options(options)
+    report = progress or (lambda *_: None)
+    result = DemoResult()
+    await upgrade()
+    catalog = load_catalog(questionnaires)
+    for needed in (STAFF_QUESTIONNAIRE, CITIZEN_QUESTIONNAIRE):
+        if not catalog.versions_of(needed):
+            raise SurveyError(f"{questionnaires}: the demo needs the questionnaire `{needed}`")
+    published = await publish_catalog(catalog)
+    result.published = published.published
+    organisation = _scaled(load_org(demo_org_file()), options.staff)
+    async with write_transaction():
+        await org_store.save_organisation(organisation)
+    result.kommune = organisation.kommune
+    result.units = len(organisation.units)
+    result.service_points = len(organisation.service_points)
+
+    units = {u.key: u for u in await org_store.list_units()}
+    points = {p.key: p for p in await org_store.list_service_points()}
+    leitbild = catalog.leitbilder[catalog.versions_of(STAFF_QUESTIONNAIRE)[0].leitbild]
+    model = LatentModel(organisation, leitbild.value_keys, options.seed)
+    plan = list(_plan(catalog, options))
+    for done, wave in enumerate(plan):
+        report(f"Welle {wave.key}", done, len(plan))
+        existing = await wave_store.get_wave(wave.key)
+        if (existing is not None and options.reset) or (existing is not None and existing.status != "closed"):
+            # A reset, or an earlier run cut off in the middle of this wave: build it again.
+            async with write_transaction():
+                await wave_store.delete_wave(existing.id)
+            existing = None
+        if existing is not None:
+            result.kept.append(wave.key)
+            continue
+        version_id = await wave_store.version_id(wave.version.questionnaire, wave.version.version)
+        assert version_id is not None  # published above
+        covered = (
+            [u.id for u in units.values() if u.headcount > 0]
+            if wave.citizen is False
+            else sorted({units[p.unit].id for p in points.values()})
+        )
+        async with write_transaction():
+            wave_id = await wave_store.insert_wave(
+                key=wave.key,
+                title=wave.title,
+                version_id=version_id,
+                audience=wave.version.audience,
+                opens_on=wave.opens_on,
+                closes_on=wave.closes_on,
+                unit_ids=covered,
+                status="draft",
+            )
+        rng = np.random.default_rng([options.seed, wave.index, int(wave.citizen)])
+        batches = (
+            _citizen_batches(rng, model, wave, units, points, options.citizen_ratings)
+            if wave.citizen
+            else _staff_batches(rng, model, wave, organisation, units)
+        )
+        counts = await bulk_insert_responses(wave_id, batches)
+        async with write_transaction():
+            await wave_store.set_wave_status(wave_id, "closed")
+        result.created.append(wave.key)
+        result.responses += counts.responses
+        result.answers += counts.answers
+        result.comments += counts.comments
+    report("fertig", len(plan), len(plan))
+    return result
+
+
+@dataclass(frozen=True)
+class _PlannedWave:
+    key: str
+    title: str
+    index: int
+    citizen: bool
+    version: QuestionnaireVersion
+    opens_on: dt.date
+    closes_on: dt.date
+
+
+def _plan(catalog: Catalog, options: DemoOptions) -> Iterator[_PlannedWave]:
+    staff_versions = catalog.versions_of(STAFF_QUESTIONNAIRE)
+    citizen_version = catalog.versions_of(CITIZEN_QUESTIONNAIRE)[0]
+    for index, (year, quarter) in enumerate(quarters(options.today, options.waves)):
+        # v1 for the first half of the waves, then the newest version (switch midway)
+        version = staff_versions[0] if index < options.waves // 2 else staff_versions[-1]
+        start = _quarter_start(year, quarter)
+        yield _PlannedWave(
+            f"demo-puls-{year}-q{quarter}",
+            f"Mitarbeitendenpuls {quarter}. Quartal {year}",
+            index,
+            False,
+            version,
+            start + dt.timedelta(days=14),
+            start + dt.timedelta(days=34),
+        )
+        yield _PlannedWave(
+            f"demo-buerger-{year}-q{quarter}",
+            f"Bürgerfeedback {quarter}. Quartal {year}",
+            index,
+            True,
+            citizen_version,
+            start,
+            _quarter_end(year, quarter),
+        )
+
+
+def _days(rng: np.random.Generator, wave: _PlannedWave, size: int) -> list[dt.date]:
+    span = (wave.closes_on - wave.opens_on).days
+    offsets = rng.integers(0, span + 1, size=size)
+    return [wave.opens_on + dt.timedelta(days=int(d)) for d in offsets]
+
+
+def _add_people(
+    batch: ResponseBatch,
+    rng: np.random.Generator,
+    wave: _PlannedWave,
+    codes: dict[str, np.ndarray],
+    unit_id: int,
+    point_id: int | None,
+    languages: list[str],
+    comments: dict[tuple[str, bool], list[str]] | dict[bool, list[str]],
+    comment_share: float,
+) -> None:
+    people = len(languages)
+    ids = [uuid.uuid4() for _ in range(people)]
+    days = _days(rng, wave, people)
+    batch.responses.extend((ids[p], unit_id, point_id, languages[p], days[p]) for p in range(people))
+    for item_id, column in codes.items():
+        batch.answers.extend(
+            (ids[p], unit_id, item_id, None if column[p] == -1 else int(column[p]))
+            for p in range(people)
+            if column[p] != -2
+        )
+    text_items = [i for i in wave.version.items if wave.version.scale_of(i).is_text]
+    if not text_items or not codes:
+        return
+    mean = np.mean(np.stack([np.where(c >= 0, c, np.nan) for c in codes.values()]), axis=0)
+    writes = rng.random(people) < comment_share
+    for p in np.flatnonzero(writes):
+        positive = bool(np.nanmean(mean) <= mean[p]) if not np.isnan(mean[p]) else True
+        key = positive if not wave.citizen else ("de" if languages[p].startswith("de") else "en", positive)
+        bank = comments[key]  # type: ignore[index]
+        text = bank[int(rng.integers(len(bank)))]
+        batch.comments.append((ids[p], unit_id, text_items[0].id, text, days[p]))
+
+
+def _staff_batches(
+    rng: np.random.Generator,
+    model: LatentModel,
+    wave: _PlannedWave,
+    organisation: Organisation,
+    units: dict[str, org_store.StoredUnit],
+) -> Iterator[ResponseBatch]:
+    batch = ResponseBatch()
+    language = wave.version.languages[0]
+    for unit in organisation.ordered():
+        if unit.headcount <= 0 or unit.key not in units:
+            continue
+        rate = np.clip(model.response_rate[unit.key] + rng.normal(0, 0.05), 0.05, 0.95)
+        people = int(rng.binomial(unit.headcount, rate))
+        if people == 0:
+            continue
+        codes = model.answers(rng, wave.version, unit.key, wave.index, people, citizen=False)
+        _add_people(
+            batch, rng, wave, codes, units[unit.key].id, None, [language] * people, STAFF_COMMENTS, 0.08
+        )
+        if len(batch.answers) >= BATCH_ROWS:
+            yield batch
+            batch = ResponseBatch()
+    yield batch
+
+
+def _citizen_batches(
+    rng: np.random.Generator,
+    model: LatentModel,
+    wave: _PlannedWave,
+    units: dict[str, org_store.StoredUnit],
+    points: dict[str, org_store.StoredServicePoint],
+    ratings: int,
+) -> Iterator[ResponseBatch]:
+    batch = ResponseBatch()
+    keys = sorted(points)
+    # Bürgerbüros and the Jobcenter see more people than the Musikschule.
+    weights = np.array([3.0 if "buergerbuero" in k or "jobcenter" in k else 1.0 for k in keys])
+    per_point = rng.multinomial(ratings, weights / weights.sum()) if keys else []
+    available = [lang for lang in CITIZEN_LANGUAGES if lang in wave.version.languages]
+    shares = np.array([CITIZEN_LANGUAGES[lang] for lang in available])
+    for key, people in zip(keys, per_point, strict=True):
+        point = points[key]
+        # Split large service points so that one batch stays bounded in memory.
+        for start in range(0, int(people), BATCH_ROWS // 8):
+            size = min(BATCH_ROWS // 8, int(people) - start)
+            codes = model.answers(rng, wave.version, point.unit, wave.index, size, citizen=True)
+            languages = [available[i] for i in rng.choice(len(available), size=size, p=shares / shares.sum())]
+            _add_people(
+                batch, rng, wave, codes, units[point.unit].id, point.id, languages, CITIZEN_COMMENTS, 0.1
+            )
+            if len(batch.answers) >= BATCH_ROWS:
+                yield batch
+                batch = ResponseBatch()
+    yield batch

@@ -1,0 +1,116 @@
+"""The latent-trait model behind the demo data.
+
+Each answer comes from a latent score
+    y = base[value] + unit effect[unit, value] + slope[unit, value] · wave
+        + person trait + person's value trait + item difficulty + noise,
+cut into the answer categories of the item's scale. Unit effects are inherited down the tree
+(a team resembles its Fachbereich), a few units have real trends (the "stories" below, plus
+some drawn at random), and citizens see some values differently from staff. So the
+statistics later have something true to find, and tests can check that they find it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from survey.domain import Organisation, QuestionnaireVersion
+
+__all__ = ["CITIZEN_OFFSET", "STORIES", "LatentModel"]
+
+BASE = {
+    "gemeinsam": 0.1,
+    "kundenorientiert": 0.5,
+    "vertrauen": 0.2,
+    "transparenz": 0.0,
+    "unbuerokratisch": -0.2,
+    "nachhaltig": 0.1,
+}
+#: How citizens see a value compared with staff of the same unit (external − self-image).
+CITIZEN_OFFSET = {"unbuerokratisch": -0.6, "transparenz": -0.4, "gemeinsam": -0.25, "vertrauen": 0.2}
+#: Known trends in latent units per wave: (unit, value) → slope. Applies to the unit's subtree.
+STORIES = {
+    ("jobcenter", "unbuerokratisch"): 0.12,
+    ("jugendamt", "gemeinsam"): 0.10,
+    ("bauaufsicht", "kundenorientiert"): -0.10,
+    ("sozialamt", "transparenz"): -0.10,
+}
+_CUTS_5 = np.array([-1.3, -0.45, 0.35, 1.2])
+
+
+def _stable_normal(text: str, scale: float) -> float:
+    """A fixed pseudo-random number for a name (item difficulty stays the same across versions)."""
+    digest = hashlib.sha256(text.encode()).digest()
+    return float(np.random.default_rng(int.from_bytes(digest[:8], "little")).normal(0, scale))
+
+
+@dataclass
+class LatentModel:
+    organisation: Organisation
+    values: list[str]
+    seed: int
+
+    def __post_init__(self) -> None:
+        rng = np.random.default_rng(self.seed)
+        self.effect: dict[tuple[str, str], float] = {}
+        self.slope: dict[tuple[str, str], float] = {}
+        self.response_rate: dict[str, float] = {}
+        for unit in self.organisation.ordered():
+            self.response_rate[unit.key] = float(rng.uniform(0.35, 0.75))
+            for value in self.values:
+                parent_effect = self.effect.get((unit.parent, value), 0.0) if unit.parent else 0.0
+                parent_slope = self.slope.get((unit.parent, value), 0.0) if unit.parent else 0.0
+                self.effect[(unit.key, value)] = parent_effect + float(rng.normal(0, 0.25))
+                kind = rng.choice(3, p=[0.8, 0.1, 0.1])
+                own = (0.0, 0.07, -0.07)[kind]
+                self.slope[(unit.key, value)] = STORIES.get((unit.key, value), parent_slope + own)
+
+    def answers(
+        self,
+        rng: np.random.Generator,
+        version: QuestionnaireVersion,
+        unit: str,
+        wave_index: int,
+        people: int,
+        citizen: bool,
+    ) -> dict[str, np.ndarray]:
+        """Answer codes per item for `people` respondents; -1 = "keine Angabe", -2 = skipped."""
+        trait = rng.normal(0, 0.6, size=people)
+        value_trait = {v: rng.normal(0, 0.4, size=people) for v in self.values}
+        out: dict[str, np.ndarray] = {}
+        for item in version.items:
+            scale = version.scale_of(item)
+            if scale.is_text or not item.values:
+                continue
+            latent = np.zeros(people)
+            for value in item.values:
+                shift = BASE.get(value, 0.0) + self.effect[(unit, value)]
+                shift += self.slope[(unit, value)] * wave_index
+                if citizen:
+                    shift += CITIZEN_OFFSET.get(value, 0.0)
+                latent += shift + value_trait[value]
+            latent = latent / len(item.values) + trait + _stable_normal(item.id, 0.25)
+            latent += rng.normal(0, 0.6, size=people)
+            if item.reverse:
+                latent = -latent
+            codes = self._categorise(latent, scale.type, scale.codes)
+            missing = rng.random(people)
+            codes[missing < 0.04] = -1
+            if not item.required:
+                codes[missing > 0.98] = -2
+            out[item.id] = codes
+        return out
+
+    @staticmethod
+    def _categorise(latent: np.ndarray, scale_type: str, codes: tuple[int, ...]) -> np.ndarray:
+        if scale_type == "likert-5":
+            return np.searchsorted(_CUTS_5, latent) + 1
+        if scale_type == "scale-0-10":
+            return np.clip(np.rint(6.0 + 1.8 * latent), 0, 10).astype(int)
+        if scale_type == "yes-no":
+            return (latent > 0).astype(int)
+        # single choice: spread over the options by the latent score's quantile
+        cuts = np.linspace(-1.5, 1.5, len(codes) - 1)
+        return np.asarray(codes)[np.searchsorted(cuts, latent)]

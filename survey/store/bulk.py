@@ -1,0 +1,116 @@
+"""Bulk loading of responses through the driver alone (demo data, imports of past waves).
+
+piccolo builds one statement per `insert(*rows)` and both drivers cap the parameters of one
+statement near 32,766; millions of answers go faster and within every limit through
+`executemany` on one SQLite connection and `COPY` on PostgreSQL, in one transaction per call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import sqlite3
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from survey.store.engine import current_engine
+
+__all__ = ["ResponseBatch", "bulk_insert_responses"]
+
+
+@dataclass
+class ResponseBatch:
+    """Rows of one batch; ids are random UUIDs made by the caller."""
+
+    #: (id, unit id, service point id or None, language, submitted on)
+    responses: list[tuple[uuid.UUID, int, int | None, str, dt.date]] = field(default_factory=list)
+    #: (response id, unit id, item id, value or None for "keine Angabe")
+    answers: list[tuple[uuid.UUID, int, str, int | None]] = field(default_factory=list)
+    #: (response id, unit id, item id, text, submitted on)
+    comments: list[tuple[uuid.UUID, int, str, str, dt.date]] = field(default_factory=list)
+
+
+@dataclass
+class BulkCounts:
+    responses: int = 0
+    answers: int = 0
+    comments: int = 0
+
+
+async def bulk_insert_responses(wave_id: int, batches: Iterable[ResponseBatch]) -> BulkCounts:
+    """Insert all batches for one wave in one transaction: all of them or none."""
+    engine = current_engine()
+    if isinstance(engine, SQLiteEngine):
+        return await asyncio.to_thread(_sqlite_insert, engine, wave_id, batches)
+    if isinstance(engine, PostgresEngine):
+        return await _postgres_insert(engine, wave_id, batches)
+    raise TypeError(f"unsupported engine {engine!r}")
+
+
+def _sqlite_insert(engine: SQLiteEngine, wave_id: int, batches: Iterable[ResponseBatch]) -> BulkCounts:
+    counts = BulkCounts()
+    timeout = engine.connection_kwargs.get("timeout", 30)
+    with contextlib.closing(sqlite3.connect(engine.path, timeout=timeout, isolation_level=None)) as db:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for batch in batches:
+                db.executemany(
+                    "INSERT INTO response (id, wave, unit, service_point, language, submitted_on) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [(str(r[0]), wave_id, r[1], r[2], r[3], r[4].isoformat()) for r in batch.responses],
+                )
+                db.executemany(
+                    "INSERT INTO answer (response, wave, unit, item, value) VALUES (?, ?, ?, ?, ?)",
+                    [(str(a[0]), wave_id, a[1], a[2], a[3]) for a in batch.answers],
+                )
+                db.executemany(
+                    "INSERT INTO comment (response, wave, unit, item, text, submitted_on) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [(str(c[0]), wave_id, c[1], c[2], c[3], c[4].isoformat()) for c in batch.comments],
+                )
+                counts.responses += len(batch.responses)
+                counts.answers += len(batch.answers)
+                counts.comments += len(batch.comments)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return counts
+
+
+async def _postgres_insert(
+    engine: PostgresEngine, wave_id: int, batches: Iterable[ResponseBatch]
+) -> BulkCounts:
+    counts = BulkCounts()
+    connection = await engine.get_new_connection()
+    try:
+        async with connection.transaction():
+            for batch in batches:
+                await connection.copy_records_to_table(
+                    "response",
+                    columns=["id", "wave", "unit", "service_point", "language", "submitted_on"],
+                    records=[(r[0], wave_id, r[1], r[2], r[3], r[4]) for r in batch.responses],
+                )
+                await connection.copy_records_to_table(
+                    "answer",
+                    columns=["response", "wave", "unit", "item", "value"],
+                    records=[(a[0], wave_id, a[1], a[2], a[3]) for a in batch.answers],
+                )
+                if batch.comments:
+                    await connection.copy_records_to_table(
+                        "comment",
+                        columns=["response", "wave", "unit", "item", "text", "submitted_on"],
+                        records=[(c[0], wave_id, c[1], c[2], c[3], c[4]) for c in batch.comments],
+                    )
+                counts.responses += len(batch.responses)
+                counts.answers += len(batch.answers)
+                counts.comments += len(batch.comments)
+    finally:
+        await connection.close()
+    return counts

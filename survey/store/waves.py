@@ -1,0 +1,132 @@
+"""Waves (Befragungsrunden) and the units they cover."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from survey.store.tables import Answer, Comment, QuestionnaireVersionRow, ResponseRow, WaveRow, WaveUnitRow
+
+__all__ = [
+    "StoredWave",
+    "count_responses",
+    "delete_wave",
+    "get_wave",
+    "insert_wave",
+    "list_waves",
+    "set_wave_status",
+]
+
+
+@dataclass(frozen=True)
+class StoredWave:
+    id: int
+    key: str
+    title: str
+    questionnaire: str
+    version: int
+    audience: str
+    opens_on: dt.date
+    closes_on: dt.date
+    status: str
+    k: int
+    k_text: int
+
+
+_COLUMNS = (
+    WaveRow.id,
+    WaveRow.key,
+    WaveRow.title,
+    WaveRow.questionnaire_version.questionnaire.as_alias("questionnaire"),
+    WaveRow.questionnaire_version.version.as_alias("version"),
+    WaveRow.audience,
+    WaveRow.opens_on,
+    WaveRow.closes_on,
+    WaveRow.status,
+    WaveRow.k,
+    WaveRow.k_text,
+)
+
+
+def _wave(row: dict) -> StoredWave:
+    return StoredWave(**{k: row[k] for k in StoredWave.__dataclass_fields__})
+
+
+async def list_waves() -> list[StoredWave]:
+    rows = await WaveRow.select(*_COLUMNS).order_by(WaveRow.opens_on).order_by(WaveRow.key).run()
+    return [_wave(r) for r in rows]
+
+
+async def get_wave(key: str) -> StoredWave | None:
+    row = await WaveRow.select(*_COLUMNS).where(WaveRow.key == key).first().run()
+    return _wave(row) if row else None
+
+
+async def insert_wave(
+    *,
+    key: str,
+    title: str,
+    version_id: int,
+    audience: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    unit_ids: list[int],
+    status: str = "draft",
+    k: int = 5,
+    k_text: int = 10,
+) -> int:
+    rows = (
+        await WaveRow.insert(
+            WaveRow(
+                key=key,
+                title=title,
+                questionnaire_version=version_id,
+                audience=audience,
+                opens_on=opens_on,
+                closes_on=closes_on,
+                status=status,
+                k=k,
+                k_text=k_text,
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )
+        .returning(WaveRow.id)
+        .run()
+    )
+    wave_id = rows[0]["id"]
+    if unit_ids:
+        await WaveUnitRow.insert(*[WaveUnitRow(wave=wave_id, unit=u) for u in unit_ids]).run()
+    return wave_id
+
+
+async def set_wave_status(wave_id: int, status: str) -> None:
+    await WaveRow.update({WaveRow.status: status}).where(WaveRow.id == wave_id).run()
+
+
+async def delete_wave(wave_id: int) -> None:
+    """Remove a wave and everything answered in it (the demo's --reset; never for real waves)."""
+    await Comment.delete().where(Comment.wave == wave_id).run()
+    await Answer.delete().where(Answer.wave == wave_id).run()
+    await ResponseRow.delete().where(ResponseRow.wave == wave_id).run()
+    await WaveUnitRow.delete().where(WaveUnitRow.wave == wave_id).run()
+    await WaveRow.delete().where(WaveRow.id == wave_id).run()
+
+
+async def count_responses(wave_id: int | None = None) -> int:
+    query = ResponseRow.count()
+    if wave_id is not None:
+        query = query.where(ResponseRow.wave == wave_id)
+    return await query.run()
+
+
+async def version_id(questionnaire: str, version: int) -> int | None:
+    row = (
+        await QuestionnaireVersionRow.select(QuestionnaireVersionRow.id)
+        .where(
+            (QuestionnaireVersionRow.questionnaire == questionnaire)
+            & (QuestionnaireVersionRow.version == version)
+        )
+        .first()
+        .run()
+    )
+    return row["id"] if row else None
