@@ -91,10 +91,14 @@ def check_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
             )
         ]
     leitbild_docs: list[tuple[YamlDocument, Leitbild]] = []
+    broken: dict[str, str] = {}  # Leitbild key → file, for Leitbild files that have problems
     for path in sorted(root.iterdir()):
         if path.is_file() and path.suffix in (".yaml", ".yml"):
             doc, leitbild = _load_leitbild(path, problems)
             if leitbild is None:
+                key = doc.data.get("leitbild") if isinstance(doc.data, dict) else None
+                if isinstance(key, str):
+                    broken.setdefault(key, doc.file)
                 continue
             if leitbild.key in catalog.leitbilder:
                 problems.append(
@@ -108,7 +112,7 @@ def check_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
             catalog.leitbilder[leitbild.key] = leitbild
             leitbild_docs.append((doc, leitbild))
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        _load_questionnaire(folder, catalog, problems)
+        _load_questionnaire(folder, catalog, broken, problems)
     if not catalog.leitbilder and not problems:
         problems.append(
             Problem(
@@ -153,8 +157,11 @@ def _load_leitbild(path: Path, problems: list[Problem]) -> tuple[YamlDocument, L
     return doc, msgspec.convert(data, Leitbild)
 
 
-def _load_questionnaire(folder: Path, catalog: Catalog, problems: list[Problem]) -> None:
+def _load_questionnaire(
+    folder: Path, catalog: Catalog, broken: dict[str, str], problems: list[Problem]
+) -> None:
     docs: dict[int, YamlDocument] = {}
+    on_disk: set[int] = set()  # also the versions whose file cannot be read
     for path in sorted(folder.iterdir()):
         if path.is_dir() or path.suffix not in (".yaml", ".yml"):
             continue
@@ -164,6 +171,7 @@ def _load_questionnaire(folder: Path, catalog: Catalog, problems: list[Problem])
                 Problem(str(path), "", "a version file is named v1.yaml, v2.yaml, ...: rename it")
             )
             continue
+        on_disk.add(int(match.group(1)))
         doc = read_yaml(path)
         if doc.problems:
             problems.extend(doc.problems)
@@ -172,7 +180,7 @@ def _load_questionnaire(folder: Path, catalog: Catalog, problems: list[Problem])
     previous_data: dict[str, Any] | None = None
     for number in sorted(docs):
         doc = docs[number]
-        if number > 1 and number - 1 not in docs:
+        if number > 1 and number - 1 not in on_disk:
             problems.append(
                 Problem(
                     doc.file, "", f"there is no v{number - 1}.yaml in {folder}: number versions without gaps"
@@ -180,10 +188,12 @@ def _load_questionnaire(folder: Path, catalog: Catalog, problems: list[Problem])
             )
         found = schema_problems(doc, VERSION_SCHEMA)
         data = doc.data if isinstance(doc.data, dict) else {}
-        _check_version(doc, data, folder.name, number, catalog, found)
+        _check_version(doc, data, folder.name, number, catalog, broken, found)
         if isinstance(previous_data, dict) and number - 1 in docs:
             _check_changes(doc, data, previous_data, number - 1, found)
-        elif number == 1 or number - 1 not in docs:
+        elif number == 1:
+            # Where v(N-1) is missing or unreadable, that is reported already; the fix is
+            # there, not in removing `change`/`replaces` here.
             for index, item in _items(data):
                 for key in ("change", "replaces"):
                     if key in item:
@@ -267,7 +277,13 @@ def _complete(
 
 
 def _check_version(
-    doc: YamlDocument, data: dict[str, Any], folder: str, number: int, catalog: Catalog, found: list[Problem]
+    doc: YamlDocument,
+    data: dict[str, Any],
+    folder: str,
+    number: int,
+    catalog: Catalog,
+    broken: dict[str, str],
+    found: list[Problem],
 ) -> None:
     if isinstance(data.get("questionnaire"), str) and data["questionnaire"] != folder:
         found.append(
@@ -284,7 +300,15 @@ def _check_version(
         )
     leitbild_key = data.get("leitbild")
     leitbild = catalog.leitbilder.get(leitbild_key) if isinstance(leitbild_key, str) else None
-    if isinstance(leitbild_key, str) and leitbild is None:
+    if isinstance(leitbild_key, str) and leitbild_key in broken:
+        found.append(
+            doc.problem(
+                ["leitbild"],
+                f"the Leitbild `{leitbild_key}` cannot be loaded because "
+                f"{broken[leitbild_key]} has problems: fix those first",
+            )
+        )
+    elif isinstance(leitbild_key, str) and leitbild is None:
         known = ", ".join(catalog.leitbilder) or "none loaded"
         found.append(
             doc.problem(
@@ -304,7 +328,8 @@ def _check_version(
         for key in ("labels", "anchors", "no_answer"):
             _complete(doc, data, ["scales", name, key], languages, found)
         codes: Counter[int] = Counter()
-        for index, option in enumerate(scale.get("options") or []):
+        options = scale.get("options")
+        for index, option in enumerate(options if isinstance(options, list) else []):
             if isinstance(option, dict):
                 _complete(doc, data, ["scales", name, "options", index, "label"], languages, found)
                 if isinstance(option.get("code"), int):
@@ -375,7 +400,7 @@ def _check_changes(
 ) -> None:
     """Rules between v(N-1) and vN: every change is declared, and only comparable ones keep an id."""
     before = {item.get("id"): item for _, item in _items(previous) if isinstance(item.get("id"), str)}
-    current_ids = {item.get("id") for _, item in _items(data)}
+    current_ids = {item.get("id") for _, item in _items(data) if isinstance(item.get("id"), str)}
     prev_scales = previous.get("scales") if isinstance(previous.get("scales"), dict) else {}
     scales = data.get("scales") if isinstance(data.get("scales"), dict) else {}
     for key in ("audience", "leitbild"):
@@ -392,7 +417,7 @@ def _check_changes(
     for index, item in _items(data):
         here: Path_ = ["items", index]
         item_id = item.get("id")
-        old = before.get(item_id)
+        old = before.get(item_id) if isinstance(item_id, str) else None
         if old is not None:
             if item.get("replaces") is not None:
                 found.append(
@@ -403,7 +428,7 @@ def _check_changes(
                         "or give the item a new id",
                     )
                 )
-            if _shape(scales.get(item.get("scale"))) != _shape(prev_scales.get(old.get("scale"))):
+            if _shape(_named(scales, item.get("scale"))) != _shape(_named(prev_scales, old.get("scale"))):
                 found.append(
                     doc.problem(
                         [*here, "scale"],
@@ -412,7 +437,7 @@ def _check_changes(
                         f" and `replaces: {item_id}`",
                     )
                 )
-            if sorted(item.get("values") or []) != sorted(old.get("values") or []):
+            if _value_keys(item) != _value_keys(old):
                 found.append(
                     doc.problem(
                         [*here, "values"],
@@ -480,8 +505,18 @@ def _check_changes(
             replaced.setdefault(target, index)
 
 
+def _named(scales: dict[str, Any], name: Any) -> Any:
+    return scales.get(name) if isinstance(name, str) else None
+
+
+def _value_keys(item: dict[str, Any]) -> Any:
+    values = item.get("values") or []
+    return sorted(values, key=str) if isinstance(values, list) else values
+
+
 def _shape(scale: Any) -> Any:
     if not isinstance(scale, dict):
         return None
-    codes = [o.get("code") for o in scale.get("options") or [] if isinstance(o, dict)]
+    options = scale.get("options")
+    codes = [o.get("code") for o in options if isinstance(o, dict)] if isinstance(options, list) else []
     return (scale.get("type"), sorted(c for c in codes if isinstance(c, int)))

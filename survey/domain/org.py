@@ -65,6 +65,14 @@ class Organisation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         return self.subtree(self.root.key)
 
 
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _rank(kind: object, unknown: int) -> int:
+    return KIND_RANK.get(kind, unknown) if isinstance(kind, str) else unknown
+
+
 def load_org(path: Path) -> Organisation:
     organisation, problems = check_org(path)
     if problems or organisation is None:
@@ -79,8 +87,8 @@ def check_org(path: Path) -> tuple[Organisation | None, list[Problem]]:
         return None, doc.problems
     found = schema_problems(doc, ORG_SCHEMA)
     data = doc.data if isinstance(doc.data, dict) else {}
-    units = [(i, u) for i, u in enumerate(data.get("units") or []) if isinstance(u, dict)]
-    points = [(i, p) for i, p in enumerate(data.get("service_points") or []) if isinstance(p, dict)]
+    units = [(i, u) for i, u in enumerate(_list(data.get("units"))) if isinstance(u, dict)]
+    points = [(i, p) for i, p in enumerate(_list(data.get("service_points"))) if isinstance(p, dict)]
 
     by_key: dict[str, dict] = {}
     index_of: dict[str, int] = {}
@@ -121,7 +129,7 @@ def check_org(path: Path) -> tuple[Organisation | None, list[Problem]]:
             found.append(
                 doc.problem([*here, "parent"], f"no unit with key `{parent}`: fix the key or add that unit")
             )
-        elif KIND_RANK.get(unit.get("kind"), 99) <= KIND_RANK.get(by_key[parent].get("kind"), -1):
+        elif _rank(unit.get("kind"), 99) <= _rank(by_key[parent].get("kind"), -1):
             found.append(
                 doc.problem(
                     [*here, "kind"],
@@ -142,7 +150,7 @@ def check_org(path: Path) -> tuple[Organisation | None, list[Problem]]:
                 reported.update(cycle)
                 found.append(
                     doc.problem(
-                        ["units", index_of[key], "parent"],
+                        ["units", index_of[cycle[0]], "parent"],
                         "the parents form a "
                         f"cycle: {' → '.join([*cycle, cycle[0]])}; one of them "
                         "must point further up",

@@ -57,6 +57,10 @@ class YamlDocument:
         return Problem(self.file, format_path(path), message, self.line(path))
 
 
+class _UnreadableValue(yaml.constructor.ConstructorError):
+    """A scalar YAML reads as a date or number (or by an explicit tag) but cannot convert."""
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 booleans: `No`, `yes`, `on` stay texts (English scale labels!)."""
 
@@ -68,10 +72,10 @@ class _Loader(yaml.SafeLoader):
         except yaml.YAMLError:
             raise
         except (ValueError, TypeError, AttributeError, OverflowError) as exc:
-            raise yaml.constructor.ConstructorError(
+            raise _UnreadableValue(
                 None,
                 None,
-                f"cannot read the value `{node.value}` ({exc}); quote it to keep it as text",
+                f"cannot read the value `{node.value}` ({exc}): quote it to keep it as text",
                 node.start_mark,
             ) from exc
 
@@ -124,13 +128,13 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "not valid YAML"
+        hint = (
+            ""
+            if isinstance(exc, _UnreadableValue)
+            else "; check indentation and quote texts that contain ':' or '#'"
+        )
         doc.problems.append(
-            Problem(
-                name,
-                "",
-                f"not valid YAML: {what}; check indentation and quote texts that contain ':' or '#'",
-                mark.line + 1 if mark else None,
-            )
+            Problem(name, "", f"not valid YAML: {what}{hint}", mark.line + 1 if mark else None)
         )
     except yaml.YAMLError as exc:
         doc.problems.append(Problem(name, "", f"not valid YAML: {exc}"))

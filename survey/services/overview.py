@@ -1,0 +1,94 @@
+"""What the start page and the status API show: the Kommune, its Leitbild, units and waves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from survey.domain import Leitbild
+from survey.store import org as org_store
+from survey.store import waves as wave_store
+from survey.store.engine import current_engine, is_sqlite
+from survey.store.tables import LeitbildRow
+
+__all__ = ["Overview", "UnitSummary", "WaveSummary", "health", "overview"]
+
+
+class WaveSummary(msgspec.Struct, frozen=True):
+    key: str
+    title: str
+    questionnaire: str
+    version: int
+    audience: str
+    opens_on: dt.date
+    closes_on: dt.date
+    status: str
+    responses: int
+
+
+class UnitSummary(msgspec.Struct, frozen=True):
+    key: str
+    name: str
+    kind: str
+    parent: str | None
+    depth: int
+    headcount: int
+
+
+class ValueSummary(msgspec.Struct, frozen=True):
+    key: str
+    name: dict[str, str]
+    description: dict[str, str]
+
+
+class Overview(msgspec.Struct, frozen=True):
+    kommune: str | None
+    values: list[ValueSummary]
+    units: list[UnitSummary]
+    service_points: int
+    waves: list[WaveSummary]
+
+
+class Health(msgspec.Struct, frozen=True):
+    status: str
+    database: str
+
+
+async def _leitbild() -> Leitbild | None:
+    row = await LeitbildRow.select(LeitbildRow.content).order_by(LeitbildRow.id).first().run()
+    if row is None:
+        return None
+    content = row["content"]
+    return msgspec.json.decode(content, type=Leitbild) if isinstance(content, str) else None
+
+
+async def overview() -> Overview:
+    leitbild = await _leitbild()
+    waves = [
+        WaveSummary(
+            w.key,
+            w.title,
+            w.questionnaire,
+            w.version,
+            w.audience,
+            w.opens_on,
+            w.closes_on,
+            w.status,
+            await wave_store.count_responses(w.id),
+        )
+        for w in await wave_store.list_waves()
+    ]
+    units = [
+        UnitSummary(u.key, u.name, u.kind, u.parent, u.depth, u.headcount)
+        for u in await org_store.list_units()
+    ]
+    values = [ValueSummary(v.key, v.name, v.description) for v in leitbild.values] if leitbild else []
+    return Overview(
+        await org_store.kommune_name(), values, units, len(await org_store.list_service_points()), waves
+    )
+
+
+async def health() -> Health:
+    await wave_store.count_responses()
+    return Health("ok", "sqlite" if is_sqlite(current_engine()) else "postgresql")

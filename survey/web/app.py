@@ -1,0 +1,92 @@
+"""The litestar app: pages and JSON API over the services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar, get
+from litestar.datastructures import ResponseHeader
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from survey.services.overview import Health, Overview, health, overview
+from survey.settings import Settings
+from survey.web.format import register_filters
+
+__all__ = ["create_app"]
+
+HERE = Path(__file__).parent
+
+SECURITY_HEADERS = [
+    ResponseHeader(
+        name="Content-Security-Policy",
+        value="default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    ),
+    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
+    ResponseHeader(name="X-Frame-Options", value="DENY"),
+]
+
+
+@get("/", name="home", include_in_schema=False)
+async def home_page() -> Template:
+    return Template("home.html", context={"overview": await overview()})
+
+
+@get("/api/overview", name="api-overview", summary="Kommune, Leitbild values, org units and waves")
+async def overview_api() -> Overview:
+    return await overview()
+
+
+@get("/health", name="health", summary="Liveness and database check")
+async def health_api() -> Health:
+    return await health()
+
+
+def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        from survey.store.engine import engine_from_url, is_sqlite, use_engine
+
+        engine = engine_from_url(settings.database_url, settings.sqlite_timeout)
+        use_engine(engine)
+        if not is_sqlite(engine):
+            await engine.start_connection_pool()
+        try:
+            yield
+        finally:
+            if not is_sqlite(engine):
+                await engine.close_connection_pool()
+
+    return database
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+
+    def engine_callback(engine: JinjaTemplateEngine) -> None:
+        register_filters(engine.engine, settings.locale)
+
+    return Litestar(
+        route_handlers=[
+            home_page,
+            overview_api,
+            health_api,
+            create_static_files_router(
+                path="/static", directories=[HERE / "static"], name="static", include_in_schema=False
+            ),
+        ],
+        template_config=TemplateConfig(
+            directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=engine_callback
+        ),
+        lifespan=[_lifespan(settings)],
+        response_headers=SECURITY_HEADERS,
+        openapi_config=OpenAPIConfig(title="Leitbild-Puls", version="0.1.0", path="/api/schema"),
+        debug=False,
+    )
