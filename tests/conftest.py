@@ -1,0 +1,124 @@
+"""Shared fixtures: every store, service and web test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from TEST_POSTGRES_URL (default: the local server with trust auth); each test
+gets a database of its own, dropped afterwards. Where no server is reachable the PostgreSQL
+cases are skipped with the reason shown, except under CI (or REQUIRE_POSTGRES=1), where a
+missing server fails the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+import survey.store  # noqa: F401  (sets PICCOLO_CONF before piccolo looks for it)
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONNAIRES = ROOT / "questionnaires"
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1" or bool(os.environ.get("CI"))
+
+
+def _in_thread(coro):  # type: ignore[no-untyped-def]
+    """Run a coroutine on its own loop (the tests' loop may already be running)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+async def _admin(sql: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(PG_URL, timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+_pg_problem: list[str] = []
+
+
+def _postgres_reachable() -> str | None:
+    if not _pg_problem:
+        try:
+            _in_thread(_admin("SELECT 1"))
+            _pg_problem.append("")
+        except Exception as exc:  # any failure means: not usable here
+            _pg_problem.append(f"PostgreSQL not reachable at {PG_URL} ({exc}); set TEST_POSTGRES_URL")
+    return _pg_problem[0] or None
+
+
+def _database_url(name: str) -> str:
+    parts = urlsplit(PG_URL)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test."""
+    problem = _postgres_reachable()
+    if problem:
+        if REQUIRE_POSTGRES:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    name = f"lp_test_{uuid.uuid4().hex[:12]}"
+    _in_thread(_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _database_url(name)
+    finally:
+        _in_thread(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database of either engine."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/survey.sqlite3"
+    else:
+        yield request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[str]:
+    """An upgraded database that piccolo points at; yields its URL."""
+    async for url in _upgraded(database_url):
+        yield url
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[str]:
+    """For what only SQLite has (WAL, IMMEDIATE transactions)."""
+    async for url in _upgraded(f"sqlite:///{tmp_path}/survey.sqlite3"):
+        yield url
+
+
+async def _upgraded(database_url: str) -> AsyncIterator[str]:
+    from survey.store.engine import engine_from_url, is_sqlite, use_engine
+    from survey.store.migrate import upgrade
+
+    engine = engine_from_url(database_url)
+    use_engine(engine)
+    if not is_sqlite(engine):
+        await engine.start_connection_pool(min_size=1, max_size=4)
+    try:
+        await upgrade()
+        yield database_url
+    finally:
+        if not is_sqlite(engine):
+            await engine.close_connection_pool()
+
+
+@pytest.fixture
+def questionnaires_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped questionnaire folder, free to edit."""
+    target = tmp_path / "questionnaires"
+    shutil.copytree(QUESTIONNAIRES, target)
+    return target

@@ -1,0 +1,170 @@
+"""The demo Kommune: structure, waves, the simulated truths, and no duplicates on a second run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from survey.errors import SurveyError
+from survey.services.demo import DemoOptions, build_demo, quarters
+from survey.store import waves as wave_store
+from survey.store.org import list_service_points, list_units
+from survey.store.tables import Answer, Comment, OrgUnitRow, ResponseRow, WaveRow
+
+QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
+TODAY = dt.date(2026, 11, 21)
+
+
+async def _counts() -> tuple[int, int, int, int]:
+    return (
+        await WaveRow.count().run(),
+        await ResponseRow.count().run(),
+        await Answer.count().run(),
+        await Comment.count().run(),
+    )
+
+
+def test_quarters_are_the_last_complete_ones() -> None:
+    assert quarters(TODAY, 3) == [(2026, 1), (2026, 2), (2026, 3)]
+    assert quarters(dt.date(2026, 1, 5), 2) == [(2025, 3), (2025, 4)]
+
+
+async def test_demo_kommune_and_waves(db: str) -> None:
+    progress: list[tuple[str, int, int]] = []
+    result = await build_demo(QUESTIONNAIRES, DemoOptions(today=TODAY), lambda *a: progress.append(a))
+    units = {u.key: u for u in await list_units()}
+    assert len(units) >= 25
+    assert len(await list_service_points()) == 10
+    assert sum(u.kind == "Dezernat" for u in units.values()) >= 3
+    kjfs_children = {u.name for u in units.values() if u.parent == "kjfs"}
+    for name in ("Jugendamt", "Jobcenter", "Sozialamt", "Schul- und Sportverwaltung", "Musikschule"):
+        assert any(name in child for child in kjfs_children), name
+    assert "Kinder, Jugend, Familie und Soziales" in units["kjfs"].name
+
+    waves = await wave_store.list_waves()
+    staff = [w for w in waves if w.audience == "staff"]
+    citizen = [w for w in waves if w.audience == "citizen"]
+    assert len(staff) == 8 and len(citizen) == 8
+    assert [w.version for w in staff] == [1, 1, 1, 1, 2, 2, 2, 2]  # v1, switching to v2 midway
+    assert all(w.status == "closed" for w in waves)
+    assert staff[-1].closes_on < dt.date(2026, 10, 1)  # the last complete quarter
+    assert result.responses == await ResponseRow.count().run() > 10_000
+    assert result.answers == await Answer.count().run()
+    assert progress and progress[-1][1] == progress[-1][2]
+
+    # Every staff unit answered, citizens only at units with a service point.
+    citizen_units = (
+        await ResponseRow.select(ResponseRow.unit.key)
+        .where(ResponseRow.service_point.is_not_null())
+        .distinct()
+        .run()
+    )
+    assert {r["unit.key"] for r in citizen_units} == {p.unit for p in await list_service_points()}
+
+    # Answers stay inside each scale; "keine Angabe" is stored as NULL.
+    for item, low, high in (("fachbereiche-ziehen-mit", 1, 5), ("arbeitgeber-weiterempfehlen", 0, 10)):
+        rows = await Answer.select(Answer.value).where(Answer.item == item).distinct().run()
+        values = {r["value"] for r in rows}
+        assert None in values
+        assert {v for v in values if v is not None} <= set(range(low, high + 1))
+    # v2's replacement item appears only in v2 waves, the retired one only in v1 waves.
+    new_item = (
+        await Answer.select(Answer.wave.questionnaire_version.version)
+        .where(Answer.item == "vereinfachungen-umgesetzt")
+        .distinct()
+        .run()
+    )
+    assert {r["wave.questionnaire_version.version"] for r in new_item} == {2}
+
+    # Response days fall inside the wave; no clock time is stored anywhere.
+    first = staff[0]
+    days = await ResponseRow.select(ResponseRow.submitted_on).where(ResponseRow.wave == first.id).run()
+    assert all(first.opens_on <= r["submitted_on"] <= first.closes_on for r in days)
+
+
+async def _mean(unit_key: str, items: list[str], wave_id: int) -> float:
+    unit = await OrgUnitRow.select(OrgUnitRow.path).where(OrgUnitRow.key == unit_key).first().run()
+    rows = (
+        await Answer.select(Answer.value)
+        .where(
+            (Answer.wave == wave_id)
+            & Answer.item.is_in(items)
+            & Answer.value.is_not_null()
+            & Answer.unit.path.like(unit["path"] + "%")
+        )
+        .run()
+    )
+    return sum(r["value"] for r in rows) / len(rows)
+
+
+async def test_simulated_truths_are_there_to_be_found(db: str) -> None:
+    await build_demo(QUESTIONNAIRES, DemoOptions(today=TODAY))
+    staff = [w for w in await wave_store.list_waves() if w.audience == "staff"]
+    citizen = [w for w in await wave_store.list_waves() if w.audience == "citizen"]
+    unbureaucratic = ["schnell-unbuerokratisch", "spielraum-nutzen"]
+    # The Jobcenter becomes less bureaucratic, the Bauaufsicht less customer-minded.
+    assert (
+        await _mean("jobcenter", unbureaucratic, staff[-1].id)
+        > await _mean("jobcenter", unbureaucratic, staff[0].id) + 0.3
+    )
+    friendly = ["freundlich-respektvoll", "anliegen-verstehen"]
+    assert (
+        await _mean("bauaufsicht", friendly, staff[-1].id)
+        < await _mean("bauaufsicht", friendly, staff[0].id) - 0.2
+    )
+    # Citizens find the administration more bureaucratic than its staff do (external < self-image).
+    assert (
+        await _mean("verwaltung", ["schnell-unbuerokratisch"], citizen[0].id)
+        < await _mean("verwaltung", ["schnell-unbuerokratisch"], staff[0].id) - 0.2
+    )
+
+
+async def test_running_twice_duplicates_nothing_and_reset_rebuilds(db: str) -> None:
+    options = DemoOptions(waves=2, citizen_ratings=200, today=TODAY)
+    first = await build_demo(QUESTIONNAIRES, options)
+    counts = await _counts()
+    again = await build_demo(QUESTIONNAIRES, options)
+    assert again.created == [] and sorted(again.kept) == sorted(first.created)
+    assert await _counts() == counts
+    reset = await build_demo(
+        QUESTIONNAIRES, DemoOptions(waves=2, citizen_ratings=200, today=TODAY, reset=True)
+    )
+    assert sorted(reset.created) == sorted(first.created)
+    assert await _counts() == counts  # same seed, same data
+
+
+async def test_an_interrupted_wave_is_built_again(db: str) -> None:
+    options = DemoOptions(waves=1, citizen_ratings=50, today=TODAY)
+    await build_demo(QUESTIONNAIRES, options)
+    counts = await _counts()
+    # As if the run had died after creating the wave row: the wave is still a draft.
+    await WaveRow.update({WaveRow.status: "draft"}).where(WaveRow.key == "demo-puls-2026-q3").run()
+    result = await build_demo(QUESTIONNAIRES, options)
+    assert result.created == ["demo-puls-2026-q3"]
+    assert await _counts() == counts
+
+
+async def test_staff_option_scales_the_kommune(db: str) -> None:
+    await build_demo(QUESTIONNAIRES, DemoOptions(staff=20_000, waves=1, citizen_ratings=0, today=TODAY))
+    total = sum(u.headcount for u in await list_units())
+    assert abs(total - 20_000) < 50
+    responses = await ResponseRow.count().run()
+    assert 0.3 * 20_000 < responses < 0.8 * 20_000
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (DemoOptions(waves=0), "--waves 0"),
+        (DemoOptions(staff=3), "--staff 3"),
+        (DemoOptions(citizen_ratings=-1), "--citizen-ratings -1"),
+    ],
+)
+async def test_bad_options_are_refused_before_anything_is_stored(
+    db: str, options: DemoOptions, message: str
+) -> None:
+    with pytest.raises(SurveyError, match=message):
+        await build_demo(QUESTIONNAIRES, options)
+    assert await _counts() == (0, 0, 0, 0)

@@ -1,0 +1,151 @@
+"""Migrations, engine settings and bulk loading, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+
+from survey.errors import ConfigError
+from survey.store.bulk import ResponseBatch, bulk_insert_responses
+from survey.store.engine import current_engine, engine_from_url, is_sqlite, sqlite_path, write_transaction
+from survey.store.migrate import migration_status, upgrade
+from survey.store.tables import Answer, Comment, OrgUnitRow, ResponseRow
+
+QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
+
+
+async def test_upgrade_applies_every_migration_once(db: str) -> None:
+    status = await migration_status()
+    assert len(status) >= 2
+    assert all(applied for _, _, applied in status)
+    assert await upgrade() == []  # nothing left to do
+
+
+async def test_count_index_exists(db: str) -> None:
+    engine = current_engine()
+    if is_sqlite(engine):
+        rows = await OrgUnitRow.raw("SELECT name FROM sqlite_master WHERE type = 'index'")
+    else:
+        rows = await OrgUnitRow.raw("SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public'")
+    names = {r["name"] for r in rows}
+    assert {"answer_counts", "questionnaire_version_unique", "wave_unit_unique"} <= names
+
+
+def test_sqlite_file_is_in_wal_mode(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from survey.store.engine import use_engine
+
+    path = tmp_path / "wal.sqlite3"
+    use_engine(engine_from_url(f"sqlite:///{path}"))
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_sqlite_engine_waits_for_the_lock() -> None:
+    engine = engine_from_url("sqlite:///x.sqlite3", sqlite_timeout=12.5)
+    assert engine.connection_kwargs["timeout"] == 12.5  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("sqlite:///:memory:", "must be a file"),
+        ("sqlite://relative.db", "sqlite:///relative/path"),
+        ("mysql://localhost/x", "use sqlite:///"),
+        ("nonsense", "use sqlite:///"),
+    ],
+)
+def test_bad_database_urls_are_refused_clearly(url: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        engine_from_url(url)
+    assert url in str(caught.value)
+
+
+def test_relative_and_absolute_sqlite_paths() -> None:
+    assert str(sqlite_path("sqlite:///var/x.sqlite3")) == "var/x.sqlite3"
+    assert str(sqlite_path("sqlite:////tmp/x.sqlite3")) == "/tmp/x.sqlite3"
+    assert sqlite_path("postgresql://localhost/x") is None
+
+
+async def test_sqlite_write_transactions_take_the_lock_at_once(sqlite_db: str) -> None:
+    """IMMEDIATE: a second writer is locked out from BEGIN on, not only from the first write."""
+    engine = current_engine()
+    async with write_transaction():
+        await OrgUnitRow.select(OrgUnitRow.id).run()  # a read only: a DEFERRED one would hold no lock
+        other = sqlite3.connect(engine.path, timeout=0)  # type: ignore[attr-defined]
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
+
+
+async def _unit() -> int:
+    rows = (
+        await OrgUnitRow.insert(
+            OrgUnitRow(key="u", name="U", kind="Verwaltung", headcount=1, path="/u/", depth=0)
+        )
+        .returning(OrgUnitRow.id)
+        .run()
+    )
+    return rows[0]["id"]
+
+
+async def _wave(unit_id: int) -> int:
+    from survey.domain import load_catalog
+    from survey.services.catalog import publish_catalog
+    from survey.store import waves
+
+    await publish_catalog(load_catalog(QUESTIONNAIRES))
+    version = await waves.version_id("staff-pulse", 1)
+    assert version is not None
+    return await waves.insert_wave(
+        key="w",
+        title="W",
+        version_id=version,
+        audience="staff",
+        opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2026, 1, 31),
+        unit_ids=[unit_id],
+    )
+
+
+def _batch(unit_id: int, people: int, items: int) -> ResponseBatch:
+    batch = ResponseBatch()
+    day = dt.date(2026, 1, 15)
+    for _ in range(people):
+        rid = uuid.uuid4()
+        batch.responses.append((rid, unit_id, None, "de", day))
+        batch.answers.extend(
+            (rid, unit_id, f"item-{i}", (i % 5) + 1 if i % 7 else None) for i in range(items)
+        )
+        batch.comments.append((rid, unit_id, "kommentar", "<b>text</b>", day))
+    return batch
+
+
+async def test_bulk_insert_goes_past_the_parameter_limit(db: str) -> None:
+    """40,000 answers (×5 columns) in one batch: far over the drivers' ~32,766 parameters."""
+    unit_id = await _unit()
+    wave_id = await _wave(unit_id)
+    counts = await bulk_insert_responses(wave_id, [_batch(unit_id, 2_500, 16)])
+    assert (counts.responses, counts.answers, counts.comments) == (2_500, 40_000, 2_500)
+    assert await Answer.count().where(Answer.wave == wave_id).run() == 40_000
+    assert await Answer.count().where(Answer.value.is_null()).run() == 2_500 * 3  # items 0, 7 and 14
+    assert await Comment.select(Comment.text).first().run() == {"text": "<b>text</b>"}
+
+
+async def test_bulk_insert_is_all_or_nothing(db: str) -> None:
+    unit_id = await _unit()
+    wave_id = await _wave(unit_id)
+
+    def batches():  # type: ignore[no-untyped-def]
+        yield _batch(unit_id, 10, 3)
+        raise RuntimeError("generator failed half-way")
+
+    with pytest.raises(RuntimeError):
+        await bulk_insert_responses(wave_id, batches())
+    assert await ResponseRow.count().run() == 0
+    assert await Answer.count().run() == 0
