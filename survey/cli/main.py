@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from survey.cli.runner import fail, masked_url, run_async, settings, surface_errors
+from survey.cli.runner import fail, run_async, settings, surface_errors
 
 __all__ = ["main"]
 
@@ -136,7 +136,7 @@ def questionnaires_publish(folder: Path | None) -> None:
 def questionnaires_list(folder: Path | None) -> None:
     """List the versions on disk and whether each is published."""
     from survey.domain import load_catalog
-    from survey.store.catalog import published_versions
+    from survey.services.catalog import published_versions
 
     catalog = load_catalog(_folder(folder))
     published = run_async(published_versions)
@@ -195,12 +195,9 @@ def org_import(file: Path) -> None:
 @surface_errors
 def org_list(as_json: bool) -> None:
     """Print the org tree with keys, kinds and headcounts."""
-    from survey.store import org as store
+    from survey.services.org import organisation_listing
 
-    async def load() -> tuple:
-        return await store.kommune_name(), await store.list_units(), await store.list_service_points()
-
-    kommune, units, points = run_async(load)
+    kommune, units, points = run_async(organisation_listing)
     subtree = {u.key: sum(v.headcount for v in units if v.path.startswith(u.path)) for u in units}
     if as_json:
         data = {
@@ -246,9 +243,9 @@ def db() -> None:
 @surface_errors
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    from survey.store.migrate import upgrade
+    from survey.services.database import masked_url, upgrade_database
 
-    applied = run_async(upgrade, needs_schema=False)
+    applied = run_async(upgrade_database, needs_schema=False)
     where = masked_url(settings().database_url)
     if applied:
         click.echo(f"applied {len(applied)} migration(s) to {where}: {', '.join(applied)}")
@@ -260,9 +257,9 @@ def db_upgrade() -> None:
 @surface_errors
 def db_status() -> None:
     """Show which migrations are applied."""
-    from survey.store.migrate import migration_status
+    from survey.services.database import database_status
 
-    for migration_id, description, applied in run_async(migration_status, needs_schema=False):
+    for migration_id, description, applied in run_async(database_status, needs_schema=False):
         click.echo(f"{'applied' if applied else 'pending'}  {migration_id}  {description}")
 
 
@@ -331,10 +328,10 @@ def serve(host: str | None, port: int | None) -> None:
     """Start the web app (litestar on uvicorn)."""
     import uvicorn
 
-    from survey.store.migrate import require_upgraded
+    from survey.services.database import check_upgraded
 
     config = settings()
-    run_async(require_upgraded, needs_schema=False)
+    run_async(check_upgraded, needs_schema=False)
     host = host or config.host
     port = port or config.port
     shown = f"[{host}]" if ":" in host else host

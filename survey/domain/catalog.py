@@ -125,7 +125,7 @@ def check_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
 def _load_leitbild(path: Path, problems: list[Problem]) -> tuple[YamlDocument, Leitbild | None]:
     doc = read_yaml(path)
     if path.suffix == ".yml":
-        problems.append(Problem(doc.file, "", "rename the file to end in .yaml"))
+        problems.append(Problem(doc.file, "", "the file ends in .yml: rename it to end in .yaml"))
         return doc, None
     if doc.problems:
         problems.extend(doc.problems)
@@ -180,13 +180,14 @@ def _load_questionnaire(
     previous_data: dict[str, Any] | None = None
     for number in sorted(docs):
         doc = docs[number]
+        found = schema_problems(doc, VERSION_SCHEMA)
         if number > 1 and number - 1 not in on_disk:
-            problems.append(
+            found.insert(
+                0,
                 Problem(
                     doc.file, "", f"there is no v{number - 1}.yaml in {folder}: number versions without gaps"
-                )
+                ),
             )
-        found = schema_problems(doc, VERSION_SCHEMA)
         data = doc.data if isinstance(doc.data, dict) else {}
         _check_version(doc, data, folder.name, number, catalog, broken, found)
         if isinstance(previous_data, dict) and number - 1 in docs:

@@ -45,12 +45,17 @@ def diff_versions(catalog: Catalog, questionnaire: str, a: int, b: int) -> Versi
     # Follow `replaces` through the versions in between (v2 replaces x by y, v3 y by z: x → z).
     low, high = min(a, b), max(a, b)
     replaces: dict[str, str] = {}
+    # Only ids asked in every version from A to B were checked pairwise for comparability; an id
+    # dropped and later asked again may have changed in between, so it counts as retired and added.
+    continuous: set[str] = set(old.item_ids) & set(new.item_ids)
     for version in catalog.versions_of(questionnaire):
         if low < version.version <= high:
             replaces.update({i.id: i.replaces for i in version.items if i.replaces})
+        if low <= version.version <= high:
+            continuous &= set(version.item_ids)
     if a > b:
         old, new = new, old
-    diff = _compare(old, new, replaces)
+    diff = _compare(old, new, replaces, continuous)
     if a > b:
         diff = VersionDiff(
             questionnaire,
@@ -66,12 +71,14 @@ def diff_versions(catalog: Catalog, questionnaire: str, a: int, b: int) -> Versi
     return diff
 
 
-def _compare(old: QuestionnaireVersion, new: QuestionnaireVersion, replaces: dict[str, str]) -> VersionDiff:
+def _compare(
+    old: QuestionnaireVersion, new: QuestionnaireVersion, replaces: dict[str, str], continuous: set[str]
+) -> VersionDiff:
     diff = VersionDiff(old.questionnaire, old.version, new.version)
     old_ids = set(old.item_ids)
     replaced_old: set[str] = set()
     for item in new.items:
-        if item.id in old_ids:
+        if item.id in continuous:
             before = old.item(item.id)
             (diff.identical if before.text == item.text else diff.editorial).append(item.id)
             continue
@@ -85,8 +92,7 @@ def _compare(old: QuestionnaireVersion, new: QuestionnaireVersion, replaces: dic
             replaced_old.add(origin)
         else:
             diff.added.append(item.id)
-    new_ids = set(new.item_ids)
-    diff.retired.extend(i for i in old.item_ids if i not in new_ids and i not in replaced_old)
+    diff.retired.extend(i for i in old.item_ids if i not in continuous and i not in replaced_old)
     comparable = set(diff.comparable_items)
     values = list(dict.fromkeys(v for i in old.items + new.items for v in i.values))
     for value in values:

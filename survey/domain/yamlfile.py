@@ -61,8 +61,19 @@ class _UnreadableValue(yaml.constructor.ConstructorError):
     """A scalar YAML reads as a date or number (or by an explicit tag) but cannot convert."""
 
 
+_ALIAS = "tag:leitbild-puls,2026:alias"
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 booleans: `No`, `yes`, `on` stay texts (English scale labels!)."""
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        # An alias would compose to the very node of its anchor, which carries the anchor's line:
+        # stand in a marker that remembers where the alias itself is written.
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()
+            return yaml.ScalarNode(_ALIAS, event.anchor, event.start_mark, event.end_mark)
+        return super().compose_node(parent, index)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         # PyYAML's constructors raise plain ValueError & co. for scalars that look like a date
@@ -122,7 +133,7 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
                 Problem(name, "", "the file is empty: write the content described in the README")
             )
             return doc
-        if not _walk(node, (), doc, set()):
+        if not _walk(node, (), doc):
             return doc
         doc.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -147,24 +158,35 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     return doc
 
 
-def _walk(node: yaml.Node, path: PathKey, doc: YamlDocument, seen: set[int]) -> bool:
-    """Record lines; refuse aliases and duplicate keys. Returns False to stop decoding."""
-    if id(node) in seen:
-        doc.problems.append(
-            Problem(
-                doc.file,
-                format_path(path),
-                "YAML anchors and aliases (&, *) are not supported here: write the content out",
-                node.start_mark.line + 1,
-            )
-        )
+def _alias(node: yaml.Node, path: PathKey, doc: YamlDocument) -> bool:
+    if node.tag != _ALIAS:
         return False
-    seen.add(id(node))
-    doc.lines[path] = node.start_mark.line + 1
+    doc.problems.append(
+        Problem(
+            doc.file,
+            format_path(path),
+            "YAML anchors and aliases (&, *) are not supported here: write the content out",
+            node.start_mark.line + 1,
+        )
+    )
+    return True
+
+
+def _walk(node: yaml.Node, path: PathKey, doc: YamlDocument, line: int | None = None) -> bool:
+    """Record lines; refuse aliases and duplicate keys. Returns False to stop decoding.
+
+    `line` is the line of the key of a mapping entry: a problem with `items[0].text` points at
+    `text:`, not at the line below it where a block value starts.
+    """
+    if _alias(node, path, doc):
+        return False
+    doc.lines[path] = line or node.start_mark.line + 1
     ok = True
     if isinstance(node, yaml.MappingNode):
         keys: set[str] = set()
         for key_node, value_node in node.value:
+            if _alias(key_node, path, doc):
+                return False
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             if key == "<<":
                 doc.problems.append(
@@ -186,8 +208,8 @@ def _walk(node: yaml.Node, path: PathKey, doc: YamlDocument, seen: set[int]) -> 
                     )
                 )
             keys.add(key)
-            ok = _walk(value_node, (*path, key), doc, seen) and ok
+            ok = _walk(value_node, (*path, key), doc, key_node.start_mark.line + 1) and ok
     elif isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
-            ok = _walk(child, (*path, index), doc, seen) and ok
+            ok = _walk(child, (*path, index), doc) and ok
     return ok

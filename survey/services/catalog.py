@@ -11,7 +11,9 @@ from survey.errors import PublishedVersionChanged
 from survey.store import catalog as store
 from survey.store.engine import write_transaction
 
-__all__ = ["PublishResult", "publish_catalog", "publish_folder"]
+__all__ = ["PublishResult", "publish_catalog", "publish_folder", "published_versions"]
+
+published_versions = store.published_versions
 
 
 @dataclass

@@ -8,7 +8,12 @@ from survey.domain import Organisation, load_org
 from survey.store import org as store
 from survey.store.engine import write_transaction
 
-__all__ = ["import_org"]
+__all__ = ["import_org", "organisation_listing"]
+
+
+async def organisation_listing() -> tuple[str | None, list[store.StoredUnit], list[store.StoredServicePoint]]:
+    """The Kommune's name, its active units (tree order) and service points."""
+    return await store.kommune_name(), await store.list_units(), await store.list_service_points()
 
 
 async def import_org(path: Path) -> tuple[Organisation, store.OrgChange]:

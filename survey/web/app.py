@@ -7,31 +7,21 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar, get
-from litestar.datastructures import ResponseHeader
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from survey.services.database import open_database
 from survey.services.overview import Health, Overview, health, overview
 from survey.settings import Settings
 from survey.web.format import register_filters
+from survey.web.security import security_headers
 
 __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
-
-SECURITY_HEADERS = [
-    ResponseHeader(
-        name="Content-Security-Policy",
-        value="default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-    ),
-    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
-    ResponseHeader(name="X-Frame-Options", value="DENY"),
-]
 
 
 @get("/", name="home", include_in_schema=False)
@@ -52,17 +42,8 @@ async def health_api() -> Health:
 def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
-        from survey.store.engine import engine_from_url, is_sqlite, use_engine
-
-        engine = engine_from_url(settings.database_url, settings.sqlite_timeout)
-        use_engine(engine)
-        if not is_sqlite(engine):
-            await engine.start_connection_pool()
-        try:
+        async with open_database(settings):
             yield
-        finally:
-            if not is_sqlite(engine):
-                await engine.close_connection_pool()
 
     return database
 
@@ -86,7 +67,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=engine_callback
         ),
         lifespan=[_lifespan(settings)],
-        response_headers=SECURITY_HEADERS,
+        middleware=[security_headers],
         openapi_config=OpenAPIConfig(title="Leitbild-Puls", version="0.1.0", path="/api/schema"),
         debug=False,
     )

@@ -1,0 +1,63 @@
+"""Open the database from the settings, for the CLI and the web app alike."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+from survey.errors import DatabaseError
+from survey.settings import Settings
+from survey.store.engine import engine_from_url, is_sqlite, use_engine
+from survey.store.migrate import migration_status, require_upgraded, upgrade
+
+__all__ = ["database_status", "masked_url", "open_database", "upgrade_database"]
+
+
+def masked_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+@asynccontextmanager
+async def open_database(settings: Settings, *, needs_schema: bool = True) -> AsyncIterator[None]:
+    """Point the store at DATABASE_URL (a pool on PostgreSQL) for the duration of the block."""
+    engine = engine_from_url(settings.database_url, settings.sqlite_timeout)
+    where = masked_url(settings.database_url)
+    pooled = not is_sqlite(engine)
+    try:
+        use_engine(engine)
+        if pooled:
+            await engine.start_connection_pool()
+    except (OSError, sqlite3.Error) as exc:
+        raise DatabaseError(f"cannot open the database {where}: {exc}; check DATABASE_URL") from None
+    except Exception as exc:
+        if type(exc).__module__.startswith("asyncpg"):
+            raise DatabaseError(
+                f"cannot open the database {where}: {exc}; check DATABASE_URL and that PostgreSQL runs"
+            ) from None
+        raise
+    try:
+        if needs_schema:
+            await require_upgraded()
+        yield
+    finally:
+        if pooled:
+            await engine.close_connection_pool()
+
+
+async def upgrade_database() -> list[str]:
+    return await upgrade()
+
+
+async def database_status() -> list[tuple[str, str, bool]]:
+    return await migration_status()
+
+
+async def check_upgraded() -> None:
+    await require_upgraded()

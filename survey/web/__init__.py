@@ -1,0 +1,1 @@
+"""The litestar web app: respondent pages, lead and admin pages, JSON API."""

@@ -1,0 +1,260 @@
+"""The real `survey` command in a subprocess: output, exit codes and clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SURVEY = [sys.executable, "-m", "survey"]
+
+
+def survey(
+    *args: str, url: str | None = None, cwd: Path = ROOT, timeout: float = 300, **env: str
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SURVEY_QUESTIONNAIRES")}
+    environment.update(env)
+    if url:
+        environment["DATABASE_URL"] = url
+    result = subprocess.run(
+        [*SURVEY, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+# --- questionnaires check and diff (files only) ---------------------------------------------
+
+
+def test_check_passes_on_the_shipped_files() -> None:
+    result = survey("questionnaires", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "citizen-contact v1, staff-pulse v1, staff-pulse v2" in result.stdout
+
+
+def test_check_lists_every_problem_by_file_and_path(questionnaires_copy: Path) -> None:
+    v1 = questionnaires_copy / "staff-pulse" / "v1.yaml"
+    data = yaml.safe_load(v1.read_text(encoding="utf-8"))
+    data["items"][2]["scale"] = "agree7"
+    data["items"][4]["values"] = ["effizienz"]
+    del data["items"][5]["text"]["en"]
+    v1.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    citizen = questionnaires_copy / "citizen-contact" / "v1.yaml"
+    citizen.write_text(
+        citizen.read_text(encoding="utf-8").replace("audience: citizen", "audience: buerger"),
+        encoding="utf-8",
+    )
+    result = survey("questionnaires", "check", "--dir", str(questionnaires_copy))
+    assert result.returncode == 1
+    out = result.stdout
+    assert f"{v1}:" in out
+    assert "items[2].scale: no scale named `agree7`" in out
+    assert "items[4].values[0]: `effizienz` is not a value of the Leitbild `lindenau`" in out
+    assert "items[5].text: no text for `en`: add `en: ...`" in out
+    assert (
+        f"{citizen}:" in out and "audience: `buerger` is not allowed here: use one of staff, citizen" in out
+    )
+    assert "4 problem(s) in 2 file(s)" in result.stderr
+
+
+def test_check_names_a_missing_folder(tmp_path: Path) -> None:
+    result = survey("questionnaires", "check", "--dir", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert "no such folder" in result.stdout
+
+
+def test_diff_reports_each_kind_of_change() -> None:
+    result = survey("questionnaires", "diff", "staff-pulse", "1", "2")
+    assert result.returncode == 0, result.stderr
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()[1:6]}
+    assert "wissen-geteilt" in lines["editorial"]
+    assert "ablaeufe-vereinfachen → vereinfachungen-umgesetzt" in lines["substantive"]
+    assert lines["added"].split()[1:] == ["wissen-gesichert"]
+    assert lines["retired"].split()[1:] == ["rueckmeldungen-genutzt"]
+    assert "freundlich-respektvoll" in lines["identical"]
+    assert "unbuerokratisch    comparable over 2 common item(s)" in result.stdout
+
+
+def test_diff_as_json_and_with_v_prefix() -> None:
+    result = survey("questionnaires", "diff", "staff-pulse", "v1", "v2", "--json")
+    data = json.loads(result.stdout)
+    assert data["replaced"] == [["ablaeufe-vereinfachen", "vereinfachungen-umgesetzt"]]
+    assert {v["value"] for v in data["values"] if v["comparable"]} >= {"gemeinsam", "nachhaltig"}
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("staff-pulse", "eins", "2"), 2, "'eins' is not a version"),
+        (("staff-pulse", "1", "9"), 1, "staff-pulse has no version 9"),
+        (("kantine", "1", "2"), 1, "there is no questionnaire `kantine`"),
+        (("staff-pulse", "2", "2"), 1, "compare two different versions"),
+    ],
+)
+def test_diff_refuses_bad_arguments_clearly(args: tuple[str, ...], code: int, message: str) -> None:
+    result = survey("questionnaires", "diff", *args)
+    assert result.returncode == code
+    assert message in result.stderr
+
+
+# --- database, publishing, organisation, demo (SQLite and PostgreSQL) -----------------------
+
+
+def _hashes(url: str) -> list[tuple]:
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url[len("sqlite:///") :]) as connection:
+            return connection.execute(
+                "SELECT questionnaire, version, content_hash, content FROM questionnaire_version ORDER BY id"
+            ).fetchall()
+    import asyncio
+
+    import asyncpg
+
+    async def fetch() -> list[tuple]:
+        connection = await asyncpg.connect(url)
+        try:
+            rows = await connection.fetch(
+                "SELECT questionnaire, version, content_hash, content FROM questionnaire_version ORDER BY id"
+            )
+            return [tuple(r) for r in rows]
+        finally:
+            await connection.close()
+
+    return asyncio.run(fetch())
+
+
+def test_edited_published_version_is_refused(database_url: str, questionnaires_copy: Path) -> None:
+    folder = ("--dir", str(questionnaires_copy))
+    assert survey("db", "upgrade", url=database_url).returncode == 0
+    first = survey("questionnaires", "publish", *folder, url=database_url)
+    assert first.returncode == 0, first.stderr
+    assert "published: staff-pulse v2" in first.stdout
+    before = _hashes(database_url)
+    v1 = questionnaires_copy / "staff-pulse" / "v1.yaml"
+    data = yaml.safe_load(v1.read_text(encoding="utf-8"))
+    v1.write_text(
+        v1.read_text(encoding="utf-8").replace(data["title"]["de"], "Neuer Titel"), encoding="utf-8"
+    )
+    again = survey("questionnaires", "publish", *folder, url=database_url)
+    assert again.returncode == 1
+    assert f"{v1}: staff-pulse v1 was published on" in again.stderr
+    assert "undo the change and create v3 instead" in again.stderr
+    assert _hashes(database_url) == before
+    listing = survey("questionnaires", "list", *folder, url=database_url)
+    assert "(file changed!)" in listing.stdout
+
+
+def test_upgrade_and_demo_the_same_way_on_both_engines(database_url: str) -> None:
+    upgrade = survey("db", "upgrade", url=database_url)
+    assert upgrade.returncode == 0 and "applied 2 migration(s)" in upgrade.stdout
+    assert "up to date" in survey("db", "upgrade", url=database_url).stdout
+    demo = survey("demo", "--waves", "2", "--citizen-ratings", "100", url=database_url)
+    assert demo.returncode == 0, demo.stderr
+    assert "Stadt Lindenau: 28 units, 10 service points" in demo.stdout
+    assert "waves created: 4, already there: 0" in demo.stdout
+    again = survey("demo", "--waves", "2", "--citizen-ratings", "100", url=database_url)
+    assert "waves created: 0, already there: 4" in again.stdout
+    listing = json.loads(survey("org", "list", "--json", url=database_url).stdout)
+    kjfs = next(u for u in listing["units"] if u["key"] == "kjfs")
+    assert kjfs["kind"] == "Dezernat" and kjfs["subtree_headcount"] > kjfs["headcount"]
+    assert len(listing["service_points"]) == 10
+    table = survey("org", "list", url=database_url).stdout
+    assert "kjfs" in table and "Jugendamt" in table
+
+
+def test_org_import_bad_file_imports_nothing(database_url: str, tmp_path: Path) -> None:
+    assert survey("db", "upgrade", url=database_url).returncode == 0
+    bad = tmp_path / "org.yaml"
+    bad.write_text(
+        "kommune: Stadt X\nunits:\n"
+        "  - {key: a, name: A, kind: Verwaltung, headcount: 5}\n"
+        "  - {key: b, name: B, kind: Dezernat, parent: c, headcount: 5}\n"
+        "  - {key: c, name: C, kind: Fachbereich, parent: b, headcount: zwölf}\n",
+        encoding="utf-8",
+    )
+    result = survey("org", "import", str(bad), url=database_url)
+    assert result.returncode == 1
+    assert f"{bad}:5: units[2].headcount: expected a whole number, found a text" in result.stdout
+    assert "the parents form a cycle" in result.stdout
+    assert "nothing was imported" in result.stderr
+    assert "no organisation yet" in survey("org", "list", url=database_url).stderr
+
+
+def test_commands_need_an_upgraded_database(tmp_path: Path) -> None:
+    result = survey("org", "list", url=f"sqlite:///{tmp_path}/new.sqlite3")
+    assert result.returncode == 1
+    assert "run `survey db upgrade` first" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("sqlite:///:memory:", "must be a file"),
+        ("mysql://db/survey", "use sqlite:///path/to/file.sqlite3 or postgresql://"),
+        (
+            "postgresql://lp:geheim@127.0.0.1:1/nowhere",
+            "cannot open the database postgresql://lp:***@127.0.0.1:1",
+        ),
+    ],
+)
+def test_bad_database_url_gives_a_clear_error(url: str, message: str) -> None:
+    result = survey("db", "upgrade", url=url)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "geheim" not in result.stderr
+
+
+def test_bad_setting_gives_a_clear_error() -> None:
+    result = survey("serve", SURVEY_PORT="achtzig")
+    assert result.returncode == 1
+    assert "SURVEY_PORT='achtzig' is not valid: give a whole number" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_answers_over_http(database_url: str) -> None:
+    assert survey("db", "upgrade", url=database_url).returncode == 0
+    port = _free_port()
+    environment = {**os.environ, "DATABASE_URL": database_url}
+    server = subprocess.Popen(
+        [*SURVEY, "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                    health = json.loads(response.read())
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "server did not come up"
+                time.sleep(0.2)
+        assert health["status"] == "ok"
+        assert health["database"] == ("sqlite" if database_url.startswith("sqlite") else "postgresql")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            page = response.read().decode()
+        assert '<html lang="de">' in page
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}/" in out
