@@ -1,0 +1,46 @@
+# Leitbild-Puls — everything a fresh machine with Python ≥ 3.11 needs.
+#   make demo   create .venv, install, build the demo Kommune, serve the app
+#   make test   create .venv, install, lint, run the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install demo serve test lint format bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/survey db upgrade
+	$(BIN)/survey demo
+	$(BIN)/survey serve --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/survey serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check survey tests
+	$(BIN)/ruff format --check survey tests
+
+format: install
+	$(BIN)/ruff format survey tests
+	$(BIN)/ruff check --fix survey tests
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: install
+	@if ls tests/benchmarks/test_*.py >/dev/null 2>&1; then $(BIN)/python -m pytest tests/benchmarks; \
+	else echo "no benchmarks yet"; fi
+
+clean:
+	rm -rf $(VENV) var build *.egg-info .pytest_cache .ruff_cache
