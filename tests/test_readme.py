@@ -46,7 +46,7 @@ def test_every_command_and_option_is_in_the_readme(path: str, command: click.Com
 
 
 @pytest.mark.parametrize(
-    "variable", sorted(Settings.ENV.values()) + ["TEST_POSTGRES_URL", "REQUIRE_POSTGRES"]
+    "variable", [*sorted(Settings.ENV.values()), "TEST_POSTGRES_URL", "REQUIRE_POSTGRES"]
 )
 def test_every_setting_is_in_the_readme(variable: str) -> None:
     assert f"| `{variable}` |" in README, f"README.md: the settings table lacks {variable}"

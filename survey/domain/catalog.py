@@ -178,6 +178,7 @@ def _load_questionnaire(
             continue
         docs[int(match.group(1))] = doc
     previous_data: dict[str, Any] | None = None
+    previous_broken: set[str] = set()
     for number in sorted(docs):
         doc = docs[number]
         found = schema_problems(doc, VERSION_SCHEMA)
@@ -191,7 +192,7 @@ def _load_questionnaire(
         data = doc.data if isinstance(doc.data, dict) else {}
         _check_version(doc, data, folder.name, number, catalog, broken, found)
         if isinstance(previous_data, dict) and number - 1 in docs:
-            _check_changes(doc, data, previous_data, number - 1, found)
+            _check_changes(doc, data, previous_data, number - 1, found, previous_broken)
         elif number == 1:
             # Where v(N-1) is missing or unreadable, that is reported already; the fix is
             # there, not in removing `change`/`replaces` here.
@@ -205,11 +206,25 @@ def _load_questionnaire(
                             )
                         )
         previous_data = data
+        previous_broken = _broken_items(data, found)
         problems.extend(found)
         if not found:
             version = msgspec.convert(data, QuestionnaireVersion)
             catalog.versions[(version.questionnaire, version.version)] = version
             catalog.files[(version.questionnaire, version.version)] = doc.file
+
+
+def _broken_items(data: dict[str, Any], found: list[Problem]) -> set[str]:
+    """Ids of items with problems of their own; the next version is not compared with them,
+    or each difference would be reported twice while the fix belongs here."""
+    broken = set()
+    for index, item in _items(data):
+        if isinstance(item.get("id"), str) and any(
+            p.path == f"items[{index}]" or p.path.startswith((f"items[{index}].", f"items[{index}]["))
+            for p in found
+        ):
+            broken.add(item["id"])
+    return broken
 
 
 def _items(data: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -258,7 +273,8 @@ def _complete(
         return
     declared = ", ".join(languages)
     for language in languages:
-        if language not in texts:
+        # An unknown tag is reported once, at `languages`, not again at every text.
+        if language not in texts and valid_language(language):
             found.append(
                 doc.problem(
                     path,
@@ -374,7 +390,7 @@ def _check_version(
         if values is None and scale is not None and not is_text:
             found.append(
                 doc.problem(
-                    here,
+                    [*here, "values"],
                     "`values` is missing: list the Leitbild values this "
                     "item measures, e.g. values: [vertrauen]",
                 )
@@ -397,7 +413,12 @@ def _check_version(
 
 
 def _check_changes(
-    doc: YamlDocument, data: dict[str, Any], previous: dict[str, Any], number: int, found: list[Problem]
+    doc: YamlDocument,
+    data: dict[str, Any],
+    previous: dict[str, Any],
+    number: int,
+    found: list[Problem],
+    broken: set[str],
 ) -> None:
     """Rules between v(N-1) and vN: every change is declared, and only comparable ones keep an id."""
     before = {item.get("id"): item for _, item in _items(previous) if isinstance(item.get("id"), str)}
@@ -420,6 +441,8 @@ def _check_changes(
         item_id = item.get("id")
         old = before.get(item_id) if isinstance(item_id, str) else None
         if old is not None:
+            if item_id in broken:
+                continue
             if item.get("replaces") is not None:
                 found.append(
                     doc.problem(

@@ -100,6 +100,7 @@ SCALE: dict[str, Any] = {
                     "x-hint": "list at least two options, each with `code` and `label`",
                     "items": {
                         "type": "object",
+                        "x-hint": "write each option as `code: ...` and `label: {...}`",
                         "required": ["code", "label"],
                         "additionalProperties": False,
                         "properties": {
@@ -134,6 +135,7 @@ SCALE: dict[str, Any] = {
 
 ITEM: dict[str, Any] = {
     "type": "object",
+    "x-hint": "write each item with `id`, `text`, `scale` and `values`",
     "required": ["id", "text", "scale"],
     "additionalProperties": False,
     "properties": {
@@ -160,6 +162,7 @@ ITEM: dict[str, Any] = {
 
 VERSION_SCHEMA: dict[str, Any] = {
     "type": "object",
+    "x-hint": "write a questionnaire version: `questionnaire: ...`, `version: ...`, ... (see the README)",
     "required": ["questionnaire", "version", "audience", "leitbild", "languages", "title", "scales", "items"],
     "additionalProperties": False,
     "properties": {
@@ -183,6 +186,7 @@ VERSION_SCHEMA: dict[str, Any] = {
 
 LEITBILD_SCHEMA: dict[str, Any] = {
     "type": "object",
+    "x-hint": "write a Leitbild: `leitbild: ...`, `languages: ...`, `name: ...`, ... (see the README)",
     "required": ["leitbild", "languages", "name", "values"],
     "additionalProperties": False,
     "properties": {
@@ -196,6 +200,7 @@ LEITBILD_SCHEMA: dict[str, Any] = {
             "x-hint": "list the values of the Leitbild, each with `key` and `name`",
             "items": {
                 "type": "object",
+                "x-hint": "write each value with `key` and `name`",
                 "required": ["key", "name"],
                 "additionalProperties": False,
                 "properties": {"key": ID, "name": TEXT, "description": TEXT},
@@ -206,6 +211,7 @@ LEITBILD_SCHEMA: dict[str, Any] = {
 
 ORG_SCHEMA: dict[str, Any] = {
     "type": "object",
+    "x-hint": "write an organisation: `kommune: ...`, `units: ...`, `service_points: ...` (see the README)",
     "required": ["kommune", "units"],
     "additionalProperties": False,
     "properties": {
@@ -216,6 +222,7 @@ ORG_SCHEMA: dict[str, Any] = {
             "x-hint": "list the org units, each with key, name, kind and headcount",
             "items": {
                 "type": "object",
+                "x-hint": "write each unit with key, name, kind, headcount and (below the top) parent",
                 "required": ["key", "name", "kind", "headcount"],
                 "additionalProperties": False,
                 "properties": {
@@ -237,6 +244,7 @@ ORG_SCHEMA: dict[str, Any] = {
             "x-hint": "list the service points, each with key, name and unit",
             "items": {
                 "type": "object",
+                "x-hint": "write each service point with key, name and unit",
                 "required": ["key", "name", "unit"],
                 "additionalProperties": False,
                 "properties": {

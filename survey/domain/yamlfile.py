@@ -125,7 +125,12 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     except OSError as exc:
         doc.problems.append(Problem(name, "", f"cannot be read ({exc.strerror}): check the path"))
         return doc
-    loader = _Loader(text)
+    try:
+        # PyYAML checks for control characters already when the loader is made.
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        doc.problems.append(_unprintable(name, text, exc))
+        return doc
     try:
         node = loader.get_single_node()
         if node is None:
@@ -147,6 +152,8 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
         doc.problems.append(
             Problem(name, "", f"not valid YAML: {what}{hint}", mark.line + 1 if mark else None)
         )
+    except yaml.reader.ReaderError as exc:
+        doc.problems.append(_unprintable(name, text, exc))
     except yaml.YAMLError as exc:
         doc.problems.append(Problem(name, "", f"not valid YAML: {exc}"))
     except RecursionError:
@@ -156,6 +163,16 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     finally:
         loader.dispose()
     return doc
+
+
+def _unprintable(name: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    return Problem(
+        name,
+        "",
+        f"the control character #x{exc.character:04x} is not allowed in YAML: "
+        "remove it (copying from a word processor can bring it in)",
+        text.count("\n", 0, exc.position) + 1,
+    )
 
 
 def _alias(node: yaml.Node, path: PathKey, doc: YamlDocument) -> bool:

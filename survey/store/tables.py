@@ -21,12 +21,17 @@ __all__ = [
     "TABLES",
     "Answer",
     "Comment",
+    "FloodCounter",
+    "Invitation",
     "LeitbildRow",
     "OrgUnitRow",
     "QuestionnaireVersionRow",
+    "ReceiptCode",
     "ResponseRow",
     "ServicePointRow",
     "SettingRow",
+    "SubmissionKey",
+    "UnitLink",
     "WaveRow",
     "WaveUnitRow",
 ]
@@ -132,6 +137,54 @@ class Comment(Table, tablename="comment"):
     submitted_on = Date()
 
 
+class Invitation(Table, tablename="invitation"):
+    """An unused single-use staff code, stored only as its keyed hash.
+
+    Using a code deletes its row in the transaction that stores the response, so no row, flag,
+    order or time remains that could tie a code to a response. A code's own checksum tells a
+    used code from a mistyped one (see survey.domain.codes).
+    """
+
+    id = BigSerial(primary_key=True)
+    wave = ForeignKey(WaveRow, null=False, on_delete=OnDelete.cascade, index=True)
+    unit = ForeignKey(OrgUnitRow, null=False, on_delete=OnDelete.restrict)
+    code_hash = Varchar(length=64, unique=True)
+
+
+class UnitLink(Table, tablename="unit_link"):
+    """A link for a whole unit (staff without e-mail) opened with a shared access code."""
+
+    token = Varchar(length=32, unique=True)
+    wave = ForeignKey(WaveRow, null=False, on_delete=OnDelete.cascade, index=True)
+    unit = ForeignKey(OrgUnitRow, null=False, on_delete=OnDelete.restrict)
+    code_hash = Varchar(length=64)
+
+
+class ReceiptCode(Table, tablename="receipt_code"):
+    """An unused one-time code printed on a citizen's receipt; deleted when used."""
+
+    id = BigSerial(primary_key=True)
+    service_point = ForeignKey(ServicePointRow, null=False, on_delete=OnDelete.cascade, index=True)
+    code_hash = Varchar(length=64, unique=True)
+    valid_until = Date()
+
+
+class SubmissionKey(Table, tablename="submission_key"):
+    """Idempotency: a form's random submission key (hashed) and the response it created."""
+
+    key_hash = Varchar(length=64, unique=True)
+    response = ForeignKey(ResponseRow, null=False, on_delete=OnDelete.cascade)
+    created_on = Date()
+
+
+class FloodCounter(Table, tablename="flood_counter"):
+    """Submissions per scope (a service point, a unit link) and minute; no personal data."""
+
+    scope = Varchar(length=100)
+    minute = Integer()
+    count = Integer(default=0)
+
+
 TABLES: tuple[type[Table], ...] = (
     SettingRow,
     LeitbildRow,
@@ -143,4 +196,9 @@ TABLES: tuple[type[Table], ...] = (
     ResponseRow,
     Answer,
     Comment,
+    Invitation,
+    UnitLink,
+    ReceiptCode,
+    SubmissionKey,
+    FloodCounter,
 )

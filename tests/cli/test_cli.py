@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -64,7 +65,7 @@ def test_check_lists_every_problem_by_file_and_path(questionnaires_copy: Path) -
     assert (
         f"{citizen}:" in out and "audience: `buerger` is not allowed here: use one of staff, citizen" in out
     )
-    assert "4 problem(s) in 2 file(s)" in result.stderr
+    assert "4 problem(s) in 2 file(s)" in result.stderr  # v2 is compared once v1 is clean
 
 
 def test_check_names_a_missing_folder(tmp_path: Path) -> None:
@@ -156,7 +157,7 @@ def test_edited_published_version_is_refused(database_url: str, questionnaires_c
 
 def test_upgrade_and_demo_the_same_way_on_both_engines(database_url: str) -> None:
     upgrade = survey("db", "upgrade", url=database_url)
-    assert upgrade.returncode == 0 and "applied 2 migration(s)" in upgrade.stdout
+    assert upgrade.returncode == 0 and re.search(r"applied [1-9][0-9]* migration\(s\)", upgrade.stdout)
     assert "up to date" in survey("db", "upgrade", url=database_url).stdout
     demo = survey("demo", "--waves", "2", "--citizen-ratings", "100", url=database_url)
     assert demo.returncode == 0, demo.stderr

@@ -1,0 +1,328 @@
+"""Property tests: whatever a person (or a broken editor) writes, the loaders answer with problems.
+
+They never raise; every problem names an existing file and says something; a folder or file
+without problems really loads.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SHIPPED, SHIPPED_ORG, read_data, write_data
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from survey.domain import check_catalog, check_org, diff_versions
+from survey.errors import Problem
+
+SETTINGS = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    database=None,
+)
+
+# Words that occur in the files: drawn often, so mutations reach the rules behind the schema.
+WORDS = [
+    "editorial",
+    "agree5",
+    "recommend10",
+    "comment",
+    "likert-5",
+    "single-choice",
+    "text",
+    "yes-no",
+    "de",
+    "en",
+    "de-x-ls",
+    "lindenau",
+    "vertrauen",
+    "nachhaltig",
+    "wissen-geteilt",
+    "ablaeufe-vereinfachen",
+    "spielraum-nutzen",
+    "verwaltung",
+    "kjfs",
+    "jugendamt",
+    "asd",
+    "Team",
+    "Dezernat",
+    "Fachbereich",
+]
+KEYS = [
+    "id",
+    "text",
+    "scale",
+    "values",
+    "change",
+    "replaces",
+    "reverse",
+    "required",
+    "help",
+    "labels",
+    "anchors",
+    "options",
+    "code",
+    "label",
+    "no_answer",
+    "max_length",
+    "type",
+    "version",
+    "questionnaire",
+    "languages",
+    "key",
+    "parent",
+    "kind",
+    "headcount",
+    "unit",
+]
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(),
+    st.text(max_size=12),
+    st.sampled_from(WORDS),
+)
+json_like = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=6)), inner, max_size=4)
+    ),
+    max_leaves=8,
+)
+keys = st.one_of(st.sampled_from(KEYS), st.text(max_size=8))
+
+
+def _containers(node: Any) -> list[Any]:
+    """Every dict and list inside `node`, `node` first."""
+    found: list[Any] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            found.append(current)
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            found.append(current)
+            stack.extend(current)
+    return found
+
+
+@st.composite
+def mutated(draw: st.DrawFn, original: Any) -> Any:
+    """`original` with one to three random edits: delete a key, replace a value, add a key, truncate."""
+    data = copy.deepcopy(original)
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        target = draw(st.sampled_from(_containers(data)))
+        operation = draw(st.sampled_from(["delete", "replace", "add", "truncate"]))
+        if isinstance(target, dict):
+            names = list(target)
+            if operation == "delete" and names:
+                del target[draw(st.sampled_from(names))]
+            elif operation == "replace" and names:
+                target[draw(st.sampled_from(names))] = draw(json_like)
+            elif operation == "truncate" and names:
+                for name in names[draw(st.integers(min_value=0, max_value=len(names))) :]:
+                    del target[name]
+            else:
+                target[draw(keys)] = draw(json_like)
+        else:
+            if operation == "delete" and target:
+                del target[draw(st.integers(min_value=0, max_value=len(target) - 1))]
+            elif operation == "replace" and target:
+                target[draw(st.integers(min_value=0, max_value=len(target) - 1))] = draw(json_like)
+            elif operation == "truncate":
+                del target[draw(st.integers(min_value=0, max_value=len(target))) :]
+            else:
+                target.append(draw(json_like))
+    return data
+
+
+def _assert_answered(problems: list[Problem]) -> None:
+    assert isinstance(problems, list)
+    for problem in problems:
+        assert isinstance(problem, Problem)
+        assert problem.message.strip(), problem
+        assert ": " in problem.message, f"not of the form 'what is wrong: what to do': {problem}"
+        assert Path(problem.file).exists(), problem
+        assert problem.line is None or problem.line >= 1
+        assert str(problem).startswith(problem.file)
+
+
+# --- questionnaire files -------------------------------------------------------------------------
+
+TARGETS = ["staff-pulse/v1.yaml", "staff-pulse/v2.yaml", "citizen-contact/v1.yaml", "leitbild.yaml"]
+ORIGINALS = {target: read_data(SHIPPED / target) for target in TARGETS}
+SHIPPED_BYTES = {target: (SHIPPED / target).read_bytes() for target in TARGETS}
+
+
+def _catalog(factory: pytest.TempPathFactory, *parts: str) -> Path:
+    root = factory.mktemp("properties") / "questionnaires"
+    root.mkdir()
+    for part in parts:
+        if (SHIPPED / part).is_dir():
+            shutil.copytree(SHIPPED / part, root / part)
+        else:
+            shutil.copyfile(SHIPPED / part, root / part)
+    return root
+
+
+@pytest.fixture(scope="module")
+def staff_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """leitbild.yaml and staff-pulse only: checking it is cheap enough for hundreds of examples."""
+    return _catalog(tmp_path_factory, "leitbild.yaml", "staff-pulse")
+
+
+@pytest.fixture(scope="module")
+def citizen_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _catalog(tmp_path_factory, "leitbild.yaml", "citizen-contact")
+
+
+def _check_mutated(root: Path, target: str, data: Any) -> None:
+    path = root / target
+    write_data(path, data)
+    try:
+        catalog, problems = check_catalog(root)
+        _assert_answered(problems)
+        event("still loads" if not problems else "refused")
+        if not problems:
+            # Without problems the catalog is complete and consistent.
+            assert catalog.leitbilder
+            for version in catalog.versions.values():
+                assert len(version.content_hash) == 64
+                assert version.leitbild in catalog.leitbilder
+                for item in version.items:
+                    assert item.scale in version.scales
+                    assert set(item.text) == set(version.languages)
+    finally:
+        path.write_bytes(SHIPPED_BYTES[target])
+
+
+@SETTINGS
+@given(
+    target=st.sampled_from(["staff-pulse/v1.yaml", "staff-pulse/v2.yaml", "leitbild.yaml"]),
+    seed=st.data(),
+)
+def test_mutated_staff_files_never_raise(staff_catalog: Path, target: str, seed: st.DataObject) -> None:
+    _check_mutated(staff_catalog, target, seed.draw(mutated(ORIGINALS[target])))
+
+
+@settings(SETTINGS, max_examples=40)
+@given(seed=st.data())
+def test_mutated_citizen_file_never_raises(citizen_catalog: Path, seed: st.DataObject) -> None:
+    target = "citizen-contact/v1.yaml"
+    _check_mutated(citizen_catalog, target, seed.draw(mutated(ORIGINALS[target])))
+
+
+YAMLISH = st.text(alphabet=st.sampled_from(list("-:[]{}#&*!|>'\"%@`?,. \n\tabcv1 0ä")), max_size=80)
+GARBAGE = st.one_of(
+    st.text(max_size=200).map(lambda t: t.encode("utf-8")),
+    YAMLISH.map(lambda t: t.encode("utf-8")),
+    st.binary(max_size=200),
+)
+
+
+@pytest.fixture(scope="module")
+def garbage_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Leitbild and one folder whose only version file gets random bytes."""
+    root = _catalog(tmp_path_factory, "leitbild.yaml")
+    (root / "staff-pulse").mkdir()
+    return root
+
+
+@SETTINGS
+@given(content=GARBAGE, as_version=st.booleans())
+def test_random_bytes_as_a_questionnaire_file_never_raise(
+    garbage_catalog: Path, content: bytes, as_version: bool
+) -> None:
+    path = garbage_catalog / ("staff-pulse/v1.yaml" if as_version else "leitbild.yaml")
+    path.write_bytes(content)
+    try:
+        _, problems = check_catalog(garbage_catalog)
+        _assert_answered(problems)
+        # Random bytes never make a valid file: the file itself is named.
+        assert any(p.file == str(path) for p in problems)
+    finally:
+        if as_version:
+            path.unlink()
+        else:
+            path.write_bytes(SHIPPED_BYTES["leitbild.yaml"])
+
+
+# --- organisation files --------------------------------------------------------------------------
+
+ORG = read_data(SHIPPED_ORG)
+
+
+@pytest.fixture(scope="module")
+def org_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("properties") / "org.yaml"
+
+
+@SETTINGS
+@given(data=mutated(ORG))
+def test_mutated_org_file_never_raises(org_path: Path, data: Any) -> None:
+    write_data(org_path, data)
+    organisation, problems = check_org(org_path)
+    _assert_answered(problems)
+    event("still loads" if not problems else "refused")
+    assert all(p.file == str(org_path) for p in problems)
+    if problems:
+        assert organisation is None
+    else:
+        # Without problems the tree really is a tree under one root.
+        assert organisation is not None
+        ordered = organisation.ordered()
+        assert sorted(u.key for u in ordered) == sorted(u.key for u in organisation.units)
+        keys = {u.key for u in organisation.units}
+        assert all(p.unit in keys for p in organisation.service_points)
+
+
+@SETTINGS
+@given(content=GARBAGE)
+def test_random_bytes_as_an_org_file_never_raise(org_path: Path, content: bytes) -> None:
+    org_path.write_bytes(content)
+    organisation, problems = check_org(org_path)
+    _assert_answered(problems)
+    assert organisation is None
+    assert problems and all(p.file == str(org_path) for p in problems)
+
+
+# --- benign edits: retiring any items of v2 keeps the folder valid, and the diff adds up ----------
+
+
+@settings(SETTINGS, max_examples=50)
+@given(keep=st.lists(st.booleans(), min_size=17, max_size=17).filter(any))
+def test_retiring_items_keeps_the_catalog_valid_and_the_diff_complete(
+    staff_catalog: Path, keep: list[bool]
+) -> None:
+    target = "staff-pulse/v2.yaml"
+    data = copy.deepcopy(ORIGINALS[target])
+    assert len(data["items"]) == len(keep)
+    data["items"] = [item for item, kept in zip(data["items"], keep, strict=True) if kept]
+    write_data(staff_catalog / target, data)
+    try:
+        catalog, problems = check_catalog(staff_catalog)
+    finally:
+        (staff_catalog / target).write_bytes(SHIPPED_BYTES[target])
+    assert problems == []
+    v1, v2 = catalog.version("staff-pulse", 1), catalog.version("staff-pulse", 2)
+    diff = diff_versions(catalog, "staff-pulse", 1, 2)
+    new_side = diff.identical + diff.editorial + [new for _, new in diff.replaced] + diff.added
+    old_side = diff.identical + diff.editorial + [old for old, _ in diff.replaced] + diff.retired
+    assert sorted(new_side) == sorted(v2.item_ids)
+    assert sorted(old_side) == sorted(v1.item_ids)
+    comparable = set(diff.comparable_items)
+    for trend in diff.values:
+        assert set(trend.common_items) <= comparable
+        assert trend.comparable == bool(trend.common_items)
+        assert all(trend.value in v2.item(i).values for i in trend.common_items)
+    back = diff_versions(catalog, "staff-pulse", 2, 1)
+    assert (back.added, back.retired) == (diff.retired, diff.added)
