@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install demo serve test lint format bench clean
+.PHONY: install demo serve test lint format messages bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=/path/to/python3.11")'
@@ -37,6 +37,9 @@ format: install
 
 test: lint
 	$(BIN)/python -m pytest
+
+messages: install
+	$(BIN)/python -m survey.web.i18n
 
 bench: install
 	@if ls tests/benchmarks/test_*.py >/dev/null 2>&1; then $(BIN)/python -m pytest tests/benchmarks; \

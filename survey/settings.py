@@ -6,7 +6,7 @@ Every setting is an environment variable; the README lists them all (a test keep
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -30,6 +30,12 @@ class Settings:
     sqlite_timeout: float = 30.0
     #: default UI language
     locale: str = "de_DE"
+    #: public address of the app, used in invitation letters, QR codes and posters
+    base_url: str = "http://127.0.0.1:8000"
+    #: key for hashing access codes; empty: generated once and kept in the database
+    secret_key: str = ""
+    #: citizen ratings accepted per service point and minute (flood protection)
+    flood_limit: int = 30
 
     #: environment variable of each field
     ENV: ClassVar[dict[str, str]] = {
@@ -39,6 +45,9 @@ class Settings:
         "port": "SURVEY_PORT",
         "sqlite_timeout": "SURVEY_SQLITE_TIMEOUT",
         "locale": "SURVEY_LOCALE",
+        "base_url": "SURVEY_BASE_URL",
+        "secret_key": "SURVEY_SECRET_KEY",
+        "flood_limit": "SURVEY_FLOOD_LIMIT",
     }
 
     @classmethod
@@ -66,8 +75,21 @@ class Settings:
                 kind = type(default).__name__.replace("int", "a whole number").replace("float", "a number")
                 raise ConfigError(f"{name}={raw!r} is not valid: give {kind}") from None
         settings = cls(**values)  # type: ignore[arg-type]
+        settings = replace(settings, base_url=settings.base_url.rstrip("/"))
         if not 0 < settings.port < 65536:
             raise ConfigError(f"SURVEY_PORT={settings.port} is not a port: use 1 to 65535")
+        if not settings.base_url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"SURVEY_BASE_URL={settings.base_url!r}: write the address people open, "
+                "e.g. https://umfrage.lindenau.de"
+            )
+        if settings.secret_key and len(settings.secret_key) < 32:
+            raise ConfigError(
+                "SURVEY_SECRET_KEY is too short: use at least 32 random characters, "
+                "e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`"
+            )
+        if settings.flood_limit < 1:
+            raise ConfigError(f"SURVEY_FLOOD_LIMIT={settings.flood_limit}: use 1 or more")
         if settings.locale not in ("de_DE", "en"):
             raise ConfigError(f"SURVEY_LOCALE={settings.locale!r} is not supported: use de_DE or en")
         return settings

@@ -42,7 +42,8 @@ def test_every_command_and_option_is_in_the_readme(path: str, command: click.Com
                 continue
             assert any(name in row for row in rows), f"README.md: `{path}` lacks {name}"
         else:
-            assert any(param.name.upper() in row for row in rows), f"README.md: `{path}` lacks {param.name}"
+            shown = param.metavar or param.name.upper()
+            assert any(shown in row for row in rows), f"README.md: `{path}` lacks {shown}"
 
 
 @pytest.mark.parametrize(

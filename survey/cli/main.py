@@ -346,3 +346,324 @@ def serve(host: str | None, port: int | None) -> None:
         access_log=False,
         server_header=False,
     )
+
+
+# --- waves ----------------------------------------------------------------------------------
+
+_DATE = click.DateTime(formats=["%Y-%m-%d", "%d.%m.%Y"])
+
+
+def _keys(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _print_wave(wave) -> None:  # type: ignore[no-untyped-def]
+    click.echo(
+        f"{wave.key}: {wave.title} — {wave.questionnaire} v{wave.version}, {wave.audience}, "
+        f"{wave.opens_on} – {wave.closes_on}, {wave.status}, k={wave.k}, k_text={wave.k_text}"
+    )
+
+
+@main.group()
+def wave() -> None:
+    """Create, open, close, edit and list waves (Befragungsrunden)."""
+
+
+@wave.command("create")
+@click.argument("key")
+@click.option("--questionnaire", required=True, help="Questionnaire id, e.g. staff-pulse.")
+@click.option(
+    "--version",
+    "version",
+    type=click.IntRange(1),
+    default=None,
+    help="Version number (default: the newest); published now if it is not yet.",
+)
+@click.option("--units", required=True, help="Comma-separated unit keys; each includes its sub-units.")
+@click.option("--only", is_flag=True, help="Take the named units only, without their sub-units.")
+@click.option("--opens", type=_DATE, required=True, help="First day (2026-12-01 or 1.12.2026).")
+@click.option("--closes", type=_DATE, required=True, help="Last day.")
+@click.option("--title", default=None, help="Title shown to respondents and in reports.")
+@click.option("--k", type=int, default=5, show_default=True, help="Smallest group whose scores are shown.")
+@click.option(
+    "--k-text",
+    type=int,
+    default=10,
+    show_default=True,
+    help="Smallest group whose distributions and free texts are shown.",
+)
+@_folder_option()
+@surface_errors
+def wave_create(
+    key: str,
+    questionnaire: str,
+    version: int | None,
+    units: str,
+    only: bool,
+    opens,
+    closes,  # type: ignore[no-untyped-def]
+    title: str | None,
+    k: int,
+    k_text: int,
+    folder: Path | None,
+) -> None:
+    """Create the draft wave KEY."""
+    from survey.services.waves import create_wave
+
+    created = run_async(
+        lambda: create_wave(
+            key=key,
+            questionnaires=_folder(folder),
+            questionnaire=questionnaire,
+            version=version,
+            units=_keys(units),
+            opens_on=opens.date(),
+            closes_on=closes.date(),
+            title=title,
+            k=k,
+            k_text=k_text,
+            subtrees=not only,
+        )
+    )
+    _print_wave(created)
+
+
+@wave.command("open")
+@click.argument("key")
+@surface_errors
+def wave_open(key: str) -> None:
+    """Open wave KEY: answers are taken from its first day; version and thresholds lock."""
+    import datetime as dt
+
+    from survey.services.waves import open_wave
+
+    _print_wave(run_async(lambda: open_wave(key, dt.date.today())))
+
+
+@wave.command("close")
+@click.argument("key")
+@surface_errors
+def wave_close(key: str) -> None:
+    """Close wave KEY: no more answers."""
+    from survey.services.waves import close_wave
+
+    _print_wave(run_async(lambda: close_wave(key)))
+
+
+@wave.command("edit")
+@click.argument("key")
+@click.option("--title", default=None, help="New title.")
+@click.option("--opens", type=_DATE, default=None, help="New first day (draft waves only).")
+@click.option("--closes", type=_DATE, default=None, help="New last day (also for open waves).")
+@click.option("--k", type=int, default=None, help="New score threshold (draft waves only).")
+@click.option("--k-text", type=int, default=None, help="New text threshold (draft waves only).")
+@surface_errors
+def wave_edit(key: str, title: str | None, opens, closes, k: int | None, k_text: int | None) -> None:  # type: ignore[no-untyped-def]
+    """Change wave KEY; once open, only its title and last day may change."""
+    from survey.services.waves import edit_wave
+
+    _print_wave(
+        run_async(
+            lambda: edit_wave(
+                key,
+                title=title,
+                opens_on=opens.date() if opens else None,
+                closes_on=closes.date() if closes else None,
+                k=k,
+                k_text=k_text,
+            )
+        )
+    )
+
+
+@wave.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the waves as JSON.")
+@surface_errors
+def wave_list(as_json: bool) -> None:
+    """List the waves with status, units and responses."""
+    from survey.services.waves import list_waves
+
+    listing = run_async(list_waves)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "key": w.wave.key,
+                        "title": w.wave.title,
+                        "questionnaire": w.wave.questionnaire,
+                        "version": w.wave.version,
+                        "audience": w.wave.audience,
+                        "opens_on": str(w.wave.opens_on),
+                        "closes_on": str(w.wave.closes_on),
+                        "status": w.wave.status,
+                        "k": w.wave.k,
+                        "k_text": w.wave.k_text,
+                        "units": w.units,
+                        "responses": w.responses,
+                    }
+                    for w in listing
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    table = Table(
+        "key", "title", "questionnaire", "audience", "period", "status", "units", "responses", box=box.SIMPLE
+    )
+    for w in listing:
+        table.add_row(
+            w.wave.key,
+            w.wave.title,
+            f"{w.wave.questionnaire} v{w.wave.version}",
+            w.wave.audience,
+            f"{w.wave.opens_on} – {w.wave.closes_on}",
+            w.wave.status,
+            str(w.units),
+            f"{w.responses:,}",
+        )
+    console.print(table)
+
+
+# --- access: invitations, unit links, receipt codes, posters --------------------------------
+
+
+def _new_file(path: Path) -> Path:
+    if path.exists():
+        fail(f"{path} exists already: codes are written once; choose another --out or move the file away")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@main.command()
+@click.argument("wave_key", metavar="WAVE")
+@click.option("--unit", "unit", required=True, help="Unit key the codes are for.")
+@click.option("--count", type=int, required=True, help="Number of codes (one per person).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for the CSV (mail merge), the letters as HTML and as PDF.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["de", "en"]),
+    default="de",
+    show_default=True,
+    help="Language of the letters.",
+)
+@surface_errors
+def invite(wave_key: str, unit: str, count: int, out: Path, lang: str) -> None:
+    """Issue single-use invitation codes for staff of a unit in WAVE.
+
+    The codes exist in plain text only in the files written now; the database keeps their
+    keyed hashes, and deletes each when it is used.
+    """
+    import csv
+
+    from survey.report.printing import html_to_pdf, invitation_letters_html
+    from survey.services.invitations import issue_invitations
+
+    stem = f"{wave_key}-{unit}"
+    paths = [
+        _new_file(out / f"{stem}-codes.csv"),
+        _new_file(out / f"{stem}-letters.html"),
+        _new_file(out / f"{stem}-letters.pdf"),
+    ]
+    issued = run_async(lambda: issue_invitations(settings(), wave_key, unit, count))
+    with paths[0].open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, delimiter=";")
+        writer.writerow(["code", "link"])
+        writer.writerows([code, f"{issued.entry_url}/{code}"] for code in issued.codes)
+    html = invitation_letters_html(
+        kommune=issued.kommune,
+        wave_title=issued.wave.title,
+        unit_name=issued.unit_name,
+        closes_on=issued.wave.closes_on,
+        entry_url=issued.entry_url,
+        codes=issued.codes,
+        language=lang,
+    )
+    paths[1].write_text(html, encoding="utf-8")
+    paths[2].write_bytes(html_to_pdf(html))
+    click.echo(f"{count} codes for {issued.unit_name} in {wave_key}:")
+    for path in paths:
+        click.echo(f"  {path}")
+
+
+@main.command("unit-link")
+@click.argument("wave_key", metavar="WAVE")
+@click.option("--unit", "unit", required=True, help="Unit key the link is for.")
+@surface_errors
+def unit_link(wave_key: str, unit: str) -> None:
+    """Create a link for a whole unit (staff without e-mail) with a shared access code."""
+    from survey.services.invitations import create_unit_link
+
+    link = run_async(lambda: create_unit_link(settings(), wave_key, unit))
+    click.echo(f"link for {link.unit_name}: {link.url}")
+    click.echo(f"access code (post it in the unit, not online): {link.access_code}")
+
+
+@main.command()
+@click.argument("service_point", metavar="SERVICE_POINT")
+@click.option("--count", type=int, required=True, help="Number of receipt codes.")
+@click.option("--valid-days", type=int, default=90, show_default=True, help="Days each code stays valid.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="CSV file for printing the codes on receipts.",
+)
+@surface_errors
+def receipts(service_point: str, count: int, valid_days: int, out: Path) -> None:
+    """Issue one-time receipt codes for citizens of SERVICE_POINT (optional)."""
+    import csv
+
+    from survey.services.invitations import issue_receipt_codes, service_point_url
+
+    _new_file(out)
+    config = settings()
+    name, codes = run_async(lambda: issue_receipt_codes(config, service_point, count, valid_days))
+    base = service_point_url(config, service_point)
+    with out.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, delimiter=";")
+        writer.writerow(["code", "link"])
+        writer.writerows([code, f"{base}?beleg={code}"] for code in codes)
+    click.echo(f"{count} receipt codes for {name}: {out}")
+
+
+@main.command()
+@click.argument("service_point", metavar="SERVICE_POINT")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="File to write: .pdf (A4 poster) or .png (the QR code alone).",
+)
+@click.option(
+    "--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Language of the poster."
+)
+@click.option("--kiosk", is_flag=True, help="Link to the kiosk form instead (for a tablet at the counter).")
+@surface_errors
+def poster(service_point: str, out: Path, lang: str, kiosk: bool) -> None:
+    """Write the QR code poster of SERVICE_POINT (its permanent link)."""
+    from survey.report.printing import html_to_pdf, poster_html, qr_png
+    from survey.services.invitations import service_point_details, service_point_url
+
+    if out.suffix.lower() not in (".pdf", ".png"):
+        fail(f"--out {out}: end the file name in .pdf (poster) or .png (QR code)")
+    config = settings()
+    kommune, name = run_async(lambda: service_point_details(service_point))
+    url = service_point_url(config, service_point) + ("/kiosk" if kiosk else "")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".png":
+        out.write_bytes(qr_png(url))
+    else:
+        out.write_bytes(
+            html_to_pdf(poster_html(kommune=kommune, service_point_name=name, url=url, language=lang))
+        )
+    click.echo(f"{name}: {url} → {out}")

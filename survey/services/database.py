@@ -11,6 +11,7 @@ from survey.errors import DatabaseError
 from survey.settings import Settings
 from survey.store.engine import engine_from_url, is_sqlite, use_engine
 from survey.store.migrate import migration_status, require_upgraded, upgrade
+from survey.store.submissions import start_writer, stop_writer
 
 __all__ = ["database_status", "masked_url", "open_database", "upgrade_database"]
 
@@ -25,8 +26,11 @@ def masked_url(url: str) -> str:
 
 
 @asynccontextmanager
-async def open_database(settings: Settings, *, needs_schema: bool = True) -> AsyncIterator[None]:
-    """Point the store at DATABASE_URL (a pool on PostgreSQL) for the duration of the block."""
+async def open_database(
+    settings: Settings, *, needs_schema: bool = True, writer: bool = False
+) -> AsyncIterator[None]:
+    """Point the store at DATABASE_URL (a pool on PostgreSQL) for the duration of the block;
+    with `writer`, also run the submission writer of this process."""
     engine = engine_from_url(settings.database_url, settings.sqlite_timeout)
     where = masked_url(settings.database_url)
     pooled = not is_sqlite(engine)
@@ -45,8 +49,12 @@ async def open_database(settings: Settings, *, needs_schema: bool = True) -> Asy
     try:
         if needs_schema:
             await require_upgraded()
+        if writer:
+            await start_writer(engine)
         yield
     finally:
+        if writer:
+            await stop_writer()
         if pooled:
             await engine.close_connection_pool()
 

@@ -130,3 +130,27 @@ async def version_id(questionnaire: str, version: int) -> int | None:
         .run()
     )
     return row["id"] if row else None
+
+
+async def update_wave(wave_id: int, **values: object) -> None:
+    columns = {getattr(WaveRow, name): value for name, value in values.items()}
+    await WaveRow.update(columns).where(WaveRow.id == wave_id).run()
+
+
+async def wave_unit_ids(wave_id: int) -> list[int]:
+    rows = await WaveUnitRow.select(WaveUnitRow.unit).where(WaveUnitRow.wave == wave_id).run()
+    return [r["unit"] for r in rows]
+
+
+async def waves_covering(unit_id: int, audience: str) -> list[StoredWave]:
+    """Waves of an audience whose units include `unit_id`, newest first."""
+    rows = (
+        await WaveRow.select(*_COLUMNS)
+        .where(
+            (WaveRow.audience == audience)
+            & WaveRow.id.is_in(WaveUnitRow.select(WaveUnitRow.wave).where(WaveUnitRow.unit == unit_id))
+        )
+        .order_by(WaveRow.opens_on, ascending=False)
+        .run()
+    )
+    return [_wave(r) for r in rows]

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar, get
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
@@ -16,12 +17,16 @@ from litestar.template import TemplateConfig
 from survey.services.database import open_database
 from survey.services.overview import Health, Overview, health, overview
 from survey.settings import Settings
+from survey.web.api import API_ROUTES
 from survey.web.format import register_filters
+from survey.web.respond import RESPONDENT_ROUTES
 from survey.web.security import security_headers
 
 __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
+#: a filled-in questionnaire is a few kilobytes; anything far larger is refused (413)
+MAX_BODY_BYTES = 256 * 1024
 
 
 @get("/", name="home", include_in_schema=False)
@@ -42,7 +47,7 @@ async def health_api() -> Health:
 def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
-        async with open_database(settings):
+        async with open_database(settings, writer=True):
             yield
 
     return database
@@ -57,6 +62,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             home_page,
+            *RESPONDENT_ROUTES,
+            *API_ROUTES,
             overview_api,
             health_api,
             create_static_files_router(
@@ -67,6 +74,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=engine_callback
         ),
         lifespan=[_lifespan(settings)],
+        state=State({"settings": settings}),
+        request_max_body_size=MAX_BODY_BYTES,
         middleware=[security_headers],
         openapi_config=OpenAPIConfig(title="Leitbild-Puls", version="0.1.0", path="/api/schema"),
         debug=False,

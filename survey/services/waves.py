@@ -1,0 +1,213 @@
+"""Waves (Befragungsrunden): create, open, close, edit while still a draft, list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from survey.domain import load_catalog
+from survey.errors import SurveyError
+from survey.services.catalog import publish_catalog
+from survey.store import org as org_store
+from survey.store import waves as store
+from survey.store.engine import write_transaction
+from survey.store.waves import StoredWave
+
+__all__ = [
+    "K_MIN",
+    "WaveError",
+    "WaveListing",
+    "answerable",
+    "close_wave",
+    "create_wave",
+    "edit_wave",
+    "list_waves",
+    "open_wave",
+]
+
+K_MIN = 3
+_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class WaveError(SurveyError):
+    """A wave command that cannot be carried out as asked."""
+
+
+@dataclass(frozen=True)
+class WaveListing:
+    wave: StoredWave
+    units: int
+    responses: int
+
+
+def answerable(wave: StoredWave, today: dt.date) -> str:
+    """`open`, or why not: `draft`, `not_yet_open`, `closed`."""
+    if wave.status == "draft":
+        return "draft"
+    if wave.status == "closed" or today > wave.closes_on:
+        return "closed"
+    if today < wave.opens_on:
+        return "not_yet_open"
+    return "open"
+
+
+def _check_thresholds(k: int, k_text: int) -> None:
+    if k < K_MIN:
+        raise WaveError(f"--k {k}: scores need at least {K_MIN} respondents; use {K_MIN} or more (default 5)")
+    if k_text < k:
+        raise WaveError(
+            f"--k-text {k_text}: free text and distributions need at least as many "
+            f"respondents as scores (--k {k}); use {k} or more (default 10)"
+        )
+
+
+async def _get(key: str) -> StoredWave:
+    wave = await store.get_wave(key)
+    if wave is None:
+        raise WaveError(f"there is no wave `{key}`: `survey wave list` shows the waves")
+    return wave
+
+
+async def _unit_ids(keys: list[str], subtrees: bool) -> list[int]:
+    units = await org_store.list_units()
+    if not units:
+        raise WaveError("no organisation yet: run `survey org import FILE` first")
+    by_key = {u.key: u for u in units}
+    unknown = [k for k in keys if k not in by_key]
+    if unknown:
+        raise WaveError(
+            f"--units: no unit with key {', '.join(f'`{k}`' for k in unknown)}; "
+            "`survey org list` shows the keys"
+        )
+    chosen = {by_key[k].path for k in keys}
+    if subtrees:
+        return [u.id for u in units if any(u.path.startswith(p) for p in chosen)]
+    return [by_key[k].id for k in keys]
+
+
+async def create_wave(
+    *,
+    key: str,
+    questionnaires: Path,
+    questionnaire: str,
+    version: int | None,
+    units: list[str],
+    opens_on: dt.date,
+    closes_on: dt.date,
+    title: str | None = None,
+    k: int = 5,
+    k_text: int = 10,
+    subtrees: bool = True,
+) -> StoredWave:
+    """A new draft wave; the questionnaire version is published (frozen) if it is not yet."""
+    if not _KEY.match(key) or len(key) > 64:
+        raise WaveError(
+            f"`{key}` is not a wave key: use lower-case letters, digits and hyphens, e.g. puls-2026-q4"
+        )
+    if closes_on < opens_on:
+        raise WaveError(f"--closes {closes_on} is before --opens {opens_on}: swap them")
+    _check_thresholds(k, k_text)
+    if not units:
+        raise WaveError("--units: name at least one unit key (a Dezernat includes its sub-units)")
+    if await store.get_wave(key) is not None:
+        raise WaveError(f"a wave `{key}` exists already: choose another key")
+    catalog = load_catalog(questionnaires)
+    versions = catalog.versions_of(questionnaire)
+    # Without --version, the newest; catalog.version() names what exists when nothing fits.
+    chosen = versions[-1] if versions and not version else catalog.version(questionnaire, version or 1)
+    await publish_catalog(catalog, only={(chosen.questionnaire, chosen.version)})
+    unit_ids = await _unit_ids(units, subtrees)
+    version_id = await store.version_id(chosen.questionnaire, chosen.version)
+    assert version_id is not None
+    async with write_transaction():
+        await store.insert_wave(
+            key=key,
+            title=title or f"{chosen.title.get('de') or next(iter(chosen.title.values()))} {opens_on:%m/%Y}",
+            version_id=version_id,
+            audience=chosen.audience,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            unit_ids=unit_ids,
+            k=k,
+            k_text=k_text,
+        )
+    return await _get(key)
+
+
+async def open_wave(key: str, today: dt.date) -> StoredWave:
+    wave = await _get(key)
+    if wave.status == "open":
+        raise WaveError(f"`{key}` is open already")
+    if wave.status == "closed":
+        raise WaveError(f"`{key}` is closed; a closed wave is not opened again: create a new wave")
+    if wave.closes_on < today:
+        raise WaveError(
+            f"`{key}` closes on {wave.closes_on}, which has passed: "
+            f"`survey wave edit {key} --closes DATE` first"
+        )
+    async with write_transaction():
+        await store.set_wave_status(wave.id, "open")
+    return await _get(key)
+
+
+async def close_wave(key: str) -> StoredWave:
+    wave = await _get(key)
+    if wave.status == "closed":
+        raise WaveError(f"`{key}` is closed already")
+    async with write_transaction():
+        await store.set_wave_status(wave.id, "closed")
+    return await _get(key)
+
+
+async def edit_wave(
+    key: str,
+    *,
+    title: str | None = None,
+    opens_on: dt.date | None = None,
+    closes_on: dt.date | None = None,
+    k: int | None = None,
+    k_text: int | None = None,
+) -> StoredWave:
+    """Change a wave; once open, its version, thresholds and start are locked."""
+    wave = await _get(key)
+    if wave.status == "closed":
+        raise WaveError(f"`{key}` is closed; nothing about it changes any more")
+    if wave.status == "open":
+        locked = [
+            name
+            for name, value in (("--k", k), ("--k-text", k_text), ("--opens", opens_on))
+            if value is not None
+        ]
+        if locked:
+            raise WaveError(
+                f"`{key}` is open: {', '.join(locked)} are locked once a wave opens "
+                "(so results stay comparable and anonymity rules cannot shift); "
+                "only --title and --closes may change"
+            )
+    new_opens = opens_on or wave.opens_on
+    new_closes = closes_on or wave.closes_on
+    if new_closes < new_opens:
+        raise WaveError(f"--closes {new_closes} is before the opening day {new_opens}")
+    new_k = k if k is not None else wave.k
+    new_k_text = k_text if k_text is not None else wave.k_text
+    _check_thresholds(new_k, new_k_text)
+    values: dict[str, object] = {
+        "opens_on": new_opens,
+        "closes_on": new_closes,
+        "k": new_k,
+        "k_text": new_k_text,
+    }
+    if title:
+        values["title"] = title
+    async with write_transaction():
+        await store.update_wave(wave.id, **values)
+    return await _get(key)
+
+
+async def list_waves() -> list[WaveListing]:
+    return [
+        WaveListing(w, len(await store.wave_unit_ids(w.id)), await store.count_responses(w.id))
+        for w in await store.list_waves()
+    ]

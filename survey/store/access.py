@@ -1,0 +1,146 @@
+"""Invitations, unit links and receipt codes: how respondents reach a wave."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from survey.store.tables import FloodCounter, Invitation, OrgUnitRow, ReceiptCode, ServicePointRow, UnitLink
+
+__all__ = [
+    "InvitationTarget",
+    "count_failures",
+    "find_invitation",
+    "find_service_point",
+    "find_unit_link",
+    "insert_invitations",
+    "insert_receipt_codes",
+    "insert_unit_link",
+    "record_failure",
+    "unit_by_id",
+    "unused_invitations",
+]
+
+#: piccolo writes one INSERT per call; both drivers cap one statement near 32,766 parameters
+MAX_PARAMETERS = 32_000
+
+
+@dataclass(frozen=True)
+class InvitationTarget:
+    wave_id: int
+    unit_id: int
+
+
+@dataclass(frozen=True)
+class UnitLinkRow:
+    wave_id: int
+    unit_id: int
+    code_hash: str
+
+
+@dataclass(frozen=True)
+class ServicePointRecord:
+    id: int
+    key: str
+    name: str
+    unit_id: int
+    unit_name: str
+
+
+async def _insert_chunked(table, rows: list, columns: int) -> None:  # type: ignore[no-untyped-def]
+    size = max(1, MAX_PARAMETERS // columns)
+    for start in range(0, len(rows), size):
+        await table.insert(*rows[start : start + size]).run()
+
+
+async def insert_invitations(wave_id: int, unit_id: int, hashes: list[str]) -> None:
+    rows = [Invitation(wave=wave_id, unit=unit_id, code_hash=h) for h in hashes]
+    await _insert_chunked(Invitation, rows, 3)
+
+
+async def unused_invitations(wave_id: int, unit_id: int | None = None) -> int:
+    query = Invitation.count().where(Invitation.wave == wave_id)
+    if unit_id is not None:
+        query = query.where(Invitation.unit == unit_id)
+    return await query.run()
+
+
+async def find_invitation(code_hash: str) -> InvitationTarget | None:
+    row = (
+        await Invitation.select(Invitation.wave, Invitation.unit)
+        .where(Invitation.code_hash == code_hash)
+        .first()
+        .run()
+    )
+    return InvitationTarget(row["wave"], row["unit"]) if row else None
+
+
+async def insert_unit_link(token: str, wave_id: int, unit_id: int, code_hash: str) -> None:
+    await UnitLink.insert(UnitLink(token=token, wave=wave_id, unit=unit_id, code_hash=code_hash)).run()
+
+
+async def find_unit_link(token: str) -> UnitLinkRow | None:
+    row = (
+        await UnitLink.select(UnitLink.wave, UnitLink.unit, UnitLink.code_hash)
+        .where(UnitLink.token == token)
+        .first()
+        .run()
+    )
+    return UnitLinkRow(row["wave"], row["unit"], row["code_hash"]) if row else None
+
+
+async def insert_receipt_codes(service_point_id: int, hashes: list[str], valid_until: dt.date) -> None:
+    rows = [ReceiptCode(service_point=service_point_id, code_hash=h, valid_until=valid_until) for h in hashes]
+    await _insert_chunked(ReceiptCode, rows, 4)
+
+
+async def find_service_point(key: str) -> ServicePointRecord | None:
+    row = (
+        await ServicePointRow.select(
+            ServicePointRow.id,
+            ServicePointRow.key,
+            ServicePointRow.name,
+            ServicePointRow.unit.id.as_alias("unit_id"),
+            ServicePointRow.unit.name.as_alias("unit_name"),
+        )
+        .where((ServicePointRow.key == key) & ServicePointRow.active.eq(True))
+        .first()
+        .run()
+    )
+    return (
+        ServicePointRecord(row["id"], row["key"], row["name"], row["unit_id"], row["unit_name"])
+        if row
+        else None
+    )
+
+
+async def unit_by_id(unit_id: int) -> tuple[str, str]:
+    """(key, name) of a unit."""
+    row = (
+        await OrgUnitRow.select(OrgUnitRow.key, OrgUnitRow.name).where(OrgUnitRow.id == unit_id).first().run()
+    )
+    return row["key"], row["name"]
+
+
+def _minute() -> int:
+    return int(time.time() // 60)
+
+
+async def record_failure(scope: str) -> None:
+    """Count a failed attempt (a wrong access code) for this scope and minute; no personal data."""
+    await FloodCounter.raw(
+        "INSERT INTO flood_counter (scope, minute, count) VALUES ({}, {}, 1) "
+        "ON CONFLICT (scope, minute) DO UPDATE SET count = flood_counter.count + 1",
+        scope,
+        _minute(),
+    )
+
+
+async def count_failures(scope: str, minutes: int = 10) -> int:
+    rows = (
+        await FloodCounter.select(FloodCounter.count)
+        .where((FloodCounter.scope == scope) & (FloodCounter.minute > _minute() - minutes))
+        .run()
+    )
+    return sum(r["count"] for r in rows)

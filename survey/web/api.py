@@ -1,0 +1,182 @@
+"""JSON API of the respondent side (kiosk apps and other clients), described in the OpenAPI document."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Literal
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+
+from survey.domain import QuestionnaireVersion
+from survey.services.answering import (
+    Entry,
+    EntryError,
+    entry_for_invitation,
+    entry_for_service_point,
+    entry_for_unit_link,
+    new_submission_key,
+    submit,
+)
+from survey.settings import Settings
+from survey.web.i18n import language, pick_language
+from survey.web.respond import _ENTRY_PAGES, _general_message, _gettext, _problem_message
+
+__all__ = ["API_ROUTES"]
+
+Channel = Literal["invitation", "unit", "service_point"]
+
+
+class Form(msgspec.Struct, frozen=True):
+    """What a client needs to show the questionnaire and send it back."""
+
+    channel: Channel
+    wave: str
+    wave_title: str
+    closes_on: str
+    language: str
+    languages: list[str]
+    submission_key: str
+    questionnaire: QuestionnaireVersion
+    service_point: str | None = None
+
+
+class ResponseIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One response. `answers` maps item ids to a code, null ("keine Angabe") or a text."""
+
+    channel: Channel
+    #: the invitation code, the unit link's token or the service point's key
+    reference: str = msgspec.field()
+    language: str = "de"
+    submission_key: str = ""
+    answers: dict[str, int | str | None] = {}
+    access_code: str | None = None
+    receipt_code: str | None = None
+
+
+class Problem(msgspec.Struct, frozen=True):
+    code: str
+    message: str
+    item: str | None = None
+
+
+class ResponseOut(msgspec.Struct, frozen=True):
+    status: str
+    message: str = ""
+    problems: list[Problem] = []
+
+
+def _loader(settings: Settings, channel: Channel, reference: str) -> Callable[[], Awaitable[Entry]]:
+    if channel == "invitation":
+        return lambda: entry_for_invitation(settings, reference)
+    if channel == "unit":
+        return lambda: entry_for_unit_link(settings, reference)
+    return lambda: entry_for_service_point(settings, reference)
+
+
+def _entry_error(error: EntryError, lang_tag: str) -> Response[ResponseOut]:
+    status, title, _ = _ENTRY_PAGES[error.problem]
+    gettext, _n = _gettext(language(lang_tag))
+    return Response(ResponseOut(error.problem, gettext(title)), status_code=status if status != 200 else 404)
+
+
+async def _form(request: Request, channel: Channel, reference: str) -> Response[Form] | Response[ResponseOut]:
+    settings: Settings = request.app.state["settings"]
+    try:
+        entry = await _loader(settings, channel, reference)()
+    except EntryError as error:
+        return _entry_error(error, request.query_params.get("lang") or "de")
+    lang = pick_language(
+        request.query_params.get("lang"), entry.version.languages, request.headers.get("accept-language")
+    )
+    form = Form(
+        channel,
+        entry.wave.key,
+        entry.wave.title,
+        entry.wave.closes_on.isoformat(),
+        lang,
+        list(entry.version.languages),
+        await new_submission_key(settings),
+        entry.version,
+        entry.service_point_name,
+    )
+    return Response(form, headers={"Cache-Control": "no-store"})
+
+
+@get(
+    "/api/v1/forms/service-points/{key:str}",
+    name="api-form-service-point",
+    summary="Citizen form of a service point",
+)
+async def service_point_form_api(
+    request: Request, key: FromPath[str]
+) -> Response[Form] | Response[ResponseOut]:
+    return await _form(request, "service_point", key)
+
+
+@get(
+    "/api/v1/forms/invitations/{code:str}",
+    name="api-form-invitation",
+    summary="Staff form of an invitation code",
+)
+async def invitation_form_api(
+    request: Request, code: FromPath[str]
+) -> Response[Form] | Response[ResponseOut]:
+    return await _form(request, "invitation", code)
+
+
+@get("/api/v1/forms/unit-links/{token:str}", name="api-form-unit-link", summary="Staff form of a unit link")
+async def unit_link_form_api(
+    request: Request, token: FromPath[str]
+) -> Response[Form] | Response[ResponseOut]:
+    return await _form(request, "unit", token)
+
+
+@post("/api/v1/responses", name="api-responses", summary="Submit one response (idempotent by submission key)")
+async def submit_api(request: Request, data: ResponseIn) -> Response[ResponseOut]:
+    """201 when stored, 200 when this submission key was stored before, 422 with every problem
+    (each with a message in the response's language), 404/410/403 when the code, link or wave
+    does not take answers."""
+    settings: Settings = request.app.state["settings"]
+    try:
+        entry = await _loader(settings, data.channel, data.reference)()
+    except EntryError as error:
+        return _entry_error(error, data.language)
+    lang_tag = data.language
+    result = await submit(
+        settings,
+        entry,
+        answers=dict(data.answers),
+        language=lang_tag,
+        submission_key=data.submission_key,
+        access_code=data.access_code,
+        receipt_code=data.receipt_code,
+    )
+    gettext, _n = _gettext(language(lang_tag))
+    if result.stored:
+        duplicate = result.outcome is not None and result.outcome.value == "duplicate"
+        message = (
+            gettext("We had already received these answers; they are stored once.")
+            if duplicate
+            else gettext("Your answers have been stored. Thank you for taking the time!")
+        )
+        return Response(
+            ResponseOut("duplicate" if duplicate else "stored", message),
+            status_code=200 if duplicate else 201,
+        )
+    problems = [Problem(p.code, _problem_message(p, gettext), p.item) for p in result.problems]
+    problems += [Problem(code, _general_message(code, gettext)[1]) for code in result.general]
+    status = (
+        429
+        if "flood" in result.general
+        else 409
+        if {"code_used", "receipt_used"} & set(result.general)
+        else 422
+    )
+    return Response(
+        ResponseOut("invalid", gettext("Please check your answers."), problems), status_code=status
+    )
+
+
+API_ROUTES = [service_point_form_api, invitation_form_api, unit_link_form_api, submit_api]

@@ -1,0 +1,124 @@
+"""Languages of the respondent pages and their gettext catalogs (babel).
+
+UI strings are English msgids in the code and templates, translated in
+`survey/web/locale/<catalog>/LC_MESSAGES/messages.po`. The catalogs are compiled in memory at
+start-up (no build step, no binary files in the repository). `python -m survey.web.i18n`
+extracts the strings and merges them into every catalog (`make messages`).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from babel.support import NullTranslations, Translations
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Language", "language", "pick_language", "translations"]
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+SOURCES = Path(__file__).parent.parent
+
+
+@dataclass(frozen=True)
+class Language:
+    tag: str  # BCP 47, as in the questionnaire files and the html lang attribute
+    native: str  # the name in the language itself, for the language switch
+    locale: str  # babel locale for numbers, dates and plurals
+    catalog: str | None  # folder under locale/, None for the English msgids themselves
+    rtl: bool = False
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.rtl else "ltr"
+
+
+LANGUAGES: dict[str, Language] = {
+    lang.tag: lang
+    for lang in (
+        Language("de", "Deutsch", "de_DE", "de"),
+        Language("de-x-ls", "Leichte Sprache", "de_DE", "de_x_ls"),
+        Language("en", "English", "en_GB", None),
+        Language("tr", "Türkçe", "tr_TR", "tr"),
+        Language("ar", "العربية", "ar", "ar", rtl=True),
+        Language("uk", "Українська", "uk_UA", "uk"),
+        Language("ru", "Русский", "ru_RU", "ru"),
+    )
+}
+DEFAULT_LANGUAGE = "de"
+
+
+def language(tag: str) -> Language:
+    return LANGUAGES.get(tag) or LANGUAGES[DEFAULT_LANGUAGE]
+
+
+def pick_language(requested: str | None, offered: list[str], accept: str | None = None) -> str:
+    """The requested language if the questionnaire offers it, else the browser's, else the first."""
+    if requested in offered:
+        return requested  # type: ignore[return-value]
+    for part in (accept or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        for candidate in (tag, tag.split("-")[0]):
+            if candidate in offered:
+                return candidate
+    return DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in offered else offered[0]
+
+
+@functools.cache
+def translations(tag: str) -> NullTranslations:
+    catalog = language(tag).catalog
+    if catalog is None:
+        return NullTranslations()
+    path = LOCALE_DIR / catalog / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as po:
+        compiled = io.BytesIO()
+        write_mo(compiled, read_po(po, locale=_plural_locale(catalog)))
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def _plural_locale(catalog: str) -> str:
+    return {"de_x_ls": "de"}.get(catalog, catalog)
+
+
+def extract() -> Catalog:
+    """Every translatable string of the package: `_()`/`ngettext()` in Python and templates."""
+    template = Catalog(project="leitbild-puls", charset="utf-8")
+    method_map = [("web/templates/**.html", "jinja2"), ("**.py", "python")]
+    options = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    for filename, lineno, message, comments, context in extract_from_dir(
+        SOURCES, method_map, options, keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    ):
+        template.add(message, None, [(f"survey/{filename}", lineno)], auto_comments=comments, context=context)
+    return template
+
+
+def update_catalogs() -> None:
+    template = extract()
+    with (LOCALE_DIR / "messages.pot").open("wb") as pot:
+        write_po(pot, template, omit_header=False, sort_output=True, include_lineno=False)
+    for lang in LANGUAGES.values():
+        if lang.catalog is None:
+            continue
+        path = LOCALE_DIR / lang.catalog / "LC_MESSAGES" / "messages.po"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            with path.open("rb") as po:
+                catalog = read_po(po, locale=_plural_locale(lang.catalog))
+        else:
+            catalog = Catalog(locale=Locale.parse(_plural_locale(lang.catalog)))
+        catalog.update(template, no_fuzzy_matching=True)
+        with path.open("wb") as po:
+            write_po(po, catalog, sort_output=True, include_lineno=False, ignore_obsolete=True)
+        print(f"{path}: {sum(1 for m in catalog if m.id and not m.string)} untranslated", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    update_catalogs()

@@ -1,0 +1,534 @@
+"""Respondent pages: staff invitations, unit links, citizen service points and kiosks.
+
+Server-rendered, usable without JavaScript, nothing stored in the browser: every page is
+`Cache-Control: no-store`, forms have `autocomplete="off"`, and a kiosk's thank-you page
+returns to an empty form by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from litestar import Request, get, post
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from survey.domain import QuestionnaireVersion, Scale
+from survey.domain.answers import AnswerProblem
+from survey.services.answering import (
+    Entry,
+    EntryError,
+    SubmitResult,
+    entry_for_invitation,
+    entry_for_service_point,
+    entry_for_unit_link,
+    new_submission_key,
+    submit,
+    was_stored,
+)
+from survey.settings import Settings
+from survey.web.i18n import LANGUAGES, Language, language, pick_language, translations
+
+__all__ = ["RESPONDENT_ROUTES"]
+
+NO_STORE = {"Cache-Control": "no-store, max-age=0", "Pragma": "no-cache"}
+KIOSK_RESET_SECONDS = 6
+MAX_FORM_FIELDS = 200
+
+
+@dataclass(frozen=True)
+class SwitchLink:
+    tag: str
+    native: str
+    direction: str
+    url: str
+    current: bool
+
+
+def _settings(state: State) -> Settings:
+    return state["settings"]
+
+
+def _gettext(lang: Language) -> tuple[Callable[..., str], Callable[..., str]]:
+    catalog = translations(lang.tag)
+
+    def gettext(message: str, **variables: Any) -> str:
+        text = catalog.gettext(message)
+        return text % variables if variables else text
+
+    def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
+        return catalog.ngettext(singular, plural, n) % {"num": n, **variables}
+
+    return gettext, ngettext
+
+
+def _page(
+    template: str,
+    lang: Language,
+    *,
+    status: int = 200,
+    offered: list[str] | None = None,
+    path: str = "",
+    query: dict[str, str] | None = None,
+    **context: Any,
+) -> Template:
+    gettext, ngettext = _gettext(lang)
+    tags = offered if offered is not None else list(LANGUAGES)
+    switch = [
+        SwitchLink(
+            t,
+            LANGUAGES[t].native,
+            LANGUAGES[t].direction,
+            f"{path}?{urlencode({**(query or {}), 'lang': t})}",
+            t == lang.tag,
+        )
+        for t in tags
+        if t in LANGUAGES
+    ]
+    return Template(
+        template,
+        context={"_": gettext, "ngettext": ngettext, "language": lang, "switch_languages": switch, **context},
+        status_code=status,
+        headers=NO_STORE,
+    )
+
+
+def _text(lang: Language) -> Callable[[dict[str, str]], str]:
+    def pick(texts: dict[str, str]) -> str:
+        return texts.get(lang.tag) or texts.get("de") or next(iter(texts.values()), "")
+
+    return pick
+
+
+def _options(lang: Language) -> Callable[[Scale], list[dict[str, Any]]]:
+    pick = _text(lang)
+
+    def options(scale: Scale) -> list[dict[str, Any]]:
+        if scale.type == "likert-5":
+            labels = scale.labels.get(lang.tag) or next(iter(scale.labels.values()))
+            return [{"value": code, "label": label} for code, label in zip(scale.codes, labels, strict=True)]
+        if scale.type == "yes-no":
+            labels = scale.labels.get(lang.tag) or next(iter(scale.labels.values()))
+            return [{"value": 1, "label": labels[1]}, {"value": 0, "label": labels[0]}]
+        if scale.type == "scale-0-10":
+            low, high = scale.anchors.get(lang.tag) or next(iter(scale.anchors.values()))
+            return [
+                {"value": n, "label": f"{n} – {low}" if n == 0 else f"{n} – {high}" if n == 10 else str(n)}
+                for n in scale.codes
+            ]
+        return [{"value": o.code, "label": pick(o.label)} for o in scale.options]
+
+    return options
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined; it is translated where it is shown."""
+    return message
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+
+def _problem_message(problem: AnswerProblem, gettext: Callable[..., str]) -> str:
+    match problem.code:
+        case "required":
+            return gettext("Please answer this question.")
+        case "unknown_item":
+            return gettext("This question is not part of the questionnaire.")
+        case "too_long":
+            return gettext("Please shorten your text to %(max)s characters.", max=problem.detail)
+        case _:
+            return gettext("Please choose one of the offered answers.")
+
+
+def _general_message(code: str, gettext: Callable[..., str]) -> tuple[str, str]:
+    """(field anchor, message) for problems not tied to one question."""
+    messages = {
+        "form_changed": (
+            "main",
+            gettext("The form was changed or is out of date. Please check your answers and send them again."),
+        ),
+        "access_code_wrong": (
+            "access_code",
+            gettext("The access code is not correct. You find it on the notice in your unit."),
+        ),
+        "access_paused": (
+            "access_code",
+            gettext("Too many wrong access codes. Please wait ten minutes and try again."),
+        ),
+        "receipt_unknown": (
+            "main",
+            gettext("We do not know the code on your receipt. You can still answer without it."),
+        ),
+        "receipt_used": ("main", gettext("The code on your receipt has already been used.")),
+        "code_used": ("main", gettext("This invitation code has already been used. Each code works once.")),
+        "flood": (
+            "main",
+            gettext("Very many ratings are arriving right now. Please send again in a minute."),
+        ),
+    }
+    return messages.get(code, ("main", gettext("Something went wrong. Please send again.")))
+
+
+_ENTRY_PAGES: dict[str, tuple[int, str, list[str]]] = {
+    "code_unknown": (
+        404,
+        N_("We do not know this code"),
+        [
+            N_(
+                "Please check the code in your letter. "
+                "Letters that look alike, such as 0 and O, count as the same."
+            )
+        ],
+    ),
+    "code_used": (
+        410,
+        N_("This code has already been used"),
+        [N_("Each invitation code works once, so that everybody answers once. If that was you: thank you!")],
+    ),
+    "link_unknown": (
+        404,
+        N_("This link is not valid"),
+        [
+            N_(
+                "Please check the address, or ask the survey office of your administration "
+                "for the current link."
+            )
+        ],
+    ),
+    "service_point_unknown": (
+        404,
+        N_("We do not know this service point"),
+        [N_("Please check the address on the poster.")],
+    ),
+    "no_wave": (
+        200,
+        N_("There is no survey at the moment"),
+        [N_("Thank you for wanting to give feedback. Please try again another time.")],
+    ),
+    "closed": (
+        410,
+        N_("This survey has ended"),
+        [N_("Answers can no longer be sent. Thank you for your interest.")],
+    ),
+    "not_yet_open": (
+        403,
+        N_("This survey has not started yet"),
+        [N_("Please come back once it has started; the letter or poster tells you when.")],
+    ),
+}
+
+
+def _entry_page(
+    error: EntryError,
+    lang: Language,
+    path: str,
+    typed: dict[str, str] | None = None,
+    kommune: str | None = None,
+) -> Template:
+    status, title, paragraphs = _ENTRY_PAGES[error.problem]
+    gettext, _ = _gettext(lang)
+    return _page(
+        "respond/message.html",
+        lang,
+        status=status,
+        path=path,
+        page_title=gettext(title),
+        paragraphs=[gettext(p) for p in paragraphs],
+        kommune=kommune or (error.entry.kommune if error.entry else None),
+        code_form=error.problem == "code_unknown",
+        kept_texts=typed or {},
+    )
+
+
+# --- the form ----------------------------------------------------------------------------------
+
+
+async def _form(
+    request: Request,
+    entry: Entry,
+    lang_tag: str,
+    *,
+    action: str,
+    values: dict[str, str] | None = None,
+    result: SubmitResult | None = None,
+    kiosk: bool = False,
+    status: int = 200,
+) -> Template:
+    settings = _settings(request.app.state)
+    lang = language(lang_tag)
+    gettext, _ = _gettext(lang)
+    version: QuestionnaireVersion = entry.version
+    field_errors: dict[str, str] = {}
+    errors: list[dict[str, str]] = []
+    pick = _text(lang)
+    if result is not None:
+        for code in result.general:
+            anchor, message = _general_message(code, gettext)
+            if anchor == "access_code":
+                field_errors["access_code"] = message
+            errors.append({"anchor": anchor, "message": message})
+        texts = {i.id: pick(i.text) for i in version.items}
+        if any(p.item not in texts for p in result.problems) and "form_changed" not in result.general:
+            # A field no question of this version has: the form was tampered with or is stale.
+            anchor, message = _general_message("form_changed", gettext)
+            errors.append({"anchor": anchor, "message": message})
+        for problem in result.problems:
+            if problem.item not in texts:
+                continue
+            message = _problem_message(problem, gettext)
+            field_errors[problem.item] = message
+            anchor = (
+                f"input-{problem.item}"
+                if version.scales[version.item(problem.item).scale].is_text
+                else f"item-{problem.item}"
+            )
+            errors.append({"anchor": anchor, "message": f"{texts[problem.item]} – {message}"})
+    query = {"beleg": request.query_params["beleg"]} if request.query_params.get("beleg") else {}
+    return _page(
+        "respond/form.html",
+        lang,
+        status=status,
+        offered=[t for t in version.languages if t in LANGUAGES],
+        path=request.url.path,
+        query=query,
+        page_title=pick(version.title),
+        version=version,
+        text=pick,
+        options=_options(lang),
+        kommune=entry.kommune,
+        service_point_name=entry.service_point_name,
+        action=action,
+        submission_key=await new_submission_key(settings),
+        values=values or {},
+        errors=errors,
+        field_errors=field_errors,
+        ask_access_code=entry.kind == "unit",
+        kiosk=kiosk,
+        receipt_code=(values or {}).get("receipt_code") or request.query_params.get("beleg"),
+    )
+
+
+def _lang_of(request: Request, offered: list[str], requested: str | None = None) -> str:
+    return pick_language(
+        requested or request.query_params.get("lang"), offered, request.headers.get("accept-language")
+    )
+
+
+async def _show(
+    request: Request, load: Callable[[], Awaitable[Entry]], action: str, kiosk: bool = False
+) -> Template:
+    try:
+        entry = await load()
+    except EntryError as error:
+        offered = list(error.entry.version.languages) if error.entry else list(LANGUAGES)
+        return _entry_page(error, language(_lang_of(request, offered)), request.url.path)
+    return await _form(request, entry, _lang_of(request, entry.version.languages), action=action, kiosk=kiosk)
+
+
+async def _receive(
+    request: Request,
+    load: Callable[[], Awaitable[Entry]],
+    action: str,
+    thanks: str,
+    kiosk: bool = False,
+) -> Template | Redirect:
+    form = await request.form()
+    if len(form) > MAX_FORM_FIELDS:
+        raise HTTPException(status_code=413, detail="too many form fields")
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    submission_key = values.pop("submission_key", "")
+    requested = values.pop("lang", None)
+    access_code = values.pop("access_code", None)
+    receipt_code = values.pop("receipt_code", None)
+    try:
+        entry = await load()
+    except EntryError as error:
+        offered = list(error.entry.version.languages) if error.entry else list(LANGUAGES)
+        lang_tag = _lang_of(request, offered, requested)
+        if error.problem == "code_used" and submission_key and await was_stored(submission_key):
+            return Redirect(f"{thanks}?{urlencode({'lang': lang_tag, 'again': '1'})}", status_code=303)
+        typed = {k: v for k, v in values.items() if v and v != "na" and not v.isdigit()}
+        return _entry_page(error, language(lang_tag), request.url.path, typed)
+    lang_tag = _lang_of(request, entry.version.languages, requested)
+    result = await submit(
+        _settings(request.app.state),
+        entry,
+        answers=dict(values),
+        language=lang_tag,
+        submission_key=submission_key,
+        access_code=access_code,
+        receipt_code=receipt_code,
+    )
+    if result.stored:
+        again = {"again": "1"} if result.outcome and result.outcome.value == "duplicate" else {}
+        return Redirect(f"{thanks}?{urlencode({'lang': lang_tag, **again})}", status_code=303)
+    kept = {
+        **values,
+        **({"access_code": access_code} if access_code else {}),
+        **({"receipt_code": receipt_code} if receipt_code else {}),
+    }
+    status = 429 if "flood" in result.general else 400
+    return await _form(
+        request, entry, lang_tag, action=action, values=kept, result=result, kiosk=kiosk, status=status
+    )
+
+
+def _thanks(request: Request, *, refresh_url: str | None = None, kiosk: bool = False) -> Template:
+    lang = language(request.query_params.get("lang") or "de")
+    gettext, _ = _gettext(lang)
+    paragraphs = [gettext("Your answers have been stored. Thank you for taking the time!")]
+    if request.query_params.get("again"):
+        paragraphs = [gettext("We had already received these answers; they are stored once.")]
+    if refresh_url:
+        paragraphs.append(gettext("The form starts again for the next person in a few seconds."))
+    return _page(
+        "respond/message.html",
+        lang,
+        path=request.url.path,
+        offered=[],
+        page_title=gettext("Thank you!"),
+        paragraphs=paragraphs,
+        refresh_url=refresh_url,
+        refresh_seconds=KIOSK_RESET_SECONDS,
+        kiosk=kiosk,
+        next_url=refresh_url,
+        next_label=gettext("Start again now") if refresh_url else None,
+    )
+
+
+# --- routes ------------------------------------------------------------------------------------
+
+
+@get("/i", name="code-entry", include_in_schema=False)
+async def code_entry(request: Request) -> Template:
+    lang = language(_lang_of(request, list(LANGUAGES)))
+    gettext, _ = _gettext(lang)
+    return _page(
+        "respond/message.html",
+        lang,
+        path=request.url.path,
+        page_title=gettext("Staff survey"),
+        paragraphs=[gettext("Please enter the code from your invitation letter.")],
+        code_form=True,
+    )
+
+
+@post("/i", name="code-entry-post", include_in_schema=False)
+async def code_entry_post(request: Request) -> Template | Redirect:
+    form = await request.form()
+    code = str(form.get("code") or "").strip()
+    lang = language(_lang_of(request, list(LANGUAGES), str(form.get("lang") or "")))
+    settings = _settings(request.app.state)
+    try:
+        entry = await entry_for_invitation(settings, code)
+    except EntryError as error:
+        if error.problem in ("code_unknown", "code_used"):
+            gettext, _ = _gettext(lang)
+            status, title, paragraphs = _ENTRY_PAGES[error.problem]
+            return _page(
+                "respond/message.html",
+                lang,
+                status=status,
+                path=request.url.path,
+                page_title=gettext("Staff survey"),
+                paragraphs=[gettext("Please enter the code from your invitation letter.")],
+                code_form=True,
+                code_value=code,
+                code_error=f"{gettext(title)}. {gettext(paragraphs[0])}",
+            )
+        return _entry_page(error, lang, request.url.path)
+    return Redirect(f"/i/{quote(entry.reference)}?{urlencode({'lang': lang.tag})}", status_code=303)
+
+
+@get("/i/{code:str}", name="invitation", include_in_schema=False)
+async def invitation_form(request: Request, code: FromPath[str]) -> Template:
+    settings = _settings(request.app.state)
+    return await _show(request, lambda: entry_for_invitation(settings, code), f"/i/{quote(code)}")
+
+
+@post("/i/{code:str}", name="invitation-post", include_in_schema=False)
+async def invitation_post(request: Request, code: FromPath[str]) -> Template | Redirect:
+    settings = _settings(request.app.state)
+    return await _receive(
+        request, lambda: entry_for_invitation(settings, code), f"/i/{quote(code)}", "/danke"
+    )
+
+
+@get("/t/{token:str}", name="unit-link", include_in_schema=False)
+async def unit_link_form(request: Request, token: FromPath[str]) -> Template:
+    settings = _settings(request.app.state)
+    return await _show(request, lambda: entry_for_unit_link(settings, token), f"/t/{quote(token)}")
+
+
+@post("/t/{token:str}", name="unit-link-post", include_in_schema=False)
+async def unit_link_post(request: Request, token: FromPath[str]) -> Template | Redirect:
+    settings = _settings(request.app.state)
+    return await _receive(
+        request, lambda: entry_for_unit_link(settings, token), f"/t/{quote(token)}", "/danke"
+    )
+
+
+@get("/s/{key:str}", name="service-point", include_in_schema=False)
+async def service_point_form(request: Request, key: FromPath[str]) -> Template:
+    settings = _settings(request.app.state)
+    return await _show(request, lambda: entry_for_service_point(settings, key), f"/s/{quote(key)}")
+
+
+@post("/s/{key:str}", name="service-point-post", include_in_schema=False)
+async def service_point_post(request: Request, key: FromPath[str]) -> Template | Redirect:
+    settings = _settings(request.app.state)
+    return await _receive(
+        request, lambda: entry_for_service_point(settings, key), f"/s/{quote(key)}", "/danke"
+    )
+
+
+@get("/s/{key:str}/kiosk", name="kiosk", include_in_schema=False)
+async def kiosk_form(request: Request, key: FromPath[str]) -> Template:
+    settings = _settings(request.app.state)
+    return await _show(
+        request, lambda: entry_for_service_point(settings, key), f"/s/{quote(key)}/kiosk", kiosk=True
+    )
+
+
+@post("/s/{key:str}/kiosk", name="kiosk-post", include_in_schema=False)
+async def kiosk_post(request: Request, key: FromPath[str]) -> Template | Redirect:
+    settings = _settings(request.app.state)
+    return await _receive(
+        request,
+        lambda: entry_for_service_point(settings, key),
+        f"/s/{quote(key)}/kiosk",
+        f"/s/{quote(key)}/kiosk/danke",
+        kiosk=True,
+    )
+
+
+@get("/s/{key:str}/kiosk/danke", name="kiosk-thanks", include_in_schema=False)
+async def kiosk_thanks(request: Request, key: FromPath[str]) -> Template:
+    return _thanks(request, refresh_url=f"/s/{quote(key)}/kiosk", kiosk=True)
+
+
+@get("/danke", name="thanks", include_in_schema=False)
+async def thanks(request: Request) -> Template:
+    return _thanks(request)
+
+
+RESPONDENT_ROUTES = [
+    code_entry,
+    code_entry_post,
+    invitation_form,
+    invitation_post,
+    unit_link_form,
+    unit_link_post,
+    service_point_form,
+    service_point_post,
+    kiosk_form,
+    kiosk_post,
+    kiosk_thanks,
+    thanks,
+]
