@@ -36,6 +36,8 @@ class Settings:
     secret_key: str = ""
     #: citizen ratings accepted per service point and minute (flood protection)
     flood_limit: int = 30
+    #: folder of report, letter and poster templates; empty: ./reports, else the shipped one
+    reports: str = ""
 
     #: environment variable of each field
     ENV: ClassVar[dict[str, str]] = {
@@ -48,6 +50,7 @@ class Settings:
         "base_url": "SURVEY_BASE_URL",
         "secret_key": "SURVEY_SECRET_KEY",
         "flood_limit": "SURVEY_FLOOD_LIMIT",
+        "reports": "SURVEY_REPORTS",
     }
 
     @classmethod

@@ -43,7 +43,7 @@ POSTER_TEMPLATE = "service-point-poster.html"
 def qr_svg(url: str) -> str:
     """An inline SVG QR code of `url`, sized by the surrounding CSS.
 
-    Only a viewBox, no width or height, so one code serves a 30 mm letter box and a 13 cm poster
+    Only a viewBox, no width or height, so one code serves a letter's 45 mm box and a poster's 12 cm
     without blurring. Screen readers get the URL through `role="img"`, `aria-label` and `<title>`,
     because a QR code is otherwise meaningless to anyone who cannot see it.
     """
@@ -72,7 +72,8 @@ def qr_svg(url: str) -> str:
 def qr_png(url: str, scale: int = 10) -> bytes:
     """A PNG of the QR code for places that cannot take SVG (office software, print shops).
 
-    `scale` is pixels per module; 10 gives a code of roughly 300–500 pixels, sharp at poster size.
+    `scale` is pixels per module; 10 gives 290–490 pixels for typical survey links, enough for a
+    screen or a letter. For a poster, pass a larger scale rather than letting software enlarge it.
     """
     if scale < 1:
         raise ValueError(f"scale must be at least 1 pixel per module, not {scale}")

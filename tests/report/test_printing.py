@@ -390,9 +390,9 @@ def test_pdf_embeds_data_urls_and_fetches_nothing_from_the_network() -> None:
 
 
 @needs_weasyprint
-def test_a_batch_of_200_letters_renders() -> None:
-    codes = [f"K7QM-2XHD-{number:04d}" for number in range(200)]
+def test_a_batch_of_60_letters_renders() -> None:
+    codes = [f"K7QM-2XHD-{number:04d}" for number in range(60)]
     pdf = html_to_pdf(letters(codes=codes))
 
     assert pdf.startswith(b"%PDF")
-    assert page_count(pdf) == 200
+    assert page_count(pdf) == 60
