@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import datetime as dt
 import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -122,3 +125,50 @@ def questionnaires_copy(tmp_path: Path) -> Path:
     target = tmp_path / "questionnaires"
     shutil.copytree(QUESTIONNAIRES, target)
     return target
+
+
+@dataclass
+class Field:
+    """A Kommune with an open staff wave (`puls`, Dezernat kjfs) and an open citizen wave (`buerger`)."""
+
+    settings: Any
+    today: dt.date
+    questionnaires: Path
+
+
+@pytest.fixture
+async def field(db: str, tmp_path: Path) -> AsyncIterator[Field]:
+    """Organisation, published questionnaires, two open waves and the running submission writer."""
+    from survey.services.catalog import publish_folder
+    from survey.services.demo import demo_org_file
+    from survey.services.org import import_org
+    from survey.services.waves import create_wave, open_wave
+    from survey.settings import Settings
+    from survey.store.engine import current_engine
+    from survey.store.submissions import start_writer, stop_writer
+
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(QUESTIONNAIRES, folder)
+    settings = Settings(database_url=db, base_url="http://test.invalid")
+    today = dt.date.today()
+    await import_org(demo_org_file())
+    await publish_folder(folder)
+    for key, questionnaire, units in (
+        ("puls", "staff-pulse", ["kjfs"]),
+        ("buerger", "citizen-contact", ["verwaltung"]),
+    ):
+        await create_wave(
+            key=key,
+            questionnaires=folder,
+            questionnaire=questionnaire,
+            version=None,
+            units=units,
+            opens_on=today - dt.timedelta(days=3),
+            closes_on=today + dt.timedelta(days=30),
+        )
+        await open_wave(key, today)
+    await start_writer(current_engine())
+    try:
+        yield Field(settings, today, folder)
+    finally:
+        await stop_writer()
