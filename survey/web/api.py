@@ -7,7 +7,7 @@ from typing import Literal
 
 import msgspec
 from litestar import Request, Response, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
 from survey.domain import QuestionnaireVersion
 from survey.services.answering import (
@@ -134,7 +134,7 @@ async def unit_link_form_api(
 
 
 @post("/api/v1/responses", name="api-responses", summary="Submit one response (idempotent by submission key)")
-async def submit_api(request: Request, data: ResponseIn) -> Response[ResponseOut]:
+async def submit_api(request: Request, data: JSONBody[ResponseIn]) -> Response[ResponseOut]:
     """201 when stored, 200 when this submission key was stored before, 422 with every problem
     (each with a message in the response's language), 404/410/403 when the code, link or wave
     does not take answers."""
