@@ -259,3 +259,99 @@ def test_serve_answers_over_http(database_url: str) -> None:
         server.terminate()
         out, _ = server.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/" in out
+
+
+def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Path) -> None:
+    import datetime as dt
+
+    today = dt.date.today()
+    assert survey("db", "upgrade", url=database_url).returncode == 0
+    assert (
+        survey("org", "import", str(ROOT / "survey" / "demo" / "org.yaml"), url=database_url).returncode == 0
+    )
+    created = survey(
+        "wave",
+        "create",
+        "puls",
+        "--questionnaire",
+        "staff-pulse",
+        "--units",
+        "kjfs",
+        "--opens",
+        today.strftime("%d.%m.%Y"),
+        "--closes",
+        str(today + dt.timedelta(days=7)),
+        "--k",
+        "4",
+        url=database_url,
+    )
+    assert created.returncode == 0, created.stderr
+    assert "staff-pulse v2, staff" in created.stdout and "draft, k=4, k_text=10" in created.stdout
+    bad = survey(
+        "wave",
+        "create",
+        "x",
+        "--questionnaire",
+        "staff-pulse",
+        "--units",
+        "kjfs",
+        "--opens",
+        "2026-13-01",
+        "--closes",
+        "2026-12-01",
+        url=database_url,
+    )
+    assert bad.returncode == 2 and "'2026-13-01' does not match the formats" in bad.stderr
+    assert "open, k=4" in survey("wave", "open", "puls", url=database_url).stdout
+    locked = survey("wave", "edit", "puls", "--k", "6", url=database_url)
+    assert locked.returncode == 1 and "--k are locked once a wave opens" in locked.stderr
+    listing = json.loads(survey("wave", "list", "--json", url=database_url).stdout)
+    assert listing[0]["key"] == "puls" and listing[0]["units"] == 12 and listing[0]["status"] == "open"
+
+    out = tmp_path / "briefe"
+    invited = survey(
+        "invite",
+        "puls",
+        "--unit",
+        "jobcenter",
+        "--count",
+        "4",
+        "--out",
+        str(out),
+        url=database_url,
+        SURVEY_BASE_URL="https://umfrage.lindenau.de",
+    )
+    assert invited.returncode == 0, invited.stderr
+    rows = (out / "puls-jobcenter-codes.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "code;link" and len(rows) == 5
+    code, link = rows[1].split(";")
+    assert link == f"https://umfrage.lindenau.de/i/{code}"
+    assert (out / "puls-jobcenter-letters.pdf").read_bytes().startswith(b"%PDF")
+    assert code in (out / "puls-jobcenter-letters.html").read_text(encoding="utf-8")
+    again = survey(
+        "invite", "puls", "--unit", "jobcenter", "--count", "4", "--out", str(out), url=database_url
+    )
+    assert again.returncode == 1 and "exists already: codes are written once" in again.stderr
+    wrong_unit = survey(
+        "invite", "puls", "--unit", "bauhof", "--count", "1", "--out", str(tmp_path / "b"), url=database_url
+    )
+    assert wrong_unit.returncode == 1 and "`bauhof` is not among the units of `puls`" in wrong_unit.stderr
+
+    link_out = survey("unit-link", "puls", "--unit", "musikschule", url=database_url).stdout
+    assert "/t/" in link_out and re.search(r"access code .*: [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", link_out)
+
+    receipts = survey(
+        "receipts", "buergerbuero-mitte", "--count", "3", "--out", str(tmp_path / "r.csv"), url=database_url
+    )
+    assert receipts.returncode == 0, receipts.stderr
+    assert "/s/buergerbuero-mitte?beleg=" in (tmp_path / "r.csv").read_text(encoding="utf-8")
+
+    png = survey("poster", "buergerbuero-mitte", "--out", str(tmp_path / "qr.png"), url=database_url)
+    assert png.returncode == 0 and (tmp_path / "qr.png").read_bytes().startswith(b"\x89PNG")
+    pdf = survey(
+        "poster", "jobcenter-eingangszone", "--kiosk", "--out", str(tmp_path / "p.pdf"), url=database_url
+    )
+    assert pdf.returncode == 0 and "/s/jobcenter-eingangszone/kiosk" in pdf.stdout
+    assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
+    unknown = survey("poster", "nirgendwo", "--out", str(tmp_path / "n.pdf"), url=database_url)
+    assert unknown.returncode == 1 and "no service point `nirgendwo`" in unknown.stderr
