@@ -24,6 +24,7 @@ from survey.settings import Settings
 from survey.store import access
 from survey.store import waves as wave_store
 from survey.store.catalog import load_published_version
+from survey.store.engine import current_engine
 from survey.store.org import kommune_name
 from survey.store.submissions import NewResponse, Outcome, current_writer
 from survey.store.waves import StoredWave
@@ -94,8 +95,7 @@ async def _entry(
     reference: str,
     service_point: access.ServicePointRecord | None = None,
 ) -> Entry:
-    version = await load_published_version(wave.questionnaire, wave.version)
-    assert version is not None, "a wave's version is published when the wave is created"
+    version = await _version(wave.questionnaire, wave.version)
     _, unit_name = await access.unit_by_id(unit_id)
     entry = Entry(
         kind,
@@ -117,10 +117,25 @@ async def _entry(
 
 
 async def _wave_by_id(wave_id: int) -> StoredWave:
-    for wave in await wave_store.list_waves():
-        if wave.id == wave_id:
-            return wave
-    raise EntryError("link_unknown")
+    wave = await wave_store.get_wave_by_id(wave_id)
+    if wave is None:
+        raise EntryError("link_unknown")
+    return wave
+
+
+_versions: dict[tuple[str, int], tuple[object, QuestionnaireVersion]] = {}
+
+
+async def _version(questionnaire: str, number: int) -> QuestionnaireVersion:
+    """Published versions never change, so each worker reads each one once (per database)."""
+    engine = current_engine()
+    cached = _versions.get((questionnaire, number))
+    if cached is not None and cached[0] is engine:
+        return cached[1]
+    version = await load_published_version(questionnaire, number)
+    assert version is not None, "a wave's version is published when the wave is created"
+    _versions[(questionnaire, number)] = (engine, version)
+    return version
 
 
 async def entry_for_invitation(settings: Settings, code: str, today: dt.date | None = None) -> Entry:

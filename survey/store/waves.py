@@ -154,3 +154,8 @@ async def waves_covering(unit_id: int, audience: str) -> list[StoredWave]:
         .run()
     )
     return [_wave(r) for r in rows]
+
+
+async def get_wave_by_id(wave_id: int) -> StoredWave | None:
+    row = await WaveRow.select(*_COLUMNS).where(WaveRow.id == wave_id).first().run()
+    return _wave(row) if row else None
