@@ -1,0 +1,180 @@
+"""The gettext catalogs of the respondent pages: complete, not fuzzy, placeholders and plurals right.
+
+No database: the msgids come from `survey.web.i18n.extract()` (the code and templates as they are
+now), the translations from the .po files as `python -m survey.web.i18n` leaves them.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from collections.abc import Callable
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
+
+from survey.web.i18n import LANGUAGES, LOCALE_DIR, Language, extract, translations
+
+CATALOGS = [lang for lang in LANGUAGES.values() if lang.catalog is not None]
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]")
+COUNT = "%(num)d"  # the number ngettext() is given; see survey.web.respond._gettext
+SAMPLE_N = range(1000)
+
+#: gettext plural forms where babel's table (babel.messages.plurals) is out of date. Turkish has
+#: "one" and "other" in CLDR and in GNU gettext's plural table: nplurals=2; plural=(n != 1).
+PLURALS_OVERRIDE = {"tr": (2, "(n != 1)")}
+
+
+def _language_code(lang: Language) -> str:
+    return lang.locale.split("_")[0]  # de_DE for de and de-x-ls, tr_TR → tr, ar → ar
+
+
+def _expected_plurals(lang: Language) -> tuple[int, str]:
+    code = _language_code(lang)
+    if code in PLURALS_OVERRIDE:
+        return PLURALS_OVERRIDE[code]
+    rule = get_plural(code)
+    return rule.num_plurals, rule.plural_expr
+
+
+def _key(message: Message) -> str:
+    return message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+
+
+def _label(message: Message) -> str:
+    return f"msgid {_key(message)!r}"
+
+
+def _forms(message: Message) -> list[str]:
+    if isinstance(message.string, (list, tuple)):
+        return list(message.string)
+    return [message.string or ""]
+
+
+@pytest.fixture(scope="module")
+def template() -> Catalog:
+    return extract()
+
+
+@pytest.fixture(scope="module", params=CATALOGS, ids=lambda lang: lang.catalog)
+def po(request: pytest.FixtureRequest) -> tuple[Language, Catalog]:
+    lang: Language = request.param
+    path = LOCALE_DIR / str(lang.catalog) / "LC_MESSAGES" / "messages.po"
+    assert path.exists(), f"{lang.catalog}: {path} is missing; run `python -m survey.web.i18n`"
+    with path.open("rb") as file:
+        return lang, read_po(file, locale=_language_code(lang))
+
+
+def _plural(catalog: Catalog) -> Callable[[int], int]:
+    return gettext.c2py(catalog.plural_expr)
+
+
+def test_every_string_is_translated(template: Catalog, po: tuple[Language, Catalog]) -> None:
+    lang, catalog = po
+    problems = []
+    for wanted in template:
+        if not wanted.id:
+            continue
+        message = catalog.get(_key(wanted))
+        if message is None:
+            problems.append(f"{_label(wanted)}: missing (run `python -m survey.web.i18n`)")
+            continue
+        if wanted.pluralizable != message.pluralizable:
+            problems.append(f"{_label(wanted)}: singular/plural differs from the code")
+            continue
+        if message.fuzzy:
+            problems.append(f"{_label(wanted)}: fuzzy")
+        forms = _forms(message)
+        if message.pluralizable and len(forms) != catalog.num_plurals:
+            problems.append(
+                f"{_label(wanted)}: {len(forms)} plural forms, the header says {catalog.num_plurals}"
+            )
+        empty = [i for i, form in enumerate(forms) if not form.strip()]
+        if empty:
+            where = f" (msgstr{empty})" if message.pluralizable else ""
+            problems.append(f"{_label(wanted)}: not translated{where}")
+    assert not problems, f"catalog {lang.catalog}:\n  " + "\n  ".join(problems)
+
+
+def test_header_is_not_fuzzy(po: tuple[Language, Catalog]) -> None:
+    # msgfmt skips a fuzzy header, and with it the Plural-Forms line.
+    lang, catalog = po
+    assert not catalog.fuzzy, f"catalog {lang.catalog}: the header entry is marked fuzzy"
+
+
+def test_plural_forms_fit_the_language(po: tuple[Language, Catalog]) -> None:
+    lang, catalog = po
+    num_plurals, expression = _expected_plurals(lang)
+    assert catalog.num_plurals == num_plurals, (
+        f"catalog {lang.catalog}: Plural-Forms says nplurals={catalog.num_plurals}, "
+        f"{_language_code(lang)} has {num_plurals}"
+    )
+    ours, reference = _plural(catalog), gettext.c2py(expression)
+    wrong = [n for n in SAMPLE_N if ours(n) != reference(n)]
+    assert not wrong, (
+        f"catalog {lang.catalog}: plural={catalog.plural_expr} picks the wrong form for n={wrong[:5]}"
+    )
+    assert {ours(n) for n in SAMPLE_N} == set(range(num_plurals)), (
+        f"catalog {lang.catalog}: plural={catalog.plural_expr} does not use every form"
+    )
+
+
+def test_placeholders_are_kept(template: Catalog, po: tuple[Language, Catalog]) -> None:
+    """Every msgstr has the msgid's placeholders, with the same type.
+
+    As with `msgfmt --check`, a plural form used for one single number (Arabic 1 and 2, say) may
+    leave out the count and spell the number as a word.
+    """
+    lang, catalog = po
+    plural = _plural(catalog)
+    single = {i for i in range(catalog.num_plurals) if sum(plural(n) == i for n in SAMPLE_N) == 1}
+    problems = []
+    for wanted in template:
+        message = catalog.get(_key(wanted)) if wanted.id else None
+        if message is None:
+            continue  # reported by test_every_string_is_translated
+        ids = wanted.id if isinstance(wanted.id, (list, tuple)) else [wanted.id]
+        expected = set(PLACEHOLDER.findall(ids[-1]))
+        assert all(set(PLACEHOLDER.findall(i)) == expected for i in ids), f"{_label(wanted)}: msgids differ"
+        sample = {name[2:-2]: 3 if name.endswith("d") else "300" for name in expected}
+        for index, form in enumerate(_forms(message)):
+            if not form:
+                continue
+            found = set(PLACEHOLDER.findall(form))
+            may_drop_count = message.pluralizable and index in single
+            if found != expected and not (may_drop_count and found == expected - {COUNT}):
+                problems.append(
+                    f"{_label(wanted)}: msgstr[{index}] has {sorted(found)}, the msgid {sorted(expected)}"
+                )
+            if message.pluralizable or expected:
+                try:
+                    form % sample
+                except (KeyError, ValueError, TypeError) as exc:
+                    problems.append(f"{_label(wanted)}: msgstr[{index}] cannot be formatted ({exc!r})")
+    assert not problems, f"catalog {lang.catalog}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("tag", ["de", "de-x-ls", "tr", "ar", "uk", "ru"])
+def test_languages_are_translated_at_run_time(tag: str) -> None:
+    text = translations(tag).gettext("Send answers")
+    assert text and text != "Send answers", f"{tag}: 'Send answers' is not translated at run time"
+
+
+def test_russian_plural_forms() -> None:
+    catalog = translations("ru")
+
+    def check(n: int) -> str:
+        return catalog.ngettext("Please check %(num)d answer", "Please check %(num)d answers", n) % {"num": n}
+
+    one, few, many = check(1), check(3), check(5)
+    for n, text in ((1, one), (3, few), (5, many)):
+        assert str(n) in text, f"ru, n={n}: {text!r} does not show the number"
+        assert "answer" not in text, f"ru, n={n}: {text!r} is not translated"
+    nouns = {one.replace("1", "#"), few.replace("3", "#"), many.replace("5", "#")}
+    assert len(nouns) == 3, f"ru: the forms for 1, 3 and 5 should differ: {one!r}, {few!r}, {many!r}"
+    # the same forms come back for 21, 24 and 11
+    assert check(21) == one.replace("1", "21")
+    assert check(24) == few.replace("3", "24")
+    assert check(11) == many.replace("5", "11")
