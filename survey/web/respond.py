@@ -1,8 +1,8 @@
 """Respondent pages: staff invitations, unit links, citizen service points and kiosks.
 
 Server-rendered, usable without JavaScript, nothing stored in the browser: every page is
-`Cache-Control: no-store`, forms have `autocomplete="off"`, and a kiosk's thank-you page
-returns to an empty form by itself.
+`Cache-Control: no-store`, forms have `autocomplete="off"`, and a kiosk goes straight back to an
+empty form after each submission, with a thank-you note on top.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from survey.web.i18n import LANGUAGES, Language, language, pick_language, transl
 __all__ = ["RESPONDENT_ROUTES"]
 
 NO_STORE = {"Cache-Control": "no-store, max-age=0", "Pragma": "no-cache"}
-KIOSK_RESET_SECONDS = 6
 MAX_FORM_FIELDS = 200
 
 
@@ -310,6 +309,7 @@ async def _form(
         field_errors=field_errors,
         ask_access_code=entry.kind == "unit",
         kiosk=kiosk,
+        kiosk_thanks=_kiosk_thanks(request) if kiosk else None,
         receipt_code=(values or {}).get("receipt_code") or request.query_params.get("beleg"),
     )
 
@@ -367,6 +367,10 @@ async def _receive(
     )
     if result.stored:
         again = {"again": "1"} if result.outcome and result.outcome.value == "duplicate" else {}
+        if kiosk:
+            # Straight back to an empty form in the default language, with a thank-you note in
+            # the language just used: no timed refresh, nothing of this person left to go back to.
+            return Redirect(f"{thanks}?{urlencode({'danke': lang_tag, **again})}", status_code=303)
         return Redirect(f"{thanks}?{urlencode({'lang': lang_tag, **again})}", status_code=303)
     kept = {
         **values,
@@ -379,14 +383,12 @@ async def _receive(
     )
 
 
-def _thanks(request: Request, *, refresh_url: str | None = None, kiosk: bool = False) -> Template:
+def _thanks(request: Request) -> Template:
     lang = language(request.query_params.get("lang") or "de")
     gettext, _ = _gettext(lang)
     paragraphs = [gettext("Your answers have been stored. Thank you for taking the time!")]
     if request.query_params.get("again"):
         paragraphs = [gettext("We had already received these answers; they are stored once.")]
-    if refresh_url:
-        paragraphs.append(gettext("The form starts again for the next person in a few seconds."))
     return _page(
         "respond/message.html",
         lang,
@@ -394,12 +396,26 @@ def _thanks(request: Request, *, refresh_url: str | None = None, kiosk: bool = F
         offered=[],
         page_title=gettext("Thank you!"),
         paragraphs=paragraphs,
-        refresh_url=refresh_url,
-        refresh_seconds=KIOSK_RESET_SECONDS,
-        kiosk=kiosk,
-        next_url=refresh_url,
-        next_label=gettext("Start again now") if refresh_url else None,
     )
+
+
+def _kiosk_thanks(request: Request) -> dict[str, str] | None:
+    """The note for the person who has just answered at a kiosk, in their language."""
+    tag = request.query_params.get("danke")
+    if tag not in LANGUAGES:
+        return None
+    gettext, _ = _gettext(LANGUAGES[tag])
+    first = (
+        gettext("We had already received these answers; they are stored once.")
+        if request.query_params.get("again")
+        else gettext("Thank you! Your answers have been stored.")
+    )
+    return {
+        "lang": tag,
+        "dir": LANGUAGES[tag].direction,
+        "first": first,
+        "second": gettext("The form is ready for the next person."),
+    }
 
 
 # --- routes ------------------------------------------------------------------------------------
@@ -503,14 +519,9 @@ async def kiosk_post(request: Request, key: FromPath[str]) -> Template | Redirec
         request,
         lambda: entry_for_service_point(settings, key),
         f"/s/{quote(key)}/kiosk",
-        f"/s/{quote(key)}/kiosk/danke",
+        f"/s/{quote(key)}/kiosk",
         kiosk=True,
     )
-
-
-@get("/s/{key:str}/kiosk/danke", name="kiosk-thanks", include_in_schema=False)
-async def kiosk_thanks(request: Request, key: FromPath[str]) -> Template:
-    return _thanks(request, refresh_url=f"/s/{quote(key)}/kiosk", kiosk=True)
 
 
 @get("/danke", name="thanks", include_in_schema=False)
@@ -529,6 +540,5 @@ RESPONDENT_ROUTES = [
     service_point_post,
     kiosk_form,
     kiosk_post,
-    kiosk_thanks,
     thanks,
 ]

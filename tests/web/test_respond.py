@@ -179,17 +179,20 @@ async def test_unit_link_wrong_then_right_code(client: AsyncTestClient, field) -
 async def test_kiosk_resets_after_each_submission(client: AsyncTestClient, field) -> None:  # type: ignore[no-untyped-def]
     page = (await client.get("/s/buergerbuero-mitte/kiosk?lang=tr")).text
     assert 'class="kiosk"' in page and 'action="/s/buergerbuero-mitte/kiosk"' in page
+    assert "kiosk-thanks" not in page
     sent = await client.post(
         "/s/buergerbuero-mitte/kiosk",
         follow_redirects=False,
-        data={"submission_key": _key(page), "lang": "tr", "gesamturteil": "8"},
+        data={"submission_key": _key(page), "lang": "tr", "gesamturteil": "8", "kommentar": "Çok iyi"},
     )
-    assert sent.status_code == 303 and sent.headers["location"].startswith(
-        "/s/buergerbuero-mitte/kiosk/danke"
-    )
-    thanks = await client.get(sent.headers["location"])
-    assert '<meta http-equiv="refresh" content="6;url=/s/buergerbuero-mitte/kiosk">' in thanks.text
-    assert thanks.headers["cache-control"].startswith("no-store")
+    # Straight back to an empty form in the default language, with a note in Turkish on top.
+    assert sent.status_code == 303 and sent.headers["location"] == "/s/buergerbuero-mitte/kiosk?danke=tr"
+    fresh = await client.get(sent.headers["location"])
+    assert fresh.headers["cache-control"].startswith("no-store")
+    assert '<html lang="de"' in fresh.text and 'role="status" lang="tr"' in fresh.text
+    assert "checked" not in fresh.text and "Çok iyi" not in fresh.text
+    assert "http-equiv" not in fresh.text  # no timed refresh (WCAG 2.2.1)
+    assert _key(fresh.text) != _key(page)
     stored = await app_call(
         client, ResponseRow.select(ResponseRow.language, ResponseRow.service_point.key).run
     )
