@@ -1,0 +1,112 @@
+"""Suppression: thresholds and differencing across the org tree."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from survey.domain.anonymity import Hidden, delta_hidden, suppress
+
+# Fachbereich fb with three teams; the Fachbereich's own office has nobody.
+TREE = {"fb": None, "a": "fb", "b": "fb", "c": "fb"}
+
+
+def test_a_unit_of_four_is_hidden() -> None:
+    hidden = suppress({"fb": 4, "a": 4}, {"fb": None, "a": "fb"}, k=5)
+    assert hidden == {"fb": Hidden("below_k", 5), "a": Hidden("below_k", 5)}
+    assert hidden["a"].explain() == "fewer than 5 respondents"
+
+
+def test_children_of_12_9_and_3_hide_the_3_and_the_9() -> None:
+    hidden = suppress({"fb": 24, "a": 12, "b": 9, "c": 3}, TREE, k=5)
+    assert hidden == {"c": Hidden("below_k", 5), "b": Hidden("secondary", 5)}
+    # fb − a = 12 = b + c together: neither can be worked out alone.
+
+
+def test_hidden_parts_of_zero_or_at_least_k_need_nothing_more() -> None:
+    assert suppress({"fb": 30, "a": 12, "b": 9, "c": 9}, TREE, k=5) == {}
+    hidden = suppress({"fb": 27, "a": 12, "b": 9, "c": 6}, TREE, k=7)
+    assert hidden == {"c": Hidden("below_k", 7), "b": Hidden("secondary", 7)}
+
+
+def test_the_units_own_people_count_as_a_hidden_part() -> None:
+    # The Fachbereich office has 2 people of its own: fb − (a + b + c) = 2 would single them out.
+    hidden = suppress({"fb": 32, "a": 12, "b": 9, "c": 9}, TREE, k=5)
+    assert hidden == {"b": Hidden("secondary", 5)}  # the next-smallest (b before c by key)
+
+
+def test_up_the_tree() -> None:
+    tree = {"root": None, "d1": "root", "d2": "root", "t1": "d1", "t2": "d1"}
+    # t2 has 2: hidden; t1 next to it must go; then d1 equals t1 + t2 + own (0): d1 is shown,
+    # but the root − d2 = d1 is fine because d1 itself is shown.
+    hidden = suppress({"root": 40, "d1": 12, "d2": 28, "t1": 10, "t2": 2}, tree, k=5)
+    assert hidden == {"t2": Hidden("below_k", 5), "t1": Hidden("secondary", 5)}
+
+
+def test_a_secondary_hidden_group_is_not_the_sum_of_shown_children() -> None:
+    tree = {"root": None, "d1": "root", "d2": "root", "d3": "root", "t1": "d2", "t2": "d2"}
+    counts = {"root": 30, "d1": 3, "d2": 12, "d3": 15, "t1": 6, "t2": 6}
+    hidden = suppress(counts, tree, k=5)
+    assert hidden["d1"].reason == "below_k"
+    assert hidden["d2"].reason == "secondary"  # next-smallest sibling of d1
+    # d2 = t1 + t2 would give d2 away, and with it d1 = root − d2 − d3: one child of d2 is hidden
+    assert {"t1", "t2"} & set(hidden)
+
+
+def test_threshold_never_below_three() -> None:
+    with pytest.raises(ValueError, match="never below 3"):
+        suppress({"a": 1}, {"a": None}, k=2)
+
+
+def test_deltas_are_hidden_where_either_side_is() -> None:
+    hide = Hidden("below_k", 5)
+    assert delta_hidden(None, None, 5) is None
+    assert delta_hidden(hide, None, 5) == Hidden("other_side_hidden", 5)
+    assert delta_hidden(None, hide, 5) == Hidden("other_side_hidden", 5)
+
+
+@st.composite
+def trees(draw):  # type: ignore[no-untyped-def]
+    size = draw(st.integers(2, 12))
+    parents: dict[str, str | None] = {"u0": None}
+    for i in range(1, size):
+        parents[f"u{i}"] = f"u{draw(st.integers(0, i - 1))}"
+    own = {u: draw(st.integers(0, 15)) for u in parents}
+    counts: dict[str, int] = {}
+
+    def total(unit: str) -> int:
+        counts[unit] = own[unit] + sum(total(c) for c, p in parents.items() if p == unit)
+        return counts[unit]
+
+    total("u0")
+    return parents, counts, draw(st.integers(3, 8))
+
+
+@settings(max_examples=300, deadline=None)
+@given(trees())
+def test_no_hidden_group_can_be_worked_out_by_difference(case) -> None:  # type: ignore[no-untyped-def]
+    parents, counts, k = case
+    hidden = suppress(counts, parents, k)
+    for unit in parents:
+        if 0 < counts[unit] < k:
+            assert unit in hidden
+        kids = [c for c, p in parents.items() if p == unit]
+        if not kids or counts[unit] == 0:
+            continue
+        rest = counts[unit] - sum(counts[c] for c in kids) + sum(counts[c] for c in kids if c in hidden)
+        if unit not in hidden:
+            # What a reader gets by difference is 0 or a group of at least k.
+            assert rest == 0 or rest >= k, (unit, rest)
+        else:
+            assert rest > 0 or all(counts[c] == 0 or c in hidden for c in kids)
+
+
+def test_suppression_only_hides() -> None:
+    counts = {"fb": 24, "a": 12, "b": 9, "c": 3}
+    for k in range(3, 10):
+        hidden = suppress(counts, TREE, k)
+        for unit, count in counts.items():
+            if count >= k and unit not in hidden:
+                continue
+            assert unit in hidden or count == 0
