@@ -1,0 +1,79 @@
+"""Count tables: what statistics read instead of raw rows (DESIGN §3).
+
+One grouped query per question, over a subtree (a unit's path prefix) and a set of waves; it
+runs on the covering index `answer_counts (wave, unit, item, value)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from survey.store.tables import Answer
+
+__all__ = ["CountRow", "RespondentRow", "answers_by_respondent", "count_table", "respondents"]
+
+
+@dataclass(frozen=True)
+class CountRow:
+    wave: int
+    unit: int
+    item: str
+    #: the answer code; None is "keine Angabe"
+    value: int | None
+    count: int
+
+
+@dataclass(frozen=True)
+class RespondentRow:
+    wave: int
+    unit: int
+    respondents: int
+
+
+def _waves(waves: list[int]) -> str:
+    # Wave ids are integers from our own tables, never from a request: safe to inline, and an
+    # IN list of literals lets both planners use the index on (wave, unit, ...).
+    if not waves or not all(isinstance(w, int) for w in waves):
+        raise ValueError("give at least one wave id")
+    return ", ".join(str(int(w)) for w in waves)
+
+
+async def count_table(waves: list[int], unit_path: str = "/") -> list[CountRow]:
+    """unit × wave × item × answer → count, for every unit whose path starts with `unit_path`."""
+    rows = await Answer.raw(
+        "SELECT a.wave AS wave, a.unit AS unit, a.item AS item, a.value AS value, COUNT(*) AS n "
+        f"FROM answer a WHERE a.wave IN ({_waves(waves)}) "
+        "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
+        "GROUP BY a.wave, a.unit, a.item, a.value",
+        unit_path + "%",
+    )
+    return [CountRow(r["wave"], r["unit"], r["item"], r["value"], r["n"]) for r in rows]
+
+
+async def respondents(waves: list[int], unit_path: str = "/") -> list[RespondentRow]:
+    rows = await Answer.raw(
+        "SELECT r.wave AS wave, r.unit AS unit, COUNT(*) AS n "
+        f"FROM response r WHERE r.wave IN ({_waves(waves)}) "
+        "AND r.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
+        "GROUP BY r.wave, r.unit",
+        unit_path + "%",
+    )
+    return [RespondentRow(r["wave"], r["unit"], r["n"]) for r in rows]
+
+
+async def answers_by_respondent(
+    waves: list[int], items: list[str], unit_path: str = "/"
+) -> list[tuple[str, int, int, str, int]]:
+    """(response, wave, unit, item, value) of the given items, "keine Angabe" left out: the one
+    query per report that value scores per person (α, ω, Welch) need."""
+    if not items:
+        return []
+    rows = await Answer.raw(
+        "SELECT a.response AS response, a.wave AS wave, a.unit AS unit, a.item AS item, a.value AS value "
+        f"FROM answer a WHERE a.wave IN ({_waves(waves)}) AND a.value IS NOT NULL "
+        "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
+        f"AND a.item IN ({', '.join('{}' for _ in items)})",
+        unit_path + "%",
+        *items,
+    )
+    return [(str(r["response"]), r["wave"], r["unit"], r["item"], r["value"]) for r in rows]
