@@ -19,6 +19,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# axe-core for the browser accessibility tests, from the npm registry (skipped without npm).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the browser accessibility tests will be skipped"; fi
+
 demo: install
 	$(BIN)/survey db upgrade
 	$(BIN)/survey demo
@@ -35,7 +42,7 @@ format: install
 	$(BIN)/ruff format survey tests
 	$(BIN)/ruff check --fix survey tests
 
-test: lint
+test: lint $(AXE)
 	$(BIN)/python -m pytest
 
 messages: install

@@ -259,3 +259,8 @@ async def was_stored(submission_key: str) -> bool:
 
     digest = hashlib.sha256(submission_key.encode()).hexdigest()
     return await SubmissionKey.exists().where(SubmissionKey.key_hash == digest).run()
+
+
+async def kommune() -> str:
+    """The Kommune's name for page headers ("" before an organisation is imported)."""
+    return await kommune_name() or ""

@@ -27,6 +27,7 @@ from survey.services.answering import (
     entry_for_invitation,
     entry_for_service_point,
     entry_for_unit_link,
+    kommune,
     new_submission_key,
     submit,
     was_stored,
@@ -383,7 +384,7 @@ async def _receive(
     )
 
 
-def _thanks(request: Request) -> Template:
+async def _thanks(request: Request) -> Template:
     lang = language(request.query_params.get("lang") or "de")
     gettext, _ = _gettext(lang)
     paragraphs = [gettext("Your answers have been stored. Thank you for taking the time!")]
@@ -396,6 +397,7 @@ def _thanks(request: Request) -> Template:
         offered=[],
         page_title=gettext("Thank you!"),
         paragraphs=paragraphs,
+        kommune=await kommune(),
     )
 
 
@@ -432,6 +434,7 @@ async def code_entry(request: Request) -> Template:
         page_title=gettext("Staff survey"),
         paragraphs=[gettext("Please enter the code from your invitation letter.")],
         code_form=True,
+        kommune=await kommune(),
     )
 
 
@@ -526,7 +529,7 @@ async def kiosk_post(request: Request, key: FromPath[str]) -> Template | Redirec
 
 @get("/danke", name="thanks", include_in_schema=False)
 async def thanks(request: Request) -> Template:
-    return _thanks(request)
+    return await _thanks(request)
 
 
 RESPONDENT_ROUTES = [
