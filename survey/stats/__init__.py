@@ -1,0 +1,76 @@
+"""Statistics for Leitbild-Puls: pure functions over count tables and arrays (numpy, scipy).
+
+No database and no web: the store hands over count tables (answers per code for one item
+in one group), and these functions turn them into figures. Every result is a small frozen
+dataclass; a figure that is undefined for the data (too few answers) is ``None``, never NaN.
+Each figure is checked in ``tests/stats`` against a reference implementation.
+
+Scores and shares
+    describe(counts, *, scale_min, scale_max)        -> Description (n, mean, sd, t-interval; scale and 0–100)
+    describe_values(values, *, scale_min, scale_max) -> Description (the same from raw answers)
+    wilson(k, n)                                     -> Interval    (low, high)
+
+Two groups (a positive effect means y is larger: pass the earlier wave as x)
+    brunner_munzel(x, y) / brunner_munzel_counts(x, y) -> BrunnerMunzel (p̂ = P(X<Y) + ½P(X=Y), interval, p)
+    cliffs_delta(x, y) / cliffs_delta_counts(x, y)     -> CliffsDelta   (δ = P(Y>X) − P(Y<X))
+    welch(x, y)                                        -> Welch         (mean(y) − mean(x), interval, p)
+
+Trends over waves (state a trend only from MIN_TREND_WAVES waves on)
+    mann_kendall(series)      -> MannKendall (S, var(S), z, p, τ)
+    theil_sen(y, x=None)      -> TheilSen    (slope, intercept, slope interval)
+
+Many tests in one report
+    benjamini_hochberg(pvalues) -> tuple of adjusted p-values
+
+Reliability of a value's items
+    cronbach_alpha(data, *, nan_policy="pairwise") -> CronbachAlpha (α, Feldt interval)
+    omega_total(data, *, nan_policy="pairwise")    -> Omega         (McDonald's ω, one-factor ML)
+
+Every function that takes ``confidence`` defaults to 0.95.
+"""
+
+from survey.stats._comparison import (
+    BrunnerMunzel,
+    CliffsDelta,
+    Welch,
+    brunner_munzel,
+    brunner_munzel_counts,
+    cliffs_delta,
+    cliffs_delta_counts,
+    welch,
+)
+from survey.stats._description import Description, Summary, describe, describe_values
+from survey.stats._multiplicity import benjamini_hochberg
+from survey.stats._proportion import Interval, wilson
+from survey.stats._reliability import CronbachAlpha, NanPolicy, Omega, cronbach_alpha, omega_total
+from survey.stats._tables import Counts
+from survey.stats._trend import MIN_TREND_WAVES, MannKendall, TheilSen, mann_kendall, theil_sen
+
+__all__ = [
+    "MIN_TREND_WAVES",
+    "BrunnerMunzel",
+    "CliffsDelta",
+    "Counts",
+    "CronbachAlpha",
+    "Description",
+    "Interval",
+    "MannKendall",
+    "NanPolicy",
+    "Omega",
+    "Summary",
+    "TheilSen",
+    "Welch",
+    "benjamini_hochberg",
+    "brunner_munzel",
+    "brunner_munzel_counts",
+    "cliffs_delta",
+    "cliffs_delta_counts",
+    "cronbach_alpha",
+    "describe",
+    "describe_values",
+    "mann_kendall",
+    "omega_total",
+    "theil_sen",
+    "welch",
+    "wilson",
+]
