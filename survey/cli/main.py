@@ -667,3 +667,85 @@ def poster(service_point: str, out: Path, lang: str, kiosk: bool) -> None:
             html_to_pdf(poster_html(kommune=kommune, service_point_name=name, url=url, language=lang))
         )
     click.echo(f"{name}: {url} → {out}")
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+
+def _fmt(figure) -> str:  # type: ignore[no-untyped-def]
+    if figure is None:
+        return "–"
+    if getattr(figure, "hidden", False):
+        return f"hidden ({figure.reason})"
+    if hasattr(figure, "mean"):
+        if figure.low is None:
+            return f"{figure.mean:.1f} (n={figure.n})"
+        return f"{figure.mean:.1f} [{figure.low:.1f}–{figure.high:.1f}] n={figure.n}"
+    return str(figure)
+
+
+def _fmt_change(change) -> str:  # type: ignore[no-untyped-def]
+    if change is None:
+        return "–"
+    if getattr(change, "hidden", False):
+        return f"hidden ({change.reason})"
+    mark = " *" if change.significant else ""
+    if change.test == "Brunner–Munzel":  # items: the probability that an answer is now higher
+        return f"p̂={0.5 + change.difference:.2f} (p_adj={change.p_adjusted:.3f}){mark}"
+    return f"{change.difference:+.1f} (p_adj={change.p_adjusted:.3f}){mark}"
+
+
+def _fmt_trend(trend) -> str:  # type: ignore[no-untyped-def]
+    if trend.direction == "not_enough_waves":
+        return f"not enough waves ({trend.waves})"
+    slope = f", {trend.slope_per_wave:+.1f}/wave" if trend.slope_per_wave is not None else ""
+    return f"{trend.direction} (τ={trend.tau:+.2f}, p_adj={trend.p_adjusted:.3f}{slope})"
+
+
+@main.command()
+@click.argument("unit")
+@click.option("--questionnaire", default="staff-pulse", show_default=True, help="Questionnaire of the waves.")
+@click.option(
+    "--waves", "last", type=click.IntRange(1, 200), default=None, help="Only the last N waves (default: all)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON.")
+@surface_errors
+def stats(unit: str, questionnaire: str, last: int | None, as_json: bool) -> None:
+    """Figures and trends of UNIT (with its sub-units) for the latest wave; hidden figures say why."""
+    import msgspec
+
+    from survey.services.figures import unit_figures
+
+    figures = run_async(lambda: unit_figures(unit, questionnaire, last))
+    if as_json:
+        click.echo(msgspec.json.format(msgspec.json.encode(figures), indent=2).decode())
+        return
+    latest = figures.waves[-1]
+    respondents = latest.respondents if isinstance(latest.respondents, int) else _fmt(latest.respondents)
+    rate = (
+        f"{latest.response_rate:.0%}"
+        if isinstance(latest.response_rate, float)
+        else _fmt(latest.response_rate)
+    )
+    click.echo(
+        f"{figures.name} ({figures.kind}) — {latest.title}: {respondents} respondents, "
+        f"response rate {rate}; scores 0–100 with 95 % intervals; k={figures.k}"
+    )
+    table = Table("value", "latest", "change", "trend", "parent", "organisation", "citizens", box=box.SIMPLE)
+    for value in figures.values:
+        table.add_row(
+            value.name,
+            _fmt(value.latest),
+            _fmt_change(value.change),
+            _fmt_trend(value.trend),
+            _fmt(value.parent),
+            _fmt(value.organisation),
+            _fmt(value.external),
+        )
+    console.print(table)
+    items = Table("item", "latest", "top-2", "change", box=box.SIMPLE)
+    for item in figures.items:
+        top = f"{item.top_box:.0%}" if item.top_box is not None else "–"
+        items.add_row(item.item, _fmt(item.latest), top, _fmt_change(item.change))
+    console.print(items)
+    click.echo(f"* significant after Benjamini–Hochberg across the {figures.tests} tests shown (FDR 5 %)")

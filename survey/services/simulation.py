@@ -32,10 +32,10 @@ BASE = {
 CITIZEN_OFFSET = {"unbuerokratisch": -0.6, "transparenz": -0.4, "gemeinsam": -0.25, "vertrauen": 0.2}
 #: Known trends in latent units per wave: (unit, value) → slope. Applies to the unit's subtree.
 STORIES = {
-    ("jobcenter", "unbuerokratisch"): 0.12,
-    ("jugendamt", "gemeinsam"): 0.10,
-    ("bauaufsicht", "kundenorientiert"): -0.10,
-    ("sozialamt", "transparenz"): -0.10,
+    ("jobcenter", "unbuerokratisch"): 0.25,
+    ("jugendamt", "gemeinsam"): 0.25,
+    ("ordnungsamt", "kundenorientiert"): -0.3,
+    ("sozialamt", "transparenz"): -0.3,
 }
 _CUTS_5 = np.array([-1.3, -0.45, 0.35, 1.2])
 

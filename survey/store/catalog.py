@@ -98,3 +98,17 @@ async def load_published_version(questionnaire: str, version: int) -> Questionna
     if isinstance(content, str):
         return msgspec.json.decode(content, type=QuestionnaireVersion)
     return msgspec.convert(content, QuestionnaireVersion)
+
+
+async def load_leitbild(key: str | None = None) -> Leitbild | None:
+    """The published Leitbild `key` (or the first one published)."""
+    query = LeitbildRow.select(LeitbildRow.content).order_by(LeitbildRow.id)
+    if key is not None:
+        query = query.where(LeitbildRow.key == key)
+    row = await query.first().run()
+    if row is None:
+        return None
+    content = row["content"]
+    if isinstance(content, str):
+        return msgspec.json.decode(content, type=Leitbild)
+    return msgspec.convert(content, Leitbild)

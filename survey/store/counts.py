@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from survey.store.tables import Answer
 
-__all__ = ["CountRow", "RespondentRow", "answers_by_respondent", "count_table", "respondents"]
+__all__ = ["CountRow", "RespondentRow", "answers_by_respondent", "count_table", "respondents", "value_scores"]
 
 
 @dataclass(frozen=True)
@@ -77,3 +77,35 @@ async def answers_by_respondent(
         *items,
     )
     return [(str(r["response"]), r["wave"], r["unit"], r["item"], r["value"]) for r in rows]
+
+
+async def value_scores(
+    waves: list[int], mapping: list[tuple[int, str, str, int, int, bool]], unit_path: str = "/"
+) -> list[tuple[str, int, int, str, float]]:
+    """(response, wave, unit, value, score 0–100) — each person's mean over the items that measure
+    a value, one grouped query for a whole report. `mapping` lists (wave, item, value, scale
+    minimum, scale maximum, reversed): which items count for which value in which wave."""
+    if not mapping:
+        return []
+    # Casts: PostgreSQL cannot infer the types of parameters in a VALUES list on its own.
+    one = (
+        "(CAST({} AS INTEGER), CAST({} AS TEXT), CAST({} AS TEXT), CAST({} AS INTEGER), "
+        "CAST({} AS INTEGER), CAST({} AS INTEGER))"
+    )
+    rows_sql = ", ".join(one for _ in mapping)
+    arguments: list[object] = []
+    for wave, item, value, low, high, reverse in mapping:
+        arguments += [int(wave), item, value, int(low), int(high), 1 if reverse else 0]
+    arguments.append(unit_path + "%")
+    rows = await Answer.raw(
+        f"WITH m(wave, item, value_key, lo, hi, rev) AS (VALUES {rows_sql}) "
+        "SELECT a.response AS response, a.wave AS wave, a.unit AS unit, m.value_key AS value_key, "
+        "AVG(CASE WHEN m.rev = 1 THEN m.hi - a.value ELSE a.value - m.lo END * 100.0 / (m.hi - m.lo)) "
+        "AS score "
+        "FROM answer a JOIN m ON m.wave = a.wave AND m.item = a.item "
+        f"WHERE a.wave IN ({_waves(waves)}) AND a.value IS NOT NULL "
+        "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
+        "GROUP BY a.response, a.wave, a.unit, m.value_key",
+        *arguments,
+    )
+    return [(str(r["response"]), r["wave"], r["unit"], r["value_key"], float(r["score"])) for r in rows]

@@ -1,0 +1,610 @@
+"""Figures of one unit across waves: what a department lead reads, with anonymity applied first.
+
+Everything here comes from count tables and one grouped query of value scores per person
+(survey.store.counts); the statistics are survey.stats; suppression is survey.domain.anonymity,
+applied to every group before any of its figures is built. A hidden figure is a `Hidden` with
+its reason, never a zero or a gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import msgspec
+import numpy as np
+
+from survey.domain import QuestionnaireVersion
+from survey.domain.anonymity import Hidden, suppress
+from survey.errors import SurveyError
+from survey.stats import (
+    MIN_TREND_WAVES,
+    benjamini_hochberg,
+    brunner_munzel_counts,
+    cliffs_delta_counts,
+    cronbach_alpha,
+    describe,
+    describe_values,
+    mann_kendall,
+    omega_total,
+    theil_sen,
+    welch,
+    wilson,
+)
+from survey.store import counts as store
+from survey.store import org as org_store
+from survey.store import waves as wave_store
+from survey.store.catalog import load_leitbild, load_published_version
+from survey.store.org import StoredUnit
+from survey.store.waves import StoredWave
+
+__all__ = ["ALPHA", "UnitFigures", "unit_figures"]
+
+#: the false discovery rate across the tests of one report
+ALPHA = 0.05
+
+
+class HiddenFigure(msgspec.Struct, frozen=True):
+    hidden: bool
+    reason: str
+    explanation: str
+
+
+def _hidden(h: Hidden) -> HiddenFigure:
+    return HiddenFigure(True, h.reason, h.explain())
+
+
+class Score(msgspec.Struct, frozen=True):
+    """A mean on 0–100 with its 95 % interval and the number of respondents behind it."""
+
+    n: int
+    mean: float
+    low: float | None
+    high: float | None
+
+
+class Change(msgspec.Struct, frozen=True):
+    """From the previous wave to this one; `significant` only after Benjamini–Hochberg."""
+
+    test: str
+    difference: float
+    p: float
+    p_adjusted: float | None
+    significant: bool
+    effect: float
+    effect_name: str
+
+
+class Trend(msgspec.Struct, frozen=True):
+    waves: int
+    direction: str  # rising | falling | flat | not_enough_waves
+    tau: float | None = None
+    p: float | None = None
+    p_adjusted: float | None = None
+    slope_per_wave: float | None = None
+    slope_low: float | None = None
+    slope_high: float | None = None
+
+
+class Reliability(msgspec.Struct, frozen=True):
+    items: int
+    alpha: float | None
+    alpha_low: float | None
+    alpha_high: float | None
+    omega: float | None
+
+
+class WavePoint(msgspec.Struct, frozen=True):
+    wave: str
+    title: str
+    opens_on: dt.date
+    version: int
+    score: Score | HiddenFigure | None
+    #: the items behind this point are not comparable with the newest version's: the line breaks
+    break_before: bool = False
+
+
+class ValueFigures(msgspec.Struct, frozen=True):
+    value: str
+    name: str
+    series: list[WavePoint]
+    latest: Score | HiddenFigure | None
+    change: Change | HiddenFigure | None
+    trend: Trend
+    parent: Score | HiddenFigure | None
+    organisation: Score | HiddenFigure | None
+    #: staff and citizens on the items both questionnaires share (self-image, external image)
+    self_on_shared: Score | HiddenFigure | None
+    external: Score | HiddenFigure | None
+    shared_items: list[str]
+    reliability: Reliability | HiddenFigure | None
+
+
+class ItemFigures(msgspec.Struct, frozen=True):
+    item: str
+    text: str
+    values: list[str]
+    latest: Score | HiddenFigure | None
+    top_box: float | None
+    top_box_low: float | None
+    top_box_high: float | None
+    #: answers per code, shown from k_text respondents on
+    distribution: dict[str, int] | HiddenFigure | None
+    change: Change | HiddenFigure | None
+
+
+class WaveSummary(msgspec.Struct, frozen=True):
+    wave: str
+    title: str
+    opens_on: dt.date
+    closes_on: dt.date
+    version: int
+    respondents: int | HiddenFigure
+    headcount: int
+    response_rate: float | HiddenFigure | None
+
+
+class UnitFigures(msgspec.Struct, frozen=True):
+    unit: str
+    name: str
+    kind: str
+    parent: str | None
+    questionnaire: str
+    waves: list[WaveSummary]
+    values: list[ValueFigures]
+    items: list[ItemFigures]
+    children: list[dict[str, object]]
+    k: int
+    k_text: int
+    tests: int
+
+
+@dataclass
+class _Tests:
+    """Every p-value one report shows, adjusted together (Benjamini–Hochberg)."""
+
+    raw: list[float]
+
+    def add(self, p: float | None) -> int | None:
+        if p is None or math.isnan(p):
+            return None
+        self.raw.append(p)
+        return len(self.raw) - 1
+
+
+def _subtree_counts(units: list[StoredUnit], per_unit: dict[int, int]) -> dict[str, int]:
+    return {u.key: sum(per_unit.get(v.id, 0) for v in units if v.path.startswith(u.path)) for u in units}
+
+
+def _score(values: list[float]) -> Score | None:
+    if not values:
+        return None
+    d = describe_values(np.asarray(values), scale_min=0, scale_max=100)
+    return Score(d.n, round(d.score.mean, 4), _r(d.score.low), _r(d.score.high))  # type: ignore[arg-type]
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def _scale_range(version: QuestionnaireVersion, item_id: str) -> tuple[int, int]:
+    codes = version.scale_of(version.item(item_id)).codes
+    return min(codes), max(codes)
+
+
+def _top_codes(version: QuestionnaireVersion, item_id: str) -> set[int]:
+    scale = version.scale_of(version.item(item_id))
+    if scale.type == "likert-5":
+        return {4, 5}
+    if scale.type == "scale-0-10":
+        return {9, 10}
+    return {max(scale.codes)}
+
+
+async def _self_and_external(
+    unit: StoredUnit,
+    units: list[StoredUnit],
+    parents: dict[str, str | None],
+    latest: StoredWave,
+    newest: QuestionnaireVersion,
+    values: list[str],
+) -> dict[str, tuple[Score | HiddenFigure | None, Score | HiddenFigure | None, list[str]]]:
+    """Per value: staff and citizens of the unit's subtree in the same period, on shared items."""
+    citizen_waves = [
+        w
+        for w in await wave_store.list_waves()
+        if w.audience == "citizen"
+        and w.status in ("open", "closed")
+        and w.opens_on <= latest.closes_on
+        and w.closes_on >= latest.opens_on
+    ]
+    if not citizen_waves:
+        return {}
+    citizen = citizen_waves[-1]
+    version = await load_published_version(citizen.questionnaire, citizen.version)
+    if version is None:
+        return {}
+    shared = [i for i in newest.items if i.id in set(version.item_ids) and not newest.scale_of(i).is_text]
+    mapping = []
+    items_of: dict[str, list[str]] = {}
+    for value in values:
+        for item in (i for i in shared if value in i.values):
+            items_of.setdefault(value, []).append(item.id)
+            low, high = _scale_range(newest, item.id)
+            mapping.append((latest.id, item.id, f"self:{value}", low, high, item.reverse))
+            low, high = _scale_range(version, item.id)
+            mapping.append((citizen.id, item.id, f"ext:{value}", low, high, version.item(item.id).reverse))
+    if not mapping:
+        return {}
+    per_unit: dict[int, int] = {}
+    for row in await store.respondents([citizen.id]):
+        per_unit[row.unit] = row.respondents
+    citizen_hidden = suppress(_subtree_counts(units, per_unit), parents, citizen.k)
+    staff_scores: dict[str, list[float]] = defaultdict(list)
+    citizen_scores: dict[str, list[float]] = defaultdict(list)
+    for _, _, _, key, score in await store.value_scores([latest.id, citizen.id], mapping, unit.path):
+        side, value = key.split(":", 1)
+        (staff_scores if side == "self" else citizen_scores)[value].append(score)
+    result = {}
+    for value, items in items_of.items():
+        h = citizen_hidden.get(unit.key)
+        external = _hidden(h) if h else _score(citizen_scores[value])
+        result[value] = (_score(staff_scores[value]), external, items)
+    return result
+
+
+def _comparable(older: QuestionnaireVersion, newer: QuestionnaireVersion) -> set[str]:
+    """Items with the same id in both versions: identical or editorial (the catalog's rule)."""
+    if older.version == newer.version:
+        return set(newer.item_ids)
+    return set(older.item_ids) & set(newer.item_ids)
+
+
+async def unit_figures(
+    unit_key: str, questionnaire: str = "staff-pulse", last: int | None = None
+) -> UnitFigures:
+    units = await org_store.list_units()
+    by_key = {u.key: u for u in units}
+    unit = by_key.get(unit_key)
+    if unit is None:
+        raise SurveyError(f"no unit with key `{unit_key}`: `survey org list` shows the keys")
+    parents = {u.key: u.parent for u in units}
+    root = next(u for u in units if u.parent is None)
+    parent = by_key.get(unit.parent) if unit.parent else None
+
+    all_waves = [
+        w
+        for w in await wave_store.list_waves()
+        if w.questionnaire == questionnaire and w.status in ("open", "closed")
+    ]
+    if not all_waves:
+        raise SurveyError(
+            f"no open or closed wave of `{questionnaire}` yet: `survey wave list` shows the waves"
+        )
+    waves = all_waves[-last:] if last else all_waves
+    versions = {w.version: await load_published_version(questionnaire, w.version) for w in waves}
+    newest: QuestionnaireVersion = versions[waves[-1].version]  # type: ignore[assignment]
+    leitbild = await load_leitbild(newest.leitbild)
+    value_names = {v.key: v.name.get("de", v.key) for v in (leitbild.values if leitbild else [])}
+    wave_ids = [w.id for w in waves]
+    k = waves[-1].k
+    k_text = waves[-1].k_text
+
+    # --- who may be seen, per wave -----------------------------------------------------------
+    people: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in await store.respondents(wave_ids):
+        people[row.wave][row.unit] = row.respondents
+    subtree = {w.id: _subtree_counts(units, people[w.id]) for w in waves}
+    hidden = {w.id: suppress(subtree[w.id], parents, w.k) for w in waves}
+    hidden_text = {w.id: suppress(subtree[w.id], parents, w.k_text) for w in waves}
+
+    def seen(wave: StoredWave, key: str, text: bool = False) -> Hidden | None:
+        table = hidden_text if text else hidden
+        found = table[wave.id].get(key)
+        if found is None and subtree[wave.id].get(key, 0) == 0:
+            return None
+        return found
+
+    tests = _Tests([])
+
+    # --- waves -------------------------------------------------------------------------------
+    headcount = sum(u.headcount for u in units if u.path.startswith(unit.path))
+    summaries = []
+    for wave in waves:
+        n = subtree[wave.id].get(unit.key, 0)
+        h = seen(wave, unit.key)
+        summaries.append(
+            WaveSummary(
+                wave.key,
+                wave.title,
+                wave.opens_on,
+                wave.closes_on,
+                wave.version,
+                _hidden(h) if h else n,
+                headcount,
+                _hidden(h) if h else (round(n / headcount, 4) if headcount else None),
+            )
+        )
+
+    # --- value scores per person (one grouped query) -------------------------------------------
+    mapping = []
+    breaks: dict[tuple[int, str], bool] = {}
+    for wave in waves:
+        version = versions[wave.version]
+        assert version is not None
+        comparable = _comparable(version, newest)
+        for value in value_names:
+            items = [i for i in version.items if value in i.values and not version.scale_of(i).is_text]
+            common = [i for i in items if i.id in comparable]
+            breaks[(wave.id, value)] = bool(items) and not common
+            for item in common or items:
+                low, high = _scale_range(version, item.id)
+                mapping.append((wave.id, item.id, value, low, high, item.reverse))
+    scores: dict[tuple[int, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    # per (wave, value): unit path → person scores; collected for the unit, its parent and the root
+    groups = {"unit": unit.path, "parent": parent.path if parent else None, "organisation": root.path}
+    path_of = {u.id: u.path for u in units}
+    for _, wave_id, unit_id, value, score in await store.value_scores(wave_ids, mapping):
+        path = path_of.get(unit_id, "")
+        for name, prefix in groups.items():
+            if prefix and path.startswith(prefix):
+                scores[(wave_id, value)][name].append(score)
+
+    # --- items from count tables -----------------------------------------------------------------
+    latest, previous = waves[-1], (waves[-2] if len(waves) > 1 else None)
+    counts: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+    for row in await store.count_table([w.id for w in (latest, previous) if w], unit.path):
+        if row.value is not None:
+            counts[(row.wave, row.item)][row.value] = (
+                counts[(row.wave, row.item)].get(row.value, 0) + row.count
+            )
+
+    pending_changes: list[tuple[str, str, int | None, dict]] = []
+    items_out = []
+    latest_hidden = seen(latest, unit.key)
+    for item in newest.items:
+        scale = newest.scale_of(item)
+        if scale.is_text:
+            continue
+        low, high = _scale_range(newest, item.id)
+        table = counts.get((latest.id, item.id), {})
+        n = sum(table.values())
+        change: Change | HiddenFigure | None = None
+        if latest_hidden:
+            items_out.append(
+                ItemFigures(
+                    item.id,
+                    item.text.get("de", ""),
+                    item.values,
+                    _hidden(latest_hidden),
+                    None,
+                    None,
+                    None,
+                    _hidden(latest_hidden),
+                    _hidden(latest_hidden),
+                )
+            )
+            continue
+        d = describe(table, scale_min=low, scale_max=high) if n else None
+        top = sum(c for code, c in table.items() if code in _top_codes(newest, item.id))
+        interval = wilson(top, n) if n else None
+        text_hidden = seen(latest, unit.key, text=True)
+        before = counts.get((previous.id, item.id), {}) if previous else {}
+        if previous and before and table:
+            prev_hidden = seen(previous, unit.key)
+            if prev_hidden:
+                change = _hidden(Hidden("other_side_hidden", k))
+            else:
+                bm = brunner_munzel_counts(before, table)
+                delta = cliffs_delta_counts(before, table)
+                index = tests.add(bm.p)
+                pending_changes.append(
+                    (
+                        "item",
+                        item.id,
+                        index,
+                        {
+                            "test": "Brunner–Munzel",
+                            "difference": round(bm.p_hat - 0.5, 4),
+                            "p": bm.p,
+                            "effect": round(delta.delta, 4),
+                            "effect_name": "Cliff's δ",
+                        },
+                    )
+                )
+        items_out.append(
+            ItemFigures(
+                item.id,
+                item.text.get("de", ""),
+                item.values,
+                Score(d.n, round(d.score.mean, 4), _r(d.score.low), _r(d.score.high))
+                if d and d.score.mean is not None
+                else None,
+                round(top / n, 4) if n else None,
+                _r(interval.low) if interval else None,
+                _r(interval.high) if interval else None,
+                _hidden(text_hidden) if text_hidden else {str(code): table[code] for code in sorted(table)},
+                change,
+            )
+        )
+
+    images = await _self_and_external(unit, units, parents, latest, newest, list(value_names))
+    if latest_hidden:
+        images = {v: (_hidden(latest_hidden), ext, items) for v, (_, ext, items) in images.items()}
+
+    # --- values --------------------------------------------------------------------------------
+    values_out = []
+    trend_indices: dict[str, int | None] = {}
+    for value, name in value_names.items():
+        series = []
+        trend_points: list[float] = []
+        for wave in waves:
+            h = seen(wave, unit.key)
+            person = scores[(wave.id, value)]["unit"]
+            point = _hidden(h) if h else _score(person)
+            series.append(
+                WavePoint(
+                    wave.key,
+                    wave.title,
+                    wave.opens_on,
+                    wave.version,
+                    point,
+                    breaks.get((wave.id, value), False),
+                )
+            )
+            if isinstance(point, Score) and not breaks.get((wave.id, value), False):
+                trend_points.append(point.mean)
+        latest_point = series[-1].score
+        change = None
+        if previous is not None:
+            before_h, after_h = seen(previous, unit.key), seen(latest, unit.key)
+            x, y = scores[(previous.id, value)]["unit"], scores[(latest.id, value)]["unit"]
+            if before_h or after_h:
+                change = _hidden(Hidden("other_side_hidden", k))
+            elif len(x) >= 2 and len(y) >= 2 and not breaks.get((latest.id, value)):
+                result = welch(np.asarray(x), np.asarray(y))
+                pooled = math.sqrt((np.var(x, ddof=1) + np.var(y, ddof=1)) / 2) or 1.0
+                index = tests.add(result.p)
+                pending_changes.append(
+                    (
+                        "value",
+                        value,
+                        index,
+                        {
+                            "test": "Welch",
+                            "difference": round(result.difference, 4),
+                            "p": result.p,
+                            "effect": round(result.difference / pooled, 4),
+                            "effect_name": "Cohen's d",
+                        },
+                    )
+                )
+        if len(trend_points) >= MIN_TREND_WAVES:
+            mk = mann_kendall(np.asarray(trend_points))
+            ts = theil_sen(np.asarray(trend_points))
+            trend_indices[value] = tests.add(mk.p)
+            trend = Trend(
+                len(trend_points), "pending", _r(mk.tau), mk.p, None, _r(ts.slope), _r(ts.low), _r(ts.high)
+            )
+        else:
+            trend = Trend(len(trend_points), "not_enough_waves")
+
+        def reference(group: str, key: str | None, value: str = value) -> Score | HiddenFigure | None:
+            if key is None:
+                return None
+            h = seen(latest, key)
+            return _hidden(h) if h else _score(scores[(latest.id, value)][group])
+
+        reliability: Reliability | HiddenFigure | None = None
+        if latest_hidden:
+            reliability = _hidden(latest_hidden)
+        values_out.append(
+            ValueFigures(
+                value,
+                name,
+                series,
+                latest_point,
+                change,
+                trend,
+                reference("parent", parent.key if parent else None),
+                reference("organisation", root.key),
+                *images.get(value, (None, None, [])),
+                reliability,
+            )
+        )
+
+    # --- reliability per value (latest wave, the unit's people) ----------------------------------
+    if not latest_hidden:
+        value_items = {
+            v: [i.id for i in newest.items if v in i.values and not newest.scale_of(i).is_text]
+            for v in value_names
+        }
+        wanted = sorted({i for items in value_items.values() for i in items})
+        matrix: dict[str, dict[str, float]] = defaultdict(dict)
+        for response, _, _, item, answer in await store.answers_by_respondent([latest.id], wanted, unit.path):
+            low, high = _scale_range(newest, item)
+            reverse = newest.item(item).reverse
+            matrix[response][item] = (high - answer if reverse else answer - low) / (high - low) * 100
+        for position, figures in enumerate(values_out):
+            items = value_items[figures.value]
+            if len(items) < 2:
+                continue
+            data = np.array(
+                [
+                    [row.get(i, np.nan) for i in items]
+                    for row in matrix.values()
+                    if any(i in row for i in items)
+                ],
+                dtype=float,
+            )
+            if data.shape[0] < 2:
+                continue
+            alpha = cronbach_alpha(data)
+            omega = omega_total(data) if len(items) >= 3 else None
+            values_out[position] = msgspec.structs.replace(
+                figures,
+                reliability=Reliability(
+                    len(items),
+                    _r(alpha.alpha),
+                    _r(alpha.low),
+                    _r(alpha.high),
+                    _r(omega.omega) if omega else None,
+                ),
+            )
+
+    # --- adjust all tests together, then say what is significant ---------------------------------
+    adjusted = list(benjamini_hochberg(tests.raw)) if tests.raw else []
+    change_of: dict[tuple[str, str], Change] = {}
+    for kind, key, index, data in pending_changes:
+        p_adj = adjusted[index] if index is not None else None
+        change_of[(kind, key)] = Change(
+            p_adjusted=_r(p_adj),
+            significant=bool(p_adj is not None and p_adj < ALPHA),
+            **{**data, "p": _r(data["p"])},
+        )
+    items_out = [
+        msgspec.structs.replace(i, change=change_of.get(("item", i.item), i.change)) for i in items_out
+    ]
+    final_values = []
+    for figures in values_out:
+        trend = figures.trend
+        index = trend_indices.get(figures.value)
+        if trend.direction == "pending":
+            p_adj = adjusted[index] if index is not None else None
+            direction = "flat"
+            if p_adj is not None and p_adj < ALPHA and trend.tau is not None:
+                direction = "rising" if trend.tau > 0 else "falling"
+            trend = msgspec.structs.replace(trend, direction=direction, p=_r(trend.p), p_adjusted=_r(p_adj))
+        final_values.append(
+            msgspec.structs.replace(
+                figures, trend=trend, change=change_of.get(("value", figures.value), figures.change)
+            )
+        )
+
+    children = []
+    for child in (u for u in units if u.parent == unit.key):
+        n = subtree[latest.id].get(child.key, 0)
+        h = seen(latest, child.key)
+        children.append(
+            {
+                "unit": child.key,
+                "name": child.name,
+                "respondents": msgspec.to_builtins(_hidden(h)) if h else n,
+            }
+        )
+    return UnitFigures(
+        unit.key,
+        unit.name,
+        unit.kind,
+        unit.parent,
+        questionnaire,
+        summaries,
+        final_values,
+        items_out,
+        children,
+        k,
+        k_text,
+        len(tests.raw),
+    )
