@@ -96,6 +96,11 @@ class Reliability(msgspec.Struct, frozen=True):
     omega: float | None
 
 
+class WaveReliability(msgspec.Struct, frozen=True):
+    wave: str
+    reliability: Reliability | HiddenFigure | None
+
+
 class WavePoint(msgspec.Struct, frozen=True):
     wave: str
     title: str
@@ -120,6 +125,8 @@ class ValueFigures(msgspec.Struct, frozen=True):
     external: Score | HiddenFigure | None
     shared_items: list[str]
     reliability: Reliability | HiddenFigure | None
+    #: α and ω in every wave (on that wave's version's items)
+    reliability_by_wave: list[WaveReliability] = []
 
 
 class ItemFigures(msgspec.Struct, frozen=True):
@@ -515,44 +522,69 @@ async def unit_figures(
             )
         )
 
-    # --- reliability per value (latest wave, the unit's people) ----------------------------------
-    if not latest_hidden:
-        value_items = {
-            v: [i.id for i in newest.items if v in i.values and not newest.scale_of(i).is_text]
-            for v in value_names
+    # --- reliability per value and wave (the unit's people) --------------------------------------
+    by_wave: dict[str, list[WaveReliability]] = defaultdict(list)
+    shown_waves = [w for w in waves if not seen(w, unit.key) and subtree[w.id].get(unit.key, 0) > 0]
+    wanted = sorted(
+        {
+            i.id
+            for w in shown_waves
+            for i in versions[w.version].items  # type: ignore[union-attr]
+            if not versions[w.version].scale_of(i).is_text
         }
-        wanted = sorted({i for items in value_items.values() for i in items})
-        matrix: dict[str, dict[str, float]] = defaultdict(dict)
-        for response, _, _, item, answer in await store.answers_by_respondent([latest.id], wanted, unit.path):
-            low, high = _scale_range(newest, item)
-            reverse = newest.item(item).reverse
-            matrix[response][item] = (high - answer if reverse else answer - low) / (high - low) * 100
-        for position, figures in enumerate(values_out):
-            items = value_items[figures.value]
-            if len(items) < 2:
-                continue
-            data = np.array(
-                [
-                    [row.get(i, np.nan) for i in items]
-                    for row in matrix.values()
-                    if any(i in row for i in items)
-                ],
-                dtype=float,
+    )  # type: ignore[union-attr]
+    matrices: dict[int, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    if shown_waves and wanted:
+        for response, wave_id, _, item, answer in await store.answers_by_respondent(
+            [w.id for w in shown_waves], wanted, unit.path
+        ):
+            version = next(versions[w.version] for w in shown_waves if w.id == wave_id)
+            assert version is not None
+            low, high = _scale_range(version, item)
+            reverse = version.item(item).reverse
+            matrices[wave_id][response][item] = (
+                (high - answer if reverse else answer - low) / (high - low) * 100
             )
-            if data.shape[0] < 2:
+    for wave in waves:
+        version = versions[wave.version]
+        assert version is not None
+        h = seen(wave, unit.key)
+        for value in value_names:
+            items = [i.id for i in version.items if value in i.values and not version.scale_of(i).is_text]
+            if h:
+                by_wave[value].append(WaveReliability(wave.key, _hidden(h)))
                 continue
+            rows = [
+                [row.get(i, np.nan) for i in items]
+                for row in matrices[wave.id].values()
+                if any(i in row for i in items)
+            ]
+            if len(items) < 2 or len(rows) < 2:
+                by_wave[value].append(WaveReliability(wave.key, None))
+                continue
+            data = np.array(rows, dtype=float)
             alpha = cronbach_alpha(data)
             omega = omega_total(data) if len(items) >= 3 else None
-            values_out[position] = msgspec.structs.replace(
-                figures,
-                reliability=Reliability(
-                    len(items),
-                    _r(alpha.alpha),
-                    _r(alpha.low),
-                    _r(alpha.high),
-                    _r(omega.omega) if omega else None,
-                ),
+            by_wave[value].append(
+                WaveReliability(
+                    wave.key,
+                    Reliability(
+                        len(items),
+                        _r(alpha.alpha),
+                        _r(alpha.low),
+                        _r(alpha.high),
+                        _r(omega.omega) if omega else None,
+                    ),
+                )
             )
+    values_out = [
+        msgspec.structs.replace(
+            f,
+            reliability=by_wave[f.value][-1].reliability if by_wave[f.value] else None,
+            reliability_by_wave=by_wave[f.value],
+        )
+        for f in values_out
+    ]
 
     # --- adjust all tests together, then say what is significant ---------------------------------
     adjusted = list(benjamini_hochberg(tests.raw)) if tests.raw else []

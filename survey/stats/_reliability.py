@@ -72,10 +72,17 @@ class Omega:
 
 
 def cronbach_alpha(
-    data: npt.ArrayLike, *, nan_policy: NanPolicy = "pairwise", confidence: float = 0.95
+    data: npt.ArrayLike,
+    *,
+    nan_policy: NanPolicy = "pairwise",
+    confidence: float = 0.95,
+    ci: float | None = None,
 ) -> CronbachAlpha:
-    """Cronbach's α of a respondents × items matrix and its Feldt interval."""
-    confidence = check_confidence(confidence)
+    """Cronbach's α of a respondents × items matrix and its Feldt interval.
+
+    ``ci`` is the issue's name for ``confidence`` (as pingouin calls it); either may be given.
+    """
+    confidence = check_confidence(ci if ci is not None else confidence)
     matrix, n = _prepare(data, nan_policy, min_items=2)
     k = matrix.shape[1]
     undefined = CronbachAlpha(None, None, None, n, k, confidence, nan_policy)

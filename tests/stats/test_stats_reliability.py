@@ -266,3 +266,11 @@ def test_omega_undefined_and_bad_input() -> None:
         omega_total([[1, 2], [2, 3], [3, 5]])
     with pytest.raises(ValueError, match='"pairwise" or "listwise"'):
         omega_total(LIKERT_15x10, nan_policy="all")  # type: ignore[arg-type]
+
+
+def test_ci_is_another_name_for_confidence() -> None:
+    from survey.stats import cronbach_alpha as alpha_of
+
+    data = [[1, 2, 3], [2, 3, 3], [4, 4, 5], [3, 3, 4], [5, 4, 5]]
+    assert alpha_of(data, ci=0.9) == alpha_of(data, confidence=0.9)
+    assert alpha_of(data, ci=0.9).low != alpha_of(data).low
