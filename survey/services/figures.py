@@ -8,7 +8,6 @@ its reason, never a zero or a gap.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,6 +17,20 @@ import numpy as np
 
 from survey.domain import QuestionnaireVersion
 from survey.domain.anonymity import Hidden, suppress
+from survey.domain.figures import (
+    Change,
+    ChildScores,
+    HiddenFigure,
+    ItemFigures,
+    Reliability,
+    Score,
+    Trend,
+    UnitFigures,
+    ValueFigures,
+    WavePoint,
+    WaveReliability,
+    WaveSummary,
+)
 from survey.errors import SurveyError
 from survey.stats import (
     MIN_TREND_WAVES,
@@ -40,132 +53,14 @@ from survey.store.catalog import load_leitbild, load_published_version
 from survey.store.org import StoredUnit
 from survey.store.waves import StoredWave
 
-__all__ = ["ALPHA", "UnitFigures", "unit_figures"]
+__all__ = ["ALPHA", "HiddenFigure", "Score", "UnitFigures", "unit_figures"]
 
 #: the false discovery rate across the tests of one report
 ALPHA = 0.05
 
 
-class HiddenFigure(msgspec.Struct, frozen=True):
-    hidden: bool
-    reason: str
-    explanation: str
-
-
 def _hidden(h: Hidden) -> HiddenFigure:
     return HiddenFigure(True, h.reason, h.explain())
-
-
-class Score(msgspec.Struct, frozen=True):
-    """A mean on 0–100 with its 95 % interval and the number of respondents behind it."""
-
-    n: int
-    mean: float
-    low: float | None
-    high: float | None
-
-
-class Change(msgspec.Struct, frozen=True):
-    """From the previous wave to this one; `significant` only after Benjamini–Hochberg."""
-
-    test: str
-    difference: float
-    p: float
-    p_adjusted: float | None
-    significant: bool
-    effect: float
-    effect_name: str
-
-
-class Trend(msgspec.Struct, frozen=True):
-    waves: int
-    direction: str  # rising | falling | flat | not_enough_waves
-    tau: float | None = None
-    p: float | None = None
-    p_adjusted: float | None = None
-    slope_per_wave: float | None = None
-    slope_low: float | None = None
-    slope_high: float | None = None
-
-
-class Reliability(msgspec.Struct, frozen=True):
-    items: int
-    alpha: float | None
-    alpha_low: float | None
-    alpha_high: float | None
-    omega: float | None
-
-
-class WaveReliability(msgspec.Struct, frozen=True):
-    wave: str
-    reliability: Reliability | HiddenFigure | None
-
-
-class WavePoint(msgspec.Struct, frozen=True):
-    wave: str
-    title: str
-    opens_on: dt.date
-    version: int
-    score: Score | HiddenFigure | None
-    #: the items behind this point are not comparable with the newest version's: the line breaks
-    break_before: bool = False
-
-
-class ValueFigures(msgspec.Struct, frozen=True):
-    value: str
-    name: str
-    series: list[WavePoint]
-    latest: Score | HiddenFigure | None
-    change: Change | HiddenFigure | None
-    trend: Trend
-    parent: Score | HiddenFigure | None
-    organisation: Score | HiddenFigure | None
-    #: staff and citizens on the items both questionnaires share (self-image, external image)
-    self_on_shared: Score | HiddenFigure | None
-    external: Score | HiddenFigure | None
-    shared_items: list[str]
-    reliability: Reliability | HiddenFigure | None
-    #: α and ω in every wave (on that wave's version's items)
-    reliability_by_wave: list[WaveReliability] = []
-
-
-class ItemFigures(msgspec.Struct, frozen=True):
-    item: str
-    text: str
-    values: list[str]
-    latest: Score | HiddenFigure | None
-    top_box: float | None
-    top_box_low: float | None
-    top_box_high: float | None
-    #: answers per code, shown from k_text respondents on
-    distribution: dict[str, int] | HiddenFigure | None
-    change: Change | HiddenFigure | None
-
-
-class WaveSummary(msgspec.Struct, frozen=True):
-    wave: str
-    title: str
-    opens_on: dt.date
-    closes_on: dt.date
-    version: int
-    respondents: int | HiddenFigure
-    headcount: int
-    response_rate: float | HiddenFigure | None
-
-
-class UnitFigures(msgspec.Struct, frozen=True):
-    unit: str
-    name: str
-    kind: str
-    parent: str | None
-    questionnaire: str
-    waves: list[WaveSummary]
-    values: list[ValueFigures]
-    items: list[ItemFigures]
-    children: list[dict[str, object]]
-    k: int
-    k_text: int
-    tests: int
 
 
 @dataclass
@@ -352,6 +247,8 @@ async def unit_figures(
     scores: dict[tuple[int, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     # per (wave, value): unit path → person scores; collected for the unit, its parent and the root
     groups = {"unit": unit.path, "parent": parent.path if parent else None, "organisation": root.path}
+    kids = [u for u in units if u.parent == unit.key]
+    groups.update({f"child:{kid.key}": kid.path for kid in kids})
     path_of = {u.id: u.path for u in units}
     for _, wave_id, unit_id, value, score in await store.value_scores(wave_ids, mapping):
         path = path_of.get(unit_id, "")
@@ -626,6 +523,19 @@ async def unit_figures(
                 "respondents": msgspec.to_builtins(_hidden(h)) if h else n,
             }
         )
+    child_scores = []
+    for kid in kids:
+        h = seen(latest, kid.key)
+        child_scores.append(
+            ChildScores(
+                kid.key,
+                kid.name,
+                {
+                    value: _hidden(h) if h else _score(scores[(latest.id, value)][f"child:{kid.key}"])
+                    for value in value_names
+                },
+            )
+        )
     return UnitFigures(
         unit.key,
         unit.name,
@@ -639,4 +549,5 @@ async def unit_figures(
         k,
         k_text,
         len(tests.raw),
+        child_scores,
     )

@@ -160,6 +160,10 @@ async def test_hidden_figures_never_leave_the_service(db: str, tmp_path: Path) -
     assert children["a"] == 12
     assert children["b"]["reason"] == "secondary" and children["c"]["reason"] == "below_k"
     assert isinstance(fb.waves[-1].respondents, int) and fb.waves[-1].respondents == 24
+    heat = {child.unit: child.scores["gemeinsam"] for child in fb.child_scores}
+    assert isinstance(heat["a"], Score) and heat["a"].n == 12
+    assert isinstance(heat["b"], HiddenFigure) and heat["b"].reason == "secondary"
+    assert isinstance(heat["c"], HiddenFigure) and heat["c"].reason == "below_k"
 
     # The same through the command line: no figure of C's latest wave in the JSON.
     env = {**os.environ, "DATABASE_URL": db}

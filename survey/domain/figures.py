@@ -1,0 +1,153 @@
+"""The figures a report shows: plain values, each one shown or hidden with its reason.
+
+Built by survey.services.figures from count tables and survey.stats, after anonymity
+(survey.domain.anonymity) has decided what may be seen; read by the reports, the web pages,
+the API and `survey stats --json`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+__all__ = [
+    "Change",
+    "ChildScores",
+    "HiddenFigure",
+    "ItemFigures",
+    "Reliability",
+    "Score",
+    "Trend",
+    "UnitFigures",
+    "ValueFigures",
+    "WavePoint",
+    "WaveReliability",
+    "WaveSummary",
+]
+
+
+class HiddenFigure(msgspec.Struct, frozen=True):
+    hidden: bool
+    reason: str
+    explanation: str
+
+
+class Score(msgspec.Struct, frozen=True):
+    """A mean on 0–100 with its 95 % interval and the number of respondents behind it."""
+
+    n: int
+    mean: float
+    low: float | None
+    high: float | None
+
+
+class Change(msgspec.Struct, frozen=True):
+    """From the previous wave to this one; `significant` only after Benjamini–Hochberg."""
+
+    test: str
+    difference: float
+    p: float
+    p_adjusted: float | None
+    significant: bool
+    effect: float
+    effect_name: str
+
+
+class Trend(msgspec.Struct, frozen=True):
+    waves: int
+    direction: str  # rising | falling | flat | not_enough_waves
+    tau: float | None = None
+    p: float | None = None
+    p_adjusted: float | None = None
+    slope_per_wave: float | None = None
+    slope_low: float | None = None
+    slope_high: float | None = None
+
+
+class Reliability(msgspec.Struct, frozen=True):
+    items: int
+    alpha: float | None
+    alpha_low: float | None
+    alpha_high: float | None
+    omega: float | None
+
+
+class WaveReliability(msgspec.Struct, frozen=True):
+    wave: str
+    reliability: Reliability | HiddenFigure | None
+
+
+class WavePoint(msgspec.Struct, frozen=True):
+    wave: str
+    title: str
+    opens_on: dt.date
+    version: int
+    score: Score | HiddenFigure | None
+    #: the items behind this point are not comparable with the newest version's: the line breaks
+    break_before: bool = False
+
+
+class ValueFigures(msgspec.Struct, frozen=True):
+    value: str
+    name: str
+    series: list[WavePoint]
+    latest: Score | HiddenFigure | None
+    change: Change | HiddenFigure | None
+    trend: Trend
+    parent: Score | HiddenFigure | None
+    organisation: Score | HiddenFigure | None
+    #: staff and citizens on the items both questionnaires share (self-image, external image)
+    self_on_shared: Score | HiddenFigure | None
+    external: Score | HiddenFigure | None
+    shared_items: list[str]
+    reliability: Reliability | HiddenFigure | None
+    #: α and ω in every wave (on that wave's version's items)
+    reliability_by_wave: list[WaveReliability] = []
+
+
+class ItemFigures(msgspec.Struct, frozen=True):
+    item: str
+    text: str
+    values: list[str]
+    latest: Score | HiddenFigure | None
+    top_box: float | None
+    top_box_low: float | None
+    top_box_high: float | None
+    #: answers per code, shown from k_text respondents on
+    distribution: dict[str, int] | HiddenFigure | None
+    change: Change | HiddenFigure | None
+
+
+class WaveSummary(msgspec.Struct, frozen=True):
+    wave: str
+    title: str
+    opens_on: dt.date
+    closes_on: dt.date
+    version: int
+    respondents: int | HiddenFigure
+    headcount: int
+    response_rate: float | HiddenFigure | None
+
+
+class ChildScores(msgspec.Struct, frozen=True):
+    unit: str
+    name: str
+    scores: dict[str, Score | HiddenFigure | None]
+
+
+class UnitFigures(msgspec.Struct, frozen=True):
+    unit: str
+    name: str
+    kind: str
+    parent: str | None
+    questionnaire: str
+    waves: list[WaveSummary]
+    values: list[ValueFigures]
+    items: list[ItemFigures]
+    children: list[dict[str, object]]
+    k: int
+    k_text: int
+    tests: int
+    #: per sub-unit, its value scores in the latest wave (for the heatmap)
+    child_scores: list[ChildScores] = []
