@@ -16,6 +16,8 @@ __all__ = [
     "ChildScores",
     "HiddenFigure",
     "ItemFigures",
+    "OrganisationOverview",
+    "OverviewRow",
     "Reliability",
     "Score",
     "Trend",
@@ -151,3 +153,28 @@ class UnitFigures(msgspec.Struct, frozen=True):
     tests: int
     #: per sub-unit, its value scores in the latest wave (for the heatmap)
     child_scores: list[ChildScores] = []
+
+
+class OverviewRow(msgspec.Struct, frozen=True):
+    """One Dezernat or Fachbereich in the organisation overview (latest wave)."""
+
+    unit: str
+    name: str
+    kind: str
+    depth: int
+    respondents: int | HiddenFigure
+    headcount: int
+    response_rate: float | HiddenFigure | None
+    scores: dict[str, Score | HiddenFigure | None]
+    changes: dict[str, Change | HiddenFigure | None]
+
+
+class OrganisationOverview(msgspec.Struct, frozen=True):
+    questionnaire: str
+    wave: str
+    wave_title: str
+    previous_wave: str | None
+    values: dict[str, str]
+    rows: list[OverviewRow]
+    k: int
+    tests: int
