@@ -22,6 +22,8 @@ from survey.domain.figures import (
     ChildScores,
     HiddenFigure,
     ItemFigures,
+    OrganisationOverview,
+    OverviewRow,
     Reliability,
     Score,
     Trend,
@@ -53,7 +55,7 @@ from survey.store.catalog import load_leitbild, load_published_version
 from survey.store.org import StoredUnit
 from survey.store.waves import StoredWave
 
-__all__ = ["ALPHA", "HiddenFigure", "Score", "UnitFigures", "unit_figures"]
+__all__ = ["ALPHA", "HiddenFigure", "Score", "UnitFigures", "organisation_overview", "unit_figures"]
 
 #: the false discovery rate across the tests of one report
 ALPHA = 0.05
@@ -157,6 +159,30 @@ async def _self_and_external(
     return result
 
 
+def _value_mapping(
+    waves: list[StoredWave],
+    versions: dict[int, QuestionnaireVersion | None],
+    newest: QuestionnaireVersion,
+    values: list[str],
+) -> tuple[list[tuple[int, str, str, int, int, bool]], dict[tuple[int, str], bool]]:
+    """Which items count for which value in which wave: those comparable with the newest version;
+    where a wave has none, its own items, and the value's line breaks there."""
+    mapping = []
+    breaks: dict[tuple[int, str], bool] = {}
+    for wave in waves:
+        version = versions[wave.version]
+        assert version is not None
+        comparable = _comparable(version, newest)
+        for value in values:
+            items = [i for i in version.items if value in i.values and not version.scale_of(i).is_text]
+            common = [i for i in items if i.id in comparable]
+            breaks[(wave.id, value)] = bool(items) and not common
+            for item in common or items:
+                low, high = _scale_range(version, item.id)
+                mapping.append((wave.id, item.id, value, low, high, item.reverse))
+    return mapping, breaks
+
+
 def _comparable(older: QuestionnaireVersion, newer: QuestionnaireVersion) -> set[str]:
     """Items with the same id in both versions: identical or editorial (the catalog's rule)."""
     if older.version == newer.version:
@@ -231,19 +257,7 @@ async def unit_figures(
         )
 
     # --- value scores per person (one grouped query) -------------------------------------------
-    mapping = []
-    breaks: dict[tuple[int, str], bool] = {}
-    for wave in waves:
-        version = versions[wave.version]
-        assert version is not None
-        comparable = _comparable(version, newest)
-        for value in value_names:
-            items = [i for i in version.items if value in i.values and not version.scale_of(i).is_text]
-            common = [i for i in items if i.id in comparable]
-            breaks[(wave.id, value)] = bool(items) and not common
-            for item in common or items:
-                low, high = _scale_range(version, item.id)
-                mapping.append((wave.id, item.id, value, low, high, item.reverse))
+    mapping, breaks = _value_mapping(waves, versions, newest, list(value_names))
     scores: dict[tuple[int, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     # per (wave, value): unit path → person scores; collected for the unit, its parent and the root
     groups = {"unit": unit.path, "parent": parent.path if parent else None, "organisation": root.path}
@@ -550,4 +564,111 @@ async def unit_figures(
         k_text,
         len(tests.raw),
         child_scores,
+    )
+
+
+async def organisation_overview(questionnaire: str = "staff-pulse") -> OrganisationOverview:
+    """Every Dezernat and Fachbereich (and the whole administration) × values: the latest wave's
+    scores and their change since the previous wave, with the same suppression as everywhere."""
+    units = await org_store.list_units()
+    if not units:
+        raise SurveyError("no organisation yet: run `survey org import FILE` first")
+    parents = {u.key: u.parent for u in units}
+    waves = [
+        w
+        for w in await wave_store.list_waves()
+        if w.questionnaire == questionnaire and w.status in ("open", "closed")
+    ][-2:]
+    if not waves:
+        raise SurveyError(
+            f"no open or closed wave of `{questionnaire}` yet: `survey wave list` shows the waves"
+        )
+    versions = {w.version: await load_published_version(questionnaire, w.version) for w in waves}
+    newest: QuestionnaireVersion = versions[waves[-1].version]  # type: ignore[assignment]
+    leitbild = await load_leitbild(newest.leitbild)
+    value_names = {v.key: v.name.get("de", v.key) for v in (leitbild.values if leitbild else [])}
+    latest, previous = waves[-1], (waves[0] if len(waves) == 2 else None)
+    people: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in await store.respondents([w.id for w in waves]):
+        people[row.wave][row.unit] = row.respondents
+    subtree = {w.id: _subtree_counts(units, people[w.id]) for w in waves}
+    hidden = {w.id: suppress(subtree[w.id], parents, w.k) for w in waves}
+    shown_kinds = ("Verwaltung", "Dezernat", "Fachbereich")
+    rows_units = [u for u in units if u.kind in shown_kinds]
+    mapping, breaks = _value_mapping(waves, versions, newest, list(value_names))
+    path_of = {u.id: u.path for u in units}
+    scores: dict[tuple[int, str, str], list[float]] = defaultdict(list)
+    for _, wave_id, unit_id, value, score in await store.value_scores([w.id for w in waves], mapping):
+        path = path_of.get(unit_id, "")
+        for unit in rows_units:
+            if path.startswith(unit.path):
+                scores[(wave_id, unit.key, value)].append(score)
+    tests = _Tests([])
+    pending: dict[tuple[str, str], tuple[int | None, dict]] = {}
+    rows = []
+    for unit in rows_units:
+        h_now = hidden[latest.id].get(unit.key)
+        h_before = hidden[previous.id].get(unit.key) if previous else None
+        n = subtree[latest.id].get(unit.key, 0)
+        headcount = sum(u.headcount for u in units if u.path.startswith(unit.path))
+        row_scores: dict[str, Score | HiddenFigure | None] = {}
+        row_changes: dict[str, Change | HiddenFigure | None] = {}
+        for value in value_names:
+            row_scores[value] = _hidden(h_now) if h_now else _score(scores[(latest.id, unit.key, value)])
+            if previous is None or breaks.get((latest.id, value)):
+                row_changes[value] = None
+            elif h_now or h_before:
+                row_changes[value] = _hidden(Hidden("other_side_hidden", latest.k))
+            else:
+                x, y = scores[(previous.id, unit.key, value)], scores[(latest.id, unit.key, value)]
+                if len(x) >= 2 and len(y) >= 2:
+                    result = welch(np.asarray(x), np.asarray(y))
+                    pooled = math.sqrt((np.var(x, ddof=1) + np.var(y, ddof=1)) / 2) or 1.0
+                    pending[(unit.key, value)] = (
+                        tests.add(result.p),
+                        {
+                            "test": "Welch",
+                            "difference": round(result.difference, 4),
+                            "p": result.p,
+                            "effect": round(result.difference / pooled, 4),
+                            "effect_name": "Cohen's d",
+                        },
+                    )
+                row_changes[value] = None
+        rows.append(
+            OverviewRow(
+                unit.key,
+                unit.name,
+                unit.kind,
+                unit.depth,
+                _hidden(h_now) if h_now else n,
+                headcount,
+                _hidden(h_now) if h_now else (round(n / headcount, 4) if headcount else None),
+                row_scores,
+                row_changes,
+            )
+        )
+    adjusted = list(benjamini_hochberg(tests.raw)) if tests.raw else []
+    final = []
+    for row in rows:
+        changes = dict(row.changes)
+        for value in value_names:
+            if (row.unit, value) in pending:
+                index, data = pending[(row.unit, value)]
+                p_adj = adjusted[index] if index is not None else None
+                changes[value] = Change(
+                    p_adjusted=_r(p_adj),
+                    significant=bool(p_adj is not None and p_adj < ALPHA),
+                    **{**data, "p": _r(data["p"])},
+                )
+        final.append(msgspec.structs.replace(row, changes=changes))
+    return OrganisationOverview(
+        questionnaire,
+        latest.key,
+        latest.title,
+        previous.key if previous else None,
+        value_names,
+        final,
+        latest.k,
+        len(tests.raw),
     )

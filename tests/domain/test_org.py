@@ -183,20 +183,20 @@ ORG_CASES = [
     ),
     OrgCase(
         "fractional-headcount",
-        lambda path: edit_text(path, "    headcount: 17\n", "    headcount: 12.5\n"),
+        lambda path: edit_text(path, "    headcount: 24\n", "    headcount: 12.5\n"),
         f"units[{_index('standesamt')}].headcount",
         ("expected a whole number, found a number: give the number of staff as a whole number",),
         line_at="headcount: 12.5",
     ),
     OrgCase(
         "whole-float-headcount",
-        lambda path: edit_text(path, "    headcount: 17\n", "    headcount: 17.0\n"),
+        lambda path: edit_text(path, "    headcount: 24\n", "    headcount: 24.0\n"),
         f"units[{_index('standesamt')}].headcount",
         ("expected a whole number, found a number: give the number of staff as a whole number",),
     ),
     OrgCase(
         "headcount-in-words",
-        lambda path: edit_text(path, "    headcount: 17\n", "    headcount: zwölf\n"),
+        lambda path: edit_text(path, "    headcount: 24\n", "    headcount: zwölf\n"),
         f"units[{_index('standesamt')}].headcount",
         ("expected a whole number, found a text: give the number of staff as a whole number, 0 or more",),
         line_at="headcount: zwölf",
