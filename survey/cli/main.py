@@ -749,3 +749,70 @@ def stats(unit: str, questionnaire: str, last: int | None, as_json: bool) -> Non
         items.add_row(item.item, _fmt(item.latest), top, _fmt_change(item.change))
     console.print(items)
     click.echo(f"* significant after Benjamini–Hochberg across the {figures.tests} tests shown (FDR 5 %)")
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("unit", required=False)
+@click.option("--overview", is_flag=True, help="The organisation overview (all Dezernate and Fachbereiche).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf"]),
+    default="html",
+    show_default=True,
+    help="One self-contained HTML file, or a PDF for print.",
+)
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Language.")
+@click.option(
+    "--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write."
+)
+@click.option(
+    "--waves", "last", type=click.IntRange(1, 200), default=None, help="Only the last N waves (default: all)."
+)
+@click.option("--questionnaire", default="staff-pulse", show_default=True, help="Questionnaire of the waves.")
+@surface_errors
+def report(
+    unit: str | None, overview: bool, fmt: str, lang: str, out: Path, last: int | None, questionnaire: str
+) -> None:
+    """Write the department trend report of UNIT (with its sub-units), or the organisation overview."""
+    import datetime as dt
+
+    from survey.report.render import department_html, overview_html, to_pdf
+    from survey.services.reports import department_data, overview_data
+
+    if overview == bool(unit):
+        fail("name a UNIT for its department report, or give --overview for the organisation overview")
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Bericht", total=4)
+
+        def step(description: str) -> None:
+            bar.update(task, description=description, advance=1)
+
+        if overview:
+            figures, kommune = run_async(lambda: overview_data(questionnaire))
+            step("Diagramme")
+            html = overview_html(figures, kommune=kommune, language=lang, generated_on=dt.date.today())
+        else:
+            data = run_async(
+                lambda: department_data(unit or "", questionnaire=questionnaire, last=last, progress=step)
+            )
+            step("Diagramme")
+            html = department_html(
+                data.figures,
+                kommune=data.kommune,
+                comments=data.comments,
+                language=lang,
+                generated_on=dt.date.today(),
+            )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "pdf":
+            step("PDF")
+            out.write_bytes(to_pdf(html))
+        else:
+            out.write_text(html, encoding="utf-8")
+        bar.update(task, completed=4)
+    click.echo(f"wrote {out}")

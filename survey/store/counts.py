@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 from survey.store.tables import Answer
 
-__all__ = ["CountRow", "RespondentRow", "answers_by_respondent", "count_table", "respondents", "value_scores"]
+__all__ = [
+    "CountRow",
+    "RespondentRow",
+    "answers_by_respondent",
+    "comments",
+    "count_table",
+    "respondents",
+    "value_scores",
+]
 
 
 @dataclass(frozen=True)
@@ -109,3 +117,13 @@ async def value_scores(
         *arguments,
     )
     return [(str(r["response"]), r["wave"], r["unit"], r["value_key"], float(r["score"])) for r in rows]
+
+
+async def comments(wave: int, unit_path: str = "/") -> list[str]:
+    """The free texts of a wave in a subtree, in alphabetical order (never in the order written)."""
+    rows = await Answer.raw(
+        f"SELECT c.text AS text FROM comment c WHERE c.wave = {int(wave)} "
+        "AND c.unit IN (SELECT id FROM org_unit WHERE path LIKE {})",
+        unit_path + "%",
+    )
+    return sorted(r["text"] for r in rows)
