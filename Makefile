@@ -1,5 +1,5 @@
 # Leitbild-Puls — everything a fresh machine with Python ≥ 3.11 needs.
-#   make demo   create .venv, install, build the demo Kommune, serve the app
+#   make demo   create .venv, install, build the demo Kommune, write sample reports, serve the app
 #   make test   create .venv, install, lint, run the whole test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -29,6 +29,8 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 demo: install
 	$(BIN)/survey db upgrade
 	$(BIN)/survey demo
+	$(BIN)/survey report kjfs --out var/reports/kjfs.html
+	$(BIN)/survey report --overview --out var/reports/organisation.html
 	$(BIN)/survey serve --host $(HOST) --port $(PORT)
 
 serve: install

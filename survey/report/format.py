@@ -18,11 +18,13 @@ from survey.domain.figures import HiddenFigure, Score
 
 __all__ = [
     "LOCALES",
+    "day",
     "hidden_text",
     "integer",
     "interval",
     "locale",
     "month",
+    "month_short",
     "number",
     "percent",
     "score_text",
@@ -76,6 +78,16 @@ def percent(x: float, language: str, digits: int = 1) -> str:
 def month(date: dt.date, language: str) -> str:
     """`Juli 2026` / `July 2026`."""
     return format_date(date, format="MMMM yyyy", locale=locale(language))
+
+
+def month_short(date: dt.date, language: str) -> str:
+    """`Okt. 2024` / `Oct 2024`: for axis labels, where the full month does not fit."""
+    return format_date(date, format="MMM yyyy", locale=locale(language))
+
+
+def day(date: dt.date, language: str) -> str:
+    """`15.10.2024` / `15 Oct 2024`."""
+    return format_date(date, format="medium", locale=locale(language))
 
 
 def interval(low: float | None, high: float | None, language: str) -> str:

@@ -74,7 +74,9 @@ def extract(templates: Path | None = None) -> Catalog:
         ):
             if "/" in filename:  # only the folder itself: no tests, no locale, no node_modules
                 continue
-            template.add(message, None, [(f"{prefix}/{filename}", lineno)], auto_comments=comments, context=context)
+            template.add(
+                message, None, [(f"{prefix}/{filename}", lineno)], auto_comments=comments, context=context
+            )
     return template
 
 
