@@ -332,7 +332,7 @@ def _trend_spec(value: ValueFigures, language: str) -> alt.LayerChart:
     colour = alt.Color(
         "series:N",
         scale=alt.Scale(domain=domain, range=[INK, LOW_DARK, HIGH_DARK]),
-        legend=alt.Legend(title=None, symbolStrokeWidth=2),
+        legend=alt.Legend(title=None, symbolStrokeWidth=2, labelLimit=0),
     )
     shape = alt.Shape(
         "series:N", scale=alt.Scale(domain=domain, range=["circle", "diamond", "square"]), legend=None

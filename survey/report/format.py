@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
 from babel.dates import format_date
@@ -58,7 +59,10 @@ def locale(language: str) -> str:
 def number(x: float, language: str, digits: int = 1) -> str:
     """`61,4` / `61.4` (thousands grouped: `1.234,5` / `1,234.5`)."""
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(x, format=pattern, locale=locale(language))
+    # Round half up, as the charts' labels do (vega's d3-format), so "64,25" reads "64,3" in
+    # both; babel alone would round half to even.
+    rounded = Decimal(str(x)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return format_decimal(rounded, format=pattern, locale=locale(language))
 
 
 def integer(n: int, language: str) -> str:
