@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import datetime as dt
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -172,3 +177,57 @@ async def field(db: str, tmp_path: Path) -> AsyncIterator[Field]:
         yield Field(settings, today, folder)
     finally:
         await stop_writer()
+
+
+@dataclass
+class Server:
+    """A real `survey serve` on a free port of 127.0.0.1; its output once it has stopped."""
+
+    base: str
+    out: str = ""
+    err: str = ""
+
+
+def _healthy(base: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{base}/health", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _serve(database_url: str, **env: str) -> Iterator[Server]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = Server(f"http://127.0.0.1:{port}")
+    environment = {**os.environ, "DATABASE_URL": database_url, **env}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "survey", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not _healthy(server.base):
+            if process.poll() is not None:
+                raise AssertionError(f"the server stopped: {process.stderr.read() if process.stderr else ''}")
+            if time.monotonic() > deadline:
+                raise AssertionError("the server did not come up within 30 s")
+            time.sleep(0.2)
+        yield server
+    finally:
+        process.terminate()
+        server.out, server.err = process.communicate(timeout=15)
+
+
+@pytest.fixture
+def running_server():  # type: ignore[no-untyped-def]
+    """`with running_server(database_url, SURVEY_BASE_URL=...) as server:` — the real server."""
+    return _serve

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -221,44 +219,17 @@ def test_bad_setting_gives_a_clear_error() -> None:
     assert "SURVEY_PORT='achtzig' is not valid: give a whole number" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_serve_answers_over_http(database_url: str) -> None:
+def test_serve_answers_over_http(database_url: str, running_server) -> None:  # type: ignore[no-untyped-def]
     assert survey("db", "upgrade", url=database_url).returncode == 0
-    port = _free_port()
-    environment = {**os.environ, "DATABASE_URL": database_url}
-    server = subprocess.Popen(
-        [*SURVEY, "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
-                    health = json.loads(response.read())
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read() if server.stderr else ""
-                assert time.monotonic() < deadline, "server did not come up"
-                time.sleep(0.2)
+    with running_server(database_url) as server:
+        with urllib.request.urlopen(f"{server.base}/health", timeout=2) as response:
+            health = json.loads(response.read())
         assert health["status"] == "ok"
         assert health["database"] == ("sqlite" if database_url.startswith("sqlite") else "postgresql")
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+        with urllib.request.urlopen(f"{server.base}/", timeout=5) as response:
             page = response.read().decode()
         assert '<html lang="de">' in page
-    finally:
-        server.terminate()
-        out, _ = server.communicate(timeout=10)
-    assert f"http://127.0.0.1:{port}/" in out
+    assert f"{server.base}/" in server.out
 
 
 def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Path) -> None:

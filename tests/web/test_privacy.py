@@ -10,11 +10,9 @@ import hmac
 import os
 import random
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -66,12 +64,6 @@ def _dump(url: str) -> tuple[str, dict[str, list[tuple[str, str]]]]:
     return asyncio.run(fetch())
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _request(url: str, data: dict[str, str] | None = None) -> tuple[int, str]:
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     request = urllib.request.Request(
@@ -90,9 +82,7 @@ def _request(url: str, data: dict[str, str] | None = None) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def test_fifty_invited_staff_leave_no_link(database_url: str, tmp_path: Path) -> None:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+def test_fifty_invited_staff_leave_no_link(database_url: str, tmp_path: Path, running_server) -> None:  # type: ignore[no-untyped-def]
     _run(database_url, "db", "upgrade")
     _run(database_url, "org", "import", str(ROOT / "survey" / "demo" / "org.yaml"))
     import datetime as dt
@@ -123,7 +113,6 @@ def test_fifty_invited_staff_leave_no_link(database_url: str, tmp_path: Path) ->
         "51",
         "--out",
         str(tmp_path / "letters"),
-        base=base,
     )
     with (tmp_path / "letters" / "puls-jugendamt-codes.csv").open(encoding="utf-8") as file:
         codes = [row["code"] for row in csv.DictReader(file, delimiter=";")]
@@ -131,20 +120,8 @@ def test_fifty_invited_staff_leave_no_link(database_url: str, tmp_path: Path) ->
     # One code stays unused: its hash must be found, which shows the search below can find one.
     codes, unused = codes[:50], codes[50]
 
-    environment = {**os.environ, "DATABASE_URL": database_url, "SURVEY_BASE_URL": base}
-    server = subprocess.Popen(
-        [*SURVEY, "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while _probe(base) is False:
-            assert server.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+    with running_server(database_url) as server:
+        base = server.base
         order = codes[:]
         random.shuffle(order)
         for number, code in enumerate(order):
@@ -160,9 +137,7 @@ def test_fifty_invited_staff_leave_no_link(database_url: str, tmp_path: Path) ->
             }
             status, _ = _request(f"{base}/i/{code}", answers)
             assert status == 303
-    finally:
-        server.terminate()
-        out, err = server.communicate(timeout=15)
+    out, err = server.out, server.err
 
     text, types = _dump(database_url)
     secret = re.search(r"'secret_key', '([0-9a-f]{64})'|\('secret_key', '([0-9a-f]{64})'", text)
@@ -190,11 +165,3 @@ def test_fifty_invited_staff_leave_no_link(database_url: str, tmp_path: Path) ->
             assert "time" not in kind, f"{table}.{column} is {kind}"
     # No table refers to invitations, and none are left for the wave.
     assert "invitation" not in {c for t, cols in types.items() if t != "invitation" for c, _ in cols}
-
-
-def _probe(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base}/health", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
