@@ -7,6 +7,7 @@ the response (survey.store.submissions).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -68,6 +69,8 @@ class Entry:
     service_point_name: str | None = None
     #: the normalised invitation code, the unit link token or the service point key
     reference: str = ""
+    #: for a unit link: the keyed hash of its shared access code
+    access_hash: str | None = None
 
 
 @dataclass
@@ -155,7 +158,8 @@ async def entry_for_unit_link(settings: Settings, token: str, today: dt.date | N
     if link is None:
         raise EntryError("link_unknown")
     wave = await _wave_by_id(link.wave_id)
-    return await _entry("unit", wave, link.unit_id, today or _today(), token)
+    entry = await _entry("unit", wave, link.unit_id, today or _today(), token)
+    return dataclasses.replace(entry, access_hash=link.code_hash)
 
 
 async def entry_for_service_point(settings: Settings, key: str, today: dt.date | None = None) -> Entry:
@@ -213,14 +217,13 @@ async def submit(
             receipt_hash = code_hash("receipt", normalised, secret)
     if entry.kind == "unit":
         scope = f"unit-link:{entry.reference}"
-        link = await access.find_unit_link(entry.reference)
         normalised = normalise_code(access_code or "")
         if await access.count_failures(scope) >= MAX_ACCESS_FAILURES:
             result.general.append("access_paused")
         elif (
-            link is None
+            entry.access_hash is None
             or normalised is None
-            or not hmac.compare_digest(code_hash("unit", normalised, secret), link.code_hash)
+            or not hmac.compare_digest(code_hash("unit", normalised, secret), entry.access_hash)
         ):
             await access.record_failure(scope)
             result.general.append("access_code_wrong")

@@ -6,11 +6,10 @@ import datetime as dt
 
 import msgspec
 
-from survey.domain import Leitbild
 from survey.store import org as org_store
 from survey.store import waves as wave_store
+from survey.store.catalog import load_leitbild
 from survey.store.engine import current_engine, is_sqlite
-from survey.store.tables import LeitbildRow
 
 __all__ = ["Overview", "UnitSummary", "WaveSummary", "health", "overview"]
 
@@ -55,16 +54,8 @@ class Health(msgspec.Struct, frozen=True):
     database: str
 
 
-async def _leitbild() -> Leitbild | None:
-    row = await LeitbildRow.select(LeitbildRow.content).order_by(LeitbildRow.id).first().run()
-    if row is None:
-        return None
-    content = row["content"]
-    return msgspec.json.decode(content, type=Leitbild) if isinstance(content, str) else None
-
-
 async def overview() -> Overview:
-    leitbild = await _leitbild()
+    leitbild = await load_leitbild()
     waves = [
         WaveSummary(
             w.key,
