@@ -91,7 +91,8 @@ def _plural_locale(catalog: str) -> str:
 def extract() -> Catalog:
     """Every translatable string of the package: `_()`/`ngettext()` in Python and templates."""
     template = Catalog(project="leitbild-puls", charset="utf-8")
-    method_map = [("web/templates/**.html", "jinja2"), ("**.py", "python")]
+    # The respondent pages only: the reports have their own catalog (survey.report.i18n).
+    method_map = [("web/templates/**.html", "jinja2"), ("web/**.py", "python"), ("services/**.py", "python")]
     options = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     for filename, lineno, message, comments, context in extract_from_dir(
         SOURCES, method_map, options, keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
