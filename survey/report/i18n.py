@@ -22,7 +22,16 @@ from babel.support import NullTranslations, Translations
 
 from survey.report.printing import reports_dir
 
-__all__ = ["DOMAIN", "LANGUAGES", "extract", "locale_of", "translations", "update_catalogs"]
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "compile_po",
+    "extract",
+    "locale_of",
+    "merge_catalog",
+    "translations",
+    "update_catalogs",
+]
 
 #: report language → babel locale for numbers, dates and plurals. English follows British usage,
 #: the nearest to what German readers expect ("21 November 2026", not "November 21, 2026").
@@ -52,11 +61,31 @@ def translations(language: str) -> NullTranslations:
     locale_of(language)
     if language not in CATALOGS:
         return NullTranslations()
-    with catalog_path(language).open("rb") as po:
+    return compile_po(catalog_path(language), language, DOMAIN)
+
+
+def compile_po(path: Path, locale: str, domain: str = "messages") -> Translations:
+    """A .po file as translations, compiled in memory: no build step, no binary files in git.
+    `locale` decides the plural rule (e.g. "de" for Leichte Sprache)."""
+    with path.open("rb") as po:
         compiled = io.BytesIO()
-        write_mo(compiled, read_po(po, locale=language))
+        write_mo(compiled, read_po(po, locale=locale))
     compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return Translations(compiled, domain=domain)
+
+
+def merge_catalog(path: Path, template: Catalog, locale: str, domain: str = "messages") -> None:
+    """Bring a .po file up to date with the extracted strings (new ones untranslated)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        with path.open("rb") as po:
+            catalog = read_po(po, locale=locale)
+    else:
+        catalog = Catalog(locale=Locale.parse(locale), domain=domain)
+    catalog.update(template, no_fuzzy_matching=True)
+    with path.open("wb") as po:
+        write_po(po, catalog, sort_output=True, include_lineno=False, ignore_obsolete=True)
+    print(f"{path}: {sum(1 for m in catalog if m.id and not m.string)} untranslated", file=sys.stderr)
 
 
 def extract(templates: Path | None = None) -> Catalog:
@@ -86,17 +115,7 @@ def update_catalogs() -> None:
     with (LOCALE_DIR / f"{DOMAIN}.pot").open("wb") as pot:
         write_po(pot, template, omit_header=False, sort_output=True, include_lineno=False)
     for language in CATALOGS:
-        path = catalog_path(language)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            with path.open("rb") as po:
-                catalog = read_po(po, locale=language)
-        else:
-            catalog = Catalog(locale=Locale.parse(language), domain=DOMAIN)
-        catalog.update(template, no_fuzzy_matching=True)
-        with path.open("wb") as po:
-            write_po(po, catalog, sort_output=True, include_lineno=False, ignore_obsolete=True)
-        print(f"{path}: {sum(1 for m in catalog if m.id and not m.string)} untranslated", file=sys.stderr)
+        merge_catalog(catalog_path(language), template, language, DOMAIN)
 
 
 if __name__ == "__main__":

@@ -9,17 +9,15 @@ extracts the strings and merges them into every catalog (`make messages`).
 from __future__ import annotations
 
 import functools
-import io
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
-from babel.support import NullTranslations, Translations
+from babel.messages.pofile import write_po
+from babel.support import NullTranslations
+
+from survey.report.i18n import compile_po, merge_catalog
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Language", "language", "pick_language", "translations"]
 
@@ -76,12 +74,7 @@ def translations(tag: str) -> NullTranslations:
     catalog = language(tag).catalog
     if catalog is None:
         return NullTranslations()
-    path = LOCALE_DIR / catalog / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as po:
-        compiled = io.BytesIO()
-        write_mo(compiled, read_po(po, locale=_plural_locale(catalog)))
-    compiled.seek(0)
-    return Translations(compiled)
+    return compile_po(LOCALE_DIR / catalog / "LC_MESSAGES" / "messages.po", _plural_locale(catalog))
 
 
 def _plural_locale(catalog: str) -> str:
@@ -109,16 +102,7 @@ def update_catalogs() -> None:
         if lang.catalog is None:
             continue
         path = LOCALE_DIR / lang.catalog / "LC_MESSAGES" / "messages.po"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            with path.open("rb") as po:
-                catalog = read_po(po, locale=_plural_locale(lang.catalog))
-        else:
-            catalog = Catalog(locale=Locale.parse(_plural_locale(lang.catalog)))
-        catalog.update(template, no_fuzzy_matching=True)
-        with path.open("wb") as po:
-            write_po(po, catalog, sort_output=True, include_lineno=False, ignore_obsolete=True)
-        print(f"{path}: {sum(1 for m in catalog if m.id and not m.string)} untranslated", file=sys.stderr)
+        merge_catalog(path, template, _plural_locale(lang.catalog))
 
 
 if __name__ == "__main__":
