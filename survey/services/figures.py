@@ -82,6 +82,19 @@ def _subtree_counts(units: list[StoredUnit], per_unit: dict[int, int]) -> dict[s
     return {u.key: sum(per_unit.get(v.id, 0) for v in units if v.path.startswith(u.path)) for u in units}
 
 
+def _value_change(before: list[float], after: list[float]) -> dict:
+    """Welch's test on persons' value scores, with Cohen's d as the effect size."""
+    result = welch(np.asarray(before), np.asarray(after))
+    pooled = math.sqrt((np.var(before, ddof=1) + np.var(after, ddof=1)) / 2) or 1.0
+    return {
+        "test": "Welch",
+        "difference": round(result.difference, 4),
+        "p": result.p,
+        "effect": round(result.difference / pooled, 4),
+        "effect_name": "Cohen's d",
+    }
+
+
 def _score(values: list[float]) -> Score | None:
     if not values:
         return None
@@ -382,23 +395,8 @@ async def unit_figures(
             if before_h or after_h:
                 change = _hidden(Hidden("other_side_hidden", k))
             elif len(x) >= 2 and len(y) >= 2 and not breaks.get((latest.id, value)):
-                result = welch(np.asarray(x), np.asarray(y))
-                pooled = math.sqrt((np.var(x, ddof=1) + np.var(y, ddof=1)) / 2) or 1.0
-                index = tests.add(result.p)
-                pending_changes.append(
-                    (
-                        "value",
-                        value,
-                        index,
-                        {
-                            "test": "Welch",
-                            "difference": round(result.difference, 4),
-                            "p": result.p,
-                            "effect": round(result.difference / pooled, 4),
-                            "effect_name": "Cohen's d",
-                        },
-                    )
-                )
+                data = _value_change(x, y)
+                pending_changes.append(("value", value, tests.add(data["p"]), data))
         if len(trend_points) >= MIN_TREND_WAVES:
             mk = mann_kendall(np.asarray(trend_points))
             ts = theil_sen(np.asarray(trend_points))
@@ -622,18 +620,8 @@ async def organisation_overview(questionnaire: str = "staff-pulse") -> Organisat
             else:
                 x, y = scores[(previous.id, unit.key, value)], scores[(latest.id, unit.key, value)]
                 if len(x) >= 2 and len(y) >= 2:
-                    result = welch(np.asarray(x), np.asarray(y))
-                    pooled = math.sqrt((np.var(x, ddof=1) + np.var(y, ddof=1)) / 2) or 1.0
-                    pending[(unit.key, value)] = (
-                        tests.add(result.p),
-                        {
-                            "test": "Welch",
-                            "difference": round(result.difference, 4),
-                            "p": result.p,
-                            "effect": round(result.difference / pooled, 4),
-                            "effect_name": "Cohen's d",
-                        },
-                    )
+                    data = _value_change(x, y)
+                    pending[(unit.key, value)] = (tests.add(data["p"]), data)
                 row_changes[value] = None
         rows.append(
             OverviewRow(
