@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import csv
 import datetime as dt
 import os
@@ -102,15 +103,28 @@ def axe_source() -> str:
     return AXE_PATH.read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh page in a fresh context (own history and cache) of a German browser."""
+@contextlib.contextmanager
+def german_page(browser: Any) -> Iterator[Any]:
+    """A page in a context of its own (own history and cache) of a German desktop browser."""
     context = browser.new_context(locale="de-DE", viewport={"width": 1024, "height": 900})
     context.set_default_timeout(10_000)
     try:
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def german_pages():  # type: ignore[no-untyped-def]
+    """`with german_pages(browser) as page:` for fixtures of other scopes."""
+    return german_page
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page for each test."""
+    with german_page(browser) as fresh:
+        yield fresh
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------

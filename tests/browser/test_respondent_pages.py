@@ -378,14 +378,10 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def axe_page(browser: Any) -> Iterator[Any]:
+def axe_page(browser: Any, german_pages) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """One page for the whole axe matrix: a German desktop browser."""
-    context = browser.new_context(locale="de-DE", viewport={"width": 1024, "height": 900})
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with german_pages(browser) as page:
+        yield page
 
 
 @only_sqlite
