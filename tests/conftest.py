@@ -132,6 +132,31 @@ def questionnaires_copy(tmp_path: Path) -> Path:
     return target
 
 
+PERSONALRAT_USER = "pr-vorsitz"
+
+
+async def approve_staff_wave(key: str, questionnaires: Path) -> None:
+    """The Personalrat (user `pr-vorsitz`, created on first use) approves wave `key` and its version."""
+    from survey.services.accounts import add_user, principal_of
+    from survey.services.approvals import approve_version, approve_wave
+    from survey.store import waves as wave_store
+    from survey.store.accounts import find_user
+
+    if await find_user(PERSONALRAT_USER) is None:
+        await add_user(PERSONALRAT_USER, "Personalrat", "ein langes Testpasswort", ["personalrat"])
+    personalrat = await principal_of(PERSONALRAT_USER)
+    wave = await wave_store.get_wave(key)
+    assert wave is not None
+    await approve_version(wave.questionnaire, wave.version, by=personalrat, questionnaires=questionnaires)
+    await approve_wave(key, by=personalrat)
+
+
+@pytest.fixture
+def approve(db: str):  # type: ignore[no-untyped-def]
+    """`await approve(key, questionnaires)`: the Personalrat approves a staff wave and its version."""
+    return approve_staff_wave
+
+
 @dataclass
 class Field:
     """A Kommune with an open staff wave (`puls`, Dezernat kjfs) and an open citizen wave (`buerger`)."""
@@ -171,7 +196,9 @@ async def field(db: str, tmp_path: Path) -> AsyncIterator[Field]:
             opens_on=today - dt.timedelta(days=3),
             closes_on=today + dt.timedelta(days=30),
         )
-        await open_wave(key, today)
+        if questionnaire.startswith("staff"):
+            await approve_staff_wave(key, folder)
+        await open_wave(key, today, folder)
     await start_writer(current_engine())
     try:
         yield Field(settings, today, folder)
@@ -186,6 +213,7 @@ class Server:
     base: str
     out: str = ""
     err: str = ""
+    pid: int = 0
 
 
 def _healthy(base: str) -> bool:
@@ -199,20 +227,21 @@ def _healthy(base: str) -> bool:
 
 
 @contextlib.contextmanager
-def _serve(database_url: str, **env: str) -> Iterator[Server]:
+def _serve(database_url: str, *options: str, **env: str) -> Iterator[Server]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = Server(f"http://127.0.0.1:{port}")
     environment = {**os.environ, "DATABASE_URL": database_url, **env}
     process = subprocess.Popen(
-        [sys.executable, "-m", "survey", "serve", "--port", str(port)],
+        [sys.executable, "-m", "survey", "serve", "--port", str(port), *options],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    server.pid = process.pid
     try:
         deadline = time.monotonic() + 30
         while not _healthy(server.base):
@@ -229,5 +258,6 @@ def _serve(database_url: str, **env: str) -> Iterator[Server]:
 
 @pytest.fixture
 def running_server():  # type: ignore[no-untyped-def]
-    """`with running_server(database_url, SURVEY_BASE_URL=...) as server:` — the real server."""
+    """`with running_server(database_url, "--workers", "2", SURVEY_BASE_URL=...) as server:` — the
+    real server, with extra `survey serve` options and environment variables."""
     return _serve

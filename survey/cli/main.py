@@ -316,6 +316,12 @@ def demo(
     click.echo(
         f"stored {result.responses:,} responses, {result.answers:,} answers, {result.comments:,} comments"
     )
+    from survey.services.demo_users import DEMO_PASSWORD, ensure_demo_users
+
+    users = run_async(ensure_demo_users)
+    click.echo(f"demo users (password {DEMO_PASSWORD}):")
+    for username, _name, roles in users:
+        click.echo(f"  {username:<20} {', '.join(roles)}")
 
 
 @main.command()
@@ -323,8 +329,15 @@ def demo(
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=None, help="Port (default: SURVEY_PORT or 8000)."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes; sessions, lock-outs and counters live in the database, so any number works.",
+)
 @surface_errors
-def serve(host: str | None, port: int | None) -> None:
+def serve(host: str | None, port: int | None, workers: int) -> None:
     """Start the web app (litestar on uvicorn)."""
     import uvicorn
 
@@ -345,7 +358,94 @@ def serve(host: str | None, port: int | None) -> None:
         log_level="warning",
         access_log=False,
         server_header=False,
+        workers=workers,
     )
+
+
+# --- users ----------------------------------------------------------------------------------
+
+_ROLE_HELP = (
+    "A role, optionally scoped to a unit and its subtree: admin, office, lead:UNIT, personalrat, "
+    "analyst (e.g. --role lead:jugendamt). Repeat for several."
+)
+
+
+def _password(stdin: bool) -> str:
+    if stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@main.group()
+def user() -> None:
+    """Add users of the web app, set passwords and roles, disable, list."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--name", default="", help="Display name (default: the user name).")
+@click.option("--role", "roles", multiple=True, required=True, help=_ROLE_HELP)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@surface_errors
+def user_add(username: str, name: str, roles: tuple[str, ...], password_stdin: bool) -> None:
+    """Add USERNAME with a password (asked for, at least 12 characters) and roles."""
+    from survey.services.accounts import add_user
+
+    password = _password(password_stdin)
+    run_async(lambda: add_user(username, name, password, list(roles)))
+    click.echo(f"added {username}: {', '.join(roles)}")
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@surface_errors
+def user_passwd(username: str, password_stdin: bool) -> None:
+    """Set a new password for USERNAME; this also unlocks the account and ends its sessions."""
+    from survey.services.accounts import set_password
+
+    password = _password(password_stdin)
+    run_async(lambda: set_password(username, password))
+    click.echo(f"new password set for {username}")
+
+
+@user.command("roles")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, help=_ROLE_HELP)
+@surface_errors
+def user_roles(username: str, roles: tuple[str, ...]) -> None:
+    """Replace the roles of USERNAME."""
+    from survey.services.accounts import set_roles
+
+    run_async(lambda: set_roles(username, list(roles)))
+    click.echo(f"{username}: {', '.join(roles)}")
+
+
+@user.command("disable")
+@click.argument("username")
+@surface_errors
+def user_disable(username: str) -> None:
+    """Disable USERNAME: no sign-in any more, open sessions end (the audit log keeps the name)."""
+    from survey.services.accounts import disable_user
+
+    run_async(lambda: disable_user(username))
+    click.echo(f"disabled {username}")
+
+
+@user.command("list")
+@surface_errors
+def user_list() -> None:
+    """List the users with their roles."""
+    from survey.services.accounts import list_users
+
+    users = run_async(list_users)
+    table = Table("user", "name", "roles", "state", box=box.SIMPLE)
+    for u in users:
+        state = "disabled" if not u.active else "locked" if u.locked else "active"
+        table.add_row(u.username, u.display_name, ", ".join(g.label for g in u.grants), state)
+    console.print(table)
+    if not users:
+        click.echo("no users yet: `survey user add NAME --role admin`")
 
 
 # --- waves ----------------------------------------------------------------------------------
@@ -430,14 +530,18 @@ def wave_create(
 
 @wave.command("open")
 @click.argument("key")
+@_folder_option()
 @surface_errors
-def wave_open(key: str) -> None:
-    """Open wave KEY: answers are taken from its first day; version and thresholds lock."""
+def wave_open(key: str, folder: Path | None) -> None:
+    """Open wave KEY: answers are taken from its first day; version and thresholds lock.
+
+    A staff wave opens only once the Personalrat has approved its version and the wave as they are.
+    """
     import datetime as dt
 
     from survey.services.waves import open_wave
 
-    _print_wave(run_async(lambda: open_wave(key, dt.date.today())))
+    _print_wave(run_async(lambda: open_wave(key, dt.date.today(), _folder(folder))))
 
 
 @wave.command("close")
@@ -522,6 +626,82 @@ def wave_list(as_json: bool) -> None:
             w.wave.status,
             str(w.units),
             f"{w.responses:,}",
+        )
+    console.print(table)
+
+
+# --- co-determination: the Personalrat's approvals ------------------------------------------
+
+
+@main.group()
+def approve() -> None:
+    """The Personalrat approves staff questionnaire versions and staff waves (co-determination)."""
+
+
+@approve.command("version")
+@click.argument("questionnaire")
+@click.argument("version", callback=_version_number)
+@click.option("--by", "by", required=True, help="User name of the Personalrat member who approves.")
+@_folder_option()
+@surface_errors
+def approve_version_command(questionnaire: str, version: int, by: str, folder: Path | None) -> None:
+    """Approve VERSION of the staff QUESTIONNAIRE as its file reads now."""
+    from survey.services.accounts import principal_of
+    from survey.services.approvals import approve_version
+
+    async def work():  # type: ignore[no-untyped-def]
+        principal = await principal_of(by)
+        return await approve_version(questionnaire, version, by=principal, questionnaires=_folder(folder))
+
+    approval = run_async(work)
+    click.echo(f"approved: {approval.subject} by {approval.approved_by}")
+    click.echo(f"sha256 {approval.content_hash}")
+
+
+@approve.command("wave")
+@click.argument("key")
+@click.option("--by", "by", required=True, help="User name of the Personalrat member who approves.")
+@surface_errors
+def approve_wave_command(key: str, by: str) -> None:
+    """Approve the staff wave KEY as it is now: its version, thresholds and units."""
+    from survey.services.accounts import principal_of
+    from survey.services.approvals import approve_wave
+
+    async def work():  # type: ignore[no-untyped-def]
+        return await approve_wave(key, by=await principal_of(by))
+
+    approval = run_async(work)
+    click.echo(f"approved: wave {approval.subject} by {approval.approved_by}")
+    click.echo(f"sha256 {approval.content_hash}")
+
+
+@approve.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the approval status as JSON.")
+@_folder_option()
+@surface_errors
+def approve_list(as_json: bool, folder: Path | None) -> None:
+    """List every staff version and every staff wave not closed, and whether it is approved as it is."""
+    import msgspec
+
+    from survey.services.approvals import approval_status
+
+    status = run_async(lambda: approval_status(_folder(folder)))
+    if as_json:
+        click.echo(msgspec.json.format(msgspec.json.encode(status), indent=2).decode())
+        return
+    table = Table("kind", "subject", "title", "state", "approved", "by", "on", "sha256", box=box.SIMPLE)
+    for entry in [*status.versions, *status.waves]:
+        approved = "yes" if entry.approved else ("no (stale)" if entry.stale else "no")
+        latest = entry.latest
+        table.add_row(
+            entry.kind,
+            entry.subject,
+            entry.title,
+            entry.state,
+            approved,
+            latest.approved_by if latest else "–",
+            f"{latest.approved_at:%Y-%m-%d}" if latest else "–",
+            entry.content_hash[:12],
         )
     console.print(table)
 

@@ -73,7 +73,7 @@ def check_answers(version: QuestionnaireVersion, raw: Mapping[str, object]) -> C
             result.problems.append(AnswerProblem(item.id, "not_a_number"))
             continue
         if isinstance(value, str):
-            if not value.lstrip("-").isdigit() or len(value) > 6:
+            if not value.lstrip("-").isdecimal() or len(value) > 6:
                 result.problems.append(AnswerProblem(item.id, "not_a_number"))
                 continue
             value = int(value)

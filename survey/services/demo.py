@@ -14,6 +14,7 @@ import numpy as np
 
 from survey.domain import Catalog, Organisation, QuestionnaireVersion, load_catalog, load_org
 from survey.errors import SurveyError
+from survey.services.approvals import record_demo_approvals
 from survey.services.catalog import publish_catalog
 from survey.services.simulation import LatentModel
 from survey.store import org as org_store
@@ -26,6 +27,8 @@ __all__ = ["DemoOptions", "DemoResult", "build_demo", "demo_org_file", "quarters
 
 STAFF_QUESTIONNAIRE = "staff-pulse"
 CITIZEN_QUESTIONNAIRE = "citizen-contact"
+#: the demo Personalrat's user name, in whose name the demo's staff versions and waves are approved
+DEMO_PERSONALRAT = "personalrat"
 #: share of citizens answering in each language of the citizen form
 CITIZEN_LANGUAGES = {"de": 0.74, "de-x-ls": 0.04, "en": 0.06, "tr": 0.06, "ar": 0.04, "uk": 0.04, "ru": 0.02}
 BATCH_ROWS = 50_000
@@ -99,6 +102,10 @@ def quarters(today: dt.date, count: int) -> list[tuple[int, int]]:
     return out[::-1]
 
 
+def _morning(day: dt.date, days_before: int) -> dt.datetime:
+    return dt.datetime.combine(day - dt.timedelta(days=days_before), dt.time(9), dt.UTC)
+
+
 def _quarter_start(year: int, quarter: int) -> dt.date:
     return dt.date(year, 3 * quarter - 2, 1)
 
@@ -153,6 +160,12 @@ async def build_demo(
     leitbild = catalog.leitbilder[catalog.versions_of(STAFF_QUESTIONNAIRE)[0].leitbild]
     model = LatentModel(organisation, leitbild.value_keys, options.seed)
     plan = list(_plan(catalog, options))
+    # The demo Personalrat approved each staff version four weeks before its first wave.
+    for planned in plan:
+        if not planned.citizen:
+            await record_demo_approvals(
+                DEMO_PERSONALRAT, versions=[planned.version], at=_morning(planned.opens_on, days_before=28)
+            )
     for done, wave in enumerate(plan):
         report(f"Welle {wave.key}", done, len(plan))
         existing = await wave_store.get_wave(wave.key)
@@ -181,6 +194,10 @@ async def build_demo(
                 closes_on=wave.closes_on,
                 unit_ids=covered,
                 status="draft",
+            )
+        if not wave.citizen:
+            await record_demo_approvals(
+                DEMO_PERSONALRAT, waves=[wave.key], at=_morning(wave.opens_on, days_before=14)
             )
         rng = np.random.default_rng([options.seed, wave.index, int(wave.citizen)])
         batches = (

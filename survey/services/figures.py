@@ -204,8 +204,10 @@ def _comparable(older: QuestionnaireVersion, newer: QuestionnaireVersion) -> set
 
 
 async def unit_figures(
-    unit_key: str, questionnaire: str = "staff-pulse", last: int | None = None
+    unit_key: str, questionnaire: str = "staff-pulse", last: int | None = None, *, until: str | None = None
 ) -> UnitFigures:
+    """The unit's figures across the waves of `questionnaire`; with `until` (a wave key), as they
+    stood in that wave: the waves after it are left out, so its items are the latest ones."""
     units = await org_store.list_units()
     by_key = {u.key: u for u in units}
     unit = by_key.get(unit_key)
@@ -224,6 +226,14 @@ async def unit_figures(
         raise SurveyError(
             f"no open or closed wave of `{questionnaire}` yet: `survey wave list` shows the waves"
         )
+    if until is not None:
+        keys = [w.key for w in all_waves]
+        if until not in keys:
+            raise SurveyError(
+                f"`{until}` is no open or closed wave of `{questionnaire}`: "
+                "`survey wave list` shows the waves"
+            )
+        all_waves = all_waves[: keys.index(until) + 1]
     waves = all_waves[-last:] if last else all_waves
     versions = {w.version: await load_published_version(questionnaire, w.version) for w in waves}
     newest: QuestionnaireVersion = versions[waves[-1].version]  # type: ignore[assignment]

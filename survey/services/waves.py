@@ -9,6 +9,8 @@ from pathlib import Path
 
 from survey.domain import load_catalog
 from survey.errors import SurveyError
+from survey.services.approvals import ApprovalError, wave_approval_problems
+from survey.services.audit import record
 from survey.services.catalog import publish_catalog
 from survey.store import org as org_store
 from survey.store import waves as store
@@ -136,7 +138,9 @@ async def create_wave(
     return await _get(key)
 
 
-async def open_wave(key: str, today: dt.date) -> StoredWave:
+async def open_wave(key: str, today: dt.date, questionnaires: Path, *, by: str = "cli") -> StoredWave:
+    """Open a draft wave; a staff wave only with the Personalrat's approvals of its version and
+    of the wave as they are now, and with its version's file unchanged (see approvals)."""
     wave = await _get(key)
     if wave.status == "open":
         raise WaveError(f"`{key}` is open already")
@@ -148,7 +152,14 @@ async def open_wave(key: str, today: dt.date) -> StoredWave:
             f"`survey wave edit {key} --closes DATE` first"
         )
     async with write_transaction():
-        await store.set_wave_status(wave.id, "open")
+        # Checked inside the transaction, so no approval-voiding edit slips in before opening.
+        problems = await wave_approval_problems(key, questionnaires)
+        if not problems:
+            await store.set_wave_status(wave.id, "open")
+    if problems:
+        await record(by, "wave.open_refused", key, "; ".join(problems))
+        listed = "\n".join(f"  - {p}" for p in problems)
+        raise ApprovalError(f"`{key}` cannot open (co-determination by the Personalrat):\n{listed}")
     return await _get(key)
 
 

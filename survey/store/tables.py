@@ -20,6 +20,8 @@ from piccolo.table import Table
 __all__ = [
     "TABLES",
     "Answer",
+    "Approval",
+    "AuditEntry",
     "Comment",
     "FloodCounter",
     "Invitation",
@@ -28,12 +30,15 @@ __all__ = [
     "QuestionnaireVersionRow",
     "ReceiptCode",
     "ResponseRow",
+    "RoleGrant",
     "ServicePointRow",
     "SettingRow",
     "SubmissionKey",
     "UnitLink",
+    "UserRow",
     "WaveRow",
     "WaveUnitRow",
+    "WebSession",
 ]
 
 
@@ -185,6 +190,65 @@ class FloodCounter(Table, tablename="flood_counter"):
     count = Integer(default=0)
 
 
+class UserRow(Table, tablename="app_user"):
+    """A person who signs in: a lead, the survey office, the Personalrat, an analyst, an admin."""
+
+    username = Varchar(length=64, unique=True)
+    display_name = Varchar(length=200)
+    password_hash = Varchar(length=200)
+    active = Boolean(default=True)
+    #: failed sign-ins since the last success; kept here so every worker counts the same
+    failed_sign_ins = Integer(default=0)
+    locked_until = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class RoleGrant(Table, tablename="role_grant"):
+    """One role of a user, scoped to an org unit and its subtree (no unit: the whole organisation)."""
+
+    user = ForeignKey(UserRow, null=False, on_delete=OnDelete.cascade, index=True)
+    role = Varchar(length=16)
+    unit = ForeignKey(OrgUnitRow, null=True, on_delete=OnDelete.restrict)
+
+
+class WebSession(Table, tablename="web_session"):
+    """A signed-in session; the cookie holds a random token, the table only its hash."""
+
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(UserRow, null=False, on_delete=OnDelete.cascade, index=True)
+    csrf_token = Varchar(length=64)
+    created_at = Timestamptz()
+    last_seen = Timestamptz()
+    expires_at = Timestamptz()
+
+
+class AuditEntry(Table, tablename="audit_log"):
+    """Who did or looked at what, and when; never the data itself."""
+
+    id = BigSerial(primary_key=True)
+    at = Timestamptz()
+    #: the name, not a reference: the log outlives disabled users
+    username = Varchar(length=64)
+    action = Varchar(length=64, index=True)
+    target = Varchar(length=300, default="")
+    detail = Text(default="")
+
+
+class Approval(Table, tablename="approval"):
+    """The Personalrat's consent to a staff questionnaire version or a wave's thresholds.
+
+    `content_hash` is what was approved: the version's content hash, or for a wave the hash of
+    its version, thresholds and units. Anything changed afterwards has another hash and needs
+    a new approval.
+    """
+
+    kind = Varchar(length=16)
+    subject = Varchar(length=100, index=True)
+    content_hash = Varchar(length=64)
+    approved_by = Varchar(length=64)
+    approved_at = Timestamptz()
+
+
 TABLES: tuple[type[Table], ...] = (
     SettingRow,
     LeitbildRow,
@@ -201,4 +265,9 @@ TABLES: tuple[type[Table], ...] = (
     ReceiptCode,
     SubmissionKey,
     FloodCounter,
+    UserRow,
+    RoleGrant,
+    WebSession,
+    AuditEntry,
+    Approval,
 )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from litestar import Litestar, get
 from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
@@ -18,7 +19,11 @@ from survey.services.database import open_database
 from survey.services.overview import Health, Overview, health, overview
 from survey.settings import Settings
 from survey.web.api import API_ROUTES
+from survey.web.auth import not_authorized_handler
+from survey.web.dashboard import DASHBOARD_ROUTES
 from survey.web.format import register_filters
+from survey.web.manage import MANAGE_ROUTES
+from survey.web.portal import PORTAL_DEPENDENCIES, PORTAL_ROUTES, not_found_handler, permission_denied_handler
 from survey.web.respond import RESPONDENT_ROUTES
 from survey.web.security import security_headers
 
@@ -64,6 +69,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             home_page,
             *RESPONDENT_ROUTES,
             *API_ROUTES,
+            *PORTAL_ROUTES,
+            *DASHBOARD_ROUTES,
+            *MANAGE_ROUTES,
             overview_api,
             health_api,
             create_static_files_router(
@@ -74,6 +82,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=engine_callback
         ),
         lifespan=[_lifespan(settings)],
+        dependencies=PORTAL_DEPENDENCIES,
+        exception_handlers={
+            NotAuthorizedException: not_authorized_handler,
+            PermissionDeniedException: permission_denied_handler,
+            NotFoundException: not_found_handler,
+        },
         state=State({"settings": settings}),
         request_max_body_size=MAX_BODY_BYTES,
         middleware=[security_headers],

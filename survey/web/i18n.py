@@ -19,7 +19,16 @@ from babel.support import NullTranslations
 
 from survey.report.i18n import compile_po, merge_catalog
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Language", "language", "pick_language", "translations"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "PORTAL_LANGUAGES",
+    "Language",
+    "language",
+    "pick_language",
+    "portal_translations",
+    "translations",
+]
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 SOURCES = Path(__file__).parent.parent
@@ -81,15 +90,34 @@ def _plural_locale(catalog: str) -> str:
     return {"de_x_ls": "de"}.get(catalog, catalog)
 
 
-def extract() -> Catalog:
-    """Every translatable string of the package: `_()`/`ngettext()` in Python and templates."""
+#: the pages of signed-in users (leads, survey office, Personalrat): German and English only
+PORTAL_DOMAIN = "portal"
+PORTAL_LANGUAGES = ("de", "en")
+_PORTAL_SOURCES = ("web/templates/portal/", "web/portal", "web/dashboard", "web/auth", "web/manage")
+
+
+def _is_portal(filename: str) -> bool:
+    return filename.startswith(_PORTAL_SOURCES)
+
+
+@functools.cache
+def portal_translations(tag: str) -> NullTranslations:
+    if tag != "de":
+        return NullTranslations()
+    return compile_po(LOCALE_DIR / "de" / "LC_MESSAGES" / f"{PORTAL_DOMAIN}.po", "de", PORTAL_DOMAIN)
+
+
+def extract(portal: bool = False) -> Catalog:
+    """Every translatable string of the respondent pages (or, with `portal`, of the signed-in
+    pages): `_()`/`ngettext()` in Python and templates. The reports have their own catalog."""
     template = Catalog(project="leitbild-puls", charset="utf-8")
-    # The respondent pages only: the reports have their own catalog (survey.report.i18n).
     method_map = [("web/templates/**.html", "jinja2"), ("web/**.py", "python"), ("services/**.py", "python")]
     options = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     for filename, lineno, message, comments, context in extract_from_dir(
         SOURCES, method_map, options, keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
     ):
+        if _is_portal(filename) != portal:
+            continue
         template.add(message, None, [(f"survey/{filename}", lineno)], auto_comments=comments, context=context)
     return template
 
@@ -103,6 +131,10 @@ def update_catalogs() -> None:
             continue
         path = LOCALE_DIR / lang.catalog / "LC_MESSAGES" / "messages.po"
         merge_catalog(path, template, _plural_locale(lang.catalog))
+    portal = extract(portal=True)
+    with (LOCALE_DIR / f"{PORTAL_DOMAIN}.pot").open("wb") as pot:
+        write_po(pot, portal, omit_header=False, sort_output=True, include_lineno=False)
+    merge_catalog(LOCALE_DIR / "de" / "LC_MESSAGES" / f"{PORTAL_DOMAIN}.po", portal, "de", PORTAL_DOMAIN)
 
 
 if __name__ == "__main__":

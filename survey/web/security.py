@@ -1,4 +1,9 @@
-"""HTTP security headers on every response, static files and errors included."""
+"""HTTP security headers on every response, static files and errors included.
+
+The Content-Security-Policy is the app's strict one, unless the handler sent a policy of its own
+for its response (a report page allows its one inline stylesheet by hash): that one is kept as it
+is. Every other header here is always the app's.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 )
 _NAMES = {name for name, _ in SECURITY_HEADERS}
+_CSP = b"content-security-policy"
 
 
 def security_headers(app: ASGIApp) -> ASGIApp:
@@ -29,8 +35,11 @@ def security_headers(app: ASGIApp) -> ASGIApp:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _NAMES]
-                message["headers"] = [*headers, *SECURITY_HEADERS]
+                sent = list(message.get("headers", []))
+                own_policy = [(k, v) for k, v in sent if k.lower() == _CSP][-1:]
+                headers = [(k, v) for k, v in sent if k.lower() not in _NAMES]
+                ours = [(k, v) for k, v in SECURITY_HEADERS if not (own_policy and k == _CSP)]
+                message["headers"] = [*headers, *own_policy, *ours]
             await send(message)
 
         await app(scope, receive, send_with_headers)

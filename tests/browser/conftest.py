@@ -281,6 +281,10 @@ def _build(environment: dict[str, str], out: Path) -> dict[str, Any]:
     )
     _survey(environment, "wave", "create", DRAFT_WAVE, *staff, "--title", "Puls Entwurf")
     _survey(environment, "wave", "create", CLOSED_WAVE, *staff, "--title", "Puls beendet")
+    # Staff waves open only with the Personalrat's approval (`personalrat` is a demo user).
+    _survey(environment, "approve", "version", "staff-pulse", "2", "--by", "personalrat")
+    for key in (STAFF_WAVE, CLOSED_WAVE):
+        _survey(environment, "approve", "wave", key, "--by", "personalrat")
     for key in (STAFF_WAVE, CITIZEN_WAVE, CLOSED_WAVE):
         _survey(environment, "wave", "open", key)
     # The letters (HTML and PDF) take a few seconds: write them while the links are made.

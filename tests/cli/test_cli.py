@@ -273,6 +273,10 @@ def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Pat
         url=database_url,
     )
     assert bad.returncode == 2 and "'2026-13-01' does not match the formats" in bad.stderr
+    _add_user(database_url, "pr-vorsitz", "personalrat")
+    by = ("--by", "pr-vorsitz")
+    assert survey("approve", "version", "staff-pulse", "2", *by, url=database_url).returncode == 0
+    assert survey("approve", "wave", "puls", *by, url=database_url).returncode == 0
     assert "open, k=4" in survey("wave", "open", "puls", url=database_url).stdout
     locked = survey("wave", "edit", "puls", "--k", "6", url=database_url)
     assert locked.returncode == 1 and "--k are locked once a wave opens" in locked.stderr
@@ -326,3 +330,90 @@ def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Pat
     assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
     unknown = survey("poster", "nirgendwo", "--out", str(tmp_path / "n.pdf"), url=database_url)
     assert unknown.returncode == 1 and "no service point `nirgendwo`" in unknown.stderr
+
+
+# --- co-determination: survey approve ---------------------------------------------------------
+
+
+def _add_user(url: str, username: str, *roles: str) -> None:
+    """A user made with `survey user add`, the password from stdin."""
+    role_options = [part for role in roles for part in ("--role", role)]
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SURVEY_QUESTIONNAIRES")}
+    result = subprocess.run(
+        [*SURVEY, "user", "add", username, "--name", username.title(), *role_options, "--password-stdin"],
+        cwd=ROOT,
+        env={**environment, "DATABASE_URL": url},
+        input="ein langes Testpasswort\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_approve_commands(database_url: str, questionnaires_copy: Path) -> None:
+    import datetime as dt
+
+    folder = ("--dir", str(questionnaires_copy))
+    today = dt.date.today()
+    assert survey("db", "upgrade", url=database_url).returncode == 0
+    assert (
+        survey("org", "import", str(ROOT / "survey" / "demo" / "org.yaml"), url=database_url).returncode == 0
+    )
+    period = ("--opens", str(today), "--closes", str(today + dt.timedelta(days=7)))
+    staff = ("--questionnaire", "staff-pulse", "--units", "kjfs")
+    created = survey("wave", "create", "puls", *staff, *period, *folder, url=database_url)
+    assert created.returncode == 0, created.stderr
+    _add_user(database_url, "pr-vorsitz", "personalrat")
+    _add_user(database_url, "lead-x", "lead:jugendamt", "admin")
+
+    refused = survey("wave", "open", "puls", *folder, url=database_url)
+    assert refused.returncode == 1
+    assert "`puls` cannot open (co-determination by the Personalrat)" in refused.stderr
+    assert "`survey approve version staff-pulse 2 --by USER`" in refused.stderr
+    assert "`survey approve wave puls --by USER`" in refused.stderr
+
+    for args, message in [
+        (("version", "staff-pulse", "2", "--by", "niemand"), "there is no user `niemand`"),
+        (("version", "staff-pulse", "2", "--by", "lead-x"), "`lead-x` is not a Personalrat member"),
+        (("wave", "puls", "--by", "lead-x"), "`lead-x` is not a Personalrat member"),
+        (("version", "staff-pulse", "9", "--by", "pr-vorsitz"), "staff-pulse has no version 9"),
+        (("version", "citizen-contact", "v1", "--by", "pr-vorsitz"), "is a citizen questionnaire"),
+        (("wave", "nirgendwo", "--by", "pr-vorsitz"), "there is no wave `nirgendwo`"),
+    ]:
+        bad = survey("approve", *args, *(folder if args[0] == "version" else ()), url=database_url)
+        assert bad.returncode == 1 and message in bad.stderr, (args, bad.stderr)
+    assert survey("approve", "version", "staff-pulse", "zwei", "--by", "x", url=database_url).returncode == 2
+    assert survey("approve", "wave", "puls", url=database_url).returncode == 2  # --by is required
+
+    by = ("--by", "pr-vorsitz")
+    version = survey("approve", "version", "staff-pulse", "v2", *by, *folder, url=database_url)
+    assert version.returncode == 0, version.stderr
+    assert "approved: staff-pulse v2 by pr-vorsitz" in version.stdout
+    assert re.search(r"^sha256 [0-9a-f]{64}$", version.stdout, re.MULTILINE)
+    wave = survey("approve", "wave", "puls", *by, url=database_url)
+    assert wave.returncode == 0 and "approved: wave puls by pr-vorsitz" in wave.stdout
+
+    listing = survey("approve", "list", *folder, url=database_url)
+    assert listing.returncode == 0, listing.stderr
+    lines = listing.stdout.splitlines()
+    assert any(re.search(r"staff-pulse v2 .* published +yes +pr-vorsitz", line) for line in lines), lines
+    assert any(re.search(r"staff-pulse v1 .* unpublished +no +– ", line) for line in lines), lines
+    status = json.loads(survey("approve", "list", "--json", *folder, url=database_url).stdout)
+    assert [(w["subject"], w["approved"], w["stale"]) for w in status["waves"]] == [("puls", True, False)]
+    assert {v["subject"]: v["approved"] for v in status["versions"]} == {
+        "staff-pulse v1": False,
+        "staff-pulse v2": True,
+    }
+
+    # A changed file after the approval: opening is refused, nothing changes.
+    v2 = questionnaires_copy / "staff-pulse" / "v2.yaml"
+    original = v2.read_text(encoding="utf-8")
+    title = yaml.safe_load(original)["title"]["de"]
+    v2.write_text(original.replace(title, "Anderer Titel"), encoding="utf-8")
+    changed = survey("wave", "open", "puls", *folder, url=database_url)
+    assert changed.returncode == 1 and "has changed since it was approved/published" in changed.stderr
+    assert json.loads(survey("wave", "list", "--json", url=database_url).stdout)[0]["status"] == "draft"
+    v2.write_text(original, encoding="utf-8")
+    opened = survey("wave", "open", "puls", *folder, url=database_url)
+    assert opened.returncode == 0 and "open, k=5" in opened.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from survey.domain import load_catalog
@@ -123,6 +123,8 @@ def test_text_limits_and_unknown_items() -> None:
         st.one_of(st.none(), st.integers(-20, 20), st.text(max_size=5), st.booleans()),
     )
 )
+@example({"fachbereiche-ziehen-mit": "²"})  # a digit to str.isdigit, not to int()
+@example({"fachbereiche-ziehen-mit": "٣"})  # Arabic-Indic three: a decimal that int() reads
 def test_check_answers_never_raises(raw: dict) -> None:
     checked = check_answers(VERSION, raw)
     for item, value in checked.codes.items():

@@ -106,7 +106,7 @@ async def test_a_tampered_form_is_refused(field) -> None:  # type: ignore[no-unt
     assert await _responses("puls") == 0
 
 
-async def test_required_items(field, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_required_items(field, tmp_path, approve) -> None:  # type: ignore[no-untyped-def]
     v2 = field.questionnaires / "staff-pulse" / "v2.yaml"
     text = v2.read_text(encoding="utf-8").replace("version: 2", "version: 3")
     lines = [
@@ -126,7 +126,8 @@ async def test_required_items(field, tmp_path) -> None:  # type: ignore[no-untyp
     )
     from survey.services.waves import open_wave
 
-    await open_wave("pflicht", today)
+    await approve("pflicht", field.questionnaires)
+    await open_wave("pflicht", today, field.questionnaires)
     code = (await issue_invitations(field.settings, "pflicht", "kjfs", 1)).codes[0]
     entry = await entry_for_invitation(field.settings, code)
     first = entry.version.items[0]

@@ -107,7 +107,7 @@ async def _answers(wave: int, unit: int, people: int, value: int) -> ResponseBat
     return batch
 
 
-async def _small_kommune(tmp_path: Path) -> None:
+async def _small_kommune(tmp_path: Path, approve) -> None:  # type: ignore[no-untyped-def]
     org = tmp_path / "org.yaml"
     org.write_text(
         "kommune: Kleinstadt\nunits:\n"
@@ -133,13 +133,14 @@ async def _small_kommune(tmp_path: Path) -> None:
             opens_on=opens,
             closes_on=opens + dt.timedelta(days=20),
         )
-        await open_wave(key, opens)
+        await approve(key, QUESTIONNAIRES)
+        await open_wave(key, opens, QUESTIONNAIRES)
         batches = [await _answers(wave.id, units[u], n, 4 + (u == "c")) for u, n in people.items()]
         await bulk_insert_responses(wave.id, batches)
 
 
-async def test_hidden_figures_never_leave_the_service(db: str, tmp_path: Path) -> None:
-    await _small_kommune(tmp_path)
+async def test_hidden_figures_never_leave_the_service(db: str, tmp_path: Path, approve) -> None:  # type: ignore[no-untyped-def]
+    await _small_kommune(tmp_path, approve)
     c = await unit_figures("c")
     assert isinstance(c.waves[-1].respondents, HiddenFigure) and c.waves[-1].respondents.reason == "below_k"
     assert isinstance(c.waves[0].respondents, int) and c.waves[0].respondents == 6  # wave 1: 6 shown

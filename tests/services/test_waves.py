@@ -80,11 +80,12 @@ async def test_bad_waves_are_refused_clearly(field, changes: dict, message: str)
     assert await WaveRow.count().run() == before
 
 
-async def test_open_locks_version_thresholds_and_start(field) -> None:  # type: ignore[no-untyped-def]
+async def test_open_locks_version_thresholds_and_start(field, approve) -> None:  # type: ignore[no-untyped-def]
     await _create(field)
     changed = await edit_wave("runde", k=7, k_text=12, title="Neu")
     assert (changed.k, changed.k_text, changed.title) == (7, 12, "Neu")
-    opened = await open_wave("runde", TODAY)
+    await approve("runde", field.questionnaires)
+    opened = await open_wave("runde", TODAY, field.questionnaires)
     assert opened.status == "open"
     for locked in ({"k": 5}, {"k_text": 20}, {"opens_on": TODAY + dt.timedelta(days=1)}):
         with pytest.raises(WaveError, match="locked once a wave opens"):
@@ -92,11 +93,11 @@ async def test_open_locks_version_thresholds_and_start(field) -> None:  # type: 
     longer = await edit_wave("runde", closes_on=TODAY + dt.timedelta(days=30))
     assert longer.closes_on == TODAY + dt.timedelta(days=30) and longer.k == 7
     with pytest.raises(WaveError, match="open already"):
-        await open_wave("runde", TODAY)
+        await open_wave("runde", TODAY, field.questionnaires)
     closed = await close_wave("runde")
     assert closed.status == "closed"
     with pytest.raises(WaveError, match="is not opened again"):
-        await open_wave("runde", TODAY)
+        await open_wave("runde", TODAY, field.questionnaires)
     with pytest.raises(WaveError, match="nothing about it changes"):
         await edit_wave("runde", title="x")
 
@@ -104,13 +105,14 @@ async def test_open_locks_version_thresholds_and_start(field) -> None:  # type: 
 async def test_a_wave_past_its_last_day_cannot_open(field) -> None:  # type: ignore[no-untyped-def]
     await _create(field, opens_on=TODAY - dt.timedelta(days=20), closes_on=TODAY - dt.timedelta(days=5))
     with pytest.raises(WaveError, match="which has passed"):
-        await open_wave("runde", TODAY)
+        await open_wave("runde", TODAY, field.questionnaires)
 
 
-async def test_answerable_states_and_listing(field) -> None:  # type: ignore[no-untyped-def]
+async def test_answerable_states_and_listing(field, approve) -> None:  # type: ignore[no-untyped-def]
     wave = await _create(field)
     assert answerable(wave, TODAY) == "draft"
-    wave = await open_wave("runde", TODAY)
+    await approve("runde", field.questionnaires)
+    wave = await open_wave("runde", TODAY, field.questionnaires)
     assert answerable(wave, TODAY - dt.timedelta(days=1)) == "not_yet_open"
     assert answerable(wave, TODAY) == "open"
     assert answerable(wave, TODAY + dt.timedelta(days=15)) == "closed"

@@ -178,3 +178,75 @@ def test_russian_plural_forms() -> None:
     assert check(21) == one.replace("1", "21")
     assert check(24) == few.replace("3", "24")
     assert check(11) == many.replace("5", "11")
+
+
+# --- the signed-in pages: survey/web/locale/de/LC_MESSAGES/portal.po (German; English is the msgids) ---
+
+PORTAL_PO = LOCALE_DIR / "de" / "LC_MESSAGES" / "portal.po"
+
+
+@pytest.fixture(scope="module")
+def portal_template() -> Catalog:
+    return extract(portal=True)
+
+
+@pytest.fixture(scope="module")
+def portal_po() -> Catalog:
+    assert PORTAL_PO.exists(), f"{PORTAL_PO} is missing; run `python -m survey.web.i18n`"
+    with PORTAL_PO.open("rb") as file:
+        return read_po(file, locale="de")
+
+
+def test_portal_catalog_translates_every_portal_string(portal_template: Catalog, portal_po: Catalog) -> None:
+    assert any(m.id for m in portal_template), "no portal strings extracted: is the extraction broken?"
+    problems = []
+    for wanted in portal_template:
+        if not wanted.id:
+            continue
+        message = portal_po.get(_key(wanted))
+        if message is None:
+            problems.append(f"{_label(wanted)}: missing (run `python -m survey.web.i18n`)")
+        elif wanted.pluralizable != message.pluralizable:
+            problems.append(f"{_label(wanted)}: singular/plural differs from the code")
+        elif any(not form.strip() for form in _forms(message)):
+            problems.append(f"{_label(wanted)}: not translated")
+    assert not problems, "portal.po:\n  " + "\n  ".join(problems)
+
+
+def test_portal_catalog_has_no_fuzzy_entry(portal_po: Catalog) -> None:
+    assert not portal_po.fuzzy, "portal.po: the header entry is marked fuzzy"
+    fuzzy = [_label(m) for m in portal_po if m.id and m.fuzzy]
+    untranslated = [_label(m) for m in portal_po if m.id and not all(f.strip() for f in _forms(m))]
+    assert not fuzzy, "portal.po: fuzzy entries:\n  " + "\n  ".join(fuzzy)
+    assert not untranslated, "portal.po: untranslated entries:\n  " + "\n  ".join(untranslated)
+
+
+def test_portal_placeholders_are_kept(portal_template: Catalog, portal_po: Catalog) -> None:
+    problems = []
+    for wanted in portal_template:
+        message = portal_po.get(_key(wanted)) if wanted.id else None
+        if message is None:
+            continue  # reported above
+        msgid = _key(wanted)
+        expected = set(PLACEHOLDER.findall(msgid))
+        sample = {name[2:-2]: 3 if name.endswith("d") else "300" for name in expected}
+        for form in _forms(message):
+            if set(PLACEHOLDER.findall(form)) != expected:
+                problems.append(f"{_label(wanted)}: {form!r} has other placeholders than the msgid")
+            if form.count("%%") != msgid.count("%%"):
+                problems.append(f"{_label(wanted)}: {form!r} has another number of literal per cent signs")
+            if expected or "%%" in msgid:
+                try:
+                    form % sample
+                except (KeyError, ValueError, TypeError) as exc:
+                    problems.append(f"{_label(wanted)}: {form!r} cannot be formatted ({exc!r})")
+    assert not problems, "portal.po:\n  " + "\n  ".join(problems)
+
+
+def test_portal_pages_are_german_at_run_time() -> None:
+    from survey.web.i18n import portal_translations
+
+    german = portal_translations("de")
+    for msgid in ("Sign in", "Values across the waves", "Comments of the latest wave"):
+        assert german.gettext(msgid) != msgid, f"portal: {msgid!r} is not translated at run time"
+    assert portal_translations("en").gettext("Sign in") == "Sign in"

@@ -102,6 +102,19 @@ def test_fifty_invited_staff_leave_no_link(database_url: str, tmp_path: Path, ru
         "--closes",
         str(today + dt.timedelta(days=9)),
     )
+    # The Personalrat approves the staff questionnaire and the wave (co-determination).
+    subprocess.run(
+        [*SURVEY, "user", "add", "pr-test", "--role", "personalrat", "--password-stdin"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        input="ein langes Testpasswort\n",
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    _run(database_url, "approve", "version", "staff-pulse", "2", "--by", "pr-test")
+    _run(database_url, "approve", "wave", "puls", "--by", "pr-test")
     _run(database_url, "wave", "open", "puls")
     _run(
         database_url,

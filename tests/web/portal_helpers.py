@@ -1,0 +1,60 @@
+"""Helpers of the signed-in pages' tests: a small demo Kommune with one user per role, and sign-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from litestar.testing import AsyncTestClient
+
+from survey.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+QUESTIONNAIRES = ROOT / "questionnaires"
+PASSWORD = "ein-langes-testpasswort"
+#: user name → roles; the lead leads Jugendamt (Dezernat kjfs), the other units are not theirs
+USERS: dict[str, tuple[str, ...]] = {
+    "admin": ("admin",),
+    "buero": ("office",),
+    "leitung-jugendamt": ("lead:jugendamt",),
+    "personalrat": ("personalrat",),
+    "auswertung": ("analyst",),
+    "auswertung-jugendamt": ("analyst:jugendamt",),
+}
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Portal:
+    """The database URL and the settings of a small demo Kommune with the users of USERS."""
+
+    database_url: str
+    settings: Settings
+
+
+async def build_portal(db: str, tmp_path: Path) -> Portal:
+    from survey.services.accounts import add_user
+    from survey.services.demo import DemoOptions, build_demo
+
+    await build_demo(
+        QUESTIONNAIRES, DemoOptions(staff=300, waves=2, citizen_ratings=150, today=dt.date(2026, 11, 21))
+    )
+    for username, roles in USERS.items():
+        await add_user(username, username.replace("-", " ").title(), PASSWORD, list(roles))
+    return Portal(db, Settings(database_url=db, questionnaires=QUESTIONNAIRES))
+
+
+async def sign_in(client: AsyncTestClient, username: str, password: str = PASSWORD) -> str:
+    """Sign in through the form; the CSRF token of the new session."""
+    client.cookies.clear()
+    response = await client.post(
+        "/anmelden", data={"username": username, "password": password, "next": "/bereich"}
+    )
+    assert response.status_code == 303, response.text
+    start = await client.get("/bereich")
+    assert start.status_code == 200
+    match = _CSRF.search(start.text)
+    assert match, "the start page carries the CSRF token in its sign-out form"
+    return match.group(1)

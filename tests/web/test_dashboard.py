@@ -1,0 +1,534 @@
+"""The dashboard of leads (survey/web/dashboard.py) through litestar's test client, on SQLite and PostgreSQL.
+
+One small demo Kommune per engine for the whole module (500 staff, six quarterly waves): a lead of
+Jugendamt, the survey office, the Personalrat and an analyst sign in through the form. One comment of
+Jugendamt's latest wave is made to look like markup, to see it come back escaped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import hashlib
+import html
+import os
+import re
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from litestar.testing import AsyncTestClient
+from markupsafe import Markup, escape
+from portal_helpers import sign_in
+
+from survey.domain.figures import Change, HiddenFigure, Score, Trend
+from survey.report.format import hidden_text
+from survey.services.audit import audit_log
+from survey.settings import Settings
+from survey.web.app import create_app
+from survey.web.dashboard import DASHBOARD_ROUTES, _Show, report_policy
+
+ROOT = Path(__file__).resolve().parents[2]
+QUESTIONNAIRES = ROOT / "questionnaires"
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1" or bool(os.environ.get("CI"))
+PASSWORD = "ein-langes-testpasswort"
+USERS = {
+    "leitung-jugendamt": ["lead:jugendamt"],
+    "buero": ["office"],
+    "personalrat": ["personalrat"],
+    "auswertung": ["analyst"],
+}
+LATEST_STAFF_WAVE = "demo-puls-2026-q3"
+MARKUP_COMMENT = '<script>alert("x")</script> Mehr Zeit & Ruhe für <b>Übergaben</b>'
+#: units of the demo as these tests rely on them (500 staff, six waves, seed 2026)
+JUGENDAMT_SUBUNITS = {"asd", "kita-verwaltung"}
+FOREIGN = ("sozialamt", "grundsicherung", "jobcenter", "kjfs", "verwaltung")
+
+#: every route of the dashboard, by how its access is decided
+UNIT_ROUTES = {
+    "/dashboard/{unit}",
+    "/dashboard/{unit}/fragen",
+    "/dashboard/{unit}/bericht",
+    "/api/v1/units/{unit}/figures",
+    "/api/v1/units/{unit}/comments",
+}
+ORGANISATION_ROUTES = {"/dashboard/organisation/bericht", "/api/v1/overview/figures"}
+LIST_ROUTES = {"/dashboard", "/api/v1/units"}
+
+
+# --- the database, built once per engine ----------------------------------------------------------
+
+
+async def _pg(url: str, sql: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(url, timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def _fresh_postgres() -> str:
+    try:
+        await _pg(PG_URL, "SELECT 1")
+    except Exception as exc:  # any failure means: not usable here
+        problem = f"PostgreSQL not reachable at {PG_URL} ({exc}); set TEST_POSTGRES_URL"
+        if REQUIRE_POSTGRES:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    name = f"lp_dash_{uuid.uuid4().hex[:12]}"
+    await _pg(PG_URL, f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(PG_URL)._replace(path=f"/{name}"))
+
+
+async def _build(database_url: str) -> None:
+    from survey.services.accounts import add_user
+    from survey.services.demo import DemoOptions, build_demo
+    from survey.store.engine import engine_from_url, is_sqlite, use_engine
+    from survey.store.migrate import upgrade
+    from survey.store.tables import Comment
+
+    engine = engine_from_url(database_url)
+    use_engine(engine)
+    if not is_sqlite(engine):
+        await engine.start_connection_pool(min_size=1, max_size=4)
+    try:
+        await upgrade()
+        await build_demo(
+            QUESTIONNAIRES,
+            DemoOptions(staff=500, waves=6, citizen_ratings=100, today=dt.date(2026, 11, 21)),
+        )
+        for username, roles in USERS.items():
+            await add_user(username, username.replace("-", " ").title(), PASSWORD, roles)
+        [first, *_] = (
+            await Comment.select(Comment.id)
+            .where(Comment.wave.key == LATEST_STAFF_WAVE)
+            .where(Comment.unit.key.is_in(sorted(JUGENDAMT_SUBUNITS)))
+            .order_by(Comment.id)
+            .run()
+        )
+        await Comment.update({Comment.text: MARKUP_COMMENT}).where(Comment.id == first["id"]).run()
+    finally:
+        if not is_sqlite(engine):
+            await engine.close_connection_pool()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+async def kommune(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """The URL of a database with the demo Kommune and the users of USERS."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('dashboard')}/survey.sqlite3"
+    else:
+        url = await _fresh_postgres()
+    try:
+        await _build(url)
+        yield url
+    finally:
+        if request.param == "postgres":
+            await _pg(PG_URL, f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def client(kommune: str) -> AsyncIterator[AsyncTestClient]:
+    app = create_app(Settings(database_url=kommune, questionnaires=QUESTIONNAIRES))
+    async with AsyncTestClient(app=app) as test_client:
+        test_client.follow_redirects = False
+        yield test_client
+
+
+async def app_call(
+    client: AsyncTestClient, function: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any
+) -> Any:
+    """A database call on the app's own event loop, where its connection pool lives."""
+
+    async def call() -> Any:
+        return await function(*args, **kwargs)
+
+    return await asyncio.to_thread(client.blocking_portal.call, call)
+
+
+async def as_user(client: AsyncTestClient, username: str) -> None:
+    await sign_in(client, username, PASSWORD)
+
+
+# --- helpers over the pages ---------------------------------------------------------------------
+
+
+def texts(page: str, css_class: str) -> list[str]:
+    """The text of every `<span class="css_class">…</span>` (no nested spans in these)."""
+    return [html.unescape(m) for m in re.findall(rf'<span class="{css_class}">([^<]*)</span>', page)]
+
+
+def value_rows(page: str) -> list[str]:
+    """The rows of the values × waves table."""
+    table = page[
+        page.index('id="values-caption"') : page.index("</table>", page.index('id="values-caption"'))
+    ]
+    return re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", table, re.DOTALL)
+
+
+def hidden_words(language: str = "de") -> set[str]:
+    """Every way the pages may write a hidden figure: the word and its reason, no figure."""
+    words = set()
+    for reason in ("below_k", "secondary", "other_side_hidden"):
+        for k in (5, 10):
+            words.add(hidden_text(HiddenFigure(True, reason, f"fewer than {k} respondents"), language))
+    return words
+
+
+def route_paths() -> set[str]:
+    return {re.sub(r"\{(\w+):\w+\}", r"{\1}", path) for route in DASHBOARD_ROUTES for path in route.paths}
+
+
+# --- without a database -------------------------------------------------------------------------
+
+
+def test_every_route_is_in_the_access_matrix() -> None:
+    assert route_paths() == UNIT_ROUTES | ORGANISATION_ROUTES | LIST_ROUTES
+
+
+def _trend(direction: str) -> Trend:
+    return Trend(6, direction, 0.6, 0.001, 0.004, 1.25, 0.5, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("direction", "arrow", "words"),
+    [
+        ("rising", "↑", "rising significantly"),
+        ("falling", "↓", "falling significantly"),
+        ("flat", "→", "no significant trend"),
+        ("not_enough_waves", "–", "no trend yet"),
+    ],
+)
+def test_trend_arrows_have_words_for_screen_readers(direction: str, arrow: str, words: str) -> None:
+    shown = str(_Show("en").trend(_trend(direction)))
+    assert f'<span aria-hidden="true">{arrow}</span>' in shown
+    assert f'<span class="visually-hidden">{words}' in shown
+
+
+def test_significance_is_marked_and_said() -> None:
+    show = _Show("de")
+    significant = Change("Welch", -4.25, 0.001, 0.004, True, -0.4, "Cohen's d")
+    plain = Change("Welch", 1.0, 0.5, 0.8, False, 0.1, "Cohen's d")
+    marked = str(show.change(significant, points=True))
+    assert "−4,3" in marked and '<span class="sig" aria-hidden="true">*</span>' in marked
+    assert 'class="visually-hidden"' in marked and "0,004" in marked
+    assert '<span class="sig"' not in str(show.change(plain, points=True))
+    hidden = HiddenFigure(True, "other_side_hidden", "one of the compared groups is hidden")
+    assert str(show.change(hidden, points=True)) == (
+        '<span class="hidden-figure">verborgen (eine der verglichenen Gruppen ist verborgen)</span>'
+    )
+
+
+def test_hidden_scores_are_words_never_numbers() -> None:
+    show = _Show("de")
+    hidden = HiddenFigure(True, "below_k", "fewer than 5 respondents")
+    assert str(show.score(hidden)) == '<span class="hidden-figure">verborgen (weniger als 5 Antworten)</span>'
+    assert "<strong>61,4</strong>" in str(show.score(Score(12, 61.44, 58.3, 64.6)))
+    assert str(show.count({"hidden": True, "reason": "secondary", "explanation": "…"})).startswith(
+        '<span class="hidden-figure">verborgen'
+    )
+
+
+def test_report_policy_allows_exactly_the_reports_own_styles() -> None:
+    css = "\nbody { color: #222; }\n"
+    page = (
+        f"<html><head><style>{css}</style></head>"
+        '<body><svg style="max-width:100%;height:auto"></svg></body></html>'
+    )
+    policy = report_policy(page)
+
+    def digest(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+    assert f"style-src-elem {digest(css)};" in policy
+    assert f"style-src-attr 'unsafe-hashes' {digest('max-width:100%;height:auto')};" in policy
+    assert "default-src 'none'" in policy and "unsafe-inline" not in policy and "script-src" not in policy
+    assert "frame-ancestors 'none'" in policy
+    # a changed stylesheet no longer matches
+    assert digest(css + " ") not in report_policy(page)
+
+
+# --- the lead's way through the dashboard ---------------------------------------------------------
+
+
+async def test_the_lead_sees_jugendamt_and_drills_down(client: AsyncTestClient) -> None:
+    await as_user(client, "leitung-jugendamt")
+    start = await client.get("/dashboard")
+    assert start.status_code == 200
+    assert start.headers["cache-control"].startswith("no-store")
+    starts = re.findall(r'<a href="/dashboard/([\w-]+)\?fragebogen=staff-pulse">', start.text)
+    assert starts == ["jugendamt"]
+    assert 'name="fragebogen"' in start.text and 'value="citizen-contact"' in start.text
+    assert "/dashboard/organisation/bericht" not in start.text  # no organisation-wide grant
+
+    unit = await client.get("/dashboard/jugendamt?fragebogen=staff-pulse")
+    assert unit.status_code == 200
+    page = unit.text
+    assert "<h1>Fachbereich Jugendamt</h1>" in page and '<html lang="de">' in page
+    # sub-units as drill-down links, and the links to the items and the report
+    links = set(re.findall(r'<a href="/dashboard/([\w-]+)\?fragebogen=staff-pulse">', page))
+    assert links >= JUGENDAMT_SUBUNITS
+    assert '<a href="/dashboard/jugendamt/fragen?fragebogen=staff-pulse">' in page
+    assert '<a href="/dashboard/jugendamt/bericht?fragebogen=staff-pulse">' in page
+    # six values × six waves, each cell a score or a hidden figure with its reason
+    rows = value_rows(page)
+    assert len(rows) == 6
+    for row in rows:
+        cells = re.findall(r'<td class="num">(.*?)</td>', row, re.DOTALL)
+        assert len(cells) == 6 + 1  # the waves and the change
+        assert any('class="hidden-figure"' in c for c in cells[:6]), "one wave of Jugendamt is hidden"
+        for cell in cells[:6]:
+            assert ("<strong>" in cell) != ('class="hidden-figure"' in cell)
+        # a trend over the five shown waves: an arrow with words for screen readers
+        assert re.search(r'<span class="trend \w+"><span aria-hidden="true">[↑↓→]</span>', row)
+    assert set(texts(page, "hidden-figure")) <= hidden_words()
+    legend = page[page.index('<div class="legend">') :]
+    assert "Benjamini" in legend and "*" in legend  # the legend of the significance marks
+    # charts: one inline SVG per value, each an image with a name, a text and a table
+    assert page.count('<svg class="chart-svg" ') == 6
+    assert page.count('role="img"') == 6 and page.count("<details>") == 6
+    assert not re.search(r"\sstyle\s*=", page) and "<style" not in page and "<script" not in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "ids are unique across the charts"
+    # the comments of the latest wave (Jugendamt reaches k_text), escaped
+    comments = page[page.index('id="comments"') :]
+    assert str(escape(MARKUP_COMMENT)) in comments
+    assert "<script>alert" not in page and "<b>Übergaben</b>" not in page
+
+    # drill into a sub-unit: back up to Jugendamt through the breadcrumbs
+    asd = await client.get("/dashboard/asd?fragebogen=staff-pulse")
+    assert asd.status_code == 200
+    assert "<h1>Abteilung Allgemeiner Sozialer Dienst</h1>" in asd.text
+    assert '<a href="/dashboard/jugendamt?fragebogen=staff-pulse">Fachbereich Jugendamt</a>' in asd.text
+    assert "Dezernat III" in asd.text and '<a href="/dashboard/kjfs' not in asd.text  # above the grant
+    assert set(texts(asd.text, "hidden-figure")) <= hidden_words()
+    assert "This unit has no sub-units." in asd.text or "keine Untereinheiten" in asd.text
+
+    entries = await app_call(client, audit_log, action="comments.view")
+    assert {(e.username, e.target) for e in entries} >= {
+        ("leitung-jugendamt", "jugendamt"),
+        ("leitung-jugendamt", "asd"),
+    }
+
+
+async def test_hidden_figures_never_show_numbers(client: AsyncTestClient) -> None:
+    """Cell by cell: where the API says hidden, the page says hidden, and no figure of it is anywhere."""
+    await as_user(client, "leitung-jugendamt")
+    response = await client.get("/api/v1/units/kita-verwaltung/figures")
+    assert response.headers["cache-control"].startswith("no-store")
+    figures = response.json()
+    page = (await client.get("/dashboard/kita-verwaltung")).text
+    hidden_waves = [
+        i
+        for i, point in enumerate(figures["values"][0]["series"])
+        if isinstance(point["score"], dict) and point["score"].get("hidden")
+    ]
+    assert hidden_waves, "Kita-Verwaltung is hidden in some waves"
+    for value, row in zip(figures["values"], value_rows(page), strict=True):
+        cells = re.findall(r'<td class="num">(.*?)</td>', row, re.DOTALL)
+        for i, point in enumerate(value["series"]):
+            if point["score"].get("hidden"):
+                assert set(point["score"]) == {"hidden", "reason", "explanation"}
+                assert "<strong>" not in cells[i] and 'class="hidden-figure"' in cells[i]
+            else:
+                assert f"<strong>{_Show('de').number(point['score']['mean'])}</strong>" in cells[i]
+    for wave in figures["waves"]:
+        if isinstance(wave["respondents"], dict):
+            assert set(wave["respondents"]) == {"hidden", "reason", "explanation"}
+            assert isinstance(wave["response_rate"], dict)
+
+
+async def test_items_per_wave(client: AsyncTestClient) -> None:
+    await as_user(client, "leitung-jugendamt")
+    latest = await client.get("/dashboard/jugendamt/fragen?fragebogen=staff-pulse")
+    assert latest.status_code == 200
+    assert f'welle={LATEST_STAFF_WAVE}" aria-current="page"' in latest.text
+    assert latest.text.count('<th scope="row">') == 16  # the scored items of staff-pulse v2
+    earlier = await client.get("/dashboard/jugendamt/fragen?fragebogen=staff-pulse&welle=demo-puls-2025-q3")
+    assert earlier.status_code == 200
+    assert 'welle=demo-puls-2025-q3" aria-current="page"' in earlier.text
+    assert "<h2>Mitarbeitendenpuls 3. Quartal 2025</h2>" in earlier.text
+    assert set(texts(earlier.text, "hidden-figure")) <= hidden_words()
+    unknown = await client.get("/dashboard/jugendamt/fragen?welle=keine-welle")
+    assert unknown.status_code == 404 and "keine-welle" in unknown.text
+
+
+async def test_the_report_page_has_its_own_strict_policy(client: AsyncTestClient) -> None:
+    await as_user(client, "leitung-jugendamt")
+    for lang in ("de", "en"):
+        response = await client.get(f"/dashboard/jugendamt/bericht?fragebogen=staff-pulse&lang={lang}")
+        assert response.status_code == 200
+        assert f'<html lang="{lang}">' in response.text
+        assert "Fachbereich Jugendamt" in response.text
+        [css] = re.findall(r"<style>(.*?)</style>", response.text, re.DOTALL)
+        digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+        policy = response.headers["content-security-policy"]
+        assert f"style-src-elem 'sha256-{digest}'" in policy
+        assert "unsafe-inline" not in policy and "default-src 'none'" in policy
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["cache-control"].startswith("no-store")
+        assert str(escape(MARKUP_COMMENT)) in response.text
+    # every other page keeps the app's policy
+    page = await client.get("/dashboard/jugendamt")
+    assert "style-src 'self'" in page.headers["content-security-policy"]
+    assert "sha256" not in page.headers["content-security-policy"]
+
+
+async def test_comments_only_from_k_text(client: AsyncTestClient) -> None:
+    await as_user(client, "buero")
+    # Bauaufsicht has fewer than k_text = 10 respondents in the latest wave
+    page = await client.get("/dashboard/bauaufsicht")
+    assert page.status_code == 200
+    comments = page.text[page.text.index('id="comments"') :]
+    assert '<ul class="comments">' not in comments
+    assert "verborgen (weniger als 10 Antworten)" in comments
+    api = (await client.get("/api/v1/units/bauaufsicht/comments")).json()
+    assert api["comments"] is None and api["hidden"]["hidden"] is True
+    shown = (await client.get("/api/v1/units/jugendamt/comments")).json()
+    assert shown["wave"] == LATEST_STAFF_WAVE and MARKUP_COMMENT in shown["comments"]
+    assert shown["hidden"] is None
+    entries = await app_call(client, audit_log, action="comments.view")
+    targets = [(e.username, e.target) for e in entries]
+    assert ("buero", "jugendamt") in targets and ("buero", "bauaufsicht") not in targets
+
+
+async def test_the_office_opens_the_organisation_overview(client: AsyncTestClient) -> None:
+    await as_user(client, "buero")
+    start = await client.get("/dashboard")
+    assert re.findall(r'<a href="/dashboard/([\w-]+)\?fragebogen=staff-pulse">', start.text) == ["verwaltung"]
+    assert '<a href="/dashboard/organisation/bericht?fragebogen=staff-pulse">' in start.text
+    report = await client.get("/dashboard/organisation/bericht")
+    assert report.status_code == 200
+    assert "style-src-elem 'sha256-" in report.headers["content-security-policy"]
+    overview = (await client.get("/api/v1/overview/figures")).json()
+    assert overview["questionnaire"] == "staff-pulse" and overview["rows"]
+    units = (await client.get("/api/v1/units")).json()
+    assert len(units) >= 25 and all(
+        set(u["questionnaires"]) == {"staff-pulse", "citizen-contact"} for u in units
+    )
+
+
+# --- access ---------------------------------------------------------------------------------------
+
+
+async def test_a_lead_of_jugendamt_gets_403_for_sozialamt_everywhere(client: AsyncTestClient) -> None:
+    await as_user(client, "leitung-jugendamt")
+    units = (await client.get("/api/v1/units")).json()
+    assert {u["key"] for u in units} == {"jugendamt", *JUGENDAMT_SUBUNITS}
+    refused = []
+    for unit in FOREIGN:
+        for route in sorted(UNIT_ROUTES):
+            for questionnaire in ("staff-pulse", "citizen-contact"):
+                path = route.format(unit=unit)
+                query = (
+                    f"questionnaire={questionnaire}"
+                    if path.startswith("/api/")
+                    else f"fragebogen={questionnaire}"
+                )
+                response = await client.get(f"{path}?{query}")
+                assert response.status_code == 403, (path, questionnaire, response.status_code)
+                if path.startswith("/api/"):
+                    assert response.json()["status_code"] == 403
+                else:
+                    assert "<h1>" in response.text and "Traceback" not in response.text
+                refused.append(path)
+    for route in sorted(ORGANISATION_ROUTES):
+        response = await client.get(route)
+        assert response.status_code == 403, route
+        refused.append(route)
+    entries = await app_call(client, audit_log, action="access.refused", limit=1000)
+    mine = [e for e in entries if e.username == "leitung-jugendamt"]
+    assert len(mine) >= len(refused)
+    assert any("sozialamt" in e.target for e in mine)
+
+
+async def test_the_personalrat_sees_staff_questionnaires_only(client: AsyncTestClient) -> None:
+    await as_user(client, "personalrat")
+    start = await client.get("/dashboard")
+    assert start.status_code == 200
+    assert 'value="staff-pulse"' in start.text and 'value="citizen-contact"' not in start.text
+    assert (await client.get("/dashboard?fragebogen=citizen-contact")).status_code == 403
+    for route in sorted(UNIT_ROUTES):
+        path = route.format(unit="jugendamt")
+        query = "questionnaire=citizen-contact" if path.startswith("/api/") else "fragebogen=citizen-contact"
+        assert (await client.get(f"{path}?{query}")).status_code == 403, path
+    assert (await client.get("/dashboard/organisation/bericht?fragebogen=citizen-contact")).status_code == 403
+    assert (await client.get("/api/v1/overview/figures?questionnaire=citizen-contact")).status_code == 403
+    units = (await client.get("/api/v1/units")).json()
+    assert units and all(u["questionnaires"] == ["staff-pulse"] for u in units)
+    assert (await client.get("/api/v1/units?questionnaire=citizen-contact")).json() == []
+    # staff figures, suppressed like everyone's
+    figures = await client.get("/api/v1/units/kita-verwaltung/figures?questionnaire=staff-pulse")
+    assert figures.status_code == 200 and figures.json()["unit"] == "kita-verwaltung"
+
+
+async def test_unknown_unit_or_questionnaire_is_a_404_that_says_so(client: AsyncTestClient) -> None:
+    await as_user(client, "auswertung")
+    for path in (
+        "/dashboard/keine-einheit",
+        "/dashboard/keine-einheit/fragen",
+        "/dashboard/keine-einheit/bericht",
+    ):
+        response = await client.get(path)
+        assert response.status_code == 404, path
+        assert "keine-einheit" in response.text and "<h1>" in response.text
+    response = await client.get("/dashboard/jugendamt?fragebogen=kein-fragebogen")
+    assert response.status_code == 404 and "kein-fragebogen" in response.text
+    api = await client.get("/api/v1/units/keine-einheit/figures")
+    assert api.status_code == 404 and "keine-einheit" in api.json()["detail"]
+    assert (
+        await client.get("/api/v1/units/jugendamt/figures?questionnaire=kein-fragebogen")
+    ).status_code == 404
+    assert (await client.get("/api/v1/units?questionnaire=kein-fragebogen")).status_code == 404
+
+
+async def test_without_a_session(client: AsyncTestClient) -> None:
+    for path in (
+        "/dashboard",
+        "/dashboard/jugendamt",
+        "/dashboard/jugendamt/fragen",
+        "/dashboard/jugendamt/bericht",
+    ):
+        response = await client.get(path)
+        assert response.status_code in (302, 303), path
+        assert response.headers["location"].startswith("/anmelden?weiter=")
+    for path in (
+        "/api/v1/units",
+        "/api/v1/units/jugendamt/figures",
+        "/api/v1/units/jugendamt/comments",
+        "/api/v1/overview/figures",
+    ):
+        response = await client.get(path)
+        assert response.status_code == 401, path
+
+
+async def test_the_api_is_in_the_openapi_document(client: AsyncTestClient) -> None:
+    schema = (await client.get("/api/schema/openapi.json")).json()
+    for path in (
+        "/api/v1/units",
+        "/api/v1/units/{unit}/figures",
+        "/api/v1/units/{unit}/comments",
+        "/api/v1/overview/figures",
+    ):
+        assert schema["paths"][path]["get"]["tags"] == ["dashboard"], path
+    assert not any(p.startswith("/dashboard") for p in schema["paths"])
+    ok = schema["paths"]["/api/v1/units/{unit}/figures"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/UnitFigures"}
+    latest = schema["components"]["schemas"]["ValueFigures"]["properties"]["latest"]["oneOf"]
+    assert {"$ref": "#/components/schemas/HiddenFigure"} in latest
+    assert {"$ref": "#/components/schemas/Score"} in latest
+
+
+def test_markup_is_what_the_pages_get() -> None:
+    # the page helpers return markup, so jinja does not escape their tags a second time
+    assert isinstance(_Show("de").score(None), Markup)
