@@ -9,8 +9,10 @@ its reason, never a zero or a gap.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import msgspec
 import numpy as np
@@ -59,6 +61,7 @@ __all__ = ["ALPHA", "HiddenFigure", "Score", "UnitFigures", "organisation_overvi
 
 #: the false discovery rate across the tests of one report
 ALPHA = 0.05
+_F = TypeVar("_F", UnitFigures, OrganisationOverview)
 
 
 def _hidden(h: Hidden) -> HiddenFigure:
@@ -203,11 +206,41 @@ def _comparable(older: QuestionnaireVersion, newer: QuestionnaireVersion) -> set
     return set(older.item_ids) & set(newer.item_ids)
 
 
+#: figures computed lately, by what they were asked for and the data they came from
+_CACHE: OrderedDict[tuple[object, ...], UnitFigures | OrganisationOverview] = OrderedDict()
+_CACHE_SIZE = 256
+
+
+async def _cached(key: tuple[object, ...], compute: Callable[[], Awaitable[_F]]) -> _F:
+    """Figures of unchanged data are computed once per worker: a dashboard, its report and the
+    exports ask for the same ones. The data stamp makes any new answer, wave change or
+    organisation change a miss, in every worker alike."""
+    full_key = (*key, await store.data_stamp())
+    hit = _CACHE.get(full_key)
+    if hit is not None:
+        _CACHE.move_to_end(full_key)
+        return hit  # type: ignore[return-value]
+    result = await compute()
+    _CACHE[full_key] = result
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return result
+
+
 async def unit_figures(
     unit_key: str, questionnaire: str = "staff-pulse", last: int | None = None, *, until: str | None = None
 ) -> UnitFigures:
     """The unit's figures across the waves of `questionnaire`; with `until` (a wave key), as they
     stood in that wave: the waves after it are left out, so its items are the latest ones."""
+    return await _cached(
+        ("unit", unit_key, questionnaire, last, until),
+        lambda: _unit_figures(unit_key, questionnaire, last, until),
+    )
+
+
+async def _unit_figures(
+    unit_key: str, questionnaire: str, last: int | None, until: str | None
+) -> UnitFigures:
     units = await org_store.list_units()
     by_key = {u.key: u for u in units}
     unit = by_key.get(unit_key)
@@ -578,6 +611,10 @@ async def unit_figures(
 async def organisation_overview(questionnaire: str = "staff-pulse") -> OrganisationOverview:
     """Every Dezernat and Fachbereich (and the whole administration) × values: the latest wave's
     scores and their change since the previous wave, with the same suppression as everywhere."""
+    return await _cached(("overview", questionnaire), lambda: _organisation_overview(questionnaire))
+
+
+async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
     units = await org_store.list_units()
     if not units:
         raise SurveyError("no organisation yet: run `survey org import FILE` first")

@@ -468,6 +468,25 @@ def report_policy(page_html: str) -> str:
     return "; ".join(parts)
 
 
+#: rendered reports by their content: a report of unchanged figures is rendered once per worker
+_REPORTS: OrderedDict[bytes, str] = OrderedDict()
+_REPORTS_KEPT = 32
+
+
+async def _rendered(content: tuple[Any, ...], render: Callable[[], str]) -> str:
+    """The report HTML for exactly this content (figures, comments, language, day), rendered in a
+    thread (charts take seconds) unless the same content was rendered before."""
+    key = hashlib.sha256(msgspec.json.encode(content)).digest()
+    html = _REPORTS.get(key)
+    if html is None:
+        html = await anyio.to_thread.run_sync(render)
+        _REPORTS[key] = html
+        while len(_REPORTS) > _REPORTS_KEPT:
+            _REPORTS.popitem(last=False)
+    _REPORTS.move_to_end(key)
+    return html
+
+
 def _report_response(page_html: str) -> Response[str]:
     return Response(
         page_html,
@@ -690,10 +709,11 @@ async def overview_report(
         figures, kommune = await overview_data(chosen.key)
     except SurveyError as problem:
         raise NotFoundException(_("No figures: %(problem)s", problem=str(problem))) from None
-    report = await anyio.to_thread.run_sync(
+    report = await _rendered(
+        ("overview", lang, dt.date.today(), kommune, figures),
         functools.partial(
             overview_html, figures, kommune=kommune, language=lang, generated_on=dt.date.today()
-        )
+        ),
     )
     return _report_response(report)
 
@@ -725,7 +745,8 @@ async def unit_report(
             unit,
             f"{scope.questionnaire.key} {wave}: {len(data.comments)} (report)",
         )
-    report = await anyio.to_thread.run_sync(
+    report = await _rendered(
+        ("department", lang, dt.date.today(), data.kommune, data.figures, data.comments),
         functools.partial(
             department_html,
             data.figures,
@@ -733,7 +754,7 @@ async def unit_report(
             comments=data.comments,
             language=lang,
             generated_on=dt.date.today(),
-        )
+        ),
     )
     return _report_response(report)
 

@@ -19,6 +19,7 @@ from litestar.response import Template
 from survey.errors import SurveyError
 from survey.services.accounts import ROLES, list_users
 from survey.services.approvals import (
+    ApprovalError,
     ApprovalRecord,
     ApprovalStatus,
     approval_status,
@@ -147,11 +148,12 @@ async def _change_wave(viewer: Viewer, settings: Settings, key: str, action: str
     await _require(viewer, "office", f"wave {action} {key}")
     try:
         if action == "open":
-            wave = await open_wave(key, dt.date.today(), settings.questionnaires)
+            wave = await open_wave(key, dt.date.today(), settings.questionnaires, by=viewer.username)
         else:
             wave = await close_wave(key)
     except SurveyError as exc:
-        await record(viewer.username, f"wave.{action}_refused", key, str(exc))
+        if not isinstance(exc, ApprovalError):  # open_wave logs those itself
+            await record(viewer.username, f"wave.{action}_refused", key, str(exc))
         return ActionResult(False, str(exc))
     await record(viewer.username, f"wave.{action}", key)
     return ActionResult(True, f"{wave.key}: {wave.status}")

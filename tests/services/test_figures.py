@@ -206,3 +206,17 @@ async def test_unknown_unit_and_questionnaire(db: str) -> None:
         await unit_figures("nirgendwo")
     with pytest.raises(SurveyError, match="no open or closed wave of `kantine`"):
         await unit_figures("kjfs", "kantine")
+
+
+async def test_figures_are_computed_once_until_the_data_changes(db: str, tmp_path: Path, approve) -> None:  # type: ignore[no-untyped-def]
+    await _small_kommune(tmp_path, approve)
+    first = await unit_figures("c")
+    assert await unit_figures("c") is first  # the same data: the cached figures
+    assert isinstance(first.waves[-1].respondents, HiddenFigure)
+    w2 = await WaveRow.select(WaveRow.id).where(WaveRow.key == "w2").first().run()
+    c = await OrgUnitRow.select(OrgUnitRow.id).where(OrgUnitRow.key == "c").first().run()
+    await bulk_insert_responses(w2["id"], [await _answers(w2["id"], c["id"], 3, 5)])
+    after = await unit_figures("c")
+    assert after is not first and after.waves[-1].respondents == 6  # three more people: shown now
+    await WaveRow.update({WaveRow.title: "Umbenannt"}).where(WaveRow.key == "w2").run()
+    assert (await unit_figures("c")).waves[-1].title == "Umbenannt"

@@ -34,13 +34,18 @@ class Portal:
     settings: Settings
 
 
-async def build_portal(db: str, tmp_path: Path) -> Portal:
+async def build_portal(db: str, tmp_path: Path, *, demo: bool = True) -> Portal:
+    """The demo Kommune (small) with its waves, or with `demo=False` its organisation only."""
     from survey.services.accounts import add_user
-    from survey.services.demo import DemoOptions, build_demo
+    from survey.services.demo import DemoOptions, build_demo, demo_org_file
+    from survey.services.org import import_org
 
-    await build_demo(
-        QUESTIONNAIRES, DemoOptions(staff=300, waves=2, citizen_ratings=150, today=dt.date(2026, 11, 21))
-    )
+    if demo:
+        await build_demo(
+            QUESTIONNAIRES, DemoOptions(staff=300, waves=2, citizen_ratings=150, today=dt.date(2026, 11, 21))
+        )
+    else:
+        await import_org(demo_org_file())
     for username, roles in USERS.items():
         await add_user(username, username.replace("-", " ").title(), PASSWORD, list(roles))
     return Portal(db, Settings(database_url=db, questionnaires=QUESTIONNAIRES))
