@@ -35,6 +35,29 @@ PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:54
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1" or bool(os.environ.get("CI"))
 
 
+#: the longest test files, run first: pytest-xdist hands out whole files in collection order,
+#: so starting with the long ones keeps both workers busy to the end
+SLOW_FIRST = (
+    "tests/cli/test_report_cli.py",
+    "tests/services/test_figures.py",
+    "tests/web/test_access_matrix.py",
+    "tests/browser/test_respondent_pages.py",
+    "tests/browser/test_portal_pages.py",
+    "tests/cli/test_cli.py",
+    "tests/web/test_privacy.py",
+    "tests/web/test_workers.py",
+    "tests/cli/test_user_cli.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return SLOW_FIRST.index(path) if path in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: the order inside each file stays
+
+
 def _in_thread(coro):  # type: ignore[no-untyped-def]
     """Run a coroutine on its own loop (the tests' loop may already be running)."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -71,8 +72,12 @@ SIGN_IN_RATE = 100
 MIN_PASSWORD = 12
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 _HASHER = PasswordHasher()
-#: verified against when the user does not exist, so the answer takes as long either way
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so the answer takes as long either way."""
+    return _HASHER.hash("not a password of anyone")
 
 
 class AccountError(SurveyError):
@@ -282,7 +287,7 @@ async def sign_in(username: str, password: str) -> SignIn:
     user = await store.find_user(username)
     if user is None:
         with contextlib.suppress(VerificationError):
-            _HASHER.verify(_DUMMY_HASH, password)
+            _HASHER.verify(_dummy_hash(), password)
         await record(username, "signin.failed", detail="unknown user")
         raise SignInRefused(_REFUSED, "unknown_user")
     if user.locked_until is not None and _aware(user.locked_until) > now:
