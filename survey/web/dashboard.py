@@ -65,8 +65,7 @@ from survey.services.org import organisation_listing
 from survey.services.overview import overview
 from survey.services.reports import department_data, overview_data, report_comments
 from survey.web.auth import CurrentViewer, Viewer, forbidden
-from survey.web.i18n import portal_translations
-from survey.web.portal import page, portal_lang
+from survey.web.portal import page, portal_lang, translator
 
 __all__ = [
     "DASHBOARD_ROLES",
@@ -225,16 +224,6 @@ async def _comments(viewer: Viewer, figures: UnitFigures) -> list[str] | HiddenF
 # --- words and numbers of the pages ------------------------------------------------------------
 
 
-def _translator(lang: str) -> Gettext:
-    catalog = portal_translations(lang)
-
-    def gettext(message: str, **variables: Any) -> str:
-        # always formatted, so a literal per cent sign is written "%%" in every msgid of this module
-        return catalog.gettext(message) % variables
-
-    return gettext
-
-
 def _hidden_of(value: object) -> HiddenFigure | None:
     if isinstance(value, HiddenFigure):
         return value
@@ -248,7 +237,7 @@ class _Show:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self._ = _translator(lang)
+        self._ = translator(lang)
 
     def number(self, x: float, digits: int = 1) -> str:
         return fmt.number(x, self.lang, digits)
@@ -516,7 +505,7 @@ def _breadcrumbs(scope: _Scope, principal: Principal) -> list[tuple[_Unit, bool]
 
 def _base_context(request: Request[Any, Any, Any], viewer: Viewer, scope: _Scope) -> dict[str, Any]:
     lang = portal_lang(request)
-    _ = _translator(lang)
+    _ = translator(lang)
     return {
         "unit": scope.unit,
         "questionnaire": scope.questionnaire,
@@ -532,7 +521,7 @@ async def dashboard_start(
     request: Request[Any, Any, Any], viewer: CurrentViewer, fragebogen: FromQuery[str | None] = None
 ) -> Template:
     """Where the viewer may begin: their units for the chosen questionnaire."""
-    _ = _translator(portal_lang(request))
+    _ = translator(portal_lang(request))
     principal = viewer.principal
     if not principal.holds(DASHBOARD_ROLES):
         raise await forbidden(viewer, "dashboard")
@@ -570,7 +559,7 @@ async def dashboard_unit(
 ) -> Template:
     """Values × waves with trends and significance, the charts, the sub-units and the comments."""
     lang = portal_lang(request)
-    _ = _translator(lang)
+    _ = translator(lang)
     scope = await _scope(viewer, unit, fragebogen, _)
     figures = await _figures(unit, scope.questionnaire.key, _)
     comments = await _comments(viewer, figures)
@@ -637,7 +626,7 @@ async def dashboard_items(
     """The items of one wave (the latest unless `welle` names another) with the change since the
     wave before."""
     lang = portal_lang(request)
-    _ = _translator(lang)
+    _ = translator(lang)
     scope = await _scope(viewer, unit, fragebogen, _)
     waves = scope.questionnaire.waves
     if welle is not None and welle not in {w.key for w in waves}:
@@ -703,7 +692,7 @@ async def overview_report(
 ) -> Response[str]:
     """The organisation overview report, for organisation-wide office, Personalrat and admin grants."""
     lang = portal_lang(request)
-    _ = _translator(lang)
+    _ = translator(lang)
     chosen = await _overview_scope(viewer, fragebogen, _)
     try:
         figures, kommune = await overview_data(chosen.key)
@@ -731,7 +720,7 @@ async def unit_report(
 ) -> Response[str]:
     """The department report (the same HTML file as `survey report`), in the viewer's language."""
     lang = portal_lang(request)
-    _ = _translator(lang)
+    _ = translator(lang)
     scope = await _scope(viewer, unit, fragebogen, _)
     try:
         data = await department_data(unit, questionnaire=scope.questionnaire.key)

@@ -89,6 +89,11 @@ class ActionResult(msgspec.Struct, frozen=True):
     ok: bool
     message: str
 
+    @property
+    def http_status(self) -> int:
+        """200 done, 409 refused (the message says why)."""
+        return 200 if self.ok else 409
+
 
 # --- access ---------------------------------------------------------------------------------
 
@@ -185,7 +190,7 @@ async def wave_action_page(
         request,
         "portal/waves.html",
         title=_("Waves"),
-        status=200 if result.ok else 409,
+        status=result.http_status,
         waves=await _waves(_settings(state)),
         result=result,
     )
@@ -208,7 +213,7 @@ async def wave_open_api(
     viewer: CurrentViewer, csrf: CsrfChecked, state: State, key: FromPath[str]
 ) -> Response[ActionResult]:
     result = await _change_wave(viewer, _settings(state), key, "open")
-    return Response(result, status_code=200 if result.ok else 409)
+    return Response(result, status_code=result.http_status)
 
 
 @post(
@@ -222,7 +227,7 @@ async def wave_close_api(
     viewer: CurrentViewer, csrf: CsrfChecked, state: State, key: FromPath[str]
 ) -> Response[ActionResult]:
     result = await _change_wave(viewer, _settings(state), key, "close")
-    return Response(result, status_code=200 if result.ok else 409)
+    return Response(result, status_code=result.http_status)
 
 
 # --- approvals (Personalrat) ----------------------------------------------------------------
@@ -290,7 +295,7 @@ async def _approvals_result(request: Request[Any, Any, Any], state: State, resul
         request,
         "portal/approvals.html",
         title=_("Approvals"),
-        status=200 if result.ok else 409,
+        status=result.http_status,
         status_=status,
         result=result,
     )
@@ -317,7 +322,7 @@ async def approve_version_api(
     version: FromPath[int],
 ) -> Response[ActionResult]:
     result = await _approve(viewer, _settings(state), "version", questionnaire, version)
-    return Response(result, status_code=200 if result.ok else 409)
+    return Response(result, status_code=result.http_status)
 
 
 @post(
@@ -331,7 +336,7 @@ async def approve_wave_api(
     viewer: CurrentViewer, csrf: CsrfChecked, state: State, key: FromPath[str]
 ) -> Response[ActionResult]:
     result = await _approve(viewer, _settings(state), "wave", key, None)
-    return Response(result, status_code=200 if result.ok else 409)
+    return Response(result, status_code=result.http_status)
 
 
 # --- exports --------------------------------------------------------------------------------

@@ -36,8 +36,11 @@ __all__ = [
     "PORTAL_ROUTES",
     "NavLink",
     "gettext_for",
+    "not_found_handler",
     "page",
+    "permission_denied_handler",
     "portal_lang",
+    "translator",
 ]
 
 LANG_COOKIE = "lp_lang"
@@ -57,18 +60,19 @@ def portal_lang(request: Request[Any, Any, Any]) -> str:
     return asked if asked in PORTAL_LANGUAGES else "de"
 
 
-def _gettext(lang: str) -> Callable[..., str]:
+def translator(lang: str) -> Callable[..., str]:
+    """`_` of the portal in `lang`. Always %-formatted, so a literal per cent sign is "%%" in
+    every portal msgid (templates and Python alike)."""
     catalog = portal_translations(lang)
 
     def gettext(message: str, **variables: Any) -> str:
-        text = catalog.gettext(message)
-        return text % variables if variables else text
+        return catalog.gettext(message) % variables
 
     return gettext
 
 
 def gettext_for(request: Request[Any, Any, Any]) -> Callable[..., str]:
-    return _gettext(portal_lang(request))
+    return translator(portal_lang(request))
 
 
 def _navigation(viewer: Viewer | None, path: str, _: Callable[..., str]) -> list[NavLink]:
@@ -102,7 +106,7 @@ def page(
 ) -> Template:
     """A portal page with the language, navigation, CSRF token and `_` every template needs."""
     lang = portal_lang(request)
-    gettext = _gettext(lang)
+    gettext = translator(lang)
     viewer = viewer or request.state.get("viewer")
     response = Template(
         template,
@@ -144,7 +148,7 @@ def _safe_next(target: str | None) -> str:
 
 @get("/anmelden", name="sign-in", include_in_schema=False)
 async def sign_in_page(request: Request[Any, Any, Any], weiter: FromQuery[str | None] = None) -> Template:
-    _ = _gettext(portal_lang(request))
+    _ = translator(portal_lang(request))
     return page(request, "portal/signin.html", title=_("Sign in"), next=_safe_next(weiter), error=None)
 
 
@@ -153,7 +157,7 @@ async def sign_in_post(request: Request[Any, Any, Any]) -> Template | Redirect:
     form = await request.form()
     username, password = form.get("username"), form.get("password")
     target = _safe_next(form.get("next") if isinstance(form.get("next"), str) else None)
-    _ = _gettext(portal_lang(request))
+    _ = translator(portal_lang(request))
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         return page(
             request,
@@ -197,7 +201,7 @@ async def sign_out_post(viewer: CurrentViewer, csrf: CsrfChecked) -> Redirect:
 
 @get("/bereich", name="start", include_in_schema=False)
 async def start_page(request: Request[Any, Any, Any], viewer: CurrentViewer) -> Template:
-    _ = _gettext(portal_lang(request))
+    _ = translator(portal_lang(request))
     role_names = {
         "admin": _("Administration"),
         "office": _("Survey office"),
