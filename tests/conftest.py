@@ -46,7 +46,6 @@ SLOW_FIRST = (
     "tests/cli/test_cli.py",
     "tests/web/test_privacy.py",
     "tests/web/test_workers.py",
-    "tests/cli/test_user_cli.py",
 )
 
 

@@ -1,33 +1,29 @@
-"""`survey user add|passwd|roles|disable|list` and the demo's users, through the real command."""
+"""`survey user add|passwd|roles|disable|list`, run in-process through click's test runner (the
+real command, its option parsing, its error handling and exit codes, without a process start per
+call); `tests/web/test_workers.py` and the browser tests run `survey user add` as a process."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from survey.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "survey", *args],
-        cwd=ROOT,
-        env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
+def _run(url: str, *args: str, stdin: str = "") -> Result:
+    result = CliRunner().invoke(main, list(args), input=stdin, env={"DATABASE_URL": url})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
 
 
 def test_user_commands_and_their_clear_refusals(database_url: str) -> None:
-    assert _run(database_url, "db", "upgrade").returncode == 0
+    assert _run(database_url, "db", "upgrade").exit_code == 0
     assert "no users yet" in _run(database_url, "user", "list").stdout
-    org = _run(database_url, "org", "import", "survey/demo/org.yaml")
-    assert org.returncode == 0, org.stderr
+    org = _run(database_url, "org", "import", str(ROOT / "survey" / "demo" / "org.yaml"))
+    assert org.exit_code == 0, org.stderr
     password = "ein-langes-passwort\n"
     added = _run(
         database_url,
@@ -43,7 +39,7 @@ def test_user_commands_and_their_clear_refusals(database_url: str) -> None:
         "--password-stdin",
         stdin=password,
     )
-    assert added.returncode == 0 and "added m.schmidt: lead:jugendamt, analyst:kjfs" in added.stdout
+    assert added.exit_code == 0 and "added m.schmidt: lead:jugendamt, analyst:kjfs" in added.stdout
     for args, stdin, message in (
         (("add", "m.schmidt", "--role", "office"), password, "a user `m.schmidt` exists already"),
         (("add", "Chef In", "--role", "office"), password, "`Chef In` is not a user name"),
@@ -56,17 +52,17 @@ def test_user_commands_and_their_clear_refusals(database_url: str) -> None:
     ):
         stdin_option = ("--password-stdin",) if args[0] in ("add", "passwd") else ()
         refused = _run(database_url, "user", *args, *stdin_option, stdin=stdin)
-        assert refused.returncode == 1 and message in refused.stderr, (args, refused.stderr)
+        assert refused.exit_code == 1 and message in refused.stderr, (args, refused.stderr)
     missing_role = _run(database_url, "user", "add", "neu", "--password-stdin", stdin=password)
-    assert missing_role.returncode == 2 and "--role" in missing_role.stderr
-    assert _run(database_url, "user", "roles", "m.schmidt", "--role", "lead:sozialamt").returncode == 0
+    assert missing_role.exit_code == 2 and "--role" in missing_role.stderr
+    assert _run(database_url, "user", "roles", "m.schmidt", "--role", "lead:sozialamt").exit_code == 0
     assert (
         _run(
             database_url, "user", "passwd", "m.schmidt", "--password-stdin", stdin="ein-anderes-passwort\n"
-        ).returncode
+        ).exit_code
         == 0
     )
-    assert _run(database_url, "user", "disable", "m.schmidt").returncode == 0
+    assert _run(database_url, "user", "disable", "m.schmidt").exit_code == 0
     listing = _run(database_url, "user", "list").stdout
     assert "m.schmidt" in listing and "lead:sozialamt" in listing and "disabled" in listing
     assert "lead:jugendamt" not in listing
