@@ -141,7 +141,8 @@ def _switch_url(request: Request[Any, Any, Any], lang: str) -> str:
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never an address elsewhere (open redirect)."""
     target = unquote(target or "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    unsafe = "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target)
+    if not target.startswith("/") or target.startswith("//") or unsafe:
         return "/bereich"
     return target
 

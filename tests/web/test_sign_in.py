@@ -171,6 +171,7 @@ async def test_sign_in_goes_back_only_to_a_page_of_this_site(accounts_client: As
         ("//evil.example/x", "/bereich"),
         ("https://evil.example/", "/bereich"),
         ("/\\evil.example", "/bereich"),
+        ("/bereich\r\nSet-Cookie: x=1", "/bereich"),
     ):
         accounts_client.cookies.clear()
         response = await accounts_client.post(
