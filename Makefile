@@ -45,7 +45,7 @@ format: install
 	$(BIN)/ruff check --fix survey tests
 
 test: lint $(AXE)
-	$(BIN)/python -m pytest -n 3 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 messages: install
 	$(BIN)/python -m survey.web.i18n
