@@ -24,7 +24,7 @@ from survey.services.audit import record
 from survey.store import access as access_store
 from survey.store import accounts as store
 from survey.store import org as org_store
-from survey.store.accounts import StoredGrant
+from survey.store.accounts import StoredUser
 from survey.store.engine import write_transaction
 
 __all__ = [
@@ -53,13 +53,6 @@ __all__ = [
 ]
 
 ROLES = ("admin", "office", "lead", "personalrat", "analyst")
-ROLE_NAMES = {
-    "admin": "Administration",
-    "office": "Befragungsbüro",
-    "lead": "Leitung",
-    "personalrat": "Personalrat",
-    "analyst": "Auswertung",
-}
 #: failed sign-ins in a row before the account is locked, and for how long
 MAX_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=15)
@@ -212,7 +205,7 @@ async def add_user(username: str, display_name: str, password: str, grants: list
     await record("cli", "user.add", username, ", ".join(grants))
 
 
-async def _existing(username: str):  # type: ignore[no-untyped-def]
+async def _existing(username: str) -> StoredUser:
     user = await store.find_user(username)
     if user is None:
         raise AccountError(f"there is no user `{username}`: `survey user list` shows them")
@@ -264,10 +257,10 @@ async def list_users() -> list[UserListing]:
     ]
 
 
-async def _principal(user_id: int, username: str, display_name: str) -> Principal:
-    grants: list[StoredGrant] = await store.grants_of(user_id)
+async def _principal(user: StoredUser) -> Principal:
+    grants = await store.grants_of(user.id)
     return Principal(
-        username, display_name, tuple(Grant(g.role, g.unit, g.unit_name, g.path) for g in grants)
+        user.username, user.display_name, tuple(Grant(g.role, g.unit, g.unit_name, g.path) for g in grants)
     )
 
 
@@ -315,7 +308,7 @@ async def sign_in(username: str, password: str) -> SignIn:
         await store.insert_session(_token_hash(token), user.id, csrf, now, now + SESSION_MAX)
     await store.delete_expired_sessions(now)
     await record(username, "signin.ok")
-    return SignIn(await _principal(user.id, user.username, user.display_name), token, csrf)
+    return SignIn(await _principal(user), token, csrf)
 
 
 @dataclass(frozen=True)
@@ -342,7 +335,7 @@ async def session_principal(token: str) -> SessionCheck:
         return SessionCheck(None, "", "expired")
     if now - _aware(session.last_seen) > dt.timedelta(seconds=60):
         await store.touch_session(digest, now)
-    return SessionCheck(await _principal(user.id, user.username, user.display_name), session.csrf_token, None)
+    return SessionCheck(await _principal(user), session.csrf_token, None)
 
 
 async def sign_out(token: str) -> None:
@@ -359,4 +352,4 @@ async def principal_of(username: str) -> Principal:
     user = await _existing(username)
     if not user.active:
         raise AccountError(f"the user `{username}` is disabled")
-    return await _principal(user.id, user.username, user.display_name)
+    return await _principal(user)
