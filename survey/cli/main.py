@@ -289,10 +289,23 @@ def db_status() -> None:
 )
 @click.option("--seed", type=int, default=2026, show_default=True, help="Seed of the simulation.")
 @click.option("--reset", is_flag=True, help="Delete the demo waves first and simulate them again.")
+@click.option(
+    "--org",
+    "org_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Simulate this organisation file instead of Stadt Lindenau's (its units and headcounts).",
+)
 @_folder_option()
 @surface_errors
 def demo(
-    staff: int | None, waves: int, citizen_ratings: int, seed: int, reset: bool, folder: Path | None
+    staff: int | None,
+    waves: int,
+    citizen_ratings: int,
+    seed: int,
+    reset: bool,
+    org_file: Path | None,
+    folder: Path | None,
 ) -> None:
     """Build the demo Kommune (Stadt Lindenau) with simulated staff and citizen waves.
 
@@ -300,7 +313,14 @@ def demo(
     """
     from survey.services.demo import DemoOptions, build_demo
 
-    options = DemoOptions(staff=staff, waves=waves, citizen_ratings=citizen_ratings, seed=seed, reset=reset)
+    options = DemoOptions(
+        staff=staff,
+        waves=waves,
+        citizen_ratings=citizen_ratings,
+        seed=seed,
+        reset=reset,
+        organisation=org_file,
+    )
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("Demo", total=None)

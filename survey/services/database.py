@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from survey.errors import DatabaseError
 from survey.settings import Settings
-from survey.store.engine import engine_from_url, is_sqlite, use_engine
+from survey.store.engine import engine_from_url, use_engine
 from survey.store.migrate import migration_status, require_upgraded, upgrade
 from survey.store.submissions import start_writer, stop_writer
 
@@ -33,7 +33,8 @@ async def open_database(
     with `writer`, also run the submission writer of this process."""
     engine = engine_from_url(settings.database_url, settings.sqlite_timeout)
     where = masked_url(settings.database_url)
-    pooled = not is_sqlite(engine)
+    # PostgreSQL: a pool of connections; SQLite: threads that keep their connections open
+    pooled = True
     try:
         use_engine(engine)
         if pooled:

@@ -67,6 +67,8 @@ class DemoOptions:
     reset: bool = False
     #: the last quarter simulated is the last one complete before this day
     today: dt.date = field(default_factory=dt.date.today)
+    #: an organisation file to simulate instead of Stadt Lindenau's
+    organisation: Path | None = None
 
 
 @dataclass
@@ -148,7 +150,7 @@ async def build_demo(
             raise SurveyError(f"{questionnaires}: the demo needs the questionnaire `{needed}`")
     published = await publish_catalog(catalog)
     result.published = published.published
-    organisation = _scaled(load_org(demo_org_file()), options.staff)
+    organisation = _scaled(load_org(options.organisation or demo_org_file()), options.staff)
     async with write_transaction():
         await org_store.save_organisation(organisation)
     result.kommune = organisation.kommune

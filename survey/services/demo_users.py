@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from survey.services.accounts import add_user, list_users
+from survey.store.org import list_units
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "ensure_demo_users"]
 
@@ -19,10 +20,17 @@ DEMO_USERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+def _units_named(roles: tuple[str, ...]) -> set[str]:
+    return {role.partition(":")[2] for role in roles if ":" in role}
+
+
 async def ensure_demo_users() -> list[tuple[str, str, tuple[str, ...]]]:
-    """Add the demo users that are not there yet; the demo users in any case."""
+    """Add the demo users that are not there yet and return them; a lead of a unit that the
+    organisation (`survey demo --org`) does not have is left out."""
     existing = {u.username for u in await list_users()}
-    for username, name, roles in DEMO_USERS:
+    units = {u.key for u in await list_units()}
+    users = [user for user in DEMO_USERS if _units_named(user[2]) <= units]
+    for username, name, roles in users:
         if username not in existing:
             await add_user(username, name, DEMO_PASSWORD, list(roles))
-    return list(DEMO_USERS)
+    return users

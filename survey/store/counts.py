@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from survey.store.engine import current_engine
+from survey.store.engine import current_engine, fetch_tuples
 from survey.store.tables import Answer
 
 __all__ = [
@@ -52,25 +52,25 @@ def _waves(waves: list[int]) -> str:
 
 async def count_table(waves: list[int], unit_path: str = "/") -> list[CountRow]:
     """unit × wave × item × answer → count, for every unit whose path starts with `unit_path`."""
-    rows = await Answer.raw(
-        "SELECT a.wave AS wave, a.unit AS unit, a.item AS item, a.value AS value, COUNT(*) AS n "
+    rows = await fetch_tuples(
+        "SELECT a.wave, a.unit, a.item, a.value, COUNT(*) "
         f"FROM answer a WHERE a.wave IN ({_waves(waves)}) "
         "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
         "GROUP BY a.wave, a.unit, a.item, a.value",
         unit_path + "%",
     )
-    return [CountRow(r["wave"], r["unit"], r["item"], r["value"], r["n"]) for r in rows]
+    return [CountRow(*row) for row in rows]
 
 
 async def respondents(waves: list[int], unit_path: str = "/") -> list[RespondentRow]:
-    rows = await Answer.raw(
-        "SELECT r.wave AS wave, r.unit AS unit, COUNT(*) AS n "
+    rows = await fetch_tuples(
+        "SELECT r.wave, r.unit, COUNT(*) "
         f"FROM response r WHERE r.wave IN ({_waves(waves)}) "
         "AND r.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
         "GROUP BY r.wave, r.unit",
         unit_path + "%",
     )
-    return [RespondentRow(r["wave"], r["unit"], r["n"]) for r in rows]
+    return [RespondentRow(*row) for row in rows]
 
 
 async def answers_by_respondent(
@@ -80,15 +80,15 @@ async def answers_by_respondent(
     query per report that value scores per person (α, ω, Welch) need."""
     if not items:
         return []
-    rows = await Answer.raw(
-        "SELECT a.response AS response, a.wave AS wave, a.unit AS unit, a.item AS item, a.value AS value "
+    rows = await fetch_tuples(
+        "SELECT a.response, a.wave, a.unit, a.item, a.value "
         f"FROM answer a WHERE a.wave IN ({_waves(waves)}) AND a.value IS NOT NULL "
         "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
         f"AND a.item IN ({', '.join('{}' for _ in items)})",
         unit_path + "%",
         *items,
     )
-    return [(str(r["response"]), r["wave"], r["unit"], r["item"], r["value"]) for r in rows]
+    return [(str(response), *rest) for response, *rest in rows]
 
 
 async def value_scores(
@@ -109,28 +109,27 @@ async def value_scores(
     for wave, item, value, low, high, reverse in mapping:
         arguments += [int(wave), item, value, int(low), int(high), 1 if reverse else 0]
     arguments.append(unit_path + "%")
-    rows = await Answer.raw(
+    rows = await fetch_tuples(
         f"WITH m(wave, item, value_key, lo, hi, rev) AS (VALUES {rows_sql}) "
-        "SELECT a.response AS response, a.wave AS wave, a.unit AS unit, m.value_key AS value_key, "
+        "SELECT a.response, a.wave, a.unit, m.value_key, "
         "AVG(CASE WHEN m.rev = 1 THEN m.hi - a.value ELSE a.value - m.lo END * 100.0 / (m.hi - m.lo)) "
-        "AS score "
         "FROM answer a JOIN m ON m.wave = a.wave AND m.item = a.item "
         f"WHERE a.wave IN ({_waves(waves)}) AND a.value IS NOT NULL "
         "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
         "GROUP BY a.response, a.wave, a.unit, m.value_key",
         *arguments,
     )
-    return [(str(r["response"]), r["wave"], r["unit"], r["value_key"], float(r["score"])) for r in rows]
+    return [(str(response), wave, unit, key, float(score)) for response, wave, unit, key, score in rows]
 
 
 async def comments(wave: int, unit_path: str = "/") -> list[str]:
     """The free texts of a wave in a subtree, in alphabetical order (never in the order written)."""
-    rows = await Answer.raw(
-        f"SELECT c.text AS text FROM comment c WHERE c.wave = {int(wave)} "
+    rows = await fetch_tuples(
+        f"SELECT c.text FROM comment c WHERE c.wave = {int(wave)} "
         "AND c.unit IN (SELECT id FROM org_unit WHERE path LIKE {})",
         unit_path + "%",
     )
-    return sorted(r["text"] for r in rows)
+    return sorted(text for (text,) in rows)
 
 
 async def data_stamp() -> str:

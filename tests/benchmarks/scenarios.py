@@ -1,0 +1,601 @@
+"""The five scenarios; each adds its rows (figure, reference, ratio, target) to the results."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import datetime as dt
+import functools
+import inspect
+import json
+import random
+import re
+import sqlite3
+import statistics
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from harness import (
+    DEZERNAT,
+    QUESTIONNAIRES,
+    Built,
+    Client,
+    Database,
+    Load,
+    Results,
+    Row,
+    bare_server,
+    query,
+    survey_cli,
+    survey_env,
+    survey_server,
+    wrk,
+)
+
+REPORT_PATHS = [
+    f"/dashboard/{DEZERNAT}/bericht",
+    "/dashboard/organisation/bericht",
+    "/dashboard/jugendamt/bericht",
+    "/dashboard/sozialamt/bericht",
+]
+
+
+def _yes(ok: bool) -> str:
+    return "yes" if ok else "no"
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _in_store(url: str, work: Callable[[], Awaitable[Any]]) -> Any:
+    """Run `work` with the store pointed at `url`, as a worker of the app does (a pool on PostgreSQL)."""
+    from survey.services.database import open_database
+    from survey.settings import Settings
+
+    async def run() -> Any:
+        async with open_database(Settings.from_env(survey_env(url))):
+            return await work()
+
+    return asyncio.run(run())
+
+
+# --- 2. bulk load ---------------------------------------------------------------------------------
+
+
+def bulk_load(database: Database, url: str, built: Built, results: Results) -> None:
+    """`survey demo` (already timed by build_size) against the driver inserting the same rows."""
+    name = f"s{built.size}"
+    responses = query(url, "SELECT id, wave, unit, service_point, language, submitted_on FROM response")
+    answers = query(url, "SELECT response, wave, unit, item, value FROM answer")
+    comments = query(url, "SELECT response, wave, unit, item, text, submitted_on FROM comment")
+    reference_url = database.fresh("bulkref", template=name)
+    rows = len(responses) + len(answers) + len(comments)
+    if database.engine == "sqlite":
+        path = database.path("bulkref")
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
+            db.execute("DELETE FROM comment")
+            db.execute("DELETE FROM answer")
+            db.execute("DELETE FROM response")
+            db.execute("VACUUM")
+            db.execute("PRAGMA foreign_keys = ON")
+            start = time.perf_counter()
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                "INSERT INTO response (id, wave, unit, service_point, language, submitted_on) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                responses,
+            )
+            db.executemany(
+                "INSERT INTO answer (response, wave, unit, item, value) VALUES (?, ?, ?, ?, ?)", answers
+            )
+            db.executemany(
+                "INSERT INTO comment (response, wave, unit, item, text, submitted_on) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                comments,
+            )
+            db.execute("COMMIT")
+            seconds = time.perf_counter() - start
+        how = "sqlite3 executemany, one transaction"
+    else:
+
+        async def copy() -> float:
+            import asyncpg
+
+            connection = await asyncpg.connect(reference_url)
+            try:
+                await connection.execute("TRUNCATE comment, answer, response CASCADE")
+                await connection.execute("VACUUM ANALYZE")
+                start = time.perf_counter()
+                async with connection.transaction():
+                    await connection.copy_records_to_table(
+                        "response",
+                        records=responses,
+                        columns=["id", "wave", "unit", "service_point", "language", "submitted_on"],
+                    )
+                    await connection.copy_records_to_table(
+                        "answer", records=answers, columns=["response", "wave", "unit", "item", "value"]
+                    )
+                    await connection.copy_records_to_table(
+                        "comment",
+                        records=comments,
+                        columns=["response", "wave", "unit", "item", "text", "submitted_on"],
+                    )
+                return time.perf_counter() - start
+            finally:
+                await connection.close()
+
+        seconds = asyncio.run(copy())
+        how = "asyncpg copy_records_to_table, one transaction"
+    ours = rows / built.seconds
+    reference = rows / seconds
+    results.add(
+        Row(
+            "bulk load",
+            database.engine,
+            f"`survey demo`, {built.answers:,} answers ({rows:,} rows)",
+            f"{ours:,.0f} rows/s ({built.seconds:.1f} s, whole command)",
+            f"{reference:,.0f} rows/s ({seconds:.1f} s, {how})",
+            f"{ours / reference:.2f}",
+            "≥ 0.5",
+            _yes(ours / reference >= 0.5),
+        )
+    )
+
+
+# --- 3. aggregation -------------------------------------------------------------------------------
+
+
+def aggregation(database: Database, urls: dict[int, str], repeats: int, results: Results) -> dict[int, float]:
+    """count_table for the Dezernat over all waves, against the same GROUP BY through the driver;
+    returns the reference's time per size (scenario 4 compares with it)."""
+    from survey.store import counts
+
+    reference_times: dict[int, float] = {}
+    ours_times: dict[int, float] = {}
+    for size, url in urls.items():
+        waves = [int(r[0]) for r in query(url, "SELECT id FROM wave ORDER BY id")]
+        path = query(url, f"SELECT path FROM org_unit WHERE key = '{DEZERNAT}'")[0][0]
+        sql = (
+            "SELECT a.wave AS wave, a.unit AS unit, a.item AS item, a.value AS value, COUNT(*) AS n "
+            f"FROM answer a WHERE a.wave IN ({', '.join(map(str, waves))}) "
+            "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE $1) "
+            "GROUP BY a.wave, a.unit, a.item, a.value"
+        )
+
+        async def measure(
+            url: str = url, sql: str = sql, waves: list[int] = waves, path: str = path
+        ) -> tuple:
+            ours, reference = [], []
+            rows_ours = rows_reference = 0
+            if database.engine == "sqlite":
+                driver = sqlite3.connect(url.removeprefix("sqlite:///"), check_same_thread=False)
+                run_reference = functools.partial(
+                    asyncio.to_thread,
+                    lambda: driver.execute(sql.replace("$1", "?"), (path + "%",)).fetchall(),
+                )
+            else:
+                import asyncpg
+
+                driver = await asyncpg.connect(url)
+                run_reference = functools.partial(driver.fetch, sql, path + "%")
+            try:
+                for attempt in range(repeats + 1):
+                    start = time.perf_counter()
+                    rows_ours = len(await counts.count_table(waves, path))
+                    middle = time.perf_counter()
+                    rows_reference = len(await run_reference())
+                    end = time.perf_counter()
+                    if attempt:  # the first round warms the caches of both
+                        ours.append(middle - start)
+                        reference.append(end - middle)
+            finally:
+                if database.engine == "sqlite":
+                    driver.close()
+                else:
+                    await driver.close()
+            assert rows_ours == rows_reference, (rows_ours, rows_reference)
+            return statistics.median(ours), statistics.median(reference), rows_ours
+
+        ours, reference, groups = _in_store(url, measure)
+        ours_times[size], reference_times[size] = ours, reference
+        results.add(
+            Row(
+                "aggregation",
+                database.engine,
+                f"{size:,} answers ({groups:,} groups)",
+                _s(ours),
+                _s(reference),
+                f"{ours / reference:.2f}",
+                "≤ 1.3",
+                _yes(ours / reference <= 1.3),
+            )
+        )
+    smallest, largest = min(urls), max(urls)
+    growth = ours_times[largest] / ours_times[smallest]
+    results.add(
+        Row(
+            "aggregation",
+            database.engine,
+            f"time at {largest:,} / time at {smallest:,}",
+            f"{_s(ours_times[largest])} / {_s(ours_times[smallest])}",
+            "",
+            f"{growth:.2f}",
+            "≤ 1.5",
+            _yes(growth <= 1.5),
+        )
+    )
+    return reference_times
+
+
+# --- 4. report ------------------------------------------------------------------------------------
+
+
+class _Stopwatch:
+    """Time spent inside wrapped functions (outermost call only)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._inside: contextvars.ContextVar[bool] = contextvars.ContextVar("inside", default=False)
+
+    def wrap(self, fn: Callable) -> Callable:
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def timed_async(*args: Any, **kwargs: Any) -> Any:
+                if self._inside.get():
+                    return await fn(*args, **kwargs)
+                token = self._inside.set(True)
+                start = time.perf_counter()
+                try:
+                    return await fn(*args, **kwargs)
+                finally:
+                    self.seconds += time.perf_counter() - start
+                    self._inside.reset(token)
+
+            return timed_async
+
+        @functools.wraps(fn)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if self._inside.get():
+                return fn(*args, **kwargs)
+            token = self._inside.set(True)
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+                self._inside.reset(token)
+
+        return timed
+
+
+@contextlib.contextmanager
+def _instrumented() -> Any:
+    """Wrap every store function (SQL) and every chart function where the services and the
+    renderer look them up; yields the two stopwatches."""
+    import survey.report.charts as charts
+    import survey.services.figures as figures
+    import survey.services.overview as overview
+    import survey.services.reports as reports
+    import survey.store.catalog as store_catalog
+    import survey.store.counts as store_counts
+    import survey.store.org as store_org
+    import survey.store.waves as store_waves
+
+    sql, chart = _Stopwatch(), _Stopwatch()
+    saved: list[tuple[object, str, object]] = []
+    store = (store_catalog, store_counts, store_org, store_waves)
+    for module in (*store, figures, overview, reports):
+        for name, fn in list(vars(module).items()):
+            if inspect.iscoroutinefunction(fn) and getattr(fn, "__module__", "").startswith("survey.store"):
+                saved.append((module, name, fn))
+                setattr(module, name, sql.wrap(fn))
+    for name, fn in list(vars(charts).items()):
+        if inspect.isfunction(fn) and not name.startswith("_") and fn.__module__ == charts.__name__:
+            saved.append((charts, name, fn))
+            setattr(charts, name, chart.wrap(fn))
+    try:
+        yield sql, chart
+    finally:
+        for module, name, fn in saved:
+            setattr(module, name, fn)
+
+
+def _shares(url: str) -> dict[str, dict[str, float]]:
+    """Cold builds of the Dezernat's report and of the overview in this process, split into SQL,
+    statistics (and the rest of building the figures) and charts (and the rest of rendering)."""
+    import survey.services.figures as figures
+    from survey.report.render import department_html, overview_html
+    from survey.services.reports import department_data, overview_data
+
+    today = dt.date.today()
+
+    async def build() -> dict[str, dict[str, float]]:
+        out = {}
+        for what in ("department", "overview"):
+            figures._CACHE.clear()
+            with _instrumented() as (sql, chart):
+                start = time.perf_counter()
+                if what == "department":
+                    data = await department_data(DEZERNAT)
+                    built = time.perf_counter()
+                    department_html(
+                        data.figures,
+                        kommune=data.kommune,
+                        comments=data.comments,
+                        language="de",
+                        generated_on=today,
+                    )
+                else:
+                    overview, kommune = await overview_data()
+                    built = time.perf_counter()
+                    overview_html(overview, kommune=kommune, language="de", generated_on=today)
+                end = time.perf_counter()
+            out[what] = {
+                "total": end - start,
+                "sql": sql.seconds,
+                "statistics": built - start - sql.seconds,
+                "charts": chart.seconds,
+                "template": end - built - chart.seconds,
+            }
+        return out
+
+    return _in_store(url, build)
+
+
+def report(
+    database: Database, url: str, largest_url: str, aggregation_reference: float, results: Results
+) -> None:
+    engine = database.engine
+    with survey_server(url, workers=1) as server:
+        client = Client(server.base)
+        times: dict[tuple[str, str], float] = {}
+        for path in REPORT_PATHS[:2]:
+            for state in ("cold", "warm"):
+                status, seconds, body = client.get(path)
+                if status != 200 or b"<html" not in body[:400].lower():
+                    raise RuntimeError(f"GET {path}: {status} {body[:300]!r}")
+                times[(path, state)] = seconds
+    shares = _shares(url)
+    targets = {REPORT_PATHS[0]: ("department", 3.0), REPORT_PATHS[1]: ("overview", 6.0)}
+    for path, (what, target) in targets.items():
+        share = shares[what]
+        split = ", ".join(
+            f"{part} {share[part] / share['total']:.0%}"
+            for part in ("sql", "statistics", "charts", "template")
+        )
+        for state in ("cold", "warm"):
+            seconds = times[(path, state)]
+            results.add(
+                Row(
+                    "report",
+                    engine,
+                    f"{what} report, {state} (GET {path})",
+                    _s(seconds),
+                    f"{_s(aggregation_reference)} (raw aggregation)",
+                    f"{seconds / aggregation_reference:.1f}",
+                    f"≤ {target:.0f} s",
+                    _yes(seconds <= target),
+                )
+            )
+        results.add(
+            Row(
+                "report",
+                engine,
+                f"{what} report, where a cold build's time goes (in process)",
+                f"{_s(share['total'])}: {split}",
+            )
+        )
+    for what, arguments in (("department", ["report", DEZERNAT]), ("overview", ["report", "--overview"])):
+        with tempfile.TemporaryDirectory() as folder:
+            ran = survey_cli(largest_url, *arguments, "--out", str(Path(folder) / "report.html"))
+        results.add(
+            Row(
+                "report",
+                engine,
+                f"{what} report at the largest size: peak memory (`survey {' '.join(arguments)}`)",
+                f"{ran.peak_mib:,.0f} MiB ({_s(ran.seconds)})",
+                "",
+                "",
+                "< 1024 MiB",
+                _yes(ran.peak_mib < 1024),
+            )
+        )
+
+
+# --- 1. submit and 5. mixed load ------------------------------------------------------------------
+
+
+def _open_wave(url: str, name: str) -> tuple[str, str, str]:
+    """A new open staff wave for the Dezernat with a unit link; (wave key, token, access code)."""
+    today = dt.date.today()
+    key = f"bench-{name}-{int(time.time() * 1000) % 10**9}"
+    survey_cli(
+        url,
+        "wave",
+        "create",
+        key,
+        "--questionnaire",
+        "staff-pulse",
+        "--units",
+        DEZERNAT,
+        "--opens",
+        today.isoformat(),
+        "--closes",
+        (today + dt.timedelta(days=30)).isoformat(),
+        "--title",
+        f"Benchmark {name}",
+    )
+    survey_cli(url, "approve", "wave", key, "--by", "personalrat")
+    survey_cli(url, "wave", "open", key)
+    out = survey_cli(url, "unit-link", key, "--unit", "jugendamt").out
+    token = re.search(r"/t/([A-Za-z0-9_-]+)", out)
+    code = re.search(r"access code[^:]*: (\S+)", out)
+    assert token and code, out
+    return key, token.group(1), code.group(1)
+
+
+def _bodies(url: str, token: str, code: str, count: int) -> Path:
+    """`count` JSON bodies of one 16-item staff response each, every one with its own submission key."""
+    from survey.domain import load_catalog
+    from survey.services.answering import new_submission_key
+    from survey.settings import Settings
+
+    version = load_catalog(QUESTIONNAIRES).versions_of("staff-pulse")[-1]
+    scored = [
+        (item.id, version.scale_of(item).codes)
+        for item in version.items
+        if not version.scale_of(item).is_text
+    ]
+    settings = Settings.from_env(survey_env(url))
+    rng = random.Random(7)
+
+    async def keys() -> list[str]:
+        return [await new_submission_key(settings) for _ in range(count)]
+
+    path = Path(tempfile.mkstemp(prefix="bench-bodies-", suffix=".jsonl")[1])
+    with path.open("w") as out:
+        for key in asyncio.run(keys()):
+            answers = {item: rng.choice(codes) for item, codes in scored}
+            out.write(
+                json.dumps(
+                    {
+                        "channel": "unit",
+                        "reference": token,
+                        "language": "de",
+                        "submission_key": key,
+                        "answers": answers,
+                        "access_code": code,
+                    }
+                )
+                + "\n"
+            )
+    return path
+
+
+def _stored(url: str, wave_key: str) -> int:
+    return int(
+        query(
+            url, f"SELECT COUNT(*) FROM response WHERE wave = (SELECT id FROM wave WHERE key = '{wave_key}')"
+        )[0][0]
+    )
+
+
+def _load_row(load: Load) -> str:
+    return f"{load.rate:,.0f} req/s, p50 {load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms, errors {load.errors}"
+
+
+def _workers(engine: str) -> list[int]:
+    return [1, 4] if engine == "postgres" else [1]
+
+
+def _run_submit(url: str, workers: int, seconds: int, name: str) -> tuple[Load, int, str]:
+    """wrk against `survey serve`; (wrk's summary, responses stored, server log)."""
+    key, token, code = _open_wave(url, name)
+    bodies = _bodies(url, token, code, 60_000 if seconds > 5 else 20_000)
+    with survey_server(url, workers) as server:
+        load = wrk(server.base + "/api/v1/responses", bodies, seconds)
+        log = server.log_text()
+    bodies.unlink()
+    return load, _stored(url, key), log
+
+
+def _check(load: Load, stored: int) -> str:
+    """Every acknowledged submission stored once (wrk may stop with some requests in flight)."""
+    lost = load.created - stored if stored < load.created else 0
+    return f"acknowledged {load.created:,}, stored {stored:,}, lost {lost}, duplicates {load.duplicate}"
+
+
+def submit(database: Database, url: str, seconds: int, results: Results) -> dict[int, Load]:
+    baseline = {}
+    for workers in _workers(database.engine):
+        reference_bodies = _bodies(url, "bare", "bare", 200_000 if seconds > 5 else 60_000)
+        with bare_server(workers) as bare:
+            reference = wrk(bare.base + "/api/v1/responses", reference_bodies, seconds)
+        reference_bodies.unlink()
+        load, stored, log = _run_submit(url, workers, seconds, f"submit{workers}")
+        baseline[workers] = load
+        ratio = load.rate / reference.rate
+        met = ratio >= 0.3 and load.p99_ms <= 100 and load.errors == 0 and stored >= load.created
+        results.add(
+            Row(
+                "submit",
+                database.engine,
+                f"{workers} worker{'s' if workers > 1 else ''}: {_check(load, stored)}",
+                _load_row(load),
+                _load_row(reference) + " (bare litestar)",
+                f"{ratio:.2f}",
+                "≥ 0.3 × bare req/s, p99 ≤ 100 ms, 0 errors",
+                _yes(met),
+            )
+        )
+        if "Traceback" in log:
+            results.notes.append(
+                f"{database.engine} submit, {workers} workers: the server log shows a traceback"
+            )
+    return baseline
+
+
+def _reader(
+    base: str, offset: int, stop: threading.Event, statuses: Counter[int], latencies: list[float]
+) -> None:
+    """Fetch reports one after another until `stop`."""
+    client = Client(base)
+    turn = offset
+    while not stop.is_set():
+        status, took, _ = client.get(REPORT_PATHS[turn % len(REPORT_PATHS)])
+        statuses[status] += 1
+        latencies.append(took)
+        turn += 1
+
+
+def mixed_load(
+    database: Database, url: str, seconds: int, baseline: dict[int, Load], results: Results
+) -> None:
+    for workers, alone in baseline.items():
+        key, token, code = _open_wave(url, f"mixed{workers}")
+        bodies = _bodies(url, token, code, 60_000 if seconds > 5 else 20_000)
+        statuses: Counter[int] = Counter()
+        latencies: list[float] = []
+        stop = threading.Event()
+        with survey_server(url, workers) as server:
+            readers = [
+                threading.Thread(target=_reader, args=(server.base, i, stop, statuses, latencies))
+                for i in range(4)
+            ]
+            for thread in readers:
+                thread.start()
+            time.sleep(1)
+            load = wrk(server.base + "/api/v1/responses", bodies, seconds)
+            stop.set()
+            for thread in readers:
+                thread.join()
+            log = server.log_text()
+        bodies.unlink()
+        stored = _stored(url, key)
+        locked = log.lower().count("database is locked")
+        server_errors = sum(n for status, n in statuses.items() if status >= 500) + load.server_error
+        ratio = load.p99_ms / alone.p99_ms
+        reads = sum(statuses.values())
+        results.add(
+            Row(
+                "mixed",
+                database.engine,
+                f"{workers} worker{'s' if workers > 1 else ''}: {_check(load, stored)}; {reads} reports read "
+                f"(median {_s(statistics.median(latencies)) if latencies else '-'}), "
+                f"statuses {dict(statuses)}, "
+                f"'database is locked' {locked}",
+                _load_row(load),
+                f"p99 {alone.p99_ms:.1f} ms without readers",
+                f"{ratio:.2f}",
+                "p99 ≤ 2 × without readers; 0 locked, 0 5xx",
+                _yes(ratio <= 2 and locked == 0 and server_errors == 0 and stored >= load.created),
+            )
+        )
