@@ -6,7 +6,8 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from survey.store.tables import FloodCounter, Invitation, OrgUnitRow, ReceiptCode, ServicePointRow, UnitLink
+from survey.store.engine import fetch_tuples
+from survey.store.tables import FloodCounter, Invitation, ReceiptCode, UnitLink
 
 __all__ = [
     "InvitationTarget",
@@ -67,13 +68,9 @@ async def unused_invitations(wave_id: int, unit_id: int | None = None) -> int:
 
 
 async def find_invitation(code_hash: str) -> InvitationTarget | None:
-    row = (
-        await Invitation.select(Invitation.wave, Invitation.unit)
-        .where(Invitation.code_hash == code_hash)
-        .first()
-        .run()
-    )
-    return InvitationTarget(row["wave"], row["unit"]) if row else None
+    # Plain SQL on the respondent side's lookups: building the query with piccolo costs more.
+    rows = await fetch_tuples("SELECT wave, unit FROM invitation WHERE code_hash = {}", code_hash)
+    return InvitationTarget(*rows[0]) if rows else None
 
 
 async def insert_unit_link(token: str, wave_id: int, unit_id: int, code_hash: str) -> None:
@@ -81,13 +78,8 @@ async def insert_unit_link(token: str, wave_id: int, unit_id: int, code_hash: st
 
 
 async def find_unit_link(token: str) -> UnitLinkRow | None:
-    row = (
-        await UnitLink.select(UnitLink.wave, UnitLink.unit, UnitLink.code_hash)
-        .where(UnitLink.token == token)
-        .first()
-        .run()
-    )
-    return UnitLinkRow(row["wave"], row["unit"], row["code_hash"]) if row else None
+    rows = await fetch_tuples("SELECT wave, unit, code_hash FROM unit_link WHERE token = {}", token)
+    return UnitLinkRow(*rows[0]) if rows else None
 
 
 async def insert_receipt_codes(service_point_id: int, hashes: list[str], valid_until: dt.date) -> None:
@@ -96,31 +88,19 @@ async def insert_receipt_codes(service_point_id: int, hashes: list[str], valid_u
 
 
 async def find_service_point(key: str) -> ServicePointRecord | None:
-    row = (
-        await ServicePointRow.select(
-            ServicePointRow.id,
-            ServicePointRow.key,
-            ServicePointRow.name,
-            ServicePointRow.unit.id.as_alias("unit_id"),
-            ServicePointRow.unit.name.as_alias("unit_name"),
-        )
-        .where((ServicePointRow.key == key) & ServicePointRow.active.eq(True))
-        .first()
-        .run()
+    rows = await fetch_tuples(
+        "SELECT p.id, p.key, p.name, u.id, u.name FROM service_point p JOIN org_unit u ON u.id = p.unit "
+        "WHERE p.key = {} AND p.active = {}",
+        key,
+        True,
     )
-    return (
-        ServicePointRecord(row["id"], row["key"], row["name"], row["unit_id"], row["unit_name"])
-        if row
-        else None
-    )
+    return ServicePointRecord(*rows[0]) if rows else None
 
 
 async def unit_by_id(unit_id: int) -> tuple[str, str]:
     """(key, name) of a unit."""
-    row = (
-        await OrgUnitRow.select(OrgUnitRow.key, OrgUnitRow.name).where(OrgUnitRow.id == unit_id).first().run()
-    )
-    return row["key"], row["name"]
+    (key, name), *_ = await fetch_tuples("SELECT key, name FROM org_unit WHERE id = {}", int(unit_id))
+    return key, name
 
 
 def _minute() -> int:
@@ -138,9 +118,7 @@ async def record_failure(scope: str) -> None:
 
 
 async def count_failures(scope: str, minutes: int = 10) -> int:
-    rows = (
-        await FloodCounter.select(FloodCounter.count)
-        .where((FloodCounter.scope == scope) & (FloodCounter.minute > _minute() - minutes))
-        .run()
+    rows = await fetch_tuples(
+        "SELECT count FROM flood_counter WHERE scope = {} AND minute > {}", scope, _minute() - minutes
     )
-    return sum(r["count"] for r in rows)
+    return sum(count for (count,) in rows)

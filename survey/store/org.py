@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from survey.domain import Organisation
+from survey.store.engine import fetch_tuples
 from survey.store.tables import OrgUnitRow, ServicePointRow, SettingRow
 
 __all__ = [
@@ -100,8 +101,8 @@ async def list_service_points() -> list[StoredServicePoint]:
 
 
 async def kommune_name() -> str | None:
-    row = await SettingRow.select(SettingRow.value).where(SettingRow.key == "kommune").first().run()
-    return row["value"] if row else None
+    rows = await fetch_tuples("SELECT value FROM setting WHERE key = {}", "kommune")
+    return rows[0][0] if rows else None
 
 
 async def save_organisation(org: Organisation) -> OrgChange:
