@@ -38,6 +38,8 @@ class Settings:
     flood_limit: int = 30
     #: folder of report, letter and poster templates; empty: ./reports, else the shipped one
     reports: str = ""
+    #: processes per app worker that build reports (0: in the worker itself)
+    report_processes: int = 1
 
     #: environment variable of each field
     ENV: ClassVar[dict[str, str]] = {
@@ -51,6 +53,7 @@ class Settings:
         "secret_key": "SURVEY_SECRET_KEY",
         "flood_limit": "SURVEY_FLOOD_LIMIT",
         "reports": "SURVEY_REPORTS",
+        "report_processes": "SURVEY_REPORT_PROCESSES",
     }
 
     @classmethod

@@ -27,7 +27,7 @@ def masked_url(url: str) -> str:
 
 @asynccontextmanager
 async def open_database(
-    settings: Settings, *, needs_schema: bool = True, writer: bool = False
+    settings: Settings, *, needs_schema: bool = True, writer: bool = False, connections: int | None = None
 ) -> AsyncIterator[None]:
     """Point the store at DATABASE_URL (a pool on PostgreSQL) for the duration of the block;
     with `writer`, also run the submission writer of this process."""
@@ -38,7 +38,10 @@ async def open_database(
     try:
         use_engine(engine)
         if pooled:
-            await engine.start_connection_pool()
+            # at most `connections` on PostgreSQL (asyncpg's default pool: 10)
+            await engine.start_connection_pool(
+                **({"min_size": 1, "max_size": connections} if connections else {})
+            )
     except (OSError, sqlite3.Error) as exc:
         raise DatabaseError(f"cannot open the database {where}: {exc}; check DATABASE_URL") from None
     except Exception as exc:

@@ -69,7 +69,7 @@ async def unused_invitations(wave_id: int, unit_id: int | None = None) -> int:
 
 async def find_invitation(code_hash: str) -> InvitationTarget | None:
     # Plain SQL on the respondent side's lookups: building the query with piccolo costs more.
-    rows = await fetch_tuples("SELECT wave, unit FROM invitation WHERE code_hash = {}", code_hash)
+    rows = await fetch_tuples("SELECT wave, unit FROM invitation WHERE code_hash = {}", code_hash, quick=True)
     return InvitationTarget(*rows[0]) if rows else None
 
 
@@ -78,7 +78,9 @@ async def insert_unit_link(token: str, wave_id: int, unit_id: int, code_hash: st
 
 
 async def find_unit_link(token: str) -> UnitLinkRow | None:
-    rows = await fetch_tuples("SELECT wave, unit, code_hash FROM unit_link WHERE token = {}", token)
+    rows = await fetch_tuples(
+        "SELECT wave, unit, code_hash FROM unit_link WHERE token = {}", token, quick=True
+    )
     return UnitLinkRow(*rows[0]) if rows else None
 
 
@@ -93,13 +95,16 @@ async def find_service_point(key: str) -> ServicePointRecord | None:
         "WHERE p.key = {} AND p.active = {}",
         key,
         True,
+        quick=True,
     )
     return ServicePointRecord(*rows[0]) if rows else None
 
 
 async def unit_by_id(unit_id: int) -> tuple[str, str]:
     """(key, name) of a unit."""
-    (key, name), *_ = await fetch_tuples("SELECT key, name FROM org_unit WHERE id = {}", int(unit_id))
+    (key, name), *_ = await fetch_tuples(
+        "SELECT key, name FROM org_unit WHERE id = {}", int(unit_id), quick=True
+    )
     return key, name
 
 
@@ -119,6 +124,9 @@ async def record_failure(scope: str) -> None:
 
 async def count_failures(scope: str, minutes: int = 10) -> int:
     rows = await fetch_tuples(
-        "SELECT count FROM flood_counter WHERE scope = {} AND minute > {}", scope, _minute() - minutes
+        "SELECT count FROM flood_counter WHERE scope = {} AND minute > {}",
+        scope,
+        _minute() - minutes,
+        quick=True,
     )
     return sum(count for (count,) in rows)

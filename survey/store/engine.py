@@ -88,7 +88,11 @@ class ReusingSQLiteEngine(SQLiteEngine):
         finally:
             cursor.close()
 
-    async def fetch_tuples(self, query: str, args: list[Any]) -> list[tuple[Any, ...]]:
+    async def fetch_tuples(self, query: str, args: list[Any], quick: bool = False) -> list[tuple[Any, ...]]:
+        if quick:
+            # An indexed lookup takes microseconds, less than handing it to a thread and back;
+            # in WAL mode a reader never waits for the writer.
+            return self._run(query, args, None)
         return await asyncio.get_running_loop().run_in_executor(
             self._executor[0], self._run, query, args, None
         )
@@ -163,16 +167,18 @@ def use_engine(engine: Engine) -> None:
         table._meta.db = engine
 
 
-async def fetch_tuples(sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    """Rows as tuples straight from the driver, for the reads whose rows are many (count tables,
-    value scores): piccolo's dict per row costs more than the query. `{}` marks a parameter, as in
-    piccolo's `raw`. Inside a transaction it goes through piccolo, on the transaction's connection."""
+async def fetch_tuples(sql: str, *args: Any, quick: bool = False) -> list[tuple[Any, ...]]:
+    """Rows as tuples straight from the driver: for the reads whose rows are many (count tables,
+    value scores), where piccolo's dict per row costs more than the query, and for the lookups of
+    every submission (`quick`: an indexed lookup of a row or a few, which SQLite answers at once on
+    the calling thread). `{}` marks a parameter, as in piccolo's `raw`. Inside a transaction it
+    goes through piccolo, on the transaction's connection."""
     engine = current_engine()
     parts = sql.split("{}")
     if engine.current_transaction.get() is not None:
         return await _through_piccolo(sql, args)
     if isinstance(engine, ReusingSQLiteEngine):
-        return await engine.fetch_tuples("?".join(parts), list(args))
+        return await engine.fetch_tuples("?".join(parts), list(args), quick)
     if isinstance(engine, PostgresEngine):
         query = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
         if engine.pool is not None:

@@ -101,7 +101,7 @@ async def list_service_points() -> list[StoredServicePoint]:
 
 
 async def kommune_name() -> str | None:
-    rows = await fetch_tuples("SELECT value FROM setting WHERE key = {}", "kommune")
+    rows = await fetch_tuples("SELECT value FROM setting WHERE key = {}", "kommune", quick=True)
     return rows[0][0] if rows else None
 
 

@@ -67,7 +67,7 @@ _SELECT = (
 
 
 async def get_wave(key: str) -> StoredWave | None:
-    rows = await fetch_tuples(_SELECT + "WHERE w.key = {}", key)
+    rows = await fetch_tuples(_SELECT + "WHERE w.key = {}", key, quick=True)
     return StoredWave(*rows[0]) if rows else None
 
 
@@ -158,10 +158,11 @@ async def waves_covering(unit_id: int, audience: str) -> list[StoredWave]:
         "ORDER BY w.opens_on DESC",
         audience,
         int(unit_id),
+        quick=True,
     )
     return [StoredWave(*row) for row in rows]
 
 
 async def get_wave_by_id(wave_id: int) -> StoredWave | None:
-    rows = await fetch_tuples(_SELECT + "WHERE w.id = {}", int(wave_id))
+    rows = await fetch_tuples(_SELECT + "WHERE w.id = {}", int(wave_id), quick=True)
     return StoredWave(*rows[0]) if rows else None

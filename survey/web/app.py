@@ -24,6 +24,7 @@ from survey.web.dashboard import DASHBOARD_ROUTES
 from survey.web.format import register_filters
 from survey.web.manage import MANAGE_ROUTES
 from survey.web.portal import PORTAL_DEPENDENCIES, PORTAL_ROUTES, not_found_handler, permission_denied_handler
+from survey.web.report_worker import ReportBuilder
 from survey.web.respond import RESPONDENT_ROUTES
 from survey.web.security import security_headers
 
@@ -53,7 +54,10 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
         async with open_database(settings, writer=True):
-            yield
+            try:
+                yield
+            finally:
+                app.state["reports"].close()
 
     return database
 
@@ -88,7 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PermissionDeniedException: permission_denied_handler,
             NotFoundException: not_found_handler,
         },
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "reports": ReportBuilder(settings)}),
         request_max_body_size=MAX_BODY_BYTES,
         middleware=[security_headers],
         openapi_config=OpenAPIConfig(title="Leitbild-Puls", version="0.1.0", path="/api/schema"),

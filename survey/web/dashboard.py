@@ -57,15 +57,15 @@ from survey.domain.figures import (
 from survey.errors import SurveyError
 from survey.report import charts
 from survey.report import format as fmt
-from survey.report.render import department_html, overview_html
 from survey.services.accounts import Principal
 from survey.services.audit import record
 from survey.services.figures import unit_figures
 from survey.services.org import organisation_listing
 from survey.services.overview import overview
-from survey.services.reports import department_data, overview_data, report_comments
+from survey.services.reports import overview_data, report_comments
 from survey.web.auth import CurrentViewer, Viewer, forbidden
 from survey.web.portal import page, portal_lang, translator
+from survey.web.report_worker import ReportBuilder
 
 __all__ = [
     "DASHBOARD_ROLES",
@@ -457,23 +457,8 @@ def report_policy(page_html: str) -> str:
     return "; ".join(parts)
 
 
-#: rendered reports by their content: a report of unchanged figures is rendered once per worker
-_REPORTS: OrderedDict[bytes, str] = OrderedDict()
-_REPORTS_KEPT = 32
-
-
-async def _rendered(content: tuple[Any, ...], render: Callable[[], str]) -> str:
-    """The report HTML for exactly this content (figures, comments, language, day), rendered in a
-    thread (charts take seconds) unless the same content was rendered before."""
-    key = hashlib.sha256(msgspec.json.encode(content)).digest()
-    html = _REPORTS.get(key)
-    if html is None:
-        html = await anyio.to_thread.run_sync(render)
-        _REPORTS[key] = html
-        while len(_REPORTS) > _REPORTS_KEPT:
-            _REPORTS.popitem(last=False)
-    _REPORTS.move_to_end(key)
-    return html
+def _reports(request: Request[Any, Any, Any]) -> ReportBuilder:
+    return request.app.state["reports"]
 
 
 def _report_response(page_html: str) -> Response[str]:
@@ -695,16 +680,10 @@ async def overview_report(
     _ = translator(lang)
     chosen = await _overview_scope(viewer, fragebogen, _)
     try:
-        figures, kommune = await overview_data(chosen.key)
+        report = await _reports(request).overview(chosen.key, lang)
     except SurveyError as problem:
         raise NotFoundException(_("No figures: %(problem)s", problem=str(problem))) from None
-    report = await _rendered(
-        ("overview", lang, dt.date.today(), kommune, figures),
-        functools.partial(
-            overview_html, figures, kommune=kommune, language=lang, generated_on=dt.date.today()
-        ),
-    )
-    return _report_response(report)
+    return _report_response(report.html)
 
 
 @get(
@@ -723,29 +702,17 @@ async def unit_report(
     _ = translator(lang)
     scope = await _scope(viewer, unit, fragebogen, _)
     try:
-        data = await department_data(unit, questionnaire=scope.questionnaire.key)
+        report = await _reports(request).department(unit, scope.questionnaire.key, lang)
     except SurveyError as problem:
         raise NotFoundException(_("No figures: %(problem)s", problem=str(problem))) from None
-    if isinstance(data.comments, list):
-        wave = data.figures.waves[-1].wave if data.figures.waves else ""
+    if report.comments is not None:
         await record(
             viewer.username,
             "comments.view",
             unit,
-            f"{scope.questionnaire.key} {wave}: {len(data.comments)} (report)",
+            f"{scope.questionnaire.key} {report.wave}: {report.comments} (report)",
         )
-    report = await _rendered(
-        ("department", lang, dt.date.today(), data.kommune, data.figures, data.comments),
-        functools.partial(
-            department_html,
-            data.figures,
-            kommune=data.kommune,
-            comments=data.comments,
-            language=lang,
-            generated_on=dt.date.today(),
-        ),
-    )
-    return _report_response(report)
+    return _report_response(report.html)
 
 
 # --- JSON API -------------------------------------------------------------------------------------
