@@ -1,6 +1,8 @@
 # Leitbild-Puls — everything a fresh machine with Python ≥ 3.11 needs.
 #   make demo   create .venv, install, build the demo Kommune, write sample reports, serve the app
 #   make test   create .venv, install, lint, run the whole test suite
+#   make bench  the benchmarks on SQLite and PostgreSQL (about 15 minutes), written to BENCHMARKS.md
+#   make bench-quick  the same at small sizes (under two minutes), written to var/bench/
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +10,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install demo serve test lint format messages bench clean
+.PHONY: install demo serve test lint format messages bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=/path/to/python3.11")'
@@ -50,9 +52,15 @@ test: lint $(AXE)
 messages: install
 	$(BIN)/python -m survey.web.i18n
 
+# PostgreSQL and wrk (Debian's package) are set up by .ci/services; BENCH_ARGS passes options on,
+# e.g. make bench BENCH_ARGS="--engines sqlite --sizes 100k,1M".
 bench: install
-	@if ls tests/benchmarks/test_*.py >/dev/null 2>&1; then $(BIN)/python -m pytest tests/benchmarks; \
-	else echo "no benchmarks yet"; fi
+	.ci/services wrk=wrk
+	$(BIN)/python tests/benchmarks/bench.py $(BENCH_ARGS)
+
+bench-quick: install
+	.ci/services wrk=wrk
+	$(BIN)/python tests/benchmarks/bench.py --quick --out var/bench/BENCHMARKS-quick.md $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info .pytest_cache .ruff_cache

@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +94,28 @@ def department_html(
     value_names = {v.value: v.name for v in figures.values}
     latest_wave = figures.waves[-1] if figures.waves else None
 
+    has_external = any(isinstance(v.external, Score | HiddenFigure) for v in figures.values)
+    drawn = _draw(
+        {
+            **{
+                f"trend-{v.value}": functools.partial(charts.value_trend, v, language) for v in figures.values
+            },
+            "heatmap": functools.partial(charts.heatmap, figures.child_scores, value_names, language)
+            if figures.child_scores
+            else None,
+            "distribution": functools.partial(
+                charts.item_distribution, figures.items, {i.item: i.text for i in figures.items}, language
+            )
+            if figures.items
+            else None,
+            "self-external": functools.partial(charts.self_external, figures.values, language)
+            if has_external
+            else None,
+            "response-rates": functools.partial(charts.response_rates, figures.waves, language)
+            if figures.waves
+            else None,
+        }
+    )
     shown = [v for v in figures.values if isinstance(v.latest, Score)]
     ranked = sorted(shown, key=lambda v: (-v.latest.mean, v.name))  # type: ignore[union-attr]
     strongest = ranked[:RANKED]
@@ -110,7 +133,7 @@ def department_html(
             "parent": text.score(value.parent),
             "organisation": text.score(value.organisation),
             "reliability": text.reliability(value.reliability),
-            "chart": _chart(charts.value_trend(value, language), f"trend-{value.value}"),
+            "chart": drawn[f"trend-{value.value}"],
         }
         for value in figures.values
     ]
@@ -124,7 +147,6 @@ def department_html(
         }
         for item in figures.items
     ]
-    has_external = any(isinstance(v.external, Score | HiddenFigure) for v in figures.values)
     reliability_waves = [w.wave for w in figures.waves]
     wave_titles = {w.wave: w.title for w in figures.waves}
     reliability_rows = []
@@ -167,28 +189,11 @@ def department_html(
         not_ranked=[{"name": v.name, "why": text.score(v.latest)} for v in not_ranked],
         findings=_findings(figures, text),
         values=values,
-        heatmap=(
-            _chart(charts.heatmap(figures.child_scores, value_names, language), "heatmap")
-            if figures.child_scores
-            else None
-        ),
+        heatmap=drawn["heatmap"],
         items=items,
-        distribution=(
-            _chart(
-                charts.item_distribution(figures.items, {i.item: i.text for i in figures.items}, language),
-                "distribution",
-            )
-            if figures.items
-            else None
-        ),
-        self_external=(
-            _chart(charts.self_external(figures.values, language), "self-external") if has_external else None
-        ),
-        response_rates=(
-            _chart(charts.response_rates(figures.waves, language), "response-rates")
-            if figures.waves
-            else None
-        ),
+        distribution=drawn["distribution"],
+        self_external=drawn["self-external"],
+        response_rates=drawn["response-rates"],
         reliability_head=[wave_titles[w] for w in reliability_waves],
         reliability_rows=reliability_rows,
         comments=comment_list,
@@ -233,9 +238,13 @@ def overview_html(
         value_names=list(overview.values.values()),
         rows=rows,
         generated_on=text.date(generated_on),
-        chart=_chart(
-            charts.organisation_heatmap(overview.rows, overview.values, language), "organisation-heatmap"
-        ),
+        chart=_draw(
+            {
+                "organisation-heatmap": functools.partial(
+                    charts.organisation_heatmap, overview.rows, overview.values, language
+                )
+            }
+        )["organisation-heatmap"],
         k=overview.k,
         tests=overview.tests,
         data=_embedded(overview),
@@ -485,6 +494,16 @@ class _Figure:
     summary: str
     head: list[str]
     rows: list[list[str]]
+
+
+#: charts are drawn two at a time: vl-convert renders one while altair builds the next
+_DRAWING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chart")
+
+
+def _draw(jobs: dict[str, Callable[[], charts.Chart] | None]) -> dict[str, _Figure | None]:
+    """Draw the charts of a report (None for those it does not have), two at a time."""
+    pending = {name: _DRAWING.submit(job) for name, job in jobs.items() if job is not None}
+    return {name: _chart(pending[name].result(), name) if name in pending else None for name in jobs}
 
 
 def _chart(chart: charts.Chart, name: str) -> _Figure:

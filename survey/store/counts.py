@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from survey.store.engine import current_engine, fetch_tuples
 from survey.store.tables import Answer
@@ -25,8 +25,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class CountRow:
+class CountRow(NamedTuple):
     wave: int
     unit: int
     item: str
@@ -35,8 +34,7 @@ class CountRow:
     count: int
 
 
-@dataclass(frozen=True)
-class RespondentRow:
+class RespondentRow(NamedTuple):
     wave: int
     unit: int
     respondents: int

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import sqlite3
 import threading
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from survey.errors import ConfigError
 
 __all__ = [
     "ReusingSQLiteEngine",
+    "as_date",
     "current_engine",
     "engine_from_url",
     "fetch_tuples",
@@ -68,23 +70,28 @@ class ReusingSQLiteEngine(SQLiteEngine):
     def _new_executor(self) -> ThreadPoolExecutor:
         return ThreadPoolExecutor(max_workers=self._readers, thread_name_prefix="sqlite-reader")
 
-    def _connection(self) -> sqlite3.Connection:
-        connection = getattr(self._local, "connection", None)
+    def _connection(self, plain: bool) -> sqlite3.Connection:
+        """This thread's connection: piccolo's kind (rows as dicts, values converted by declared
+        column type), or a plain one (tuples of what SQLite stores: no converter per value)."""
+        name = "plain" if plain else "typed"
+        connection = getattr(self._local, name, None)
         if connection is None:
-            connection = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
-            connection.row_factory = dict_factory
+            kwargs = dict(self.connection_kwargs, check_same_thread=False)
+            if plain:
+                kwargs.pop("detect_types", None)
+            connection = sqlite3.connect(**kwargs)
+            if not plain:
+                connection.row_factory = dict_factory
             connection.execute("PRAGMA foreign_keys = 1")
-            self._local.connection = connection
+            setattr(self._local, name, connection)
             with self._lock:
                 self._opened.append(connection)
         return connection
 
-    def _run(self, query: str, args: list[Any], row_factory: Any = dict_factory) -> list[Any]:
-        connection = self._connection()
-        cursor = connection.cursor()
-        cursor.row_factory = row_factory
+    def _run(self, query: str, args: list[Any], plain: bool = False) -> list[Any]:
+        cursor = self._connection(plain).execute(query, args)
         try:
-            return cursor.execute(query, args).fetchall()
+            return cursor.fetchall()
         finally:
             cursor.close()
 
@@ -92,9 +99,9 @@ class ReusingSQLiteEngine(SQLiteEngine):
         if quick:
             # An indexed lookup takes microseconds, less than handing it to a thread and back;
             # in WAL mode a reader never waits for the writer.
-            return self._run(query, args, None)
+            return self._run(query, args, True)
         return await asyncio.get_running_loop().run_in_executor(
-            self._executor[0], self._run, query, args, None
+            self._executor[0], self._run, query, args, True
         )
 
     async def _run_in_new_connection(
@@ -167,12 +174,13 @@ def use_engine(engine: Engine) -> None:
         table._meta.db = engine
 
 
-async def fetch_tuples(sql: str, *args: Any, quick: bool = False) -> list[tuple[Any, ...]]:
-    """Rows as tuples straight from the driver: for the reads whose rows are many (count tables,
-    value scores), where piccolo's dict per row costs more than the query, and for the lookups of
-    every submission (`quick`: an indexed lookup of a row or a few, which SQLite answers at once on
-    the calling thread). `{}` marks a parameter, as in piccolo's `raw`. Inside a transaction it
-    goes through piccolo, on the transaction's connection."""
+async def fetch_tuples(sql: str, *args: Any, quick: bool = False) -> list[Sequence[Any]]:
+    """Rows straight from the driver, as tuples (SQLite) or asyncpg records: for the reads whose
+    rows are many (count tables, value scores), where piccolo's dict per row costs more than the
+    query, and for the lookups of every submission (`quick`: an indexed lookup of a row or a few,
+    which SQLite answers at once on the calling thread). Values come as the driver gives them: on
+    SQLite a date is its ISO text and a UUID its text (see `as_date`). `{}` marks a parameter, as
+    in piccolo's `raw`. Inside a transaction it goes through piccolo, on its connection."""
     engine = current_engine()
     parts = sql.split("{}")
     if engine.current_transaction.get() is not None:
@@ -183,16 +191,21 @@ async def fetch_tuples(sql: str, *args: Any, quick: bool = False) -> list[tuple[
         query = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
         if engine.pool is not None:
             async with engine.pool.acquire() as connection:
-                return [tuple(r) for r in await connection.fetch(query, *args)]
+                return await connection.fetch(query, *args)
         connection = await engine.get_new_connection()
         try:
-            return [tuple(r) for r in await connection.fetch(query, *args)]
+            return await connection.fetch(query, *args)
         finally:
             await connection.close()
     return await _through_piccolo(sql, args)
 
 
-async def _through_piccolo(sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+def as_date(value: dt.date | str) -> dt.date:
+    """A date from `fetch_tuples`: PostgreSQL gives a date, SQLite its ISO text."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+async def _through_piccolo(sql: str, args: tuple[Any, ...]) -> list[Sequence[Any]]:
     from survey.store.tables import Answer
 
     return [tuple(row.values()) for row in await Answer.raw(sql, *args)]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from survey.store.engine import fetch_tuples
+from survey.store.engine import as_date, fetch_tuples
 from survey.store.tables import Answer, Comment, QuestionnaireVersionRow, ResponseRow, WaveRow, WaveUnitRow
 
 __all__ = [
@@ -66,9 +68,26 @@ _SELECT = (
 )
 
 
+def _stored(row: Sequence[Any]) -> StoredWave:
+    id_, key, title, questionnaire, version, audience, opens_on, closes_on, status, k, k_text = row
+    return StoredWave(
+        id_,
+        key,
+        title,
+        questionnaire,
+        version,
+        audience,
+        as_date(opens_on),
+        as_date(closes_on),
+        status,
+        k,
+        k_text,
+    )
+
+
 async def get_wave(key: str) -> StoredWave | None:
     rows = await fetch_tuples(_SELECT + "WHERE w.key = {}", key, quick=True)
-    return StoredWave(*rows[0]) if rows else None
+    return _stored(rows[0]) if rows else None
 
 
 async def insert_wave(
@@ -160,9 +179,9 @@ async def waves_covering(unit_id: int, audience: str) -> list[StoredWave]:
         int(unit_id),
         quick=True,
     )
-    return [StoredWave(*row) for row in rows]
+    return [_stored(row) for row in rows]
 
 
 async def get_wave_by_id(wave_id: int) -> StoredWave | None:
     rows = await fetch_tuples(_SELECT + "WHERE w.id = {}", int(wave_id), quick=True)
-    return StoredWave(*rows[0]) if rows else None
+    return _stored(rows[0]) if rows else None
