@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import msgspec
 import numpy as np
+from scipy.stats import t as _t
 
 from survey.domain import QuestionnaireVersion
 from survey.domain.anonymity import Hidden, suppress
@@ -48,6 +49,7 @@ from survey.stats import (
     omega_total,
     theil_sen,
     welch,
+    welch_from_summary,
     wilson,
 )
 from survey.store import counts as store
@@ -103,6 +105,62 @@ def _score(values: list[float]) -> Score | None:
         return None
     d = describe_values(np.asarray(values), scale_min=0, scale_max=100)
     return Score(d.n, round(d.score.mean, 4), _r(d.score.low), _r(d.score.high))  # type: ignore[arg-type]
+
+
+#: (persons, Σ score, Σ score²) of a group, per value
+Moments = tuple[int, float, float]
+
+
+def _mean_var(moments: Moments) -> tuple[float, float]:
+    """Mean and variance (n − 1) from a group's sums; a spread below rounding noise is 0."""
+    n, total, squares = moments
+    mean = total / n
+    if n < 2:
+        return mean, 0.0
+    variance = (squares - total * total / n) / (n - 1)
+    return mean, variance if variance > 1e-9 * max(1.0, mean * mean) else 0.0
+
+
+def _score_of_moments(moments: Moments | None) -> Score | None:
+    """`_score` of a group known by its sums (the same mean and t-interval as describe_values)."""
+    if moments is None or moments[0] == 0:
+        return None
+    n = moments[0]
+    mean, variance = _mean_var(moments)
+    if n == 1:
+        return Score(1, round(mean, 4), None, None)
+    half = float(_t.ppf(0.975, n - 1)) * math.sqrt(variance / n)
+    return Score(n, round(mean, 4), _r(mean - half), _r(mean + half))
+
+
+def _value_change_of_moments(before: Moments, after: Moments) -> dict:
+    """`_value_change` of two groups known by their sums."""
+    (mx, vx), (my, vy) = _mean_var(before), _mean_var(after)
+    result = welch_from_summary(before[0], mx, vx, after[0], my, vy)
+    pooled = math.sqrt((vx + vy) / 2) or 1.0
+    return {
+        "test": "Welch",
+        "difference": round(result.difference, 4),
+        "p": result.p,
+        "effect": round(result.difference / pooled, 4),
+        "effect_name": "Cohen's d",
+    }
+
+
+def _moments_by_subtree(
+    rows: list[tuple[int, int, str, int, float, float]], path_of: dict[int, str], prefixes: dict[str, str]
+) -> dict[tuple[int, str, str], Moments]:
+    """Sum the per-unit rows of `value_moments` up to each named subtree: (wave, name, value) → sums."""
+    out: dict[tuple[int, str, str], list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    for wave_id, unit_id, value, n, total, squares in rows:
+        path = path_of.get(unit_id, "")
+        for name, prefix in prefixes.items():
+            if path.startswith(prefix):
+                sums = out[(wave_id, name, value)]
+                sums[0] += n
+                sums[1] += total
+                sums[2] += squares
+    return {key: (int(n), total, squares) for key, (n, total, squares) in out.items()}
 
 
 def _r(x: float | None) -> float | None:
@@ -227,6 +285,14 @@ async def _cached(key: tuple[object, ...], compute: Callable[[], Awaitable[_F]])
     return result
 
 
+async def _organisation_moments(
+    wave_ids: list[int], mapping: list[tuple[int, str, str, int, int, bool]]
+) -> list[tuple[int, int, str, int, float, float]]:
+    """value_moments of the whole organisation, computed once per data stamp for every report."""
+    key = ("moments", tuple(wave_ids), tuple(mapping))
+    return await _cached(key, lambda: store.value_moments(wave_ids, mapping))  # type: ignore[arg-type,return-value]
+
+
 async def unit_figures(
     unit_key: str, questionnaire: str = "staff-pulse", last: int | None = None, *, until: str | None = None
 ) -> UnitFigures:
@@ -315,16 +381,23 @@ async def _unit_figures(
     # --- value scores per person (one grouped query) -------------------------------------------
     mapping, breaks = _value_mapping(waves, versions, newest, list(value_names))
     scores: dict[tuple[int, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    # per (wave, value): unit path → person scores; collected for the unit, its parent and the root
-    groups = {"unit": unit.path, "parent": parent.path if parent else None, "organisation": root.path}
+    # per (wave, value): unit path → person scores, for the unit and its children (its subtree)
+    groups = {"unit": unit.path}
     kids = [u for u in units if u.parent == unit.key]
     groups.update({f"child:{kid.key}": kid.path for kid in kids})
     path_of = {u.id: u.path for u in units}
-    for _, wave_id, unit_id, value, score in await store.value_scores(wave_ids, mapping):
+    for _, wave_id, unit_id, value, score in await store.value_scores(wave_ids, mapping, unit.path):
         path = path_of.get(unit_id, "")
         for name, prefix in groups.items():
             if prefix and path.startswith(prefix):
                 scores[(wave_id, value)][name].append(score)
+    # the parent and the organisation in the latest wave: sums per unit from the database
+    latest_id = waves[-1].id
+    references = _moments_by_subtree(
+        await _organisation_moments([latest_id], [m for m in mapping if m[0] == latest_id]),
+        path_of,
+        {"organisation": root.path, **({"parent": parent.path} if parent else {})},
+    )
 
     # --- items from count tables -----------------------------------------------------------------
     latest, previous = waves[-1], (waves[-2] if len(waves) > 1 else None)
@@ -454,7 +527,7 @@ async def _unit_figures(
             if key is None:
                 return None
             h = seen(latest, key)
-            return _hidden(h) if h else _score(scores[(latest.id, value)][group])
+            return _hidden(h) if h else _score_of_moments(references.get((latest.id, group, value)))
 
         reliability: Reliability | HiddenFigure | None = None
         if latest_hidden:
@@ -642,12 +715,12 @@ async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
     rows_units = [u for u in units if u.kind in shown_kinds]
     mapping, breaks = _value_mapping(waves, versions, newest, list(value_names))
     path_of = {u.id: u.path for u in units}
-    scores: dict[tuple[int, str, str], list[float]] = defaultdict(list)
-    for _, wave_id, unit_id, value, score in await store.value_scores([w.id for w in waves], mapping):
-        path = path_of.get(unit_id, "")
-        for unit in rows_units:
-            if path.startswith(unit.path):
-                scores[(wave_id, unit.key, value)].append(score)
+    # sums per unit from the database, added up per row's subtree: no row per person
+    sums = _moments_by_subtree(
+        await _organisation_moments([w.id for w in waves], mapping),
+        path_of,
+        {u.key: u.path for u in rows_units},
+    )
     tests = _Tests([])
     pending: dict[tuple[str, str], tuple[int | None, dict]] = {}
     rows = []
@@ -659,15 +732,17 @@ async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
         row_scores: dict[str, Score | HiddenFigure | None] = {}
         row_changes: dict[str, Change | HiddenFigure | None] = {}
         for value in value_names:
-            row_scores[value] = _hidden(h_now) if h_now else _score(scores[(latest.id, unit.key, value)])
+            row_scores[value] = (
+                _hidden(h_now) if h_now else _score_of_moments(sums.get((latest.id, unit.key, value)))
+            )
             if previous is None or breaks.get((latest.id, value)):
                 row_changes[value] = None
             elif h_now or h_before:
                 row_changes[value] = _hidden(Hidden("other_side_hidden", latest.k))
             else:
-                x, y = scores[(previous.id, unit.key, value)], scores[(latest.id, unit.key, value)]
-                if len(x) >= 2 and len(y) >= 2:
-                    data = _value_change(x, y)
+                x, y = sums.get((previous.id, unit.key, value)), sums.get((latest.id, unit.key, value))
+                if x is not None and y is not None and x[0] >= 2 and y[0] >= 2:
+                    data = _value_change_of_moments(x, y)
                     pending[(unit.key, value)] = (tests.add(data["p"]), data)
                 row_changes[value] = None
         rows.append(

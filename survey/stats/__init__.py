@@ -14,6 +14,7 @@ Two groups (a positive effect means y is larger: pass the earlier wave as x)
     brunner_munzel(x, y) / brunner_munzel_counts(x, y) -> BrunnerMunzel (p̂ = P(X<Y) + ½P(X=Y), interval, p)
     cliffs_delta(x, y) / cliffs_delta_counts(x, y)     -> CliffsDelta   (δ = P(Y>X) − P(Y<X))
     welch(x, y)                                        -> Welch         (mean(y) − mean(x), interval, p)
+    welch_from_summary(nx, mx, vx, ny, my, vy)         -> Welch         (the same from n, means, variances)
 
 Trends over waves (state a trend only from MIN_TREND_WAVES waves on)
     mann_kendall(series)      -> MannKendall (S, var(S), z, p, τ)
@@ -38,6 +39,7 @@ from survey.stats._comparison import (
     cliffs_delta,
     cliffs_delta_counts,
     welch,
+    welch_from_summary,
 )
 from survey.stats._description import Description, Summary, describe, describe_values
 from survey.stats._multiplicity import benjamini_hochberg
@@ -72,5 +74,6 @@ __all__ = [
     "omega_total",
     "theil_sen",
     "welch",
+    "welch_from_summary",
     "wilson",
 ]

@@ -118,11 +118,24 @@ def welch(x: npt.ArrayLike, y: npt.ArrayLike, *, confidence: float = 0.95) -> We
     """
     confidence = check_confidence(confidence)
     xs, ys = values_array(x, what="x"), values_array(y, what="y")
-    nx, ny = xs.size, ys.size
-    if nx < 2 or ny < 2:
-        raise ValueError(f"welch needs at least 2 values in each group, got {nx} and {ny}")
+    if xs.size < 2 or ys.size < 2:
+        raise ValueError(f"welch needs at least 2 values in each group, got {xs.size} and {ys.size}")
     mx, vx = _mean_var(xs)
     my, vy = _mean_var(ys)
+    return welch_from_summary(xs.size, mx, vx, ys.size, my, vy, confidence=confidence)
+
+
+def welch_from_summary(
+    nx: int, mean_x: float, var_x: float, ny: int, mean_y: float, var_y: float, *, confidence: float = 0.95
+) -> Welch:
+    """:func:`welch` from each group's size, mean and variance (n − 1), for groups summed up in
+    the database; matches ``scipy.stats.ttest_ind_from_stats(..., equal_var=False)``."""
+    confidence = check_confidence(confidence)
+    if nx < 2 or ny < 2:
+        raise ValueError(f"welch needs at least 2 values in each group, got {nx} and {ny}")
+    if var_x < 0 or var_y < 0:
+        raise ValueError(f"a variance cannot be negative, got {var_x} and {var_y}")
+    mx, vx, my, vy = float(mean_x), float(var_x), float(mean_y), float(var_y)
     difference = my - mx
     sx, sy = vx / nx, vy / ny
     if sx + sy == 0.0:

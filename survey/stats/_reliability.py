@@ -92,7 +92,9 @@ def cronbach_alpha(
     if cov is None:
         return undefined
     total = float(cov.sum())
-    if total <= 0.0:
+    # No variance in the total, up to rounding (items that cancel out, e.g. totals all 16, leave
+    # about 1e-16 of float residue, which would give an α of -10^16).
+    if total <= 1e-9 * max(1.0, float(np.trace(cov))):
         return undefined
     alpha = k / (k - 1) * (1 - float(np.trace(cov)) / total)
     gamma = 1 - confidence

@@ -274,3 +274,12 @@ def test_ci_is_another_name_for_confidence() -> None:
     data = [[1, 2, 3], [2, 3, 3], [4, 4, 5], [3, 3, 4], [5, 4, 5]]
     assert alpha_of(data, ci=0.9) == alpha_of(data, confidence=0.9)
     assert alpha_of(data, ci=0.9).low != alpha_of(data).low
+
+
+def test_alpha_of_a_total_without_variance_up_to_rounding_is_undefined() -> None:
+    # Every row totals 16: the total's variance is 0, but float arithmetic leaves ~1e-16, which
+    # once gave α ≈ -2·10^16 (and another value for another item order). Found by hypothesis.
+    data = np.array([[1, 5, 5, 5], [2, 4, 5, 5], [2, 5, 4, 5]], dtype=float)
+    assert cronbach_alpha(data).alpha is None
+    assert cronbach_alpha(data[:, [0, 1, 3, 2]]).alpha is None
+    assert cronbach_alpha(np.array([[1, 5, 5, 4], [2, 4, 5, 5], [2, 5, 4, 5]], dtype=float)).alpha is not None
