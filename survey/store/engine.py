@@ -80,7 +80,11 @@ class ReusingSQLiteEngine(SQLiteEngine):
             if plain:
                 kwargs.pop("detect_types", None)
             connection = sqlite3.connect(**kwargs)
-            if not plain:
+            if plain:
+                # The big reads (count tables, value scores) revisit the same index pages: keep
+                # up to 32 MiB of them (SQLite's default is 2 MiB per connection).
+                connection.execute("PRAGMA cache_size = -32768")
+            else:
                 connection.row_factory = dict_factory
             connection.execute("PRAGMA foreign_keys = 1")
             setattr(self._local, name, connection)

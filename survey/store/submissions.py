@@ -112,9 +112,17 @@ class SQLiteWriter(SubmissionWriter):
 
     def _run(self) -> None:
         db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        stop = threading.Event()
+        checkpoints = threading.Thread(
+            target=self._checkpoints, args=(stop,), name="wal-checkpoint", daemon=True
+        )
         try:
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA secure_delete = ON")
+            # Copying the WAL back into the database would otherwise happen inside a commit every
+            # 1000 pages and hold up the requests of that batch; a thread of its own does it.
+            db.execute("PRAGMA wal_autocheckpoint = 0")
+            checkpoints.start()
             while True:
                 first = self.queue.get()
                 if first is None:
@@ -131,7 +139,17 @@ class SQLiteWriter(SubmissionWriter):
                     batch.append(item)
                 self._commit(db, batch)
         finally:
+            stop.set()
+            if checkpoints.is_alive():
+                checkpoints.join()
             db.close()
+
+    def _checkpoints(self, stop: threading.Event) -> None:
+        """A passive checkpoint every second: it never waits for the writer or for readers."""
+        with contextlib.closing(sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)) as db:
+            while not stop.wait(1.0):
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def _commit(self, db: sqlite3.Connection, batch: list) -> None:  # type: ignore[type-arg]
         results: list[Outcome | BaseException] = []
