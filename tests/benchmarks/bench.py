@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import DEZERNAT, Database, Results, build_size, machine_facts
-from scenarios import aggregation, bulk_load, mixed_load, report, submit
+from scenarios import aggregation, bulk_load, mixed_load, profile_submit, report, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,6 +103,10 @@ def run_engine(engine: str, args: argparse.Namespace, results: Results) -> None:
     report(database, urls[args.middle], largest, reference[args.middle], results)
     baseline = submit(database, urls[args.middle], args.seconds, results, quick=args.quick)
     mixed_load(database, urls[args.middle], args.seconds, baseline, results)
+    if not args.quick:
+        profile_submit(
+            database, urls[args.middle], args.seconds, args.work / f"profile-submit-{engine}.txt", results
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,8 +10,11 @@ import functools
 import inspect
 import json
 import random
+import shutil
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -609,3 +612,101 @@ def mixed_load(
                 _yes(ratio <= 2 and locked == 0 and server_errors == 0 and stored >= load.created),
             )
         )
+
+
+# --- where a submission's time goes ---------------------------------------------------------------
+
+
+def profile_submit(database: Database, url: str, seconds: int, out: Path, results: Results) -> None:
+    """Scenario 1 once more with py-spy sampling the server (one worker): the functions that take
+    the most of its time, written to `out` and summed up in the notes."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(spy).exists():
+        results.notes.append("py-spy is not installed: no profile of the submit path")
+        return
+    _, token, code = _open_wave(url, "profile")
+    bodies = _bodies(url, token, code, 60_000 if seconds > 5 else 20_000)
+    raw = out.with_suffix(".raw")
+    with survey_server(url, 1) as server:
+        sampler = subprocess.Popen(
+            [
+                spy,
+                "record",
+                "--pid",
+                str(server.process.pid),
+                "--rate",
+                "250",
+                "--format",
+                "raw",
+                "--output",
+                str(raw),
+                "--duration",
+                str(seconds + 1),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(0.5)
+        wrk(server.base + "/api/v1/responses", bodies, seconds)
+        sampler.wait(timeout=seconds + 30)
+    bodies.unlink()
+    if not raw.exists():
+        results.notes.append(f"{database.engine}: py-spy wrote no profile (ptrace not permitted?)")
+        return
+    groups = {
+        "the SQLite writer thread (inserts, commits)": ("SQLiteWriter._run",),
+        "the PostgreSQL writer task": ("PostgresWriter",),
+        "SQLite reads": ("ReusingSQLiteEngine",),
+        "asyncpg": ("asyncpg/",),
+        "piccolo": ("piccolo/",),
+        "litestar and uvicorn (HTTP, routing, JSON, middleware)": ("litestar/", "uvicorn/"),
+        "survey's handlers and services": ("survey/web/", "survey/services/", "survey/domain/"),
+    }
+    own: Counter[str] = Counter()
+    inside: Counter[str] = Counter()
+    grouped: Counter[str] = Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = [_frame(f) for f in stack.split(";") if f]
+        if not frames or not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        own[frames[-1]] += n
+        for frame in set(frames):
+            inside[frame] += n
+        for name, needles in groups.items():
+            if any(needle in frame for frame in frames for needle in needles):
+                grouped[name] += n
+    if total == 0:
+        results.notes.append(f"{database.engine}: py-spy took no samples")
+        return
+    lines = [
+        f"{database.engine}, one worker, {total} samples (250 per second, all threads), {seconds} s of wrk",
+        "",
+        "stacks through:",
+    ]
+    lines += [f"  {grouped[name] / total:6.1%}  {name}" for name in groups]
+    lines += ["", "share in the function itself:"]
+    lines += [f"  {n / total:6.1%}  {frame}" for frame, n in own.most_common(20)]
+    lines += ["", "share in the function or what it calls:"]
+    lines += [f"  {n / total:6.1%}  {frame}" for frame, n in inside.most_common(60)]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shares = "; ".join(f"{name} {grouped[name] / total:.0%}" for name in groups if grouped[name])
+    top = ", ".join(f"{frame} {n / total:.0%}" for frame, n in own.most_common(4))
+    results.notes.append(
+        f"Submit profile ({database.engine}, one worker, py-spy over all threads, var/bench/{out.name}): "
+        f"stacks through {shares}. Most time in the function itself: {top}."
+    )
+
+
+def _frame(frame: str) -> str:
+    """`function (path:line)` without the line and with the path from the package on."""
+    name, _, where = frame.partition(" (")
+    path = where.rstrip(")").rsplit(":", 1)[0]
+    for marker in ("site-packages/", "/work/main/", "lib/python3"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+    return f"{name} ({path})"
