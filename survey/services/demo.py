@@ -19,7 +19,7 @@ from survey.services.catalog import publish_catalog
 from survey.services.simulation import LatentModel
 from survey.store import org as org_store
 from survey.store import waves as wave_store
-from survey.store.bulk import ResponseBatch, bulk_insert_responses
+from survey.store.bulk import ResponseBatch, bulk_insert_responses, refresh_statistics
 from survey.store.engine import write_transaction
 from survey.store.migrate import upgrade
 
@@ -214,6 +214,8 @@ async def build_demo(
         result.responses += counts.responses
         result.answers += counts.answers
         result.comments += counts.comments
+    if result.created:
+        await refresh_statistics()
     report("fertig", len(plan), len(plan))
     return result
 
