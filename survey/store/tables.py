@@ -120,7 +120,10 @@ class ResponseRow(Table, tablename="response"):
 
 
 class Answer(Table, tablename="answer"):
-    """One answer code; NULL is "keine Angabe". Wave and unit are repeated for fast counts."""
+    """One answer code; NULL is "keine Angabe". Wave and unit are repeated for fast counts: copies
+    of the response's, written with it. On PostgreSQL the database holds no foreign key
+    constraints for these two (the migration of 2026-11-21T16:00 drops them: checking them took
+    two thirds of a bulk load); piccolo still joins through them."""
 
     id = BigSerial(primary_key=True)
     response = ForeignKey(ResponseRow, null=False, on_delete=OnDelete.cascade, index=True)
