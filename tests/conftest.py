@@ -4,6 +4,11 @@ PostgreSQL comes from TEST_POSTGRES_URL (default: the local server with trust au
 gets a database of its own, dropped afterwards. Where no server is reachable the PostgreSQL
 cases are skipped with the reason shown, except under CI (or REQUIRE_POSTGRES=1), where a
 missing server fails the run.
+
+`db` is a copy of a starting point built once per run (tests/snapshots.py): the upgraded empty
+database, or what `field`, `demo_kommune` and the portal fixtures of tests/web need. `cli` runs
+the `survey` command in this process (tests/cli_runner.py); tests about the process itself, and
+every server, still start real processes.
 """
 
 from __future__ import annotations
@@ -26,8 +31,17 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from cli_runner import run_cli
+from snapshots import UPGRADED, Snapshots, Start, drop_snapshots, snapshot_folder, start_of, starts_from
 
 import survey.store  # noqa: F401  (sets PICCOLO_CONF before piccolo looks for it)
+
+# One BLAS thread per process, set before anything loads numpy (and inherited by the `survey`
+# processes the tests start): with two xdist workers on two cores, OpenBLAS's own threads only
+# fight over the cores, and the statistics' small matrix work (omega's factor fits) gets up to
+# ten times slower under load. The results are the same; a thread count set outside is kept.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = ROOT / "questionnaires"
@@ -38,14 +52,19 @@ REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1" or bool(os.environ.
 #: the longest test files, run first: pytest-xdist hands out whole files in collection order,
 #: so starting with the long ones keeps both workers busy to the end
 SLOW_FIRST = (
-    "tests/cli/test_report_cli.py",
-    "tests/services/test_figures.py",
-    "tests/web/test_access_matrix.py",
     "tests/browser/test_respondent_pages.py",
     "tests/browser/test_portal_pages.py",
+    "tests/web/test_dashboard.py",
+    "tests/services/test_demo.py",
+    "tests/web/test_access_matrix.py",
+    "tests/cli/test_report_cli.py",
     "tests/cli/test_cli.py",
-    "tests/web/test_privacy.py",
+    "tests/services/test_figures.py",
     "tests/web/test_workers.py",
+    "tests/services/test_answering.py",
+    "tests/services/test_approvals.py",
+    "tests/domain/test_properties.py",
+    "tests/web/test_privacy.py",
 )
 
 
@@ -91,14 +110,18 @@ def _database_url(name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test."""
+def _need_postgres() -> None:
     problem = _postgres_reachable()
     if problem:
         if REQUIRE_POSTGRES:
             pytest.fail(problem)
         pytest.skip(problem)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    _need_postgres()
     name = f"lp_test_{uuid.uuid4().hex[:12]}"
     _in_thread(_admin(f'CREATE DATABASE "{name}"'))
     try:
@@ -108,42 +131,48 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_engine(request: pytest.FixtureRequest) -> str:
+    """The engine of the test: every test with a database runs on SQLite and on PostgreSQL."""
+    if request.param == "postgres":
+        _need_postgres()
+    return request.param
+
+
+@pytest.fixture
+def database_url(database_engine: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of an empty database of either engine."""
-    if request.param == "sqlite":
+    if database_engine == "sqlite":
         yield f"sqlite:///{tmp_path}/survey.sqlite3"
     else:
         yield request.getfixturevalue("postgres_url")
 
 
+@pytest.fixture(scope="session")
+def snapshots(request: pytest.FixtureRequest) -> Snapshots:
+    """This run's starting points of databases (tests/snapshots.py)."""
+    return Snapshots(snapshot_folder(request.config))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller, or a run without xdist
+        drop_snapshots(snapshot_folder(session.config))
+
+
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[str]:
-    """An upgraded database that piccolo points at; yields its URL."""
-    async for url in _upgraded(database_url):
+async def db(
+    database_engine: str, tmp_path: Path, snapshots: Snapshots, request: pytest.FixtureRequest
+) -> AsyncIterator[str]:
+    """An upgraded database of its own that piccolo points at; yields its URL. Tests that use
+    `field`, `demo_kommune` or the portal fixtures of tests/web find those already in it."""
+    async with snapshots.database(database_engine, tmp_path, start_of(request)) as url:
         yield url
 
 
 @pytest.fixture
-async def sqlite_db(tmp_path: Path) -> AsyncIterator[str]:
+async def sqlite_db(tmp_path: Path, snapshots: Snapshots) -> AsyncIterator[str]:
     """For what only SQLite has (WAL, IMMEDIATE transactions)."""
-    async for url in _upgraded(f"sqlite:///{tmp_path}/survey.sqlite3"):
+    async with snapshots.database("sqlite", tmp_path, UPGRADED) as url:
         yield url
-
-
-async def _upgraded(database_url: str) -> AsyncIterator[str]:
-    from survey.store.engine import engine_from_url, is_sqlite, use_engine
-    from survey.store.migrate import upgrade
-
-    engine = engine_from_url(database_url)
-    use_engine(engine)
-    if not is_sqlite(engine):
-        await engine.start_connection_pool(min_size=1, max_size=4)
-    try:
-        await upgrade()
-        yield database_url
-    finally:
-        if not is_sqlite(engine):
-            await engine.close_connection_pool()
 
 
 @pytest.fixture
@@ -188,30 +217,23 @@ class Field:
     questionnaires: Path
 
 
-@pytest.fixture
-async def field(db: str, tmp_path: Path) -> AsyncIterator[Field]:
-    """Organisation, published questionnaires, two open waves and the running submission writer."""
+async def _build_field() -> dict[str, str]:
+    """The starting point of `field`: organisation, published questionnaires, two open waves."""
     from survey.services.catalog import publish_folder
     from survey.services.demo import demo_org_file
     from survey.services.org import import_org
     from survey.services.waves import create_wave, open_wave
-    from survey.settings import Settings
-    from survey.store.engine import current_engine
-    from survey.store.submissions import start_writer, stop_writer
 
-    folder = tmp_path / "questionnaires"
-    shutil.copytree(QUESTIONNAIRES, folder)
-    settings = Settings(database_url=db, base_url="http://test.invalid")
     today = dt.date.today()
     await import_org(demo_org_file())
-    await publish_folder(folder)
+    await publish_folder(QUESTIONNAIRES)
     for key, questionnaire, units in (
         ("puls", "staff-pulse", ["kjfs"]),
         ("buerger", "citizen-contact", ["verwaltung"]),
     ):
         await create_wave(
             key=key,
-            questionnaires=folder,
+            questionnaires=QUESTIONNAIRES,
             questionnaire=questionnaire,
             version=None,
             units=units,
@@ -219,13 +241,56 @@ async def field(db: str, tmp_path: Path) -> AsyncIterator[Field]:
             closes_on=today + dt.timedelta(days=30),
         )
         if questionnaire.startswith("staff"):
-            await approve_staff_wave(key, folder)
-        await open_wave(key, today, folder)
+            await approve_staff_wave(key, QUESTIONNAIRES)
+        await open_wave(key, today, QUESTIONNAIRES)
+    return {"today": today.isoformat()}
+
+
+FIELD = Start("field", _build_field)
+starts_from("field", FIELD)
+
+
+@pytest.fixture
+async def field(db: str, database_engine: str, tmp_path: Path, snapshots: Snapshots) -> AsyncIterator[Field]:
+    """Organisation, published questionnaires, two open waves and the running submission writer;
+    the questionnaire files are a private copy, free to edit."""
+    from survey.settings import Settings
+    from survey.store.engine import current_engine
+    from survey.store.submissions import start_writer, stop_writer
+
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(QUESTIONNAIRES, folder)
+    settings = Settings(database_url=db, base_url="http://test.invalid")
+    today = dt.date.fromisoformat((await snapshots.facts(database_engine, FIELD))["today"])
     await start_writer(current_engine())
     try:
         yield Field(settings, today, folder)
     finally:
         await stop_writer()
+
+
+async def _build_demo_kommune() -> None:
+    from survey.services.demo import DemoOptions, build_demo
+
+    await build_demo(QUESTIONNAIRES, DemoOptions(today=DEMO_TODAY))
+
+
+#: the day the demo Kommune of `demo_kommune` is built as of
+DEMO_TODAY = dt.date(2026, 11, 21)
+starts_from("demo_kommune", Start("demo-kommune", _build_demo_kommune))
+
+
+@pytest.fixture
+def demo_kommune(db: str) -> dt.date:
+    """`db` holds the full demo Kommune (`build_demo` with its defaults, eight waves, as of the day
+    returned): for tests that only read it. tests/services/test_demo.py builds it itself."""
+    return DEMO_TODAY
+
+
+@pytest.fixture
+def cli():  # type: ignore[no-untyped-def]
+    """`cli("wave", "list", url=database_url)`: `survey` in this process (tests/cli_runner.py)."""
+    return run_cli
 
 
 @dataclass

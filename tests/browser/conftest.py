@@ -1,8 +1,9 @@
 """Browser tests: the real `survey serve` in a subprocess, driven by headless Chromium, checked by axe-core.
 
 One Chromium per test module, one server per database engine (SQLite and PostgreSQL), each
-built through the real CLI: the demo Kommune, an open staff wave with invitation codes and a unit
-link, an open citizen wave, a draft wave and a closed wave.
+built through the real CLI (its commands run in this process through click's test runner,
+tests/cli_runner.py; the server is a process of its own): the demo Kommune, an open staff wave
+with invitation codes and a unit link, an open citizen wave, a draft wave and a closed wave.
 
 Chromium is Debian's (`apt-get install chromium`), never Playwright's own download; axe-core comes
 from npm (`npm ci --prefix tests/browser`). Where either is missing the tests are skipped with the
@@ -35,6 +36,7 @@ from typing import Any, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -241,17 +243,16 @@ def _environment(database_url: str, base_url: str) -> dict[str, str]:
     return environment
 
 
-def _survey(environment: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [*SURVEY, *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"survey {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+def _survey(environment: dict[str, str], *args: str, stdin: str = "") -> str:
+    """`survey ARGS` with `environment`, in this process (tests/cli_runner.py) on a thread of its
+    own: Playwright's loop may be running on this one. What it printed."""
+    variables = {k: None for k in os.environ if k.startswith("SURVEY_")}
+    variables.update(environment)
+    url = variables.pop("DATABASE_URL")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        result = pool.submit(run_cli, *args, url=url, stdin=stdin, **variables).result()
+    if result.exit_code != 0:
+        pytest.fail(f"survey {' '.join(args)} exited {result.exit_code}:\n{result.stdout}\n{result.stderr}")
     return result.stdout
 
 
@@ -287,15 +288,7 @@ def _build(environment: dict[str, str], out: Path) -> dict[str, Any]:
         _survey(environment, "approve", "wave", key, "--by", "personalrat")
     for key in (STAFF_WAVE, CITIZEN_WAVE, CLOSED_WAVE):
         _survey(environment, "wave", "open", key)
-    # The letters (HTML and PDF) take a few seconds: write them while the links are made.
-    invite = subprocess.Popen(
-        [*SURVEY, "invite", STAFF_WAVE, "--unit", "jugendamt", "--count", "60", "--out", str(out)],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    _survey(environment, "invite", STAFF_WAVE, "--unit", "jugendamt", "--count", "60", "--out", str(out))
     links = {}
     for key in (STAFF_WAVE, DRAFT_WAVE, CLOSED_WAVE):
         printed = _survey(environment, "unit-link", key, "--unit", "musikschule")
@@ -304,9 +297,6 @@ def _build(environment: dict[str, str], out: Path) -> dict[str, Any]:
         assert link and code, printed
         links[key] = (link.group(1), code.group(1))
     _survey(environment, "wave", "close", CLOSED_WAVE)
-    printed, _ = invite.communicate(timeout=300)
-    if invite.returncode != 0:
-        pytest.fail(f"survey invite exited {invite.returncode}:\n{printed}")
     with (out / f"{STAFF_WAVE}-jugendamt-codes.csv").open(encoding="utf-8", newline="") as file:
         invitation_links = [row["link"] for row in csv.DictReader(file, delimiter=";")]
     assert len(invitation_links) == 60

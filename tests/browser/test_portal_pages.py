@@ -2,8 +2,8 @@
 a sub-unit, opens its items and its report; axe-core finds no WCAG 2.1 A/AA violation on any of these
 pages, in German and in English, and the report's own Content-Security-Policy lets its styles through.
 
-One server per engine, built through the real CLI (`survey demo`, `survey user add`), as the survey
-office would.
+One server per engine, built through the real CLI (`survey demo`, `survey user add`, in this process
+through click's test runner), as the survey office would.
 """
 
 from __future__ import annotations
@@ -48,27 +48,17 @@ class Portal:
 
 
 def _add_lead(environment: dict[str, str]) -> None:
-    result = subprocess.run(
-        [
-            *browser_setup.SURVEY,
-            "user",
-            "add",
-            LEAD,
-            "--name",
-            LEAD_NAME,
-            "--role",
-            "lead:jugendamt",
-            "--password-stdin",
-        ],
-        cwd=browser_setup.ROOT,
-        env=environment,
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, (
-        f"survey user add exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+    browser_setup._survey(
+        environment,
+        "user",
+        "add",
+        LEAD,
+        "--name",
+        LEAD_NAME,
+        "--role",
+        "lead:jugendamt",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
     )
 
 

@@ -1,4 +1,10 @@
-"""The real `survey` command in a subprocess: output, exit codes and clear errors."""
+"""The `survey` command: output, exit codes and clear errors.
+
+The commands run in this process through click's test runner (tests/conftest.py run_cli: the
+real command, its option parsing, error handling and exit codes, without a second of imports
+per call); the first tests run the real `python -m survey` in a subprocess, and so does every
+test that serves over HTTP.
+"""
 
 from __future__ import annotations
 
@@ -13,30 +19,33 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SURVEY = [sys.executable, "-m", "survey"]
 
 
-def survey(
-    *args: str, url: str | None = None, cwd: Path = ROOT, timeout: float = 300, **env: str
-) -> subprocess.CompletedProcess[str]:
+def process(*args: str, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m survey ARGS` as a separate process, as a person runs it."""
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SURVEY_QUESTIONNAIRES")}
     environment.update(env)
-    if url:
-        environment["DATABASE_URL"] = url
     result = subprocess.run(
-        [*SURVEY, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout
+        [*SURVEY, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=timeout
     )
     assert "Traceback" not in result.stderr, result.stderr
     return result
+
+
+def survey(*args: str, url: str | None = None, stdin: str = "", **env: str):  # type: ignore[no-untyped-def]
+    """`survey ARGS` in this process; click's Result (exit_code, stdout, stderr)."""
+    return run_cli(*args, url=url, stdin=stdin, **env)
 
 
 # --- questionnaires check and diff (files only) ---------------------------------------------
 
 
 def test_check_passes_on_the_shipped_files() -> None:
-    result = survey("questionnaires", "check")
+    result = process("questionnaires", "check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "citizen-contact v1, staff-pulse v1, staff-pulse v2" in result.stdout
 
@@ -54,7 +63,7 @@ def test_check_lists_every_problem_by_file_and_path(questionnaires_copy: Path) -
         encoding="utf-8",
     )
     result = survey("questionnaires", "check", "--dir", str(questionnaires_copy))
-    assert result.returncode == 1
+    assert result.exit_code == 1
     out = result.stdout
     assert f"{v1}:" in out
     assert "items[2].scale: no scale named `agree7`" in out
@@ -68,13 +77,13 @@ def test_check_lists_every_problem_by_file_and_path(questionnaires_copy: Path) -
 
 def test_check_names_a_missing_folder(tmp_path: Path) -> None:
     result = survey("questionnaires", "check", "--dir", str(tmp_path / "nowhere"))
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "no such folder" in result.stdout
 
 
 def test_diff_reports_each_kind_of_change() -> None:
     result = survey("questionnaires", "diff", "staff-pulse", "1", "2")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     lines = {line.split()[0]: line for line in result.stdout.splitlines()[1:6]}
     assert "wissen-geteilt" in lines["editorial"]
     assert "ablaeufe-vereinfachen → vereinfachungen-umgesetzt" in lines["substantive"]
@@ -102,7 +111,7 @@ def test_diff_as_json_and_with_v_prefix() -> None:
 )
 def test_diff_refuses_bad_arguments_clearly(args: tuple[str, ...], code: int, message: str) -> None:
     result = survey("questionnaires", "diff", *args)
-    assert result.returncode == code
+    assert result.exit_code == code
     assert message in result.stderr
 
 
@@ -134,9 +143,9 @@ def _hashes(url: str) -> list[tuple]:
 
 def test_edited_published_version_is_refused(database_url: str, questionnaires_copy: Path) -> None:
     folder = ("--dir", str(questionnaires_copy))
-    assert survey("db", "upgrade", url=database_url).returncode == 0
+    assert survey("db", "upgrade", url=database_url).exit_code == 0
     first = survey("questionnaires", "publish", *folder, url=database_url)
-    assert first.returncode == 0, first.stderr
+    assert first.exit_code == 0, first.stderr
     assert "published: staff-pulse v2" in first.stdout
     before = _hashes(database_url)
     v1 = questionnaires_copy / "staff-pulse" / "v1.yaml"
@@ -145,7 +154,7 @@ def test_edited_published_version_is_refused(database_url: str, questionnaires_c
         v1.read_text(encoding="utf-8").replace(data["title"]["de"], "Neuer Titel"), encoding="utf-8"
     )
     again = survey("questionnaires", "publish", *folder, url=database_url)
-    assert again.returncode == 1
+    assert again.exit_code == 1
     assert f"{v1}: staff-pulse v1 was published on" in again.stderr
     assert "undo the change and create v3 instead" in again.stderr
     assert _hashes(database_url) == before
@@ -155,10 +164,10 @@ def test_edited_published_version_is_refused(database_url: str, questionnaires_c
 
 def test_upgrade_and_demo_the_same_way_on_both_engines(database_url: str) -> None:
     upgrade = survey("db", "upgrade", url=database_url)
-    assert upgrade.returncode == 0 and re.search(r"applied [1-9][0-9]* migration\(s\)", upgrade.stdout)
+    assert upgrade.exit_code == 0 and re.search(r"applied [1-9][0-9]* migration\(s\)", upgrade.stdout)
     assert "up to date" in survey("db", "upgrade", url=database_url).stdout
     demo = survey("demo", "--waves", "2", "--citizen-ratings", "100", url=database_url)
-    assert demo.returncode == 0, demo.stderr
+    assert demo.exit_code == 0, demo.stderr
     assert "Stadt Lindenau: 28 units, 10 service points" in demo.stdout
     assert "waves created: 4, already there: 0" in demo.stdout
     again = survey("demo", "--waves", "2", "--citizen-ratings", "100", url=database_url)
@@ -172,7 +181,7 @@ def test_upgrade_and_demo_the_same_way_on_both_engines(database_url: str) -> Non
 
 
 def test_org_import_bad_file_imports_nothing(database_url: str, tmp_path: Path) -> None:
-    assert survey("db", "upgrade", url=database_url).returncode == 0
+    assert survey("db", "upgrade", url=database_url).exit_code == 0
     bad = tmp_path / "org.yaml"
     bad.write_text(
         "kommune: Stadt X\nunits:\n"
@@ -182,7 +191,7 @@ def test_org_import_bad_file_imports_nothing(database_url: str, tmp_path: Path) 
         encoding="utf-8",
     )
     result = survey("org", "import", str(bad), url=database_url)
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert f"{bad}:5: units[2].headcount: expected a whole number, found a text" in result.stdout
     assert "the parents form a cycle" in result.stdout
     assert "nothing was imported" in result.stderr
@@ -191,7 +200,7 @@ def test_org_import_bad_file_imports_nothing(database_url: str, tmp_path: Path) 
 
 def test_commands_need_an_upgraded_database(tmp_path: Path) -> None:
     result = survey("org", "list", url=f"sqlite:///{tmp_path}/new.sqlite3")
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "run `survey db upgrade` first" in result.stderr
 
 
@@ -208,19 +217,19 @@ def test_commands_need_an_upgraded_database(tmp_path: Path) -> None:
 )
 def test_bad_database_url_gives_a_clear_error(url: str, message: str) -> None:
     result = survey("db", "upgrade", url=url)
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert message in result.stderr
     assert "geheim" not in result.stderr
 
 
 def test_bad_setting_gives_a_clear_error() -> None:
-    result = survey("serve", SURVEY_PORT="achtzig")
+    result = process("serve", SURVEY_PORT="achtzig")
     assert result.returncode == 1
     assert "SURVEY_PORT='achtzig' is not valid: give a whole number" in result.stderr
 
 
 def test_serve_answers_over_http(database_url: str, running_server) -> None:  # type: ignore[no-untyped-def]
-    assert survey("db", "upgrade", url=database_url).returncode == 0
+    assert survey("db", "upgrade", url=database_url).exit_code == 0
     with running_server(database_url) as server:
         with urllib.request.urlopen(f"{server.base}/health", timeout=2) as response:
             health = json.loads(response.read())
@@ -236,9 +245,9 @@ def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Pat
     import datetime as dt
 
     today = dt.date.today()
-    assert survey("db", "upgrade", url=database_url).returncode == 0
+    assert survey("db", "upgrade", url=database_url).exit_code == 0
     assert (
-        survey("org", "import", str(ROOT / "survey" / "demo" / "org.yaml"), url=database_url).returncode == 0
+        survey("org", "import", str(ROOT / "survey" / "demo" / "org.yaml"), url=database_url).exit_code == 0
     )
     created = survey(
         "wave",
@@ -256,7 +265,7 @@ def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Pat
         "4",
         url=database_url,
     )
-    assert created.returncode == 0, created.stderr
+    assert created.exit_code == 0, created.stderr
     assert "staff-pulse v2, staff" in created.stdout and "draft, k=4, k_text=10" in created.stdout
     bad = survey(
         "wave",
@@ -272,14 +281,14 @@ def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Pat
         "2026-12-01",
         url=database_url,
     )
-    assert bad.returncode == 2 and "'2026-13-01' does not match the formats" in bad.stderr
+    assert bad.exit_code == 2 and "'2026-13-01' does not match the formats" in bad.stderr
     _add_user(database_url, "pr-vorsitz", "personalrat")
     by = ("--by", "pr-vorsitz")
-    assert survey("approve", "version", "staff-pulse", "2", *by, url=database_url).returncode == 0
-    assert survey("approve", "wave", "puls", *by, url=database_url).returncode == 0
+    assert survey("approve", "version", "staff-pulse", "2", *by, url=database_url).exit_code == 0
+    assert survey("approve", "wave", "puls", *by, url=database_url).exit_code == 0
     assert "open, k=4" in survey("wave", "open", "puls", url=database_url).stdout
     locked = survey("wave", "edit", "puls", "--k", "6", url=database_url)
-    assert locked.returncode == 1 and "--k are locked once a wave opens" in locked.stderr
+    assert locked.exit_code == 1 and "--k are locked once a wave opens" in locked.stderr
     listing = json.loads(survey("wave", "list", "--json", url=database_url).stdout)
     assert listing[0]["key"] == "puls" and listing[0]["units"] == 12 and listing[0]["status"] == "open"
 
@@ -296,7 +305,7 @@ def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Pat
         url=database_url,
         SURVEY_BASE_URL="https://umfrage.lindenau.de",
     )
-    assert invited.returncode == 0, invited.stderr
+    assert invited.exit_code == 0, invited.stderr
     rows = (out / "puls-jobcenter-codes.csv").read_text(encoding="utf-8").splitlines()
     assert rows[0] == "code;link" and len(rows) == 5
     code, link = rows[1].split(";")
@@ -306,11 +315,11 @@ def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Pat
     again = survey(
         "invite", "puls", "--unit", "jobcenter", "--count", "4", "--out", str(out), url=database_url
     )
-    assert again.returncode == 1 and "exists already: codes are written once" in again.stderr
+    assert again.exit_code == 1 and "exists already: codes are written once" in again.stderr
     wrong_unit = survey(
         "invite", "puls", "--unit", "bauhof", "--count", "1", "--out", str(tmp_path / "b"), url=database_url
     )
-    assert wrong_unit.returncode == 1 and "`bauhof` is not among the units of `puls`" in wrong_unit.stderr
+    assert wrong_unit.exit_code == 1 and "`bauhof` is not among the units of `puls`" in wrong_unit.stderr
 
     link_out = survey("unit-link", "puls", "--unit", "musikschule", url=database_url).stdout
     assert "/t/" in link_out and re.search(r"access code .*: [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", link_out)
@@ -318,18 +327,18 @@ def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Pat
     receipts = survey(
         "receipts", "buergerbuero-mitte", "--count", "3", "--out", str(tmp_path / "r.csv"), url=database_url
     )
-    assert receipts.returncode == 0, receipts.stderr
+    assert receipts.exit_code == 0, receipts.stderr
     assert "/s/buergerbuero-mitte?beleg=" in (tmp_path / "r.csv").read_text(encoding="utf-8")
 
     png = survey("poster", "buergerbuero-mitte", "--out", str(tmp_path / "qr.png"), url=database_url)
-    assert png.returncode == 0 and (tmp_path / "qr.png").read_bytes().startswith(b"\x89PNG")
+    assert png.exit_code == 0 and (tmp_path / "qr.png").read_bytes().startswith(b"\x89PNG")
     pdf = survey(
         "poster", "jobcenter-eingangszone", "--kiosk", "--out", str(tmp_path / "p.pdf"), url=database_url
     )
-    assert pdf.returncode == 0 and "/s/jobcenter-eingangszone/kiosk" in pdf.stdout
+    assert pdf.exit_code == 0 and "/s/jobcenter-eingangszone/kiosk" in pdf.stdout
     assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
     unknown = survey("poster", "nirgendwo", "--out", str(tmp_path / "n.pdf"), url=database_url)
-    assert unknown.returncode == 1 and "no service point `nirgendwo`" in unknown.stderr
+    assert unknown.exit_code == 1 and "no service point `nirgendwo`" in unknown.stderr
 
 
 # --- co-determination: survey approve ---------------------------------------------------------
@@ -338,17 +347,18 @@ def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Pat
 def _add_user(url: str, username: str, *roles: str) -> None:
     """A user made with `survey user add`, the password from stdin."""
     role_options = [part for role in roles for part in ("--role", role)]
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SURVEY_QUESTIONNAIRES")}
-    result = subprocess.run(
-        [*SURVEY, "user", "add", username, "--name", username.title(), *role_options, "--password-stdin"],
-        cwd=ROOT,
-        env={**environment, "DATABASE_URL": url},
-        input="ein langes Testpasswort\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = survey(
+        "user",
+        "add",
+        username,
+        "--name",
+        username.title(),
+        *role_options,
+        "--password-stdin",
+        url=url,
+        stdin="ein langes Testpasswort\n",
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
 
 
 def test_approve_commands(database_url: str, questionnaires_copy: Path) -> None:
@@ -356,19 +366,19 @@ def test_approve_commands(database_url: str, questionnaires_copy: Path) -> None:
 
     folder = ("--dir", str(questionnaires_copy))
     today = dt.date.today()
-    assert survey("db", "upgrade", url=database_url).returncode == 0
+    assert survey("db", "upgrade", url=database_url).exit_code == 0
     assert (
-        survey("org", "import", str(ROOT / "survey" / "demo" / "org.yaml"), url=database_url).returncode == 0
+        survey("org", "import", str(ROOT / "survey" / "demo" / "org.yaml"), url=database_url).exit_code == 0
     )
     period = ("--opens", str(today), "--closes", str(today + dt.timedelta(days=7)))
     staff = ("--questionnaire", "staff-pulse", "--units", "kjfs")
     created = survey("wave", "create", "puls", *staff, *period, *folder, url=database_url)
-    assert created.returncode == 0, created.stderr
+    assert created.exit_code == 0, created.stderr
     _add_user(database_url, "pr-vorsitz", "personalrat")
     _add_user(database_url, "lead-x", "lead:jugendamt", "admin")
 
     refused = survey("wave", "open", "puls", *folder, url=database_url)
-    assert refused.returncode == 1
+    assert refused.exit_code == 1
     assert "`puls` cannot open (co-determination by the Personalrat)" in refused.stderr
     assert "`survey approve version staff-pulse 2 --by USER`" in refused.stderr
     assert "`survey approve wave puls --by USER`" in refused.stderr
@@ -382,20 +392,20 @@ def test_approve_commands(database_url: str, questionnaires_copy: Path) -> None:
         (("wave", "nirgendwo", "--by", "pr-vorsitz"), "there is no wave `nirgendwo`"),
     ]:
         bad = survey("approve", *args, *(folder if args[0] == "version" else ()), url=database_url)
-        assert bad.returncode == 1 and message in bad.stderr, (args, bad.stderr)
-    assert survey("approve", "version", "staff-pulse", "zwei", "--by", "x", url=database_url).returncode == 2
-    assert survey("approve", "wave", "puls", url=database_url).returncode == 2  # --by is required
+        assert bad.exit_code == 1 and message in bad.stderr, (args, bad.stderr)
+    assert survey("approve", "version", "staff-pulse", "zwei", "--by", "x", url=database_url).exit_code == 2
+    assert survey("approve", "wave", "puls", url=database_url).exit_code == 2  # --by is required
 
     by = ("--by", "pr-vorsitz")
     version = survey("approve", "version", "staff-pulse", "v2", *by, *folder, url=database_url)
-    assert version.returncode == 0, version.stderr
+    assert version.exit_code == 0, version.stderr
     assert "approved: staff-pulse v2 by pr-vorsitz" in version.stdout
     assert re.search(r"^sha256 [0-9a-f]{64}$", version.stdout, re.MULTILINE)
     wave = survey("approve", "wave", "puls", *by, url=database_url)
-    assert wave.returncode == 0 and "approved: wave puls by pr-vorsitz" in wave.stdout
+    assert wave.exit_code == 0 and "approved: wave puls by pr-vorsitz" in wave.stdout
 
     listing = survey("approve", "list", *folder, url=database_url)
-    assert listing.returncode == 0, listing.stderr
+    assert listing.exit_code == 0, listing.stderr
     lines = listing.stdout.splitlines()
     assert any(re.search(r"staff-pulse v2 .* published +yes +pr-vorsitz", line) for line in lines), lines
     assert any(re.search(r"staff-pulse v1 .* unpublished +no +– ", line) for line in lines), lines
@@ -412,8 +422,8 @@ def test_approve_commands(database_url: str, questionnaires_copy: Path) -> None:
     title = yaml.safe_load(original)["title"]["de"]
     v2.write_text(original.replace(title, "Anderer Titel"), encoding="utf-8")
     changed = survey("wave", "open", "puls", *folder, url=database_url)
-    assert changed.returncode == 1 and "has changed since it was approved/published" in changed.stderr
+    assert changed.exit_code == 1 and "has changed since it was approved/published" in changed.stderr
     assert json.loads(survey("wave", "list", "--json", url=database_url).stdout)[0]["status"] == "draft"
     v2.write_text(original, encoding="utf-8")
     opened = survey("wave", "open", "puls", *folder, url=database_url)
-    assert opened.returncode == 0 and "open, k=5" in opened.stdout
+    assert opened.exit_code == 0 and "open, k=5" in opened.stdout

@@ -1,6 +1,6 @@
 """`survey user add|passwd|roles|disable|list`, run in-process through click's test runner (the
 real command, its option parsing, its error handling and exit codes, without a process start per
-call); `tests/web/test_workers.py` and the browser tests run `survey user add` as a process."""
+call); `tests/web/test_workers.py` runs `survey user add` as a process."""
 
 from __future__ import annotations
 

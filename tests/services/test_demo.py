@@ -99,8 +99,9 @@ async def _mean(unit_key: str, items: list[str], wave_id: int) -> float:
     return sum(r["value"] for r in rows) / len(rows)
 
 
-async def test_simulated_truths_are_there_to_be_found(db: str) -> None:
-    await build_demo(QUESTIONNAIRES, DemoOptions(today=TODAY))
+async def test_simulated_truths_are_there_to_be_found(db: str, demo_kommune: dt.date) -> None:
+    # the same demo Kommune as test_demo_kommune_and_waves builds, read only
+    assert demo_kommune == TODAY
     staff = [w for w in await wave_store.list_waves() if w.audience == "staff"]
     citizen = [w for w in await wave_store.list_waves() if w.audience == "citizen"]
     unbureaucratic = ["schnell-unbuerokratisch", "spielraum-nutzen"]

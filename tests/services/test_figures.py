@@ -31,8 +31,9 @@ TODAY = dt.date(2026, 11, 21)
 VALUES = ["gemeinsam", "kundenorientiert", "vertrauen", "transparenz", "unbuerokratisch", "nachhaltig"]
 
 
-async def test_planted_trends_are_found_and_flat_ones_not_flagged(db: str) -> None:
-    await build_demo(QUESTIONNAIRES, DemoOptions(today=TODAY))
+async def test_planted_trends_are_found_and_flat_ones_not_flagged(db: str, demo_kommune: dt.date) -> None:
+    # the full demo Kommune (eight waves), built with its defaults as of TODAY
+    assert demo_kommune == TODAY
     for (unit, value), slope in STORIES.items():
         figures = await unit_figures(unit)
         trend = next(v.trend for v in figures.values if v.value == value)

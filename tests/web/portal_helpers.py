@@ -34,8 +34,9 @@ class Portal:
     settings: Settings
 
 
-async def build_portal(db: str, tmp_path: Path, *, demo: bool = True) -> Portal:
-    """The demo Kommune (small) with its waves, or with `demo=False` its organisation only."""
+async def build_portal(*, demo: bool = True) -> None:
+    """The demo Kommune (small) with its waves, or with `demo=False` its organisation only, and
+    the users of USERS, in the database piccolo points at."""
     from survey.services.accounts import add_user
     from survey.services.demo import DemoOptions, build_demo, demo_org_file
     from survey.services.org import import_org
@@ -48,6 +49,9 @@ async def build_portal(db: str, tmp_path: Path, *, demo: bool = True) -> Portal:
         await import_org(demo_org_file())
     for username, roles in USERS.items():
         await add_user(username, username.replace("-", " ").title(), PASSWORD, list(roles))
+
+
+def portal_of(db: str) -> Portal:
     return Portal(db, Settings(database_url=db, questionnaires=QUESTIONNAIRES))
 
 

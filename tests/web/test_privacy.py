@@ -7,26 +7,24 @@ import asyncio
 import csv
 import hashlib
 import hmac
-import os
 import random
 import re
 import sqlite3
-import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from cli_runner import run_cli
+
 ROOT = Path(__file__).resolve().parents[2]
-SURVEY = [sys.executable, "-m", "survey"]
 PROBE_AGENT = "Privacy-Probe/7.3 (unique-agent-string)"
 PROBE_IP = "203.0.113.77"
 
 
-def _run(url: str, *args: str, base: str = "") -> str:
-    env = {**os.environ, "DATABASE_URL": url, "SURVEY_BASE_URL": base or "http://127.0.0.1:1"}
-    result = subprocess.run([*SURVEY, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
+def _run(url: str, *args: str, base: str = "", stdin: str = "") -> str:
+    """`survey ARGS` in this process (tests/cli_runner.py); the server below is a real process."""
+    result = run_cli(*args, url=url, stdin=stdin, SURVEY_BASE_URL=base or "http://127.0.0.1:1")
+    assert result.exit_code == 0, result.stderr
     return result.stdout
 
 
@@ -103,15 +101,15 @@ def test_fifty_invited_staff_leave_no_link(database_url: str, tmp_path: Path, ru
         str(today + dt.timedelta(days=9)),
     )
     # The Personalrat approves the staff questionnaire and the wave (co-determination).
-    subprocess.run(
-        [*SURVEY, "user", "add", "pr-test", "--role", "personalrat", "--password-stdin"],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url},
-        input="ein langes Testpasswort\n",
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    _run(
+        database_url,
+        "user",
+        "add",
+        "pr-test",
+        "--role",
+        "personalrat",
+        "--password-stdin",
+        stdin="ein langes Testpasswort\n",
     )
     _run(database_url, "approve", "version", "staff-pulse", "2", "--by", "pr-test")
     _run(database_url, "approve", "wave", "puls", "--by", "pr-test")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import httpx
+from cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "ein-langes-testpasswort"
@@ -31,7 +32,7 @@ def _survey(database_url: str, *args: str, stdin: str = "") -> None:
 
 
 def _prepared(database_url: str) -> None:
-    _survey(database_url, "db", "upgrade")
+    assert run_cli("db", "upgrade", url=database_url).exit_code == 0  # in this process
     _survey(
         database_url, "user", "add", "chefin", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n"
     )
