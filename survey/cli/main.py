@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -365,6 +366,10 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 
     config = settings()
     run_async(check_upgraded, needs_schema=False)
+    # One BLAS thread per process: the statistics' small matrices gain nothing from more, and on
+    # a busy server OpenBLAS threads spinning against each other made them many times slower.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     host = host or config.host
     port = port or config.port
     shown = f"[{host}]" if ":" in host else host

@@ -1,7 +1,8 @@
 """Count tables: what statistics read instead of raw rows (DESIGN §3).
 
 One grouped query per question, over a subtree (a unit's path prefix) and a set of waves; it
-runs on the covering index `answer_counts (wave, unit, item, value)`.
+runs on the covering index `answer_counts (unit, wave, item, value)`: a unit's own answers,
+however large the database.
 """
 
 from __future__ import annotations

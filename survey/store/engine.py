@@ -65,6 +65,8 @@ class ReusingSQLiteEngine(SQLiteEngine):
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        #: counts closings: a thread's connection of an earlier generation is closed
+        self._generation = 0
         weakref.finalize(self, lambda executor: executor[0].shutdown(wait=False), self._executor)
 
     def _new_executor(self) -> ThreadPoolExecutor:
@@ -73,7 +75,7 @@ class ReusingSQLiteEngine(SQLiteEngine):
     def _connection(self, plain: bool) -> sqlite3.Connection:
         """This thread's connection: piccolo's kind (rows as dicts, values converted by declared
         column type), or a plain one (tuples of what SQLite stores: no converter per value)."""
-        name = "plain" if plain else "typed"
+        name = f"{'plain' if plain else 'typed'}-{self._generation}"
         connection = getattr(self._local, name, None)
         if connection is None:
             kwargs = dict(self.connection_kwargs, check_same_thread=False)
@@ -128,6 +130,7 @@ class ReusingSQLiteEngine(SQLiteEngine):
         executor, self._executor[0] = self._executor[0], self._new_executor()
         executor.shutdown(wait=True)
         with self._lock:
+            self._generation += 1
             for connection in self._opened:
                 connection.close()
             self._opened.clear()
