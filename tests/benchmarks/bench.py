@@ -123,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         run_engine(engine, args, results)
     results.minutes = (time.perf_counter() - started) / 60
     args.out.write_text(results.markdown(), encoding="utf-8")
-    (args.out.with_suffix(".json")).write_text(json.dumps(results.as_json(), indent=1), encoding="utf-8")
+    # the same figures for machines, next to the databases (not committed)
+    (args.work / f"{args.out.stem}.json").write_text(
+        json.dumps(results.as_json(), indent=1), encoding="utf-8"
+    )
     print(
         f"== wrote {args.out} ({results.minutes:.1f} minutes); targets missed: {results.missed() or 'none'}"
     )
