@@ -13,8 +13,6 @@ every server, still start real processes.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextlib
 import datetime as dt
 import os
@@ -32,7 +30,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from cli_runner import run_cli
-from snapshots import UPGRADED, Snapshots, Start, drop_snapshots, snapshot_folder, start_of, starts_from
+from snapshots import (
+    UPGRADED,
+    Snapshots,
+    Start,
+    admin,
+    drop_snapshots,
+    in_thread,
+    snapshot_folder,
+    start_of,
+    starts_from,
+)
 
 import survey.store  # noqa: F401  (sets PICCOLO_CONF before piccolo looks for it)
 
@@ -76,29 +84,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)  # stable: the order inside each file stays
 
 
-def _in_thread(coro):  # type: ignore[no-untyped-def]
-    """Run a coroutine on its own loop (the tests' loop may already be running)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
-async def _admin(sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(PG_URL, timeout=5)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 _pg_problem: list[str] = []
 
 
 def _postgres_reachable() -> str | None:
     if not _pg_problem:
         try:
-            _in_thread(_admin("SELECT 1"))
+            in_thread(admin("SELECT 1"))
             _pg_problem.append("")
         except Exception as exc:  # any failure means: not usable here
             _pg_problem.append(f"PostgreSQL not reachable at {PG_URL} ({exc}); set TEST_POSTGRES_URL")
@@ -123,11 +115,11 @@ def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test."""
     _need_postgres()
     name = f"lp_test_{uuid.uuid4().hex[:12]}"
-    _in_thread(_admin(f'CREATE DATABASE "{name}"'))
+    in_thread(admin(f'CREATE DATABASE "{name}"'))
     try:
         yield _database_url(name)
     finally:
-        _in_thread(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        in_thread(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

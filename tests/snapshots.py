@@ -34,7 +34,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-__all__ = ["STARTS", "UPGRADED", "Snapshots", "Start", "snapshot_folder", "start_of", "starts_from"]
+__all__ = [
+    "STARTS",
+    "UPGRADED",
+    "Snapshots",
+    "Start",
+    "admin",
+    "in_thread",
+    "snapshot_folder",
+    "start_of",
+    "starts_from",
+]
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PREFIX = "lp_snap_"
@@ -83,13 +93,13 @@ def run_id(folder: Path) -> str:
     return hashlib.sha256(str(folder).encode()).hexdigest()[:10]
 
 
-def _in_thread(coro):  # type: ignore[no-untyped-def]
+def in_thread(coro):  # type: ignore[no-untyped-def]
     """Run a coroutine on its own loop (the tests' loop may already be running)."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
 
 
-async def _admin(sql: str) -> None:
+async def admin(sql: str) -> None:
     import asyncpg
 
     connection = await asyncpg.connect(PG_URL, timeout=5)
@@ -122,10 +132,10 @@ def drop_snapshots(folder: Path) -> None:
 
     async def drop() -> None:
         for name in await _names(pattern):
-            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     with contextlib.suppress(Exception):  # no server, nothing to drop
-        _in_thread(drop())
+        in_thread(drop())
 
 
 class Snapshots:
@@ -167,8 +177,8 @@ class Snapshots:
             url = f"sqlite:///{path}"
         else:
             name = self._template(start.key)
-            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await _admin(f'CREATE DATABASE "{name}"')
+            await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin(f'CREATE DATABASE "{name}"')
             url = postgres_url(name)
         database = engine_from_url(url)
         use_engine(database)
@@ -185,7 +195,7 @@ class Snapshots:
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
             # a template takes no copies while anyone is connected to it
-            await _admin(
+            await admin(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
             )
@@ -203,7 +213,7 @@ class Snapshots:
             url = f"sqlite:///{target}"
         else:
             name = f"lp_test_{uuid.uuid4().hex[:12]}"
-            await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{self._template(start.key)}"')
+            await admin(f'CREATE DATABASE "{name}" TEMPLATE "{self._template(start.key)}"')
             url = postgres_url(name)
         try:
             database = engine_from_url(url)
@@ -217,4 +227,4 @@ class Snapshots:
                 await database.close_connection_pool()
         finally:
             if engine != "sqlite":
-                await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

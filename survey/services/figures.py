@@ -90,12 +90,16 @@ def _subtree_counts(units: list[StoredUnit], per_unit: dict[int, int]) -> dict[s
 def _value_change(before: list[float], after: list[float]) -> dict:
     """Welch's test on persons' value scores, with Cohen's d as the effect size."""
     result = welch(np.asarray(before), np.asarray(after))
-    pooled = math.sqrt((np.var(before, ddof=1) + np.var(after, ddof=1)) / 2) or 1.0
+    return _welch_change(result.difference, result.p, np.var(before, ddof=1), np.var(after, ddof=1))
+
+
+def _welch_change(difference: float, p: float, var_before: float, var_after: float) -> dict:
+    pooled = math.sqrt((var_before + var_after) / 2) or 1.0
     return {
         "test": "Welch",
-        "difference": round(result.difference, 4),
-        "p": result.p,
-        "effect": round(result.difference / pooled, 4),
+        "difference": round(difference, 4),
+        "p": p,
+        "effect": round(difference / pooled, 4),
         "effect_name": "Cohen's d",
     }
 
@@ -137,14 +141,7 @@ def _value_change_of_moments(before: Moments, after: Moments) -> dict:
     """`_value_change` of two groups known by their sums."""
     (mx, vx), (my, vy) = _mean_var(before), _mean_var(after)
     result = welch_from_summary(before[0], mx, vx, after[0], my, vy)
-    pooled = math.sqrt((vx + vy) / 2) or 1.0
-    return {
-        "test": "Welch",
-        "difference": round(result.difference, 4),
-        "p": result.p,
-        "effect": round(result.difference / pooled, 4),
-        "effect_name": "Cohen's d",
-    }
+    return _welch_change(result.difference, result.p, vx, vy)
 
 
 def _moments_by_subtree(
