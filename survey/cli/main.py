@@ -387,6 +387,56 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     )
 
 
+# --- backup, restore, retention ------------------------------------------------------------
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@surface_errors
+def backup(path: Path, force: bool) -> None:
+    """Write a copy of the whole database to PATH, while the app runs (SQLite: online backup;
+    PostgreSQL: pg_dump)."""
+    from survey.services.backup import backup as take_backup
+
+    copied = take_backup(settings(), path, force=force)
+    click.echo(f"backup of the {copied.engine} database written to {copied.path} ({copied.size:,} bytes)")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing everything in the database.")
+@surface_errors
+def restore(path: Path, yes: bool) -> None:
+    """Replace everything in the database with the backup PATH, all of it or nothing.
+
+    Stop the app first; `survey db upgrade` afterwards brings an older backup up to date.
+    """
+    from survey.services.backup import restore as put_back
+
+    if not yes:
+        click.confirm(f"Replace everything in the database with {path}?", abort=True)
+    copied = put_back(settings(), path)
+    click.echo(f"restored the {copied.engine} database from {copied.path}")
+
+
+@main.command()
+@click.option(
+    "--comments-older-than",
+    "age",
+    required=True,
+    help="Delete free text submitted longer ago than this: 24m (months), 2y (years) or 730d (days).",
+)
+@surface_errors
+def purge(age: str) -> None:
+    """Delete free-text answers past their retention period; answer codes and figures stay."""
+    from survey.services.backup import parse_age, purge_comments
+
+    parse_age(age)  # a wrong age is refused before the database is opened
+    deleted, kept_from = run_async(lambda: purge_comments(age))
+    click.echo(f"deleted {deleted:,} comments submitted before {kept_from.isoformat()}")
+
+
 # --- users ----------------------------------------------------------------------------------
 
 _ROLE_HELP = (
