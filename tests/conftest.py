@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -73,6 +74,8 @@ SLOW_FIRST = (
     "tests/services/test_approvals.py",
     "tests/domain/test_properties.py",
     "tests/web/test_privacy.py",
+    "tests/web/test_crash.py",
+    "tests/web/test_concurrency.py",
 )
 
 
@@ -294,6 +297,11 @@ class Server:
     err: str = ""
     pid: int = 0
 
+    def crash(self) -> None:
+        """SIGKILL the server and every process it started (its report process): a crash, with no
+        chance to finish a batch or close a connection."""
+        os.killpg(self.pid, signal.SIGKILL)
+
 
 def _healthy(base: str) -> bool:
     import urllib.request
@@ -319,6 +327,7 @@ def _serve(database_url: str, *options: str, **env: str) -> Iterator[Server]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # a process group of its own, for Server.crash()
     )
     server.pid = process.pid
     try:
