@@ -19,7 +19,7 @@ import numpy as np
 from scipy.stats import t as _t
 
 from survey.domain import QuestionnaireVersion
-from survey.domain.anonymity import Hidden, suppress
+from survey.domain.anonymity import Hidden, WaveGroups, suppress, suppress_waves
 from survey.domain.figures import (
     Change,
     ChildScores,
@@ -59,7 +59,16 @@ from survey.store.catalog import load_leitbild, load_published_version
 from survey.store.org import StoredUnit
 from survey.store.waves import StoredWave
 
-__all__ = ["ALPHA", "HiddenFigure", "Score", "UnitFigures", "organisation_overview", "unit_figures"]
+__all__ = [
+    "ALPHA",
+    "HiddenFigure",
+    "Score",
+    "UnitFigures",
+    "organisation_overview",
+    "suppressed_history",
+    "unit_figures",
+    "waves_with_figures",
+]
 
 #: the false discovery rate across the tests of one report
 ALPHA = 0.05
@@ -85,6 +94,53 @@ class _Tests:
 
 def _subtree_counts(units: list[StoredUnit], per_unit: dict[int, int]) -> dict[str, int]:
     return {u.key: sum(per_unit.get(v.id, 0) for v in units if v.path.startswith(u.path)) for u in units}
+
+
+async def waves_with_figures(questionnaire: str) -> list[StoredWave]:
+    """The open and closed waves of a questionnaire, oldest first; a clear error if there are none."""
+    history = [
+        w
+        for w in await wave_store.list_waves()
+        if w.questionnaire == questionnaire and w.status in ("open", "closed")
+    ]
+    if not history:
+        raise SurveyError(
+            f"no open or closed wave of `{questionnaire}` yet: `survey wave list` shows the waves"
+        )
+    return history
+
+
+_OWN_REASONS = ("wave_open", "few_changed")
+_Counts = dict[int, dict[str, int]]
+_HiddenByWave = dict[int, dict[str, Hidden]]
+
+
+async def suppressed_history(
+    history: list[StoredWave], units: list[StoredUnit], parents: dict[str, str | None]
+) -> tuple[_Counts, _HiddenByWave, _HiddenByWave, _HiddenByWave]:
+    """Per wave of a questionnaire's whole history: respondents per subtree, and what to hide of
+    its scores, of its distributions and comments (k_text), and of its respondent counts (an open
+    wave shows how many answered, at k, but none of their answers). Always over the whole
+    history, so that the waves a reader picks do not change what is hidden."""
+    people: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in await store.respondents([w.id for w in history]):
+        people[row.wave][row.unit] = row.respondents
+    subtree = {w.id: _subtree_counts(units, people[w.id]) for w in history}
+    rounds = [WaveGroups(subtree[w.id], w.k, w.status == "open") for w in history]
+    hidden = dict(zip((w.id for w in history), suppress_waves(rounds, parents), strict=True))
+    hidden_text = {
+        w.id: suppress(
+            subtree[w.id],
+            parents,
+            w.k_text,
+            {u: h for u, h in hidden[w.id].items() if h.reason in _OWN_REASONS},
+        )
+        for w in history
+    }
+    hidden_count = {
+        w.id: suppress(subtree[w.id], parents, w.k) if w.status == "open" else hidden[w.id] for w in history
+    }
+    return subtree, hidden, hidden_text, hidden_count
 
 
 def _value_change(before: list[float], after: list[float]) -> dict:
@@ -216,7 +272,12 @@ async def _self_and_external(
     per_unit: dict[int, int] = {}
     for row in await store.respondents([citizen.id]):
         per_unit[row.unit] = row.respondents
-    citizen_hidden = suppress(_subtree_counts(units, per_unit), parents, citizen.k)
+    citizen_counts = _subtree_counts(units, per_unit)
+    citizen_hidden = (
+        {u: Hidden("wave_open", citizen.k) for u, n in citizen_counts.items() if n > 0}
+        if citizen.status == "open"  # a clerk could read the rating of the person just served
+        else suppress(citizen_counts, parents, citizen.k)
+    )
     staff_scores: dict[str, list[float]] = defaultdict(list)
     citizen_scores: dict[str, list[float]] = defaultdict(list)
     for _, _, _, key, score in await store.value_scores([latest.id, citizen.id], mapping, unit.path):
@@ -313,15 +374,8 @@ async def _unit_figures(
     root = next(u for u in units if u.parent is None)
     parent = by_key.get(unit.parent) if unit.parent else None
 
-    all_waves = [
-        w
-        for w in await wave_store.list_waves()
-        if w.questionnaire == questionnaire and w.status in ("open", "closed")
-    ]
-    if not all_waves:
-        raise SurveyError(
-            f"no open or closed wave of `{questionnaire}` yet: `survey wave list` shows the waves"
-        )
+    history = await waves_with_figures(questionnaire)
+    all_waves = history
     if until is not None:
         keys = [w.key for w in all_waves]
         if until not in keys:
@@ -340,15 +394,10 @@ async def _unit_figures(
     k_text = waves[-1].k_text
 
     # --- who may be seen, per wave -----------------------------------------------------------
-    people: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in await store.respondents(wave_ids):
-        people[row.wave][row.unit] = row.respondents
-    subtree = {w.id: _subtree_counts(units, people[w.id]) for w in waves}
-    hidden = {w.id: suppress(subtree[w.id], parents, w.k) for w in waves}
-    hidden_text = {w.id: suppress(subtree[w.id], parents, w.k_text) for w in waves}
+    subtree, hidden, hidden_text, hidden_count = await suppressed_history(history, units, parents)
 
-    def seen(wave: StoredWave, key: str, text: bool = False) -> Hidden | None:
-        table = hidden_text if text else hidden
+    def seen(wave: StoredWave, key: str, text: bool = False, count: bool = False) -> Hidden | None:
+        table = hidden_text if text else hidden_count if count else hidden
         found = table[wave.id].get(key)
         if found is None and subtree[wave.id].get(key, 0) == 0:
             return None
@@ -361,7 +410,7 @@ async def _unit_figures(
     summaries = []
     for wave in waves:
         n = subtree[wave.id].get(unit.key, 0)
-        h = seen(wave, unit.key)
+        h = seen(wave, unit.key, count=True)
         summaries.append(
             WaveSummary(
                 wave.key,
@@ -640,7 +689,7 @@ async def _unit_figures(
     children = []
     for child in (u for u in units if u.parent == unit.key):
         n = subtree[latest.id].get(child.key, 0)
-        h = seen(latest, child.key)
+        h = seen(latest, child.key, count=True)
         children.append(
             {
                 "unit": child.key,
@@ -689,25 +738,14 @@ async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
     if not units:
         raise SurveyError("no organisation yet: run `survey org import FILE` first")
     parents = {u.key: u.parent for u in units}
-    waves = [
-        w
-        for w in await wave_store.list_waves()
-        if w.questionnaire == questionnaire and w.status in ("open", "closed")
-    ][-2:]
-    if not waves:
-        raise SurveyError(
-            f"no open or closed wave of `{questionnaire}` yet: `survey wave list` shows the waves"
-        )
+    history = await waves_with_figures(questionnaire)
+    waves = history[-2:]
     versions = {w.version: await load_published_version(questionnaire, w.version) for w in waves}
     newest: QuestionnaireVersion = versions[waves[-1].version]  # type: ignore[assignment]
     leitbild = await load_leitbild(newest.leitbild)
     value_names = {v.key: v.name.get("de", v.key) for v in (leitbild.values if leitbild else [])}
     latest, previous = waves[-1], (waves[0] if len(waves) == 2 else None)
-    people: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in await store.respondents([w.id for w in waves]):
-        people[row.wave][row.unit] = row.respondents
-    subtree = {w.id: _subtree_counts(units, people[w.id]) for w in waves}
-    hidden = {w.id: suppress(subtree[w.id], parents, w.k) for w in waves}
+    subtree, hidden, _text, hidden_count = await suppressed_history(history, units, parents)
     shown_kinds = ("Verwaltung", "Dezernat", "Fachbereich")
     rows_units = [u for u in units if u.kind in shown_kinds]
     mapping, breaks = _value_mapping(waves, versions, newest, list(value_names))
@@ -724,6 +762,7 @@ async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
     for unit in rows_units:
         h_now = hidden[latest.id].get(unit.key)
         h_before = hidden[previous.id].get(unit.key) if previous else None
+        h_count = hidden_count[latest.id].get(unit.key)
         n = subtree[latest.id].get(unit.key, 0)
         headcount = sum(u.headcount for u in units if u.path.startswith(unit.path))
         row_scores: dict[str, Score | HiddenFigure | None] = {}
@@ -748,9 +787,9 @@ async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
                 unit.name,
                 unit.kind,
                 unit.depth,
-                _hidden(h_now) if h_now else n,
+                _hidden(h_count) if h_count else n,
                 headcount,
-                _hidden(h_now) if h_now else (round(n / headcount, 4) if headcount else None),
+                _hidden(h_count) if h_count else (round(n / headcount, 4) if headcount else None),
                 row_scores,
                 row_changes,
             )

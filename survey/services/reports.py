@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from survey.domain.anonymity import suppress
 from survey.domain.figures import HiddenFigure, OrganisationOverview, UnitFigures
-from survey.services.figures import organisation_overview, unit_figures
+from survey.services.figures import (
+    organisation_overview,
+    suppressed_history,
+    unit_figures,
+    waves_with_figures,
+)
 from survey.store import counts as store
 from survey.store import org as org_store
 from survey.store import waves as wave_store
@@ -19,20 +22,21 @@ Progress = Callable[[str], None]
 
 
 async def report_comments(figures: UnitFigures) -> list[str] | HiddenFigure:
-    """The latest wave's comments of the unit's subtree, only where it reaches k_text."""
+    """The latest wave's comments of the unit's subtree, only where it reaches k_text and the
+    suppression at k_text (over the questionnaire's whole history, as for the figures) shows it."""
     latest = await wave_store.get_wave(figures.waves[-1].wave)
     assert latest is not None
     units = await org_store.list_units()
     unit = next(u for u in units if u.key == figures.unit)
-    per_unit: dict[int, int] = defaultdict(int)
-    for row in await store.respondents([latest.id]):
-        per_unit[row.unit] = row.respondents
-    subtree = {u.key: sum(per_unit[v.id] for v in units if v.path.startswith(u.path)) for u in units}
-    hidden = suppress(subtree, {u.key: u.parent for u in units}, latest.k_text)
-    if figures.unit in hidden or subtree.get(figures.unit, 0) < latest.k_text:
-        h = hidden.get(figures.unit)
+    history = await waves_with_figures(latest.questionnaire)
+    subtree, _, hidden_text, _ = await suppressed_history(history, units, {u.key: u.parent for u in units})
+    h = hidden_text[latest.id].get(figures.unit)
+    if h or subtree[latest.id].get(figures.unit, 0) < latest.k_text:
         reason = h.reason if h else "below_k"
-        return HiddenFigure(True, reason, f"comments are shown from {latest.k_text} respondents on")
+        explanation = f"comments are shown from {latest.k_text} respondents on"
+        if h and h.reason != "below_k":
+            explanation = h.explain()
+        return HiddenFigure(True, reason, explanation)
     return await store.comments(latest.id, unit.path)
 
 

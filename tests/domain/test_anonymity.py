@@ -1,4 +1,4 @@
-"""Suppression: thresholds and differencing across the org tree."""
+"""Suppression: thresholds and differencing across the org tree and across waves."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey.domain.anonymity import Hidden, delta_hidden, suppress
+from survey.domain.anonymity import Hidden, WaveGroups, delta_hidden, suppress, suppress_waves
 
 # Fachbereich fb with three teams; the Fachbereich's own office has nobody.
 TREE = {"fb": None, "a": "fb", "b": "fb", "c": "fb"}
@@ -110,3 +110,99 @@ def test_suppression_only_hides() -> None:
             if count >= k and unit not in hidden:
                 continue
             assert unit in hidden or count == 0
+
+
+# --- across waves -------------------------------------------------------------------------------
+
+
+def test_an_open_wave_shows_nothing() -> None:
+    [hidden] = suppress_waves([WaveGroups({"fb": 40, "a": 20, "b": 20, "c": 0}, 5, open=True)], TREE)
+    assert hidden == {u: Hidden("wave_open", 5) for u in ("fb", "a", "b")}
+
+
+def test_one_person_more_than_in_the_last_shown_wave_is_hidden() -> None:
+    waves = [
+        WaveGroups({"fb": 21, "a": 6, "b": 9, "c": 6}, 5),
+        WaveGroups({"fb": 22, "a": 7, "b": 9, "c": 6}, 5),  # a: 6 → 7
+        WaveGroups({"fb": 23, "a": 8, "b": 9, "c": 6}, 5),  # a: still compared with the 6
+        WaveGroups({"fb": 27, "a": 12, "b": 9, "c": 6}, 5),  # a: 6 → 12, six more
+    ]
+    first, second, third, fourth = suppress_waves(waves, TREE)
+    assert first == {}
+    # a is hidden, and c with it: fb − b would give a back
+    assert second == {"a": Hidden("few_changed", 5), "c": Hidden("secondary", 5)}
+    assert third["a"] == Hidden("few_changed", 5)
+    assert "a" not in fourth
+    # b and c did not change: shown, and fb changed by 1 to 6 people among 21 or more: shown
+    assert "fb" not in second and "fb" not in fourth
+
+
+def test_large_groups_may_change_by_a_few() -> None:
+    waves = [WaveGroups({"fb": 40, "a": 20, "b": 20}, 5), WaveGroups({"fb": 41, "a": 21, "b": 20}, 5)]
+    assert suppress_waves(waves, {"fb": None, "a": "fb", "b": "fb"}) == [{}, {}]
+
+
+def test_one_person_fewer_is_hidden_too() -> None:
+    waves = [WaveGroups({"fb": 9, "a": 9}, 5), WaveGroups({"fb": 8, "a": 8}, 5)]
+    assert suppress_waves(waves, {"fb": None, "a": "fb"})[1] == {
+        "fb": Hidden("few_changed", 5),
+        "a": Hidden("few_changed", 5),
+    }
+
+
+def test_open_waves_do_not_count_as_shown() -> None:
+    waves = [
+        WaveGroups({"fb": 6, "a": 6}, 5),
+        WaveGroups({"fb": 9, "a": 9}, 5, open=True),
+        WaveGroups({"fb": 7, "a": 7}, 5),
+    ]
+    assert suppress_waves(waves, {"fb": None, "a": "fb"})[2]["a"] == Hidden("few_changed", 5)
+
+
+@st.composite
+def histories(draw):  # type: ignore[no-untyped-def]
+    parents, _, k = draw(trees())
+    waves = []
+    for _ in range(draw(st.integers(2, 5))):
+        own = {u: draw(st.integers(0, 12)) for u in parents}
+        counts: dict[str, int] = {}
+
+        def total(unit: str, own: dict[str, int] = own, counts: dict[str, int] = counts) -> int:
+            counts[unit] = own[unit] + sum(total(c) for c, p in parents.items() if p == unit)
+            return counts[unit]
+
+        total("u0")
+        waves.append(WaveGroups(counts, k, open=draw(st.booleans()) and draw(st.booleans())))
+    return parents, waves
+
+
+@settings(max_examples=300, deadline=None)
+@given(histories())
+def test_no_group_is_shown_after_a_change_of_fewer_than_k(case) -> None:  # type: ignore[no-untyped-def]
+    parents, waves = case
+    last: dict[str, int] = {}
+    for wave, hidden in zip(waves, suppress_waves(waves, parents), strict=True):
+        if wave.open:
+            assert all(h.reason == "wave_open" for h in hidden.values())
+            assert set(hidden) == {u for u, n in wave.counts.items() if n > 0}
+            continue
+        k = wave.k
+        for unit, n in wave.counts.items():
+            if n == 0 or unit in hidden:
+                continue
+            assert n >= k
+            if unit in last:
+                change = abs(n - last[unit])
+                assert change == 0 or change >= k or min(n, last[unit]) >= 2 * k, (unit, last[unit], n)
+            last[unit] = n
+        # Within the wave, the tree rule still holds (a group hidden for its change counts as hidden).
+        for unit in parents:
+            kids = [c for c, p in parents.items() if p == unit]
+            if not kids or wave.counts[unit] == 0 or unit in hidden:
+                continue
+            rest = wave.counts[unit] - sum(wave.counts[c] for c in kids if c not in hidden)
+            assert rest == 0 or rest >= k
+            alone = [c for c in kids if c in hidden and wave.counts[c] > 0]
+            own = wave.counts[unit] - sum(wave.counts[c] for c in kids)
+            if own == 0 and len(alone) == 1:
+                assert hidden[alone[0]].reason != "few_changed", "a changed group recomputable by difference"

@@ -19,7 +19,7 @@ from survey.services.demo import DemoOptions, build_demo, demo_org_file
 from survey.services.figures import HiddenFigure, Score, unit_figures
 from survey.services.org import import_org
 from survey.services.simulation import STORIES, LatentModel
-from survey.services.waves import create_wave, open_wave
+from survey.services.waves import close_wave, create_wave, open_wave
 from survey.stats import describe, describe_values
 from survey.store.bulk import ResponseBatch, bulk_insert_responses
 from survey.store.counts import count_table
@@ -138,6 +138,7 @@ async def _small_kommune(tmp_path: Path, approve) -> None:  # type: ignore[no-un
         await open_wave(key, opens, QUESTIONNAIRES)
         batches = [await _answers(wave.id, units[u], n, 4 + (u == "c")) for u, n in people.items()]
         await bulk_insert_responses(wave.id, batches)
+        await close_wave(key)  # an open wave shows no results
 
 
 async def test_hidden_figures_never_leave_the_service(db: str, tmp_path: Path, approve) -> None:  # type: ignore[no-untyped-def]

@@ -178,7 +178,7 @@ def value_rows(page: str) -> list[str]:
 def hidden_words(language: str = "de") -> set[str]:
     """Every way the pages may write a hidden figure: the word and its reason, no figure."""
     words = set()
-    for reason in ("below_k", "secondary", "other_side_hidden"):
+    for reason in ("below_k", "secondary", "other_side_hidden", "wave_open", "few_changed"):
         for k in (5, 10):
             words.add(hidden_text(HiddenFigure(True, reason, f"fewer than {k} respondents"), language))
     return words
@@ -288,8 +288,10 @@ async def test_the_lead_sees_jugendamt_and_drills_down(client: AsyncTestClient) 
         assert any('class="hidden-figure"' in c for c in cells[:6]), "one wave of Jugendamt is hidden"
         for cell in cells[:6]:
             assert ("<strong>" in cell) != ('class="hidden-figure"' in cell)
-        # a trend over the five shown waves: an arrow with words for screen readers
-        assert re.search(r'<span class="trend \w+"><span aria-hidden="true">[↑↓→]</span>', row)
+        # Jugendamt's small teams change by fewer than k people from wave to wave, so only four
+        # waves are shown: too few for a trend, said in words
+        assert sum("<strong>" in cell for cell in cells[:6]) == 4
+        assert "noch kein Trend: weniger als fünf Befragungsrunden mit Zahlen" in row
     assert set(texts(page, "hidden-figure")) <= hidden_words()
     legend = page[page.index('<div class="legend">') :]
     assert "Benjamini" in legend and "*" in legend  # the legend of the significance marks
@@ -416,6 +418,12 @@ async def test_the_office_opens_the_organisation_overview(client: AsyncTestClien
     assert len(units) >= 25 and all(
         set(u["questionnaires"]) == {"staff-pulse", "citizen-contact"} for u in units
     )
+    # a large unit shows all six waves: a trend, an arrow with words for screen readers
+    kjfs = await client.get("/dashboard/kjfs?fragebogen=staff-pulse")
+    for row in value_rows(kjfs.text):
+        cells = re.findall(r'<td class="num">(.*?)</td>', row, re.DOTALL)
+        assert all("<strong>" in cell for cell in cells[:6])
+        assert re.search(r'<span class="trend \w+"><span aria-hidden="true">[↑↓→]</span>', row)
 
 
 # --- access ---------------------------------------------------------------------------------------
