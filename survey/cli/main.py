@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +43,73 @@ def _folder_option() -> Callable:
 
 def _folder(folder: Path | None) -> Path:
     return folder if folder is not None else settings().questionnaires
+
+
+# --- file arguments -------------------------------------------------------------------------
+# A file argument is checked before anything reads or writes it: a folder, a missing file, a
+# device such as /dev/zero, a pipe (reading one waits for ever), a link in a loop or a file far
+# too large each get one line that names the argument and what to do, never a traceback.
+
+
+def _input_file(path: Path, argument: str, *, max_bytes: int | None = None) -> Path:
+    """`path` if it is a regular file that can be read; otherwise the command fails, saying why."""
+    try:
+        status = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            fail(f"{argument} {path}: the link leads round in a loop; give the path of the file itself")
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            fail(f"{argument} {path}: there is no such file; check the path")
+        fail(f"{argument} {path}: cannot be read ({exc.strerror}); check the path and its permissions")
+        raise  # unreachable: fail() exits
+    if stat.S_ISDIR(status.st_mode):
+        fail(f"{argument} {path} is a folder: give the path of a file in it")
+    if not stat.S_ISREG(status.st_mode):
+        fail(f"{argument} {path} is not a regular file (a device, a pipe or a socket): give a file's path")
+    if max_bytes is not None and status.st_size > max_bytes:
+        fail(
+            f"{argument} {path} is {status.st_size:,} bytes; files over {max_bytes:,} bytes are refused: "
+            "check that it is the right file"
+        )
+    if not os.access(path, os.R_OK):
+        fail(f"{argument} {path}: cannot be read; check its permissions")
+    return path
+
+
+def _output_file(path: Path, argument: str) -> Path:
+    """`path` if a file can be written there (its folder is created); otherwise the command fails.
+
+    A folder, a device (/dev/full, /dev/null) or a pipe is refused before anything is written:
+    writing into a pipe waits for ever, and replacing a device would be worse."""
+    try:
+        status: os.stat_result | None = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            fail(f"{argument} {path}: the link leads round in a loop; give another file name")
+        if exc.errno == errno.ENOTDIR:
+            fail(f"{argument} {path}: a part of the path is a file, not a folder; give another path")
+        if path.is_symlink():
+            fail(f"{argument} {path} is a link to a file that does not exist: give the file name itself")
+        status = None
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        fail(f"{argument} {path} is a folder: give the name of a file (in it, or elsewhere)")
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        fail(f"{argument} {path} is not a regular file (a device, a pipe or a socket): give a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"{argument} {path}: cannot create the folder {path.parent} ({exc.strerror}); give another path")
+    return path
+
+
+def _write(path: Path, argument: str, content: str | bytes) -> None:
+    try:
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+    except OSError as exc:
+        fail(f"{argument} {path}: cannot be written ({exc.strerror}); check the disk and the permissions")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -172,13 +241,15 @@ def org() -> None:
 
 
 @org.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @surface_errors
 def org_import(file: Path) -> None:
     """Import the organisation from FILE (YAML); all of it or, on any problem, nothing."""
     from survey.domain import check_org
+    from survey.domain.yamlfile import MAX_FILE_BYTES
     from survey.services.org import import_org
 
+    _input_file(file, "FILE", max_bytes=MAX_FILE_BYTES)
     _, problems = check_org(file)
     for problem in problems:
         click.echo(str(problem))
@@ -312,8 +383,11 @@ def demo(
 
     Running it again adds nothing twice: waves already there are kept.
     """
+    from survey.domain.yamlfile import MAX_FILE_BYTES
     from survey.services.demo import DemoOptions, build_demo
 
+    if org_file is not None:
+        _input_file(org_file, "--org", max_bytes=MAX_FILE_BYTES)
     options = DemoOptions(
         staff=staff,
         waves=waves,
@@ -399,6 +473,9 @@ def backup(path: Path, force: bool) -> None:
     PostgreSQL: pg_dump)."""
     from survey.services.backup import backup as take_backup
 
+    path = path.expanduser()
+    if not path.is_dir() and (path.exists() or path.is_symlink()):
+        _output_file(path, "PATH")  # a device, a pipe, a link nowhere or in a loop: refused here
     copied = take_backup(settings(), path, force=force)
     click.echo(f"backup of the {copied.engine} database written to {copied.path} ({copied.size:,} bytes)")
 
@@ -414,6 +491,7 @@ def restore(path: Path, yes: bool) -> None:
     """
     from survey.services.backup import restore as put_back
 
+    path = _input_file(path.expanduser(), "PATH")
     if not yes:
         click.confirm(f"Replace everything in the database with {path}?", abort=True)
     copied = put_back(settings(), path)
@@ -785,10 +863,9 @@ def approve_list(as_json: bool, folder: Path | None) -> None:
 
 
 def _new_file(path: Path) -> Path:
-    if path.exists():
+    if path.exists() or path.is_symlink():
         fail(f"{path} exists already: codes are written once; choose another --out or move the file away")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+    return _output_file(path, "--out")
 
 
 @main.command()
@@ -817,6 +894,7 @@ def invite(wave_key: str, unit: str, count: int, out: Path, lang: str) -> None:
     keyed hashes, and deletes each when it is used.
     """
     import csv
+    import io
 
     from survey.report.printing import html_to_pdf, invitation_letters_html
     from survey.services.invitations import issue_invitations
@@ -828,10 +906,11 @@ def invite(wave_key: str, unit: str, count: int, out: Path, lang: str) -> None:
         _new_file(out / f"{stem}-letters.pdf"),
     ]
     issued = run_async(lambda: issue_invitations(settings(), wave_key, unit, count))
-    with paths[0].open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file, delimiter=";")
-        writer.writerow(["code", "link"])
-        writer.writerows([code, f"{issued.entry_url}/{code}"] for code in issued.codes)
+    table = io.StringIO(newline="")
+    writer = csv.writer(table, delimiter=";")
+    writer.writerow(["code", "link"])
+    writer.writerows([code, f"{issued.entry_url}/{code}"] for code in issued.codes)
+    _write(paths[0], "--out", table.getvalue())
     html = invitation_letters_html(
         kommune=issued.kommune,
         wave_title=issued.wave.title,
@@ -841,8 +920,8 @@ def invite(wave_key: str, unit: str, count: int, out: Path, lang: str) -> None:
         codes=issued.codes,
         language=lang,
     )
-    paths[1].write_text(html, encoding="utf-8")
-    paths[2].write_bytes(html_to_pdf(html))
+    _write(paths[1], "--out", html)
+    _write(paths[2], "--out", html_to_pdf(html))
     click.echo(f"{count} codes for {issued.unit_name} in {wave_key}:")
     for path in paths:
         click.echo(f"  {path}")
@@ -868,7 +947,7 @@ def unit_link(wave_key: str, unit: str) -> None:
 @click.option(
     "--out",
     "out",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     required=True,
     help="CSV file for printing the codes on receipts.",
 )
@@ -876,6 +955,7 @@ def unit_link(wave_key: str, unit: str) -> None:
 def receipts(service_point: str, count: int, valid_days: int, out: Path) -> None:
     """Issue one-time receipt codes for citizens of SERVICE_POINT (optional)."""
     import csv
+    import io
 
     from survey.services.invitations import issue_receipt_codes, service_point_url
 
@@ -883,10 +963,11 @@ def receipts(service_point: str, count: int, valid_days: int, out: Path) -> None
     config = settings()
     name, codes = run_async(lambda: issue_receipt_codes(config, service_point, count, valid_days))
     base = service_point_url(config, service_point)
-    with out.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file, delimiter=";")
-        writer.writerow(["code", "link"])
-        writer.writerows([code, f"{base}?beleg={code}"] for code in codes)
+    table = io.StringIO(newline="")
+    writer = csv.writer(table, delimiter=";")
+    writer.writerow(["code", "link"])
+    writer.writerows([code, f"{base}?beleg={code}"] for code in codes)
+    _write(out, "--out", table.getvalue())
     click.echo(f"{count} receipt codes for {name}: {out}")
 
 
@@ -895,7 +976,7 @@ def receipts(service_point: str, count: int, valid_days: int, out: Path) -> None
 @click.option(
     "--out",
     "out",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     required=True,
     help="File to write: .pdf (A4 poster) or .png (the QR code alone).",
 )
@@ -911,15 +992,18 @@ def poster(service_point: str, out: Path, lang: str, kiosk: bool) -> None:
 
     if out.suffix.lower() not in (".pdf", ".png"):
         fail(f"--out {out}: end the file name in .pdf (poster) or .png (QR code)")
+    _output_file(out, "--out")
     config = settings()
     kommune, name = run_async(lambda: service_point_details(service_point))
     url = service_point_url(config, service_point) + ("/kiosk" if kiosk else "")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _output_file(out, "--out")
     if out.suffix.lower() == ".png":
-        out.write_bytes(qr_png(url))
+        _write(out, "--out", qr_png(url))
     else:
-        out.write_bytes(
-            html_to_pdf(poster_html(kommune=kommune, service_point_name=name, url=url, language=lang))
+        _write(
+            out,
+            "--out",
+            html_to_pdf(poster_html(kommune=kommune, service_point_name=name, url=url, language=lang)),
         )
     click.echo(f"{name}: {url} → {out}")
 
@@ -1021,9 +1105,7 @@ def stats(unit: str, questionnaire: str, last: int | None, as_json: bool) -> Non
     help="One self-contained HTML file, or a PDF for print.",
 )
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Language.")
-@click.option(
-    "--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write."
-)
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="File to write.")
 @click.option(
     "--waves", "last", type=click.IntRange(1, 200), default=None, help="Only the last N waves (default: all)."
 )
@@ -1040,6 +1122,7 @@ def report(
 
     if overview == bool(unit):
         fail("name a UNIT for its department report, or give --overview for the organisation overview")
+    _output_file(out, "--out")  # before the figures are computed: a wrong --out fails at once
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("Bericht", total=4)
@@ -1063,11 +1146,10 @@ def report(
                 language=lang,
                 generated_on=dt.date.today(),
             )
-        out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "pdf":
             step("PDF")
-            out.write_bytes(to_pdf(html))
+            _write(out, "--out", to_pdf(html))
         else:
-            out.write_text(html, encoding="utf-8")
+            _write(out, "--out", html)
         bar.update(task, completed=4)
     click.echo(f"wrote {out}")

@@ -50,7 +50,9 @@ def check_answers(version: QuestionnaireVersion, raw: Mapping[str, object]) -> C
         scale = version.scale_of(item)
         value = raw.get(item.id)
         if isinstance(value, str):
-            value = value.strip()
+            # No keyboard types NUL and PostgreSQL cannot store it in a text: the web layer
+            # refuses it already; this keeps every other caller from failing on it.
+            value = value.replace("\x00", "").strip()
         if value is None and item.id in raw and not scale.is_text:
             result.codes[item.id] = None  # JSON null: "keine Angabe"
             continue

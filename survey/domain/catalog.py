@@ -3,6 +3,10 @@
 Layout (DESIGN §4): `questionnaires/<leitbild>.yaml` for each Leitbild, and
 `questionnaires/<questionnaire>/v<N>.yaml` for each version. Every problem in every file is
 collected before anything is refused, so one run of `survey questionnaires check` lists them all.
+
+A version names its Leitbild by key (`leitbild: lindenau`), never by a path: the schema lets only
+an id through (`leitbild: ../../etc/passwd` is a problem of the file), and the key is looked up
+among the Leitbild files read from this folder. Nothing else in a file refers to another file.
 """
 
 from __future__ import annotations
@@ -93,7 +97,10 @@ def check_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     leitbild_docs: list[tuple[YamlDocument, Leitbild]] = []
     broken: dict[str, str] = {}  # Leitbild key → file, for Leitbild files that have problems
     for path in sorted(root.iterdir()):
-        if path.is_file() and path.suffix in (".yaml", ".yml"):
+        if path.suffix in (".yaml", ".yml") and not path.is_dir():
+            if not path.is_file():
+                problems.append(_not_a_file(path))
+                continue
             doc, leitbild = _load_leitbild(path, problems)
             if leitbild is None:
                 key = doc.data.get("leitbild") if isinstance(doc.data, dict) else None
@@ -120,6 +127,17 @@ def check_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
             )
         )
     return catalog, problems
+
+
+def _not_a_file(path: Path) -> Problem:
+    """A .yaml name that is no file: a pipe (reading one waits for ever), a device, a socket, or a
+    link that leads nowhere or round in a loop. Nothing is read from it."""
+    return Problem(
+        str(path),
+        "",
+        "not a regular file (a pipe, a device, or a link that leads nowhere or in a loop): "
+        "put the file itself here, or remove the name",
+    )
 
 
 def _load_leitbild(path: Path, problems: list[Problem]) -> tuple[YamlDocument, Leitbild | None]:
@@ -164,6 +182,9 @@ def _load_questionnaire(
     on_disk: set[int] = set()  # also the versions whose file cannot be read
     for path in sorted(folder.iterdir()):
         if path.is_dir() or path.suffix not in (".yaml", ".yml"):
+            continue
+        if not path.is_file():
+            problems.append(_not_a_file(path))
             continue
         match = _VERSION_FILE.match(path.name)
         if not match:

@@ -1,7 +1,8 @@
 """Read a YAML file into plain data, remembering the line of every key.
 
 PyYAML silently keeps the last of two equal keys and expands aliases; both would hide
-mistakes in a file a person edits, so both are reported as problems instead.
+mistakes in a file a person edits, so both are reported as problems instead. Aliases are never
+expanded at all, so a "billion laughs" file costs no more than its own size.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ __all__ = ["MAX_FILE_BYTES", "YamlDocument", "format_path", "read_yaml"]
 
 # Questionnaire and organisation files are a few hundred kilobytes at most.
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# They nest a handful of levels deep; far deeper is a mistake (or hostile), answered at its place.
+MAX_DEPTH = 64
+# Each alias is reported with its line, up to this many; an alias bomb has thousands.
+MAX_ALIAS_PROBLEMS = 10
 
 PathKey = tuple[str | int, ...]
 
@@ -43,6 +48,9 @@ class YamlDocument:
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: how many aliases were found, and the line of the first one not reported on its own
+    aliases: int = 0
+    more_aliases_from: int | None = None
 
     def line(self, path: Sequence[str | int]) -> int | None:
         # The nearest enclosing node that has a line: a missing key points at its parent.
@@ -82,11 +90,24 @@ class _Loader(yaml.SafeLoader):
             return super().construct_object(node, deep=deep)
         except yaml.YAMLError:
             raise
-        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        except (LookupError, ValueError, TypeError, AttributeError, OverflowError) as exc:
+            # (`!!bool maybe` is a KeyError, a number of 5,000 digits a ValueError)
+            value = str(node.value)
+            if node.tag == "tag:yaml.org,2002:int" and len(value) > 100:
+                reason = f"a number of {len(value):,} characters"
+            elif isinstance(exc, LookupError):
+                reason = f"not a value of `{node.tag.replace('tag:yaml.org,2002:', '!!')}`"
+            else:
+                reason = str(exc)
+            shown = value if len(value) <= 60 else f"{value[:40]}…{value[-10:]}"
+            written = isinstance(node, yaml.ScalarNode) and node.tag != self.resolve(
+                yaml.ScalarNode, value, (True, False)
+            )
+            fix = "remove the tag (`!…`) or quote the value" if written else "quote it"
             raise _UnreadableValue(
                 None,
                 None,
-                f"cannot read the value `{node.value}` ({exc}): quote it to keep it as text",
+                f"cannot read the value `{shown}` ({reason}): {fix} to keep it as text",
                 node.start_mark,
             ) from exc
 
@@ -120,7 +141,10 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
             return doc
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        doc.problems.append(Problem(name, "", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8"))
+        line = exc.object[: exc.start].count(b"\n") + 1
+        doc.problems.append(
+            Problem(name, "", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", line)
+        )
         return doc
     except OSError as exc:
         doc.problems.append(Problem(name, "", f"cannot be read ({exc.strerror}): check the path"))
@@ -138,17 +162,29 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
                 Problem(name, "", "the file is empty: write the content described in the README")
             )
             return doc
-        if not _walk(node, (), doc):
+        walked = _walk(node, (), doc)
+        if doc.aliases > MAX_ALIAS_PROBLEMS:
+            more = doc.aliases - MAX_ALIAS_PROBLEMS
+            doc.problems.append(
+                Problem(
+                    name,
+                    "",
+                    f"{more:,} more YAML aliases (*) from here on are not listed: write the content out",
+                    doc.more_aliases_from,
+                )
+            )
+        if not walked:
             return doc
         doc.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "not valid YAML"
-        hint = (
-            ""
-            if isinstance(exc, _UnreadableValue)
-            else "; check indentation and quote texts that contain ':' or '#'"
-        )
+        if isinstance(exc, _UnreadableValue):
+            hint = ""
+        elif isinstance(exc, yaml.constructor.ConstructorError) and "tag" in what:
+            hint = ": remove the tag (`!…`) or quote the value to keep it as text"
+        else:
+            hint = "; check indentation and quote texts that contain ':' or '#'"
         doc.problems.append(
             Problem(name, "", f"not valid YAML: {what}{hint}", mark.line + 1 if mark else None)
         )
@@ -157,8 +193,14 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     except yaml.YAMLError as exc:
         doc.problems.append(Problem(name, "", f"not valid YAML: {exc}"))
     except RecursionError:
+        # too deep for PyYAML's recursive composer: the reader stopped near the place
         doc.problems.append(
-            Problem(name, "", "lists or mappings are nested too deeply: check the brackets and indentation")
+            Problem(
+                name,
+                "",
+                "lists or mappings are nested too deeply: check the brackets and indentation",
+                loader.line + 1,
+            )
         )
     finally:
         loader.dispose()
@@ -178,6 +220,11 @@ def _unprintable(name: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
 def _alias(node: yaml.Node, path: PathKey, doc: YamlDocument) -> bool:
     if node.tag != _ALIAS:
         return False
+    doc.aliases += 1
+    if doc.aliases > MAX_ALIAS_PROBLEMS:
+        if doc.more_aliases_from is None:
+            doc.more_aliases_from = node.start_mark.line + 1
+        return True
     doc.problems.append(
         Problem(
             doc.file,
@@ -198,6 +245,18 @@ def _walk(node: yaml.Node, path: PathKey, doc: YamlDocument, line: int | None = 
     if _alias(node, path, doc):
         return False
     doc.lines[path] = line or node.start_mark.line + 1
+    if len(path) > MAX_DEPTH:
+        if not any("levels deep" in p.message for p in doc.problems):
+            doc.problems.append(
+                Problem(
+                    doc.file,
+                    format_path(path[:8]),
+                    f"lists or mappings are nested more than {MAX_DEPTH} levels deep in here: "
+                    "check the brackets and indentation",
+                    doc.lines[path],
+                )
+            )
+        return False
     ok = True
     if isinstance(node, yaml.MappingNode):
         keys: set[str] = set()

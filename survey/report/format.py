@@ -41,12 +41,22 @@ _REASONS = {
         "below_k_text": "weniger als {k} Antworten",
         "secondary": "damit sich eine kleinere Gruppe nicht durch Differenzbildung erschließen lässt",
         "other_side_hidden": "eine der verglichenen Gruppen ist verborgen",
+        "wave_open": "die Befragungsrunde läuft noch: Ergebnisse erscheinen nach ihrem Ende",
+        "few_changed": (
+            "weniger als {k} Antwortende mehr oder weniger als in der zuletzt gezeigten Runde: "
+            "der Unterschied könnte Einzelne erkennbar machen"
+        ),
     },
     "en": {
         "below_k": "fewer than {k} respondents",
         "below_k_text": "fewer than {k} respondents",
         "secondary": "so that a smaller group cannot be worked out by difference",
         "other_side_hidden": "one of the compared groups is hidden",
+        "wave_open": "the wave is still open: its results are shown once it has closed",
+        "few_changed": (
+            "fewer than {k} respondents more or fewer than in the last wave shown: "
+            "the difference could single them out"
+        ),
     },
 }
 

@@ -559,9 +559,12 @@ def _fit(svg: str) -> str:
 
 
 def _embedded(figures: Any) -> Markup:
-    # "</" would end the script element early; "\/" is the same character to a JSON parser.
-    data = msgspec.json.encode(figures).decode().replace("</", "<\\/").replace("<!--", "<\\u0021--")
-    return Markup(data)
+    # The figures hold texts from outside (unit names, item texts). Inside the script element a
+    # "</script" would end it early and "<!--" change how the rest is read: as in Django's
+    # json_script, <, > and & become \u escapes, the same characters to a JSON parser and no
+    # markup to the HTML parser. They occur only inside JSON strings, so this is always valid.
+    data = msgspec.json.encode(figures).decode()
+    return Markup(data.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
 def _slug(text: str) -> str:

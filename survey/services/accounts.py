@@ -271,6 +271,8 @@ async def sign_in(username: str, password: str) -> SignIn:
     """Check the password; a new session (never one the browser brought along) on success."""
     now = _now()
     username = username.strip().lower()[:64]
+    # PostgreSQL refuses NUL in text: such a name is simply unknown
+    username = username.replace("\x00", "\ufffd")
     if await access_store.count_failures("sign-in", minutes=2) >= SIGN_IN_RATE:
         await record(username, "signin.rate_limited")
         raise SignInRefused(

@@ -157,11 +157,15 @@ _REASONS = {
             "verborgen, damit sich eine kleinere Gruppe nicht durch Differenzbildung erschließen lässt"
         ),
         "other_side_hidden": "eine der verglichenen Gruppen ist verborgen",
+        "wave_open": "die Befragungsrunde läuft noch: Ergebnisse erscheinen nach ihrem Ende",
+        "few_changed": "zu wenige Antwortende mehr oder weniger als in der zuletzt gezeigten Runde",
     },
     "en": {
         "below_k": "fewer respondents than the smallest group shown",
         "secondary": "hidden so that a smaller group cannot be worked out by difference",
         "other_side_hidden": "one of the compared groups is hidden",
+        "wave_open": "the wave is still open: its results are shown once it has closed",
+        "few_changed": "too few respondents more or fewer than in the last wave shown",
     },
 }
 _NOTES = {
@@ -590,7 +594,7 @@ def _write(table: _Table, fmt: str, lang: str) -> bytes:
     return _sav(table)
 
 
-#: a spreadsheet reads a cell starting with one of these as a formula (CSV injection)
+#: a spreadsheet reads a cell starting with one of these as a formula (CSV injection, OWASP)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -598,7 +602,8 @@ def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        # A free text written by anyone must not run as a formula where the file is opened.
+        # A free text written by anyone must not run as a formula where the file is opened: the
+        # leading apostrophe makes it text in Excel and LibreOffice; the rest stays as typed.
         return "'" + value if value.startswith(_FORMULA_START) else value
     return str(value)
 
@@ -629,28 +634,31 @@ def _xlsx(table: _Table, lang: str) -> bytes:
     book = Workbook(write_only=True)
     data: WriteOnlyWorksheet = book.create_sheet(DATA_SHEET)
     data.freeze_panes = "A2"
+    sheet = book.create_sheet(VARIABLES_SHEET)
+    sheet.freeze_panes = "A2"
 
-    def cell(value: Cell) -> object:
+    def cell(value: Cell, on: WriteOnlyWorksheet) -> object:
         if not isinstance(value, str):
             return value
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if not value:
             return None
-        if value.startswith("="):
-            # kept as the text it is, never as a formula
-            text = WriteOnlyCell(data, value=value)
+        if value.startswith(_FORMULA_START):
+            # Kept as the very text it is, never as a formula: a text cell marked with Excel's own
+            # leading apostrophe (quotePrefix), so that editing the cell does not turn it into one.
+            text = WriteOnlyCell(on, value=value)
             text.data_type = "s"
+            text.quotePrefix = True
             return text
         return value
 
     data.append([v.name for v in table.variables])
     for row in table.rows:
-        data.append([cell(c) for c in row])
-    sheet = book.create_sheet(VARIABLES_SHEET)
-    sheet.freeze_panes = "A2"
+        data.append([cell(c, data) for c in row])
     sheet.append(list(_VARIABLES_HEADER[_lang(lang)]))
     for v in table.variables:
-        sheet.append([v.name, v.item, v.label, _labels_text(v.value_labels) or None])
+        described = (v.name, v.item, v.label, _labels_text(v.value_labels) or None)
+        sheet.append([cell(c, sheet) for c in described])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
 from survey.domain import QuestionnaireVersion
@@ -23,7 +24,7 @@ from survey.settings import Settings
 from survey.web.i18n import language, pick_language
 from survey.web.respond import _ENTRY_PAGES, _general_message, _gettext, _problem_message
 
-__all__ = ["API_ROUTES"]
+__all__ = ["API_ROUTES", "Refusal", "refusals"]
 
 Channel = Literal["invitation", "unit", "service_point"]
 
@@ -67,6 +68,50 @@ class ResponseOut(msgspec.Struct, frozen=True):
     problems: list[Problem] = []
 
 
+class Refusal(msgspec.Struct, frozen=True, omit_defaults=True):
+    """The body of every other refusal of the API: the status code and, in `detail`, what is wrong
+    and what to do (`extra`: the fields of a request that does not match this document)."""
+
+    status_code: int
+    detail: str
+    extra: dict[str, Any] | list[Any] | None = None
+
+
+_REFUSALS = {
+    401: "Not signed in, or the session has ended (signing in: the user name or the password is wrong)",
+    403: "The signed-in user's roles do not allow this, or the X-CSRF-Token header is missing or wrong",
+    404: "Not found: no such unit, wave, questionnaire or version (`detail` names it), or no figures",
+    413: "The body is larger than the app takes",
+    415: "The body is not declared as JSON: send it with Content-Type: application/json",
+    423: "The account is locked for 15 minutes after five failed sign-ins",
+    429: "Too many sign-in attempts in the last minutes: try again in a minute",
+}
+
+
+def refusals(*status_codes: int) -> dict[int, ResponseSpec]:
+    """The OpenAPI responses of these refusals of a route (`Refusal` bodies)."""
+    return {
+        code: ResponseSpec(Refusal, generate_examples=False, description=_REFUSALS[code])
+        for code in status_codes
+    }
+
+
+def _answer(description: str) -> ResponseSpec:
+    return ResponseSpec(ResponseOut, generate_examples=False, description=description)
+
+
+#: the answers of a form's code, link or service point that does not take answers (`status` says why)
+_ENTRY_REFUSALS = {
+    403: _answer("The wave has not started yet (`not_yet_open`)"),
+    404: _answer(
+        "No such code, link or service point, or no wave there now "
+        "(`code_unknown`, `link_unknown`, `service_point_unknown`, `no_wave`)"
+    ),
+    410: _answer("The code has been used, or the wave has ended (`code_used`, `closed`)"),
+}
+_FORM = {200: ResponseSpec(Form, generate_examples=False, description="The form"), **_ENTRY_REFUSALS}
+
+
 def _loader(settings: Settings, channel: Channel, reference: str) -> Callable[[], Awaitable[Entry]]:
     if channel == "invitation":
         return lambda: entry_for_invitation(settings, reference)
@@ -108,6 +153,7 @@ async def _form(request: Request, channel: Channel, reference: str) -> Response[
     "/api/v1/forms/service-points/{key:str}",
     name="api-form-service-point",
     summary="Citizen form of a service point",
+    responses=_FORM,
 )
 async def service_point_form_api(
     request: Request, key: FromPath[str]
@@ -119,6 +165,7 @@ async def service_point_form_api(
     "/api/v1/forms/invitations/{code:str}",
     name="api-form-invitation",
     summary="Staff form of an invitation code",
+    responses=_FORM,
 )
 async def invitation_form_api(
     request: Request, code: FromPath[str]
@@ -126,14 +173,32 @@ async def invitation_form_api(
     return await _form(request, "invitation", code)
 
 
-@get("/api/v1/forms/unit-links/{token:str}", name="api-form-unit-link", summary="Staff form of a unit link")
+@get(
+    "/api/v1/forms/unit-links/{token:str}",
+    name="api-form-unit-link",
+    summary="Staff form of a unit link",
+    responses=_FORM,
+)
 async def unit_link_form_api(
     request: Request, token: FromPath[str]
 ) -> Response[Form] | Response[ResponseOut]:
     return await _form(request, "unit", token)
 
 
-@post("/api/v1/responses", name="api-responses", summary="Submit one response (idempotent by submission key)")
+@post(
+    "/api/v1/responses",
+    name="api-responses",
+    summary="Submit one response (idempotent by submission key)",
+    responses={
+        201: _answer("Stored"),
+        200: _answer("This submission key was stored before: stored once (`duplicate`)"),
+        **_ENTRY_REFUSALS,
+        409: _answer("The invitation code or the receipt code has been used (`code_used`, `receipt_used`)"),
+        422: _answer("The answers do not fit the form: every problem, with a message in the language"),
+        429: _answer("Too many ratings at this service point in the last minute (`flood`)"),
+        **refusals(413, 415),
+    },
+)
 async def submit_api(request: Request, data: JSONBody[ResponseIn]) -> Response[ResponseOut]:
     """201 when stored, 200 when this submission key was stored before, 422 with every problem
     (each with a message in the response's language), 404/410/403 when the code, link or wave

@@ -26,7 +26,7 @@ from survey.web.manage import MANAGE_ROUTES
 from survey.web.portal import PORTAL_DEPENDENCIES, PORTAL_ROUTES, not_found_handler, permission_denied_handler
 from survey.web.report_worker import ReportBuilder
 from survey.web.respond import RESPONDENT_ROUTES
-from survey.web.security import security_headers
+from survey.web.security import add_security_headers, security_headers
 
 __all__ = ["create_app"]
 
@@ -95,6 +95,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings, "reports": ReportBuilder(settings)}),
         request_max_body_size=MAX_BODY_BYTES,
         middleware=[security_headers],
+        # the router's own 404/405 answers pass no route middleware: the headers go on them here
+        before_send=[add_security_headers],
         openapi_config=OpenAPIConfig(title="Leitbild-Puls", version="0.1.0", path="/api/schema"),
         debug=False,
     )

@@ -63,6 +63,7 @@ from survey.services.figures import unit_figures
 from survey.services.org import organisation_listing
 from survey.services.overview import overview
 from survey.services.reports import overview_data, report_comments
+from survey.web.api import refusals
 from survey.web.auth import CurrentViewer, Viewer, forbidden
 from survey.web.portal import page, portal_lang, translator
 from survey.web.report_worker import ReportBuilder
@@ -800,7 +801,13 @@ def _english(message: str, **variables: Any) -> str:
     return message % variables
 
 
-@get("/api/v1/units", name="api-units", summary="Units whose figures the signed-in user may read", **_API)
+@get(
+    "/api/v1/units",
+    name="api-units",
+    summary="Units whose figures the signed-in user may read",
+    responses=refusals(401, 404),
+    **_API,
+)
 async def units_api(viewer: CurrentViewer, questionnaire: FromQuery[str | None] = None) -> list[VisibleUnit]:
     """The units the user may open, with the questionnaires they may see there (`questionnaire`
     narrows the list to one)."""
@@ -821,7 +828,10 @@ async def units_api(viewer: CurrentViewer, questionnaire: FromQuery[str | None] 
     name="api-unit-figures",
     summary="A unit's figures across waves, suppressed",
     responses={
-        200: ResponseSpec(_documented(UnitFigures), generate_examples=False, description="The unit's figures")
+        200: ResponseSpec(
+            _documented(UnitFigures), generate_examples=False, description="The unit's figures"
+        ),
+        **refusals(401, 403, 404),
     },
     **_API,
 )
@@ -838,6 +848,7 @@ async def unit_figures_api(
     "/api/v1/units/{unit:str}/comments",
     name="api-unit-comments",
     summary="The latest wave's comments of a unit, from k_text respondents on (audited)",
+    responses=refusals(401, 403, 404),
     **_API,
 )
 async def unit_comments_api(
@@ -859,7 +870,8 @@ async def unit_comments_api(
     responses={
         200: ResponseSpec(
             _documented(OrganisationOverview), description="The overview (OrganisationOverview)"
-        )
+        ),
+        **refusals(401, 403, 404),
     },
     **_API,
 )

@@ -7,12 +7,22 @@ document). Every export and every view of the audit log is written to the audit 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException, NotFoundException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Schema,
+)
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -28,12 +38,13 @@ from survey.services.approvals import (
     wave_approval_problems,
 )
 from survey.services.audit import audit_log, record
-from survey.services.exports import AGGREGATE_FORMATS, RAW_FORMATS, ExportError, ExportFile
+from survey.services.exports import AGGREGATE_FORMATS, MEDIA_TYPES, RAW_FORMATS, ExportError, ExportFile
 from survey.services.exports import aggregate_export as build_aggregate_export
 from survey.services.exports import raw_export as build_raw_export
 from survey.services.org import organisation_listing
 from survey.services.waves import close_wave, list_waves, open_wave
 from survey.settings import Settings
+from survey.web.api import Refusal, refusals
 from survey.web.auth import CsrfChecked, CurrentViewer, Viewer, forbidden
 from survey.web.portal import gettext_for as page_text
 from survey.web.portal import page, portal_lang
@@ -93,6 +104,13 @@ class ActionResult(msgspec.Struct, frozen=True):
     def http_status(self) -> int:
         """200 done, 409 refused (the message says why)."""
         return 200 if self.ok else 409
+
+
+#: the OpenAPI responses of an action on a wave or an approval: done, or refused and why
+_ACTION = {
+    409: ResponseSpec(ActionResult, generate_examples=False, description="Refused: `message` says why"),
+    **refusals(401, 403, 404),
+}
 
 
 # --- access ---------------------------------------------------------------------------------
@@ -196,7 +214,13 @@ async def wave_action_page(
     )
 
 
-@get("/api/v1/waves", name="api-waves", tags=["office"], summary="Waves with their approval state")
+@get(
+    "/api/v1/waves",
+    name="api-waves",
+    tags=["office"],
+    summary="Waves with their approval state",
+    responses=refusals(401, 403),
+)
 async def waves_api(viewer: CurrentViewer, state: State) -> list[WaveOut]:
     await _require(viewer, "office", "waves")
     return await _waves(_settings(state))
@@ -208,6 +232,7 @@ async def waves_api(viewer: CurrentViewer, state: State) -> list[WaveOut]:
     tags=["office"],
     summary="Open a wave (staff waves need the Personalrat's approvals)",
     status_code=200,
+    responses=_ACTION,
 )
 async def wave_open_api(
     viewer: CurrentViewer, csrf: CsrfChecked, state: State, key: FromPath[str]
@@ -222,6 +247,7 @@ async def wave_open_api(
     tags=["office"],
     summary="Close a wave",
     status_code=200,
+    responses=_ACTION,
 )
 async def wave_close_api(
     viewer: CurrentViewer, csrf: CsrfChecked, state: State, key: FromPath[str]
@@ -301,7 +327,13 @@ async def _approvals_result(request: Request[Any, Any, Any], state: State, resul
     )
 
 
-@get("/api/v1/approvals", name="api-approvals", tags=["personalrat"], summary="What the Personalrat approved")
+@get(
+    "/api/v1/approvals",
+    name="api-approvals",
+    tags=["personalrat"],
+    summary="What the Personalrat approved",
+    responses=refusals(401, 403),
+)
 async def approvals_api(viewer: CurrentViewer, state: State) -> ApprovalStatus:
     await _require_personalrat(viewer, "approvals")
     return await approval_status(_settings(state).questionnaires)
@@ -313,6 +345,7 @@ async def approvals_api(viewer: CurrentViewer, state: State) -> ApprovalStatus:
     tags=["personalrat"],
     summary="Approve a staff questionnaire version (its content hash is recorded)",
     status_code=200,
+    responses=_ACTION,
 )
 async def approve_version_api(
     viewer: CurrentViewer,
@@ -331,6 +364,7 @@ async def approve_version_api(
     tags=["personalrat"],
     summary="Approve a staff wave's thresholds, version and units",
     status_code=200,
+    responses=_ACTION,
 )
 async def approve_wave_api(
     viewer: CurrentViewer, csrf: CsrfChecked, state: State, key: FromPath[str]
@@ -343,14 +377,41 @@ async def approve_wave_api(
 
 
 def _file(export: ExportFile) -> Response[bytes]:
+    # litestar adds the charset of a text/* type itself; named twice, strict clients refuse it
     return Response(
         export.content,
-        media_type=export.media_type,
+        media_type=export.media_type.split(";")[0],
         headers={
             "Content-Disposition": f'attachment; filename="{export.filename}"',
             "Cache-Control": "no-store, max-age=0",
         },
     )
+
+
+def _file_operation(formats: tuple[str, ...]) -> type[Operation]:
+    """The OpenAPI operation of an export: the file comes in the media type of the format asked for.
+
+    (The route itself keeps JSON as its media type: litestar answers its refusals in it.)
+    """
+
+    @dataclass
+    class FileOperation(Operation):
+        def __post_init__(self) -> None:
+            done = (self.responses or {}).get("200")
+            if isinstance(done, OpenAPIResponse):
+                file = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+                done.content = {MEDIA_TYPES[f].split(";")[0]: OpenAPIMediaType(schema=file) for f in formats}
+
+    return FileOperation
+
+
+#: the refusals of an export: 400 names the parameter that cannot be met
+_EXPORT_REFUSALS = {
+    400: ResponseSpec(
+        Refusal, generate_examples=False, description="The format, wave or questionnaire cannot be exported"
+    ),
+    **refusals(401, 403, 404),
+}
 
 
 def _export_problem(exc: ExportError) -> HTTPException:
@@ -449,7 +510,8 @@ async def aggregate_export_page(
     name="api-export-raw",
     tags=["exports"],
     summary="Raw anonymous answers (analyst, admin): CSV, Excel or SPSS with labels; audited",
-    media_type="application/octet-stream",
+    operation_class=_file_operation(RAW_FORMATS),
+    responses=_EXPORT_REFUSALS,
 )
 async def raw_export_api(
     viewer: CurrentViewer,
@@ -467,7 +529,8 @@ async def raw_export_api(
     name="api-export-aggregate",
     tags=["exports"],
     summary="Suppressed figures of a unit and its sub-units (CSV or Excel); audited",
-    media_type="application/octet-stream",
+    operation_class=_file_operation(AGGREGATE_FORMATS),
+    responses=_EXPORT_REFUSALS,
 )
 async def aggregate_export_api(
     viewer: CurrentViewer,
@@ -503,6 +566,7 @@ async def audit_page(
     name="api-audit",
     tags=["personalrat"],
     summary="The audit log, newest first (500 entries)",
+    responses=refusals(401, 403),
 )
 async def audit_api(viewer: CurrentViewer, action: FromQuery[str | None] = None) -> list[AuditOut]:
     return await _audit(viewer, action)
@@ -523,7 +587,13 @@ async def users_page(request: Request[Any, Any, Any], viewer: CurrentViewer) -> 
     return page(request, "portal/users.html", title=_("Users"), users=users, roles=ROLES)
 
 
-@get("/api/v1/users", name="api-users", tags=["admin"], summary="Users and their roles (admin)")
+@get(
+    "/api/v1/users",
+    name="api-users",
+    tags=["admin"],
+    summary="Users and their roles (admin)",
+    responses=refusals(401, 403),
+)
 async def users_api(viewer: CurrentViewer) -> list[UserOut]:
     return await _users(viewer)
 

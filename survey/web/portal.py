@@ -15,10 +15,12 @@ import msgspec
 from litestar import Request, Response, delete, get, post
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody
 from litestar.response import Redirect, Template
 
 from survey.services.accounts import SESSION_MAX, Principal, SignInRefused, sign_in, sign_out
+from survey.web.api import Refusal, refusals
 from survey.web.auth import (
     COOKIE,
     CsrfChecked,
@@ -241,30 +243,52 @@ def _me(viewer_principal: Principal, csrf_token: str) -> Me:
     )
 
 
-@post("/api/v1/session", name="api-sign-in", tags=["session"], summary="Sign in; sets the session cookie")
+@post(
+    "/api/v1/session",
+    name="api-sign-in",
+    tags=["session"],
+    summary="Sign in; sets the session cookie",
+    status_code=200,
+    responses={
+        200: ResponseSpec(Me, generate_examples=False, description="Signed in: the user and the CSRF token"),
+        **refusals(401, 413, 415, 423, 429),
+    },
+)
 async def sign_in_api(
     request: Request[Any, Any, Any], data: JSONBody[Credentials]
-) -> Response[Me | dict[str, Any]]:
+) -> Response[Me] | Response[Refusal]:
     try:
         result = await sign_in(data.username, data.password[:1024])
     except SignInRefused as refused:
         status = {"rate_limited": 429, "locked": 423}.get(refused.reason, 401)
-        return Response({"status_code": status, "detail": str(refused)}, status_code=status)
-    response: Response[Me | dict[str, Any]] = Response(
-        _me(result.principal, result.csrf_token), status_code=200
-    )
+        return Response(Refusal(status, str(refused)), status_code=status)
+    response = Response(_me(result.principal, result.csrf_token), status_code=200)
     response.set_cookie(**session_cookie(request, result.token, max_age=int(SESSION_MAX.total_seconds())))
     return response
 
 
 @get(
-    "/api/v1/session", name="api-me", tags=["session"], summary="Who is signed in, with roles and CSRF token"
+    "/api/v1/session",
+    name="api-me",
+    tags=["session"],
+    summary="Who is signed in, with roles and CSRF token",
+    responses=refusals(401),
 )
 async def me_api(viewer: CurrentViewer) -> Me:
     return _me(viewer.principal, viewer.csrf_token)
 
 
-@delete("/api/v1/session", name="api-sign-out", tags=["session"], summary="Sign out", status_code=204)
+@delete(
+    "/api/v1/session",
+    name="api-sign-out",
+    tags=["session"],
+    summary="Sign out",
+    status_code=204,
+    responses={
+        204: ResponseSpec(None, description="Signed out: the session has ended, its cookie is removed"),
+        **refusals(401, 403),
+    },
+)
 async def sign_out_api(viewer: CurrentViewer, csrf: CsrfChecked) -> Response[None]:
     await sign_out(viewer.token)
     response: Response[None] = Response(None, status_code=204)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from litestar import Request, get, post
 from litestar.datastructures import State
@@ -39,6 +39,8 @@ __all__ = ["RESPONDENT_ROUTES"]
 
 NO_STORE = {"Cache-Control": "no-store, max-age=0", "Pragma": "no-cache"}
 MAX_FORM_FIELDS = 200
+#: how respondent forms come: a browser sends a form without `enctype` this way
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,80 @@ def _entry_page(
     )
 
 
+# --- reading a form ---------------------------------------------------------------------------
+
+
+class _NotAForm(Exception):
+    """A request to a respondent form that is not one: too large, or not sent as a form."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+async def _form_fields(request: Request) -> tuple[dict[str, str], bool]:
+    """The fields of a respondent form, the first of each name, and whether the form is broken:
+    a field sent twice, a NUL character, or text that is not UTF-8.
+
+    The body is read here rather than by litestar's form parser, which takes repeated fields,
+    multipart files and broken UTF-8 (as U+FFFD) without a word. _NotAForm: too large (413), not
+    sent as a browser sends this form (415), or too many fields (413)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != FORM_TYPE:
+        raise _NotAForm(415)
+    try:
+        body = await request.body()
+    except HTTPException as exc:
+        if exc.status_code == 413:
+            raise _NotAForm(413) from None
+        raise
+    try:
+        pairs = parse_qsl(
+            body.decode("ascii"),
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=MAX_FORM_FIELDS,
+        )
+    except UnicodeDecodeError:  # raw bytes, or percent-escapes that are not UTF-8
+        return {}, True
+    except ValueError:  # more fields than any questionnaire has
+        raise _NotAForm(413) from None
+    values: dict[str, str] = {}
+    broken = False
+    for name, value in pairs:
+        broken = broken or name in values or "\x00" in name or "\x00" in value
+        values.setdefault(name, value)
+    if broken:
+        values = {k: v.replace("\x00", "") for k, v in values.items() if "\x00" not in k}
+    return values, broken
+
+
+def _refusal_page(request: Request, refused: _NotAForm) -> Template:
+    lang = language(_lang_of(request, list(LANGUAGES)))
+    gettext, _ = _gettext(lang)
+    if refused.status == 413:
+        limit = request.route_handler.resolve_request_max_body_size() or 0
+        title = gettext("Your answers are too long")
+        paragraph = gettext(
+            "The form you sent is larger than %(size)s kilobytes, far more than a questionnaire "
+            "needs. Please shorten your text and send the form again.",
+            size=limit // 1024,
+        )
+    else:
+        title = gettext("Something went wrong. Please send again.")
+        paragraph = gettext(
+            "This address takes answers only from the form on this page, as a browser sends it."
+        )
+    return _page(
+        "respond/message.html",
+        lang,
+        status=refused.status,
+        path=request.url.path,
+        page_title=title,
+        paragraphs=[paragraph],
+    )
+
+
 # --- the form ----------------------------------------------------------------------------------
 
 
@@ -339,10 +415,10 @@ async def _receive(
     thanks: str,
     kiosk: bool = False,
 ) -> Template | Redirect:
-    form = await request.form()
-    if len(form) > MAX_FORM_FIELDS:
-        raise HTTPException(status_code=413, detail="too many form fields")
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        values, broken = await _form_fields(request)
+    except _NotAForm as refused:
+        return _refusal_page(request, refused)
     submission_key = values.pop("submission_key", "")
     requested = values.pop("lang", None)
     access_code = values.pop("access_code", None)
@@ -357,6 +433,13 @@ async def _receive(
         typed = {k: v for k, v in values.items() if v and v != "na" and not v.isdigit()}
         return _entry_page(error, language(lang_tag), request.url.path, typed)
     lang_tag = _lang_of(request, entry.version.languages, requested)
+    if broken:
+        # A field twice, a NUL character or bytes that are not UTF-8: no browser sends that
+        # from this form, so it was changed; nothing is stored and what came back is shown.
+        result = SubmitResult(general=["form_changed"])
+        return await _form(
+            request, entry, lang_tag, action=action, values=values, result=result, kiosk=kiosk, status=400
+        )
     result = await submit(
         _settings(request.app.state),
         entry,
@@ -440,9 +523,12 @@ async def code_entry(request: Request) -> Template:
 
 @post("/i", name="code-entry-post", include_in_schema=False)
 async def code_entry_post(request: Request) -> Template | Redirect:
-    form = await request.form()
-    code = str(form.get("code") or "").strip()
-    lang = language(_lang_of(request, list(LANGUAGES), str(form.get("lang") or "")))
+    try:
+        form, _broken = await _form_fields(request)
+    except _NotAForm as refused:
+        return _refusal_page(request, refused)
+    code = form.get("code", "").strip()
+    lang = language(_lang_of(request, list(LANGUAGES), form.get("lang", "")))
     settings = _settings(request.app.state)
     try:
         entry = await entry_for_invitation(settings, code)

@@ -1,7 +1,7 @@
 """Property tests: whatever a person (or a broken editor) writes, the loaders answer with problems.
 
-They never raise; every problem names an existing file and says something; a folder or file
-without problems really loads.
+They never raise; every problem names an existing file, a place inside it and what to do
+(file_strategies.py `answer_flaw`); a folder or file without problems really loads.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 from conftest import SHIPPED, SHIPPED_ORG, read_data, write_data
+from file_strategies import GARBAGE, assert_answered, mutated
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from survey.domain import check_catalog, check_org, diff_versions
-from survey.errors import Problem
 
 SETTINGS = settings(
     max_examples=200,
@@ -25,135 +25,6 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     database=None,
 )
-
-# Words that occur in the files: drawn often, so mutations reach the rules behind the schema.
-WORDS = [
-    "editorial",
-    "agree5",
-    "recommend10",
-    "comment",
-    "likert-5",
-    "single-choice",
-    "text",
-    "yes-no",
-    "de",
-    "en",
-    "de-x-ls",
-    "lindenau",
-    "vertrauen",
-    "nachhaltig",
-    "wissen-geteilt",
-    "ablaeufe-vereinfachen",
-    "spielraum-nutzen",
-    "verwaltung",
-    "kjfs",
-    "jugendamt",
-    "asd",
-    "Team",
-    "Dezernat",
-    "Fachbereich",
-]
-KEYS = [
-    "id",
-    "text",
-    "scale",
-    "values",
-    "change",
-    "replaces",
-    "reverse",
-    "required",
-    "help",
-    "labels",
-    "anchors",
-    "options",
-    "code",
-    "label",
-    "no_answer",
-    "max_length",
-    "type",
-    "version",
-    "questionnaire",
-    "languages",
-    "key",
-    "parent",
-    "kind",
-    "headcount",
-    "unit",
-]
-
-scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(),
-    st.text(max_size=12),
-    st.sampled_from(WORDS),
-)
-json_like = st.recursive(
-    scalars,
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=6)), inner, max_size=4)
-    ),
-    max_leaves=8,
-)
-keys = st.one_of(st.sampled_from(KEYS), st.text(max_size=8))
-
-
-def _containers(node: Any) -> list[Any]:
-    """Every dict and list inside `node`, `node` first."""
-    found: list[Any] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            found.append(current)
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            found.append(current)
-            stack.extend(current)
-    return found
-
-
-@st.composite
-def mutated(draw: st.DrawFn, original: Any) -> Any:
-    """`original` with one to three random edits: delete a key, replace a value, add a key, truncate."""
-    data = copy.deepcopy(original)
-    for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        target = draw(st.sampled_from(_containers(data)))
-        operation = draw(st.sampled_from(["delete", "replace", "add", "truncate"]))
-        if isinstance(target, dict):
-            names = list(target)
-            if operation == "delete" and names:
-                del target[draw(st.sampled_from(names))]
-            elif operation == "replace" and names:
-                target[draw(st.sampled_from(names))] = draw(json_like)
-            elif operation == "truncate" and names:
-                for name in names[draw(st.integers(min_value=0, max_value=len(names))) :]:
-                    del target[name]
-            else:
-                target[draw(keys)] = draw(json_like)
-        else:
-            if operation == "delete" and target:
-                del target[draw(st.integers(min_value=0, max_value=len(target) - 1))]
-            elif operation == "replace" and target:
-                target[draw(st.integers(min_value=0, max_value=len(target) - 1))] = draw(json_like)
-            elif operation == "truncate":
-                del target[draw(st.integers(min_value=0, max_value=len(target))) :]
-            else:
-                target.append(draw(json_like))
-    return data
-
-
-def _assert_answered(problems: list[Problem]) -> None:
-    assert isinstance(problems, list)
-    for problem in problems:
-        assert isinstance(problem, Problem)
-        assert problem.message.strip(), problem
-        assert ": " in problem.message, f"not of the form 'what is wrong: what to do': {problem}"
-        assert Path(problem.file).exists(), problem
-        assert problem.line is None or problem.line >= 1
-        assert str(problem).startswith(problem.file)
 
 
 # --- questionnaire files -------------------------------------------------------------------------
@@ -190,7 +61,7 @@ def _check_mutated(root: Path, target: str, data: Any) -> None:
     write_data(path, data)
     try:
         catalog, problems = check_catalog(root)
-        _assert_answered(problems)
+        assert_answered(problems)
         event("still loads" if not problems else "refused")
         if not problems:
             # Without problems the catalog is complete and consistent.
@@ -221,14 +92,6 @@ def test_mutated_citizen_file_never_raises(citizen_catalog: Path, seed: st.DataO
     _check_mutated(citizen_catalog, target, seed.draw(mutated(ORIGINALS[target])))
 
 
-YAMLISH = st.text(alphabet=st.sampled_from(list("-:[]{}#&*!|>'\"%@`?,. \n\tabcv1 0ä")), max_size=80)
-GARBAGE = st.one_of(
-    st.text(max_size=200).map(lambda t: t.encode("utf-8")),
-    YAMLISH.map(lambda t: t.encode("utf-8")),
-    st.binary(max_size=200),
-)
-
-
 @pytest.fixture(scope="module")
 def garbage_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Leitbild and one folder whose only version file gets random bytes."""
@@ -246,7 +109,7 @@ def test_random_bytes_as_a_questionnaire_file_never_raise(
     path.write_bytes(content)
     try:
         _, problems = check_catalog(garbage_catalog)
-        _assert_answered(problems)
+        assert_answered(problems)
         # Random bytes never make a valid file: the file itself is named.
         assert any(p.file == str(path) for p in problems)
     finally:
@@ -271,7 +134,7 @@ def org_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_mutated_org_file_never_raises(org_path: Path, data: Any) -> None:
     write_data(org_path, data)
     organisation, problems = check_org(org_path)
-    _assert_answered(problems)
+    assert_answered(problems)
     event("still loads" if not problems else "refused")
     assert all(p.file == str(org_path) for p in problems)
     if problems:
@@ -290,7 +153,7 @@ def test_mutated_org_file_never_raises(org_path: Path, data: Any) -> None:
 def test_random_bytes_as_an_org_file_never_raise(org_path: Path, content: bytes) -> None:
     org_path.write_bytes(content)
     organisation, problems = check_org(org_path)
-    _assert_answered(problems)
+    assert_answered(problems)
     assert organisation is None
     assert problems and all(p.file == str(org_path) for p in problems)
 
