@@ -40,6 +40,10 @@ def format_path(path: Iterable[str | int]) -> str:
     return out
 
 
+#: the largest integer a file may hold, in bits (no field takes more than a few digits)
+_INT_BITS = 256
+
+
 @dataclass
 class YamlDocument:
     """The decoded data of one file, with what is needed to point at places inside it."""
@@ -87,13 +91,18 @@ class _Loader(yaml.SafeLoader):
         # PyYAML's constructors raise plain ValueError & co. for scalars that look like a date
         # or carry a tag but cannot be converted (`2024-13-45`, `!!int abc`): report the place.
         try:
-            return super().construct_object(node, deep=deep)
+            result = super().construct_object(node, deep=deep)
+            if isinstance(result, int) and result.bit_length() > _INT_BITS:
+                # `0x…`, `0b…` and `1:2:3…` are read without Python's digit limit: a number no
+                # field takes, that would only fail later, in the first message quoting it
+                raise ValueError("too large")
+            return result
         except yaml.YAMLError:
             raise
         except (LookupError, ValueError, TypeError, AttributeError, OverflowError) as exc:
             # (`!!bool maybe` is a KeyError, a number of 5,000 digits a ValueError)
             value = str(node.value)
-            if node.tag == "tag:yaml.org,2002:int" and len(value) > 100:
+            if node.tag == "tag:yaml.org,2002:int" and (len(value) > 100 or str(exc) == "too large"):
                 reason = f"a number of {len(value):,} characters"
             elif isinstance(exc, LookupError):
                 reason = f"not a value of `{node.tag.replace('tag:yaml.org,2002:', '!!')}`"

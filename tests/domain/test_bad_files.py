@@ -726,3 +726,23 @@ def test_data_round_trip_of_the_helpers_is_lossless(catalog_copy: Path) -> None:
     for file in (CITIZEN, STAFF1, STAFF2):
         write_data(catalog_copy / file, read_data(catalog_copy / file))
     assert load_catalog(catalog_copy).versions == before
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["0x" + "f" * 5000, "0b" + "1" * 20000, "1:" * 3000 + "1", "9" * 5000],
+    ids=["hex", "bin", "60", "dec"],
+)
+def test_huge_numbers_in_any_notation_are_refused_at_their_line(catalog_copy: Path, number: str) -> None:
+    # hex, binary and base-60 numbers escape Python's digit limit when read, and used to fail
+    # later, as a traceback, in the first message quoting them (found by tests/domain/test_broken_files.py)
+    path = catalog_copy / "leitbild.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "leitbild: lindenau", f"leitbild: lindenau\nextra: {number}"
+        ),
+        encoding="utf-8",
+    )
+    _, problems = check_catalog(catalog_copy)
+    assert [p.line for p in problems if p.file == str(path)] == [7]
+    assert "a number of" in str(problems[0]) and "quote it" in str(problems[0])
