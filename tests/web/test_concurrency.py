@@ -30,7 +30,7 @@ ANSWERS = {
 }
 
 
-async def _stored(wave_key: str) -> int:
+async def stored_in_wave(wave_key: str) -> int:
     wave = await WaveRow.select(WaveRow.id).where(WaveRow.key == wave_key).first().run()
     return await ResponseRow.count().where(ResponseRow.wave == wave["id"]).run()
 
@@ -72,7 +72,7 @@ async def test_2000_submissions_from_50_clients_are_stored_exactly_once(field, r
         retried = await _post_all(server.base, bodies[:100], clients=10)
     statuses = Counter(status for status, _ in results)
     acknowledged = statuses[201]
-    stored = await _stored("puls")
+    stored = await stored_in_wave("puls")
     duplicated = sum(1 for status, body in retried if status == 200 and body["status"] == "duplicate")
     lost = acknowledged - stored if stored < acknowledged else 0
     print(
@@ -80,7 +80,7 @@ async def test_2000_submissions_from_50_clients_are_stored_exactly_once(field, r
     )
     assert not [s for s in statuses if s >= 500], statuses
     assert acknowledged == 2000 and stored == 2000 and lost == 0, statuses
-    assert duplicated == 100 and await _stored("puls") == 2000
+    assert duplicated == 100 and await stored_in_wave("puls") == 2000
     assert "Traceback" not in server.err
 
 
@@ -101,7 +101,7 @@ async def test_100_codes_raced_by_5_clients_each_are_used_exactly_once(field, ru
         results = await _post_all(server.base, bodies, clients=50)
     statuses = Counter(status for status, _ in results)
     used = Counter(body["status"] for status, body in results if status in (409, 410))
-    stored = await _stored("puls")
+    stored = await stored_in_wave("puls")
     print(
         f"sent 500 (100 codes × 5 clients), stored {stored}, refused {dict(statuses)}, reasons {dict(used)}"
     )

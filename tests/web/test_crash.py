@@ -21,6 +21,7 @@ from collections import Counter
 import httpx
 import pytest
 from piccolo.engine.postgres import PostgresEngine
+from test_concurrency import ANSWERS, stored_in_wave
 
 from survey.services.answering import new_submission_key
 from survey.services.invitations import create_unit_link
@@ -29,13 +30,6 @@ from survey.store.tables import ResponseRow, WaveRow
 
 pytestmark = pytest.mark.slow
 
-ANSWERS = {
-    "fachbereiche-ziehen-mit": 4,
-    "eine-anlaufstelle": 3,
-    "wissen-geteilt": 5,
-    "freundlich-respektvoll": 4,
-    "arbeitgeber-weiterempfehlen": 8,
-}
 FORMS_PER_ROUND = 1500
 CLIENTS = 50
 #: the kill comes once this many submissions have been acknowledged: well inside the run
@@ -47,7 +41,7 @@ async def _wave_id() -> int:
 
 
 async def _stored() -> int:
-    return await ResponseRow.count().where(ResponseRow.wave == await _wave_id()).run()
+    return await stored_in_wave("puls")
 
 
 async def _load_until_crash(server, bodies: list[dict]) -> dict[int, int]:  # type: ignore[no-untyped-def]
