@@ -7,7 +7,8 @@ these into clear messages; anything else is a bug.
     SurveyError
     ├── FileProblems           one or more problems in files a person edits
     │   ├── QuestionnaireFileError   questionnaire or Leitbild files
-    │   └── OrgFileError             organisation files
+    │   ├── OrgFileError             organisation files
+    │   └── ImportFileError          LimeSurvey files, mapping files and response exports
     ├── CatalogError           catalog rules
     │   ├── UnknownVersion           a questionnaire version that is neither on disk nor published
     │   └── PublishedVersionChanged  a published version's file was edited afterwards
@@ -26,6 +27,7 @@ __all__ = [
     "ConfigError",
     "DatabaseError",
     "FileProblems",
+    "ImportFileError",
     "OrgError",
     "OrgFileError",
     "Problem",
@@ -68,6 +70,10 @@ class QuestionnaireFileError(FileProblems):
 
 
 class OrgFileError(FileProblems):
+    pass
+
+
+class ImportFileError(FileProblems):
     pass
 
 

@@ -1153,3 +1153,131 @@ def report(
             _write(out, "--out", html)
         bar.update(task, completed=4)
     click.echo(f"wrote {out}")
+
+
+# --- imports from LimeSurvey ----------------------------------------------------------------
+
+
+@main.group("import")
+def import_group() -> None:
+    """Bring questionnaires and earlier results over from LimeSurvey."""
+
+
+def _print_notes(notes) -> None:  # type: ignore[no-untyped-def]
+    if not notes:
+        click.echo("everything was carried over")
+        return
+    table = Table("question", "what happened", "why", title="Import report", box=box.SIMPLE)
+    for note in notes:
+        table.add_row(note.question or "(survey)", note.kind, note.message)
+    console.print(table)
+
+
+def _ask_values(survey, leitbild):  # type: ignore[no-untyped-def]
+    """Ask, question by question, which Leitbild values it measures (a terminal only)."""
+    from survey.domain.limesurvey.convert import LEFT_OUT, TEXT_TYPES
+    from survey.domain.limesurvey.mapping import ImportMapping
+
+    base = survey.languages[0]
+    keys = leitbild.value_keys
+    click.echo("Leitbild values: " + ", ".join(f"{n}={key}" for n, key in enumerate(keys, 1)))
+    click.echo(
+        "For each question, type the numbers of the values it measures (e.g. 1,3), or Enter to leave it out."
+    )
+    values: dict[str, list[str]] = {}
+    for question in survey.questions:
+        if question.type in LEFT_OUT or question.type in TEXT_TYPES or question.type == "Q":
+            continue
+        text = " ".join((question.texts.get(base) or "").split())[:100]
+        rows = f" ({len(question.rows)} rows)" if question.rows else ""
+        while True:
+            answer = click.prompt(f"{question.code}{rows}: {text}", default="", show_default=False)
+            numbers = [part.strip() for part in answer.split(",") if part.strip()]
+            if all(n.isdigit() and 1 <= int(n) <= len(keys) for n in numbers):
+                values[question.code] = [keys[int(n) - 1] for n in dict.fromkeys(numbers)]
+                break
+            click.echo(f"  type numbers from 1 to {len(keys)}, separated by commas, or press Enter")
+    return ImportMapping(file="(answers typed in)", values=values)
+
+
+@import_group.command("limesurvey")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--questionnaire", required=True, help="Key of the questionnaire to write, e.g. mitarbeiterbefragung."
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Mapping file: Leitbild values per LimeSurvey question (without it, asked in the terminal).",
+)
+@click.option(
+    "--mapping-template",
+    "template_out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write a mapping file to fill in, listing every rated question, and stop.",
+)
+@click.option("--audience", type=click.Choice(["staff", "citizen"]), default="staff", show_default=True)
+@click.option("--leitbild", default=None, help="Leitbild key (default: the only one in the folder).")
+@click.option(
+    "--version", type=click.IntRange(1), default=None, help="Version number (default: the next one)."
+)
+@_folder_option()
+@surface_errors
+def import_limesurvey(
+    file: Path,
+    questionnaire: str,
+    mapping_file: Path | None,
+    template_out: Path | None,
+    audience: str,
+    leitbild: str | None,
+    version: int | None,
+    folder: Path | None,
+) -> None:
+    """Turn the LimeSurvey survey structure FILE (.lss) into a questionnaire version file."""
+    from survey.domain.limesurvey.convert import mapping_template
+    from survey.domain.limesurvey.lss import MAX_LSS_BYTES
+    from survey.domain.limesurvey.mapping import read_mapping
+    from survey.domain.yamlfile import MAX_FILE_BYTES
+    from survey.services.limesurvey import choose_leitbild, import_structure, read_survey
+
+    _input_file(file, "FILE", max_bytes=MAX_LSS_BYTES)
+    survey = read_survey(file)
+    chosen = choose_leitbild(_folder(folder), leitbild)
+    if template_out is not None:
+        _output_file(template_out, "--mapping-template")
+        if template_out.exists():
+            fail(f"--mapping-template {template_out} exists already: give a new file name")
+        base = survey.languages[0]
+        _write(
+            template_out, "--mapping-template", mapping_template(survey, chosen, lambda t: t.get(base, ""))
+        )
+        click.echo(f"wrote {template_out}: fill in the values, then run again with --mapping {template_out}")
+        return
+    if mapping_file is not None:
+        _input_file(mapping_file, "--mapping", max_bytes=MAX_FILE_BYTES)
+        mapping = read_mapping(mapping_file)
+    elif sys.stdin.isatty():
+        mapping = _ask_values(survey, chosen)
+    else:
+        fail(
+            "--mapping FILE is needed when no one can be asked (not a terminal): "
+            "write one with --mapping-template FILE"
+        )
+    result = import_structure(
+        survey,
+        questionnaires=_folder(folder),
+        questionnaire=questionnaire,
+        audience=audience,
+        leitbild=chosen,
+        mapping=mapping,
+        version=version,
+    )
+    languages = ", ".join(result.conversion.data["languages"])
+    click.echo(
+        f"wrote {result.version_file}: {result.conversion.items} items in "
+        f"{len(result.conversion.data['languages'])} languages ({languages}), and {result.link_file}"
+    )
+    _print_notes(result.notes)

@@ -380,9 +380,36 @@ def _check_version(
                             )
                         )
 
+    sections = data.get("sections") if isinstance(data.get("sections"), list) else []
+    section_ids: Counter[str] = Counter()
+    for index, section in enumerate(sections):
+        if not isinstance(section, dict):
+            continue
+        for key in ("title", "intro"):
+            _complete(doc, data, ["sections", index, key], languages, found)
+        if isinstance(section.get("id"), str):
+            section_ids[section["id"]] += 1
+            if section_ids[section["id"]] == 2:
+                found.append(
+                    doc.problem(
+                        ["sections", index, "id"],
+                        f"the section id `{section['id']}` appears twice: give each section its own id",
+                    )
+                )
+
     ids: Counter[str] = Counter()
     for index, item in _items(data):
         here: Path_ = ["items", index]
+        section_id = item.get("section")
+        if isinstance(section_id, str) and section_id not in section_ids:
+            known = ", ".join(section_ids) or "none defined"
+            found.append(
+                doc.problem(
+                    [*here, "section"],
+                    f"no section with id `{section_id}` (defined: {known}): "
+                    "fix the id or add the section under `sections`",
+                )
+            )
         if isinstance(item.get("id"), str):
             ids[item["id"]] += 1
             if ids[item["id"]] == 2:

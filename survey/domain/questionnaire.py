@@ -16,6 +16,7 @@ __all__ = [
     "QuestionnaireVersion",
     "Scale",
     "ScaleType",
+    "Section",
     "Texts",
     "content_hash",
 ]
@@ -98,6 +99,15 @@ class Item(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_default
     reverse: bool = False
     change: Literal["editorial"] | None = None
     replaces: str | None = None
+    section: str | None = None
+
+
+class Section(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """A heading over the items that name it; presentation only (not part of comparability)."""
+
+    id: str
+    title: Texts
+    intro: Texts = {}
 
 
 class QuestionnaireVersion(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
@@ -110,6 +120,7 @@ class QuestionnaireVersion(msgspec.Struct, frozen=True, forbid_unknown_fields=Tr
     scales: dict[str, Scale]
     items: list[Item]
     intro: Texts = {}
+    sections: list[Section] = []
 
     @property
     def content_hash(self) -> str:

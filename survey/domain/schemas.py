@@ -157,7 +157,18 @@ ITEM: dict[str, Any] = {
             "x-hint": "only `change: editorial` is allowed (wording changed, still comparable)",
         },
         "replaces": {**ID, "x-hint": "name the id of the item of the previous version it replaces"},
+        "section": {**ID, "x-hint": "name the id of one of the sections listed under `sections`"},
     },
+}
+
+#: a heading over the items that name it (a LimeSurvey question group, say); only what the form
+#: shows, never what a figure means
+SECTION: dict[str, Any] = {
+    "type": "object",
+    "x-hint": "write each section with `id` and `title` (and optionally `intro`)",
+    "required": ["id", "title"],
+    "additionalProperties": False,
+    "properties": {"id": ID, "title": TEXT, "intro": TEXT},
 }
 
 VERSION_SCHEMA: dict[str, Any] = {
@@ -173,6 +184,11 @@ VERSION_SCHEMA: dict[str, Any] = {
         "languages": LANGUAGES,
         "title": TEXT,
         "intro": TEXT,
+        "sections": {
+            "type": "array",
+            "items": SECTION,
+            "x-hint": "list the sections, each with `id` and `title`",
+        },
         "scales": {
             "type": "object",
             "propertyNames": {**ID, "x-hint": "name scales with lower-case letters, digits and hyphens"},

@@ -375,6 +375,7 @@ async def _form(
         query=query,
         page_title=pick(version.title),
         version=version,
+        sections={section.id: section for section in version.sections},
         text=pick,
         options=_options(lang),
         kommune=entry.kommune,

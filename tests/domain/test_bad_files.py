@@ -169,7 +169,7 @@ CASES = [
         "items[0].txt",
         (
             "unknown key `txt`: remove it or fix the spelling",
-            "(allowed here: change, help, id, replaces, required, reverse, scale, text, values)",
+            "(allowed here: change, help, id, replaces, required, reverse, scale, section, text, values)",
         ),
         line_at="    txt:",
     ),
