@@ -1219,6 +1219,11 @@ def _ask_values(survey, leitbild):  # type: ignore[no-untyped-def]
     default=None,
     help="Write a mapping file to fill in, listing every rated question, and stop.",
 )
+@click.option(
+    "--ask",
+    is_flag=True,
+    help="Ask for the values question by question (the default without --mapping in a terminal).",
+)
 @click.option("--audience", type=click.Choice(["staff", "citizen"]), default="staff", show_default=True)
 @click.option("--leitbild", default=None, help="Leitbild key (default: the only one in the folder).")
 @click.option(
@@ -1231,6 +1236,7 @@ def import_limesurvey(
     questionnaire: str,
     mapping_file: Path | None,
     template_out: Path | None,
+    ask: bool,
     audience: str,
     leitbild: str | None,
     version: int | None,
@@ -1259,7 +1265,7 @@ def import_limesurvey(
     if mapping_file is not None:
         _input_file(mapping_file, "--mapping", max_bytes=MAX_FILE_BYTES)
         mapping = read_mapping(mapping_file)
-    elif sys.stdin.isatty():
+    elif ask or sys.stdin.isatty():
         mapping = _ask_values(survey, chosen)
     else:
         fail(
@@ -1281,3 +1287,85 @@ def import_limesurvey(
         f"{len(result.conversion.data['languages'])} languages ({languages}), and {result.link_file}"
     )
     _print_notes(result.notes)
+
+
+@import_group.command("limesurvey-responses")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--questionnaire", required=True, help="The questionnaire imported with `survey import limesurvey`."
+)
+@click.option(
+    "--version", type=click.IntRange(1), default=None, help="Its version (default: the newest imported)."
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Mapping file whose `units:` names the question or token attribute and its codes' unit keys.",
+)
+@click.option("--wave", "wave_key", required=True, help="Key of the past wave to create, e.g. puls-2024.")
+@click.option("--opens", type=_DATE, default=None, help="First day (default: the first submission's day).")
+@click.option("--closes", type=_DATE, default=None, help="Last day (default: the last submission's day).")
+@click.option("--title", default=None, help="Title of the wave in reports.")
+@click.option("--k", type=int, default=5, show_default=True, help="Smallest group whose scores are shown.")
+@click.option(
+    "--k-text", type=int, default=10, show_default=True, help="Smallest group for distributions and texts."
+)
+@click.option(
+    "--skip-incomplete", is_flag=True, help="Leave out responses without a submit date (else refused)."
+)
+@_folder_option()
+@surface_errors
+def import_limesurvey_responses(
+    file: Path,
+    questionnaire: str,
+    version: int | None,
+    mapping_file: Path,
+    wave_key: str,
+    opens,  # type: ignore[no-untyped-def]
+    closes,  # type: ignore[no-untyped-def]
+    title: str | None,
+    k: int,
+    k_text: int,
+    skip_incomplete: bool,
+    folder: Path | None,
+) -> None:
+    """Load LimeSurvey responses FILE (CSV with answer codes, or a .lsa archive) as a closed past wave."""
+    from survey.domain.limesurvey.mapping import read_mapping
+    from survey.domain.limesurvey.responses import MAX_RESPONSE_BYTES
+    from survey.domain.yamlfile import MAX_FILE_BYTES
+    from survey.services.limesurvey import import_responses
+
+    _input_file(file, "FILE", max_bytes=MAX_RESPONSE_BYTES)
+    _input_file(mapping_file, "--mapping", max_bytes=MAX_FILE_BYTES)
+    mapping = read_mapping(mapping_file)
+    result = run_async(
+        lambda: import_responses(
+            file,
+            questionnaires=_folder(folder),
+            questionnaire=questionnaire,
+            version=version,
+            mapping=mapping,
+            wave_key=wave_key,
+            opens_on=opens.date() if opens else None,
+            closes_on=closes.date() if closes else None,
+            title=title,
+            k=k,
+            k_text=k_text,
+            skip_incomplete=skip_incomplete,
+        )
+    )
+    click.echo(
+        f"imported {result.responses} responses ({result.answers} answers, {result.comments} free texts) "
+        f"as the closed wave {result.wave} of {result.questionnaire} v{result.version}, "
+        f"{result.opens_on} to {result.closes_on}"
+    )
+    for unit, count in result.per_unit.items():
+        click.echo(f"  {unit}: {count}")
+    if result.skipped_incomplete:
+        click.echo(f"left out {result.skipped_incomplete} incomplete responses (--skip-incomplete)")
+    if result.other_answers:
+        click.echo(
+            f'{result.other_answers} "other" answers count as no answer (their texts are not carried over)'
+        )

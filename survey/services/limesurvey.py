@@ -187,3 +187,178 @@ def read_link(version_file: Path) -> dict[str, Any]:
             [Problem(str(path), "", "is not a LimeSurvey link file: import the structure again")]
         )
     return data
+
+
+# --- responses ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponseImport:
+    wave: str
+    questionnaire: str
+    version: int
+    responses: int
+    answers: int
+    comments: int
+    per_unit: dict[str, int]
+    skipped_incomplete: int
+    other_answers: int
+    opens_on: dt.date
+    closes_on: dt.date
+
+
+async def import_responses(
+    source: Path,
+    *,
+    questionnaires: Path,
+    questionnaire: str,
+    version: int | None,
+    mapping: ImportMapping,
+    wave_key: str,
+    opens_on: dt.date | None = None,
+    closes_on: dt.date | None = None,
+    title: str | None = None,
+    k: int = 5,
+    k_text: int = 10,
+    skip_incomplete: bool = False,
+    by: str = "cli",
+) -> ResponseImport:
+    """Load LimeSurvey responses as the closed past wave `wave_key`: all rows or, on any row
+    that does not fit, nothing (every such row is named with its line and reason)."""
+    import uuid
+
+    from survey.domain.limesurvey.responses import parse_responses, read_archive, read_csv
+    from survey.services.audit import record
+    from survey.services.catalog import publish_catalog
+    from survey.services.waves import WaveError, check_thresholds, check_wave_key
+    from survey.store import org as org_store
+    from survey.store import waves as wave_store
+    from survey.store.bulk import ResponseBatch, bulk_insert_responses, refresh_statistics
+    from survey.store.engine import write_transaction
+
+    check_wave_key(wave_key)
+    check_thresholds(k, k_text)
+    catalog = load_catalog(questionnaires)
+    versions = [
+        v
+        for v in catalog.versions_of(questionnaire)
+        if link_file(catalog.root / questionnaire / f"v{v.version}.yaml").exists()
+    ]
+    if version is None and not versions:
+        raise SurveyError(
+            f"--questionnaire {questionnaire}: no version of it was imported from LimeSurvey; "
+            "run `survey import limesurvey FILE.lss` first"
+        )
+    chosen = catalog.version(questionnaire, version) if version else versions[-1]
+    version_file = Path(catalog.files[(chosen.questionnaire, chosen.version)])
+    link = read_link(version_file)
+    if source.suffix.lower() == ".lsa":
+        survey, table = read_archive(source)
+        if survey.sid != str(link.get("survey_id")):
+            raise ImportFileError(
+                [
+                    Problem(
+                        str(source),
+                        "",
+                        f"holds survey {survey.sid}, but {chosen.label} was imported from survey "
+                        f"{link.get('survey_id')}: choose the matching --questionnaire/--version",
+                    )
+                ]
+            )
+        anonymized = survey.anonymized
+    else:
+        table = read_csv(source)
+        anonymized = bool(link.get("anonymized"))
+    parsed = parse_responses(
+        table,
+        link=link,
+        version=chosen,
+        mapping=mapping,
+        skip_incomplete=skip_incomplete,
+        anonymized=anonymized,
+    )
+    units = {u.key: u for u in await org_store.list_units()}
+    if not units:
+        raise SurveyError("no organisation yet: run `survey org import FILE` first")
+    unknown = sorted({key for key in mapping.unit_codes.values() if key not in units})
+    if unknown:
+        raise ImportFileError(
+            [
+                mapping.problem(
+                    ["units", "codes", code],
+                    f"there is no unit `{key}`: `survey org list` shows the keys",
+                )
+                for code, key in mapping.unit_codes.items()
+                if key in unknown
+            ]
+        )
+    days = sorted(r.submitted for r in parsed.responses if r.submitted is not None)
+    first = opens_on or (days[0] if days else None)
+    last = closes_on or (days[-1] if days else None)
+    if first is None or last is None:
+        raise SurveyError(
+            "the responses carry no dates (an anonymous survey without date stamps): "
+            "give --opens and --closes"
+        )
+    if last < first:
+        raise WaveError(f"--closes {last} is before --opens {first}: swap them")
+    if last >= dt.date.today():
+        raise WaveError(f"--closes {last} is not in the past: a LimeSurvey import is a past wave")
+    if await wave_store.get_wave(wave_key) is not None:
+        raise WaveError(f"a wave `{wave_key}` exists already: choose another --wave key")
+    await publish_catalog(catalog, only={(chosen.questionnaire, chosen.version)})
+    version_id = await wave_store.version_id(chosen.questionnaire, chosen.version)
+    assert version_id is not None
+    used = sorted({r.unit for r in parsed.responses})
+    async with write_transaction():
+        wave_id = await wave_store.insert_wave(
+            key=wave_key,
+            title=title
+            or f"{chosen.title.get('de') or next(iter(chosen.title.values()))} {first:%m/%Y} (LimeSurvey)",
+            version_id=version_id,
+            audience=chosen.audience,
+            opens_on=first,
+            closes_on=last,
+            unit_ids=[units[key].id for key in used],
+            status="draft",
+            k=k,
+            k_text=k_text,
+        )
+    batch = ResponseBatch()
+    for response in parsed.responses:
+        response_id = uuid.uuid4()
+        unit_id = units[response.unit].id
+        # Only the wave's last day is stored: no time of answering comes over from LimeSurvey.
+        batch.responses.append((response_id, unit_id, None, response.language, last))
+        batch.answers.extend((response_id, unit_id, item, value) for item, value in response.answers.items())
+        batch.comments.extend(
+            (response_id, unit_id, item, text, last) for item, text in response.comments.items()
+        )
+    try:
+        counts = await bulk_insert_responses(wave_id, [batch], then_status="closed")
+    except BaseException:
+        async with write_transaction():
+            await wave_store.delete_wave(wave_id)
+        raise
+    await refresh_statistics()
+    per_unit = {key: sum(1 for r in parsed.responses if r.unit == key) for key in used}
+    await record(
+        by,
+        "wave.imported",
+        wave_key,
+        f"LimeSurvey survey {link.get('survey_id')} ({source.name}) as {chosen.label}: "
+        f"{counts.responses} responses, {len(used)} units",
+    )
+    return ResponseImport(
+        wave=wave_key,
+        questionnaire=chosen.questionnaire,
+        version=chosen.version,
+        responses=counts.responses,
+        answers=counts.answers,
+        comments=counts.comments,
+        per_unit=per_unit,
+        skipped_incomplete=parsed.skipped_incomplete,
+        other_answers=parsed.other_answers,
+        opens_on=first,
+        closes_on=last,
+    )

@@ -22,6 +22,8 @@ __all__ = [
     "WaveError",
     "WaveListing",
     "answerable",
+    "check_thresholds",
+    "check_wave_key",
     "close_wave",
     "create_wave",
     "edit_wave",
@@ -55,7 +57,14 @@ def answerable(wave: StoredWave, today: dt.date) -> str:
     return "open"
 
 
-def _check_thresholds(k: int, k_text: int) -> None:
+def check_wave_key(key: str) -> None:
+    if not _KEY.match(key) or len(key) > 64:
+        raise WaveError(
+            f"`{key}` is not a wave key: use lower-case letters, digits and hyphens, e.g. puls-2026-q4"
+        )
+
+
+def check_thresholds(k: int, k_text: int) -> None:
     if k < K_MIN:
         raise WaveError(f"--k {k}: scores need at least {K_MIN} respondents; use {K_MIN} or more (default 5)")
     if k_text < k:
@@ -104,13 +113,10 @@ async def create_wave(
     subtrees: bool = True,
 ) -> StoredWave:
     """A new draft wave; the questionnaire version is published (frozen) if it is not yet."""
-    if not _KEY.match(key) or len(key) > 64:
-        raise WaveError(
-            f"`{key}` is not a wave key: use lower-case letters, digits and hyphens, e.g. puls-2026-q4"
-        )
+    check_wave_key(key)
     if closes_on < opens_on:
         raise WaveError(f"--closes {closes_on} is before --opens {opens_on}: swap them")
-    _check_thresholds(k, k_text)
+    check_thresholds(k, k_text)
     if not units:
         raise WaveError("--units: name at least one unit key (a Dezernat includes its sub-units)")
     if await store.get_wave(key) is not None:
@@ -203,7 +209,7 @@ async def edit_wave(
         raise WaveError(f"--closes {new_closes} is before the opening day {new_opens}")
     new_k = k if k is not None else wave.k
     new_k_text = k_text if k_text is not None else wave.k_text
-    _check_thresholds(new_k, new_k_text)
+    check_thresholds(new_k, new_k_text)
     values: dict[str, object] = {
         "opens_on": new_opens,
         "closes_on": new_closes,

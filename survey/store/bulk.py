@@ -42,17 +42,23 @@ class BulkCounts:
     comments: int = 0
 
 
-async def bulk_insert_responses(wave_id: int, batches: Iterable[ResponseBatch]) -> BulkCounts:
-    """Insert all batches for one wave in one transaction: all of them or none."""
+async def bulk_insert_responses(
+    wave_id: int, batches: Iterable[ResponseBatch], *, then_status: str | None = None
+) -> BulkCounts:
+    """Insert all batches for one wave in one transaction: all of them or none. With
+    `then_status`, the wave takes that status in the same transaction (a past wave is closed
+    together with its answers, never seen half loaded)."""
     engine = current_engine()
     if isinstance(engine, SQLiteEngine):
-        return await asyncio.to_thread(_sqlite_insert, engine, wave_id, batches)
+        return await asyncio.to_thread(_sqlite_insert, engine, wave_id, batches, then_status)
     if isinstance(engine, PostgresEngine):
-        return await _postgres_insert(engine, wave_id, batches)
+        return await _postgres_insert(engine, wave_id, batches, then_status)
     raise TypeError(f"unsupported engine {engine!r}")
 
 
-def _sqlite_insert(engine: SQLiteEngine, wave_id: int, batches: Iterable[ResponseBatch]) -> BulkCounts:
+def _sqlite_insert(
+    engine: SQLiteEngine, wave_id: int, batches: Iterable[ResponseBatch], then_status: str | None
+) -> BulkCounts:
     counts = BulkCounts()
     timeout = engine.connection_kwargs.get("timeout", 30)
     with contextlib.closing(sqlite3.connect(engine.path, timeout=timeout, isolation_level=None)) as db:
@@ -79,6 +85,8 @@ def _sqlite_insert(engine: SQLiteEngine, wave_id: int, batches: Iterable[Respons
                 counts.responses += len(batch.responses)
                 counts.answers += len(batch.answers)
                 counts.comments += len(batch.comments)
+            if then_status is not None:
+                db.execute("UPDATE wave SET status = ? WHERE id = ?", (then_status, wave_id))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -87,7 +95,7 @@ def _sqlite_insert(engine: SQLiteEngine, wave_id: int, batches: Iterable[Respons
 
 
 async def _postgres_insert(
-    engine: PostgresEngine, wave_id: int, batches: Iterable[ResponseBatch]
+    engine: PostgresEngine, wave_id: int, batches: Iterable[ResponseBatch], then_status: str | None
 ) -> BulkCounts:
     counts = BulkCounts()
     connection = await engine.get_new_connection()
@@ -113,6 +121,8 @@ async def _postgres_insert(
                 counts.responses += len(batch.responses)
                 counts.answers += len(batch.answers)
                 counts.comments += len(batch.comments)
+            if then_status is not None:
+                await connection.execute("UPDATE wave SET status = $1 WHERE id = $2", then_status, wave_id)
     finally:
         await connection.close()
     return counts

@@ -214,7 +214,7 @@ class _Builder:
         return self.scale("yes-no", scale), {"N": 0, "Y": 1}
 
     def text_scale(self) -> str:
-        return self.scale("text", {"type": "text", "max_length": 5000})
+        return self.scale("text", {"type": "text", "max_length": 10000})
 
     # --- items ----------------------------------------------------------------------------
 
@@ -262,9 +262,8 @@ class _Builder:
         self.links[item_id] = {
             "question": question.code,
             "row": row.code if row is not None else None,
+            "row_qid": row.qid if row is not None else None,
             "scale": dual,
-            "qid": question.qid,
-            "gid": question.gid,
             "codes": codes,
         }
 
@@ -336,6 +335,7 @@ class _Builder:
             scale, codes = self.choice_scale(question, answers, _slug(code))
             self.add(question, scale, codes, section=section)
         elif kind in ("F", "H", "1"):
+            scales: list[tuple[int | None, str, dict[str, int]]] = []
             for dual in (0, 1) if kind == "1" else (None,):
                 answers = question.answers_of(dual or 0)
                 if len(answers) < 2:
@@ -343,10 +343,10 @@ class _Builder:
                         Note(code, "left out", f"scale {(dual or 0) + 1} has fewer than two options")
                     )
                     continue
-                scale, codes = self.choice_scale(
-                    question, answers, _slug(code) + ("" if dual is None else f"-{dual + 1}")
-                )
-                for row in rows:
+                name = _slug(code) + ("" if dual is None else f"-{dual + 1}")
+                scales.append((dual, *self.choice_scale(question, answers, name)))
+            for row in rows:  # row by row, both scales of a dual-scale row together
+                for dual, scale, codes in scales:
                     self.add(question, scale, codes, row=row, dual=dual, section=section)
         else:
             self.notes.append(Note(code, "left out", f"the question type `{kind}` is not known here"))
@@ -448,6 +448,9 @@ def convert_survey(
         "survey_id": survey.sid,
         "anonymized": survey.anonymized,
         "languages": tags,
+        # every question, mapped or not: the unit question of the response import may be one
+        # that became no item
+        "questions": {q.code: {"qid": q.qid, "gid": q.gid, "type": q.type} for q in survey.questions},
         "items": builder.links,
     }
     if not builder.items:

@@ -31,8 +31,10 @@ __all__ = [
     "LsSub",
     "LsSurvey",
     "parse_lss",
+    "parse_xml",
     "plain_text",
     "read_lss",
+    "table",
 ]
 
 #: LimeSurvey's own sample with every question type in five languages is under 1 MB
@@ -169,7 +171,7 @@ def _refuse(name: str, message: str, line: int | None = None) -> ImportFileError
     return ImportFileError([Problem(name, "", message, line)])
 
 
-def _parse_xml(data: bytes, name: str, what: str) -> Element:
+def parse_xml(data: bytes, name: str, what: str) -> Element:
     if not data.strip():
         raise _refuse(name, f"the file is empty: export the {what} from LimeSurvey again")
     try:
@@ -207,7 +209,7 @@ def _int(value: str | None, default: int = 0) -> int:
 
 
 def parse_lss(data: bytes, name: str) -> LsSurvey:
-    root = _parse_xml(data, name, "survey structure (.lss)")
+    root = parse_xml(data, name, "survey structure (.lss)")
     if root.tag != "document" or (root.findtext("LimeSurveyDocType") or "").strip() != "Survey":
         kind = (root.findtext("LimeSurveyDocType") or "").strip()
         found = f"a LimeSurvey `{kind}` export" if kind else f"XML with the root element <{root.tag}>"
