@@ -99,7 +99,8 @@ def test_the_multilingual_sample_imports_and_passes_the_check(folder: Path, tmp_
     single = data["scales"][items["l"]["scale"]]
     assert single["type"] == "single-choice" and len(single["options"]) == 5
     assert single["no_answer"] == {
-        "en": "no answer", "fr": "sans réponse", "de": "keine Angabe", "it": "nessuna risposta", "ru": "нет ответа"
+        "en": "no answer", "fr": "sans réponse", "de": "keine Angabe",
+        "it": "nessuna risposta", "ru": "нет ответа",
     }  # fmt: skip
     assert data["scales"][items["y"]["scale"]]["labels"]["de"] == ["Nein", "Ja"]
     # Help texts and group headings.
