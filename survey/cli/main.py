@@ -1365,6 +1365,8 @@ def import_limesurvey_responses(
         click.echo(f"  {unit}: {count}")
     if result.skipped_incomplete:
         click.echo(f"left out {result.skipped_incomplete} incomplete responses (--skip-incomplete)")
+    if result.absent_texts:
+        click.echo(f"the export holds no column for the free-text item(s) {', '.join(result.absent_texts)}")
     if result.other_answers:
         click.echo(
             f'{result.other_answers} "other" answers count as no answer (their texts are not carried over)'

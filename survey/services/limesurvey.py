@@ -203,6 +203,7 @@ class ResponseImport:
     per_unit: dict[str, int]
     skipped_incomplete: int
     other_answers: int
+    absent_texts: list[str]
     opens_on: dt.date
     closes_on: dt.date
 
@@ -359,6 +360,7 @@ async def import_responses(
         per_unit=per_unit,
         skipped_incomplete=parsed.skipped_incomplete,
         other_answers=parsed.other_answers,
+        absent_texts=parsed.absent_texts,
         opens_on=first,
         closes_on=last,
     )

@@ -68,6 +68,7 @@ class ParsedResponses:
     skipped_incomplete: int = 0
     other_answers: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # item id → column
+    absent_texts: list[str] = field(default_factory=list)  # free-text items without a column
 
 
 def _refuse(name: str, message: str, line: int | None = None) -> ImportFileError:
@@ -109,10 +110,12 @@ def parse_csv(text: str, name: str) -> ResponseTable:
         raise _refuse(name, "the file is empty: export the responses from LimeSurvey again")
     first = text.split("\n", 1)[0]
     try:
-        dialect: Any = csv.Sniffer().sniff(first, delimiters=",;\t")
+        # Only the separator is guessed (LimeSurvey offers comma, semicolon and tab); quoting is
+        # LimeSurvey's always: double quotes, doubled inside.
+        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         header = [h.strip() for h in next(reader)]
@@ -264,11 +267,15 @@ def parse_responses(
     problems: list[Problem] = []
     columns: dict[str, str] = {}
     missing: list[str] = []
+    absent_texts: list[str] = []
     for item_id, item in link["items"].items():
         if item_id not in version.item_ids:
             continue
         column = next((c for c in _candidates(link, sid, item) if c in header), None)
-        if column is None:
+        if column is None and version.scale_of(version.item(item_id)).is_text:
+            # Exported without the free texts (a data-protection choice of the office): fine.
+            absent_texts.append(item_id)
+        elif column is None:
             missing.append(item_id)
         else:
             columns[item_id] = column
@@ -293,23 +300,24 @@ def parse_responses(
     unit_source = mapping.unit_from
     by_token = unit_source.startswith("attribute_") or unit_source in ("firstname", "lastname", "email")
     column = unit_column(link, sid, header, unit_source)
-    if column is None and by_token and not responses.tokens:
-        if anonymized:
-            problems.append(
-                mapping.problem(
-                    ["units", "from"],
-                    f"the survey is anonymous, so its responses carry no token and no `{unit_source}`: "
-                    "map the units through a question instead",
-                )
+    if by_token and anonymized:
+        # Even where an export still carries tokens: the survey promised not to link answers
+        # to the participant list, and the import keeps that promise.
+        problems.append(
+            mapping.problem(
+                ["units", "from"],
+                f"the survey is anonymous, so its responses carry no token and no `{unit_source}`: "
+                "map the units through a question instead",
             )
-        else:
-            problems.append(
-                mapping.problem(
-                    ["units", "from"],
-                    f"there is no column `{unit_source}` and no participant list: export the responses "
-                    "with the participant attributes, or as a .lsa archive",
-                )
+        )
+    elif column is None and by_token and not responses.tokens:
+        problems.append(
+            mapping.problem(
+                ["units", "from"],
+                f"there is no column `{unit_source}` and no participant list: export the responses "
+                "with the participant attributes, or as a .lsa archive",
             )
+        )
     elif column is None and not by_token:
         problems.append(
             mapping.problem(
@@ -323,7 +331,7 @@ def parse_responses(
 
     tags: dict[str, str] = link.get("languages", {})
     scales = {item.id: version.scale_of(item) for item in version.items}
-    parsed = ParsedResponses([], columns=columns)
+    parsed = ParsedResponses([], columns=columns, absent_texts=absent_texts)
     bad_rows = 0
     for line, row in responses.rows:
         reasons: list[str] = []
