@@ -305,3 +305,19 @@ def test_an_archive_bomb_is_refused(folder: Path, tmp_path: Path) -> None:
         archive.writestr("survey_1.lss", b"\0" * (50 * 1024 * 1024))
     with pytest.raises(ImportFileError, match="refused as a zip bomb"):
         read_archive(bomb)
+
+
+def test_sections_are_checked_like_every_other_reference(folder: Path, tmp_path: Path) -> None:
+    """The groups became sections; an item naming no defined section, or a section without a
+    text in a declared language, is a problem of the file with its line."""
+    assert _import(folder, SAMPLE, "--mapping", str(_mapping(tmp_path))).exit_code == 0
+    version_file = folder / "ls-beispiel" / "v1.yaml"
+    text = version_file.read_text(encoding="utf-8")
+    broken = text.replace("section: group-4", "section: group-99", 1).replace(
+        "  title:\n    en: Text question\n", "  title:\n", 1
+    )
+    version_file.write_text(broken, encoding="utf-8")
+    check = run_cli("questionnaires", "check", "--dir", str(folder))
+    assert check.exit_code == 1
+    assert "no section with id `group-99` (defined: group-1, group-3, group-4)" in check.output
+    assert "sections[0].title: no text for `en`" in check.output
