@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -30,10 +31,13 @@ from survey.domain.schemas import ID_PATTERN
 from survey.errors import ImportFileError, Problem, QuestionnaireFileError, SurveyError
 
 __all__ = [
+    "ResponseImport",
     "StructureImport",
     "choose_leitbild",
+    "import_responses",
     "import_structure",
     "link_file",
+    "read_link",
     "read_survey",
 ]
 
@@ -83,8 +87,6 @@ def import_structure(
     version: int | None = None,
 ) -> StructureImport:
     """Write the version file and its link file, or raise and write nothing."""
-    import re
-
     if not re.match(ID_PATTERN, questionnaire) or len(questionnaire) > 64:
         raise SurveyError(
             f"--questionnaire {questionnaire}: use lower-case letters, digits and hyphens, "

@@ -321,3 +321,77 @@ def test_sections_are_checked_like_every_other_reference(folder: Path, tmp_path:
     assert check.exit_code == 1
     assert "no section with id `group-99` (defined: group-1, group-3, group-4)" in check.output
     assert "sections[0].title: no text for `en`" in check.output
+
+
+def _row(**fields: str) -> str:
+    return "<row>" + "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items()) + "</row>"
+
+
+def _ls3_structure() -> str:
+    """A LimeSurvey 3 structure: every text in its table's rows, one row per language."""
+    answers, subquestions, questions, groups, settings = [], [], [], [], []
+    for lang, (title, group, question, labels, rows) in {
+        "de": ("Puls", "Zusammenarbeit", "Wie erleben Sie …",
+               ["schlecht", "mäßig", "mittel", "gut", "sehr gut"], ["Absprachen", "Hilfe"]),
+        "en": ("Pulse", "Working together", "How do you find …",
+               ["poor", "fair", "average", "good", "very good"], ["Agreements", "Help"]),
+    }.items():  # fmt: skip
+        settings.append(_row(surveyls_survey_id="111", surveyls_language=lang, surveyls_title=title))
+        groups.append(
+            _row(gid="1", sid="111", group_name=group, group_order="0", description="", language=lang)
+        )
+        questions.append(
+            _row(qid="2", parent_qid="0", sid="111", gid="1", type="F", title="ZA", question=question,
+                 help="", other="N", mandatory="N", question_order="1", language=lang, scale_id="0")
+        )  # fmt: skip
+        for order, text in enumerate(rows):
+            subquestions.append(
+                _row(qid=str(10 + order), parent_qid="2", sid="111", gid="1", type="T",
+                     title=f"SQ00{order + 1}", question=text, question_order=str(order), language=lang,
+                     scale_id="0")
+            )  # fmt: skip
+        for order, label in enumerate(labels):
+            answers.append(
+                _row(
+                    qid="2",
+                    code=f"A{order + 1}",
+                    answer=label,
+                    sortorder=str(order),
+                    language=lang,
+                    scale_id="0",
+                )
+            )
+    survey = _row(sid="111", language="de", additional_languages="en", anonymized="Y")
+
+    def section(name: str, rows: list[str]) -> str:
+        return f"<{name}><rows>{''.join(rows)}</rows></{name}>"
+
+    return (
+        "<?xml version='1.0' encoding='UTF-8'?><document><LimeSurveyDocType>Survey</LimeSurveyDocType>"
+        "<DBVersion>359</DBVersion><languages><language>de</language><language>en</language></languages>"
+        + section("answers", answers) + section("groups", groups) + section("questions", questions)
+        + section("subquestions", subquestions) + section("surveys", [survey])
+        + section("surveys_languagesettings", settings) + "</document>"
+    )  # fmt: skip
+
+
+def test_a_limesurvey_3_structure_with_texts_in_the_rows(folder: Path, tmp_path: Path) -> None:
+    source = tmp_path / "limesurvey_survey_111.lss"
+    source.write_text(_ls3_structure(), encoding="utf-8")
+    result = _import(folder, source, "--mapping", str(_mapping(tmp_path, "values:\n  ZA: [gemeinsam]\n")))
+    assert result.exit_code == 0, result.output
+    assert "2 items in 2 languages (de, en)" in result.stdout
+    data = yaml.safe_load((folder / "ls-beispiel" / "v1.yaml").read_text(encoding="utf-8"))
+    assert data["title"] == {"de": "Puls", "en": "Pulse"}
+    assert [i["id"] for i in data["items"]] == ["za-sq001", "za-sq002"]
+    assert data["items"][1]["text"] == {"de": "Wie erleben Sie … – Hilfe", "en": "How do you find … – Help"}
+    scale = data["scales"][data["items"][0]["scale"]]
+    assert scale["type"] == "likert-5" and scale["labels"]["en"] == [
+        "poor",
+        "fair",
+        "average",
+        "good",
+        "very good",
+    ]
+    assert data["sections"][0]["title"] == {"de": "Zusammenarbeit", "en": "Working together"}
+    assert run_cli("questionnaires", "check", "--dir", str(folder)).exit_code == 0
