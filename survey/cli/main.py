@@ -1244,13 +1244,13 @@ def import_limesurvey(
 ) -> None:
     """Turn the LimeSurvey survey structure FILE (.lss) into a questionnaire version file."""
     from survey.domain.limesurvey.convert import mapping_template
-    from survey.domain.limesurvey.lss import MAX_LSS_BYTES
+    from survey.domain.limesurvey.lss import MAX_LSS_BYTES, read_lss
     from survey.domain.limesurvey.mapping import read_mapping
     from survey.domain.yamlfile import MAX_FILE_BYTES
-    from survey.services.limesurvey import choose_leitbild, import_structure, read_survey
+    from survey.services.limesurvey import choose_leitbild, import_structure
 
     _input_file(file, "FILE", max_bytes=MAX_LSS_BYTES)
-    survey = read_survey(file)
+    survey = read_lss(file)
     chosen = choose_leitbild(_folder(folder), leitbild)
     if template_out is not None:
         _output_file(template_out, "--mapping-template")

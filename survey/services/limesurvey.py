@@ -24,7 +24,7 @@ import yaml
 
 from survey.domain import check_catalog, load_catalog
 from survey.domain.limesurvey.convert import Conversion, Note, convert_survey
-from survey.domain.limesurvey.lss import LsSurvey, read_lss
+from survey.domain.limesurvey.lss import LsSurvey
 from survey.domain.limesurvey.mapping import ImportMapping
 from survey.domain.questionnaire import Leitbild
 from survey.domain.schemas import ID_PATTERN
@@ -38,7 +38,6 @@ __all__ = [
     "import_structure",
     "link_file",
     "read_link",
-    "read_survey",
 ]
 
 
@@ -55,10 +54,6 @@ class StructureImport:
 
 def link_file(version_file: Path) -> Path:
     return version_file.with_suffix(".limesurvey.json")
-
-
-def read_survey(source: Path) -> LsSurvey:
-    return read_lss(source)
 
 
 def choose_leitbild(questionnaires: Path, key: str | None) -> Leitbild:

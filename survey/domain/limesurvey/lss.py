@@ -139,9 +139,6 @@ class LsSurvey:
     questions: list[LsQuestion] = field(default_factory=list)
     scripts_removed: int = 0
 
-    def question(self, code: str) -> LsQuestion | None:
-        return next((q for q in self.questions if q.code == code), None)
-
 
 def read_lss(path: Path, display: str | None = None) -> LsSurvey:
     """The survey in the `.lss` file at `path`, or ImportFileError naming what is wrong."""

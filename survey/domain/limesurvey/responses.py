@@ -67,7 +67,6 @@ class ParsedResponses:
     responses: list[ImportedResponse]
     skipped_incomplete: int = 0
     other_answers: int = 0
-    columns: dict[str, str] = field(default_factory=dict)  # item id → column
     absent_texts: list[str] = field(default_factory=list)  # free-text items without a column
 
 
@@ -331,7 +330,7 @@ def parse_responses(
 
     tags: dict[str, str] = link.get("languages", {})
     scales = {item.id: version.scale_of(item) for item in version.items}
-    parsed = ParsedResponses([], columns=columns, absent_texts=absent_texts)
+    parsed = ParsedResponses([], absent_texts=absent_texts)
     bad_rows = 0
     for line, row in responses.rows:
         reasons: list[str] = []
