@@ -3,20 +3,34 @@
 #   make test   create .venv, install, lint, run the whole test suite
 #   make bench  the benchmarks on SQLite and PostgreSQL (about 15 minutes), written to BENCHMARKS.md
 #   make bench-quick  the same at small sizes (under two minutes), written to var/bench/
+#   make lock   refresh requirements.lock (every dependency pinned with hashes) from pyproject.toml
+#   make test-latest  the whole suite with the newest versions pyproject.toml allows (in .venv-latest)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
+#: `make test-latest` sets LATEST=1: install the newest allowed versions instead of the lock
+LATEST ?=
+UV_VERSION := 0.13.9
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install demo serve test lint format messages bench bench-quick clean
+.PHONY: install demo serve test test-latest lint format messages lock bench bench-quick clean
 
-$(STAMP): pyproject.toml
+# Installs come from the lock: every package, pip and the build tools included, pinned with its
+# hashes, nothing resolved on the machine; then the project itself without dependencies.
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=/path/to/python3.11")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+ifeq ($(LATEST),)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+else
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[dev]'
+endif
+	$(BIN)/python -m pip check
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -49,6 +63,21 @@ format: install
 test: lint $(AXE)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
+# The lock holds the dependencies of '.[dev]' for Python 3.11 and newer on every platform, plus
+# pip and the build tools; uv resolves it (pip-compile's format, installed by plain pip).
+# uv comes into a venv of its own: the project's venv is installed from the lock being refreshed.
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet uv==$(UV_VERSION)
+	printf 'pip\nsetuptools>=77\nwheel\n' | .venv-lock/bin/uv pip compile pyproject.toml - --extra dev \
+		--universal --python-version 3.11 --generate-hashes --quiet \
+		--custom-compile-command 'make lock' -o $(LOCK)
+
+# Drift on purpose: the suite against the newest versions pyproject.toml allows, in a venv of its own.
+test-latest:
+	rm -f .venv-latest/.installed
+	$(MAKE) test VENV=.venv-latest LATEST=1
+
 messages: install
 	$(BIN)/python -m survey.web.i18n
 
@@ -63,4 +92,4 @@ bench-quick: install
 	$(BIN)/python tests/benchmarks/bench.py --quick --out var/bench/BENCHMARKS-quick.md $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest .venv-lock var build *.egg-info .pytest_cache .ruff_cache

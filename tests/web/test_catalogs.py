@@ -9,18 +9,20 @@ from __future__ import annotations
 import gettext
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
+import survey
 from survey.web.i18n import LANGUAGES, LOCALE_DIR, Language, extract, translations
 
 CATALOGS = [lang for lang in LANGUAGES.values() if lang.catalog is not None]
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]")
 COUNT = "%(num)d"  # the number ngettext() is given; see survey.web.respond._gettext
-SAMPLE_N = range(1000)
+SAMPLE_N = range(201)  # n = 0…200, every form of every language shows up
 
 #: gettext plural forms where babel's table (babel.messages.plurals) is out of date. Turkish has
 #: "one" and "other" in CLDR and in GNU gettext's plural table: nplurals=2; plural=(n != 1).
@@ -104,21 +106,57 @@ def test_header_is_not_fuzzy(po: tuple[Language, Catalog]) -> None:
     assert not catalog.fuzzy, f"catalog {lang.catalog}: the header entry is marked fuzzy"
 
 
-def test_plural_forms_fit_the_language(po: tuple[Language, Catalog]) -> None:
-    lang, catalog = po
-    num_plurals, expression = _expected_plurals(lang)
-    assert catalog.num_plurals == num_plurals, (
-        f"catalog {lang.catalog}: Plural-Forms says nplurals={catalog.num_plurals}, "
-        f"{_language_code(lang)} has {num_plurals}"
+#: every catalog the package ships: the respondent pages' languages, the portal's and the reports'
+SHIPPED_PO = sorted(Path(survey.__file__).parent.glob("**/locale/*/LC_MESSAGES/*.po"))
+
+
+def _po_language(path: Path) -> str:
+    return path.parent.parent.name.split("_")[0]  # de_x_ls → de (Leichte Sprache is German)
+
+
+def test_every_catalog_is_checked() -> None:
+    folders = {path.parent.parent.name for path in SHIPPED_PO}
+    assert {str(lang.catalog) for lang in CATALOGS} <= folders, "a language's messages.po is not found"
+    assert {"messages.po", "portal.po", "reports.po"} <= {path.name for path in SHIPPED_PO}
+
+
+@pytest.mark.parametrize("path", SHIPPED_PO, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_plural_forms_fit_the_language(path: Path) -> None:
+    """Each catalog's Plural-Forms header picks the form CLDR's rule picks (babel's table, with
+    its known gaps overridden), for every n the pages can show."""
+    code = _po_language(path)
+    with path.open("rb") as file:
+        catalog = read_po(file, locale=code)
+    num_plurals, expression = PLURALS_OVERRIDE.get(code) or (
+        get_plural(code).num_plurals,
+        get_plural(code).plural_expr,
     )
-    ours, reference = _plural(catalog), gettext.c2py(expression)
+    header = _header(path, "Plural-Forms")
+    assert header, f"{path}: no Plural-Forms header"
+    declared = dict(part.strip().split("=", 1) for part in header.rstrip(";").split(";") if "=" in part)
+    assert int(declared["nplurals"]) == num_plurals, (
+        f"{path}: Plural-Forms says nplurals={declared['nplurals']}, {code} has {num_plurals}"
+    )
+    ours, reference = gettext.c2py(declared["plural"]), gettext.c2py(expression)
     wrong = [n for n in SAMPLE_N if ours(n) != reference(n)]
     assert not wrong, (
-        f"catalog {lang.catalog}: plural={catalog.plural_expr} picks the wrong form for n={wrong[:5]}"
+        f"{path}: plural={declared['plural']} picks the wrong form for n={wrong[:5]}; "
+        f"CLDR ({expression}) differs there"
     )
     assert {ours(n) for n in SAMPLE_N} == set(range(num_plurals)), (
-        f"catalog {lang.catalog}: plural={catalog.plural_expr} does not use every form"
+        f"{path}: plural={declared['plural']} does not use every form"
     )
+    assert catalog.num_plurals == num_plurals
+
+
+def _header(path: Path, name: str) -> str:
+    """One header field as the file states it (babel's reader replaces Plural-Forms with its own)."""
+    with path.open("rb") as file:
+        catalog = read_po(file)
+    for key, value in catalog.mime_headers:
+        if key == name:
+            return value
+    return ""
 
 
 def test_placeholders_are_kept(template: Catalog, po: tuple[Language, Catalog]) -> None:
