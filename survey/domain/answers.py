@@ -36,6 +36,12 @@ class CheckedAnswers:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def empty(self) -> bool:
+        """Nothing chosen and nothing written: not a response, whatever the form says is optional.
+        ("keine Angabe" is a choice, and counts.)"""
+        return not self.codes and not self.texts
+
 
 def check_answers(version: QuestionnaireVersion, raw: Mapping[str, object]) -> CheckedAnswers:
     """Clean answers, or every problem (one per item), in the order of the questionnaire.

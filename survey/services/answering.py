@@ -38,6 +38,7 @@ __all__ = [
     "entry_for_service_point",
     "entry_for_unit_link",
     "new_submission_key",
+    "staff_languages",
     "submit",
 ]
 
@@ -77,8 +78,8 @@ class Entry:
 class SubmitResult:
     outcome: Outcome | None = None
     problems: list[AnswerProblem] = field(default_factory=list)
-    #: problems not tied to an item: access_code_wrong, access_paused, receipt_unknown, receipt_used,
-    #: code_used, form_changed, flood
+    #: problems not tied to an item: empty, access_code_wrong, access_paused, receipt_unknown,
+    #: receipt_used, code_used, form_changed, flood
     general: list[str] = field(default_factory=list)
 
     @property
@@ -207,6 +208,9 @@ async def submit(
         result.general.append("form_changed")
     checked = check_answers(entry.version, answers)
     result.problems = checked.problems
+    if checked.ok and checked.empty:
+        # An empty form would count as a respondent (participation, thresholds) with nothing said.
+        result.general.append("empty")
 
     receipt_hash = None
     if entry.kind == "service_point" and receipt_code:
@@ -262,6 +266,18 @@ async def was_stored(submission_key: str) -> bool:
 
     digest = hashlib.sha256(submission_key.encode()).hexdigest()
     return await SubmissionKey.exists().where(SubmissionKey.key_hash == digest).run()
+
+
+async def staff_languages(today: dt.date | None = None) -> list[str]:
+    """The languages staff can answer in now: those of the open staff waves' versions (German and
+    English where none is open), for the pages before a code tells which wave it is."""
+    day = today or _today()
+    offered: list[str] = []
+    for wave in await wave_store.list_waves():
+        if wave.audience == "staff" and answerable(wave, day) == "open":
+            version = await _version(wave.questionnaire, wave.version)
+            offered += [tag for tag in version.languages if tag not in offered]
+    return offered or ["de", "en"]
 
 
 async def kommune() -> str:

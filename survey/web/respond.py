@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
+from babel.dates import format_date
 from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
@@ -29,6 +30,7 @@ from survey.services.answering import (
     entry_for_unit_link,
     kommune,
     new_submission_key,
+    staff_languages,
     submit,
     was_stored,
 )
@@ -151,6 +153,7 @@ def _problem_message(problem: AnswerProblem, gettext: Callable[..., str]) -> str
 def _general_message(code: str, gettext: Callable[..., str]) -> tuple[str, str]:
     """(field anchor, message) for problems not tied to one question."""
     messages = {
+        "empty": ("main", gettext("Please answer at least one question before you send the form.")),
         "form_changed": (
             "main",
             gettext("The form was changed or is out of date. Please check your answers and send them again."),
@@ -164,8 +167,11 @@ def _general_message(code: str, gettext: Callable[..., str]) -> tuple[str, str]:
             gettext("Too many wrong access codes. Please wait ten minutes and try again."),
         ),
         "receipt_unknown": (
-            "main",
-            gettext("We do not know the code on your receipt. You can still answer without it."),
+            "receipt_code",
+            gettext(
+                "We do not know the code on your receipt. Please correct it, "
+                "or delete it to answer without it."
+            ),
         ),
         "receipt_used": ("main", gettext("The code on your receipt has already been used.")),
         "code_used": ("main", gettext("This invitation code has already been used. Each code works once.")),
@@ -226,10 +232,21 @@ _ENTRY_PAGES: dict[str, tuple[int, str, list[str]]] = {
 }
 
 
+async def _offered(error: EntryError) -> list[str]:
+    """The languages of the page that says why one cannot answer: the questionnaire's where the
+    wave is known, the staff questionnaires' for codes and unit links, else every language."""
+    if error.entry is not None:
+        return list(error.entry.version.languages)
+    if error.problem in ("code_unknown", "code_used", "link_unknown"):
+        return await staff_languages()
+    return list(LANGUAGES)
+
+
 def _entry_page(
     error: EntryError,
     lang: Language,
     path: str,
+    offered: list[str],
     typed: dict[str, str] | None = None,
     kommune: str | None = None,
 ) -> Template:
@@ -240,6 +257,7 @@ def _entry_page(
         lang,
         status=status,
         path=path,
+        offered=offered,
         page_title=gettext(title),
         paragraphs=[gettext(p) for p in paragraphs],
         kommune=kommune or (error.entry.kommune if error.entry else None),
@@ -346,8 +364,10 @@ async def _form(
     if result is not None:
         for code in result.general:
             anchor, message = _general_message(code, gettext)
-            if anchor == "access_code":
-                field_errors["access_code"] = message
+            if anchor in ("access_code", "receipt_code"):
+                field_errors[anchor] = message
+            elif code == "empty":
+                anchor = _item_anchor(version, version.items[0].id)
             errors.append({"anchor": anchor, "message": message})
         texts = {i.id: pick(i.text) for i in version.items}
         if any(p.item not in texts for p in result.problems) and "form_changed" not in result.general:
@@ -359,12 +379,8 @@ async def _form(
                 continue
             message = _problem_message(problem, gettext)
             field_errors[problem.item] = message
-            anchor = (
-                f"input-{problem.item}"
-                if version.scales[version.item(problem.item).scale].is_text
-                else f"item-{problem.item}"
-            )
-            errors.append({"anchor": anchor, "message": f"{texts[problem.item]} – {message}"})
+            anchor = _item_anchor(version, problem.item)
+            errors.append({"anchor": anchor, "message": f"{texts[problem.item]} – {message}", "item": "1"})
     query = {"beleg": request.query_params["beleg"]} if request.query_params.get("beleg") else {}
     return _page(
         "respond/form.html",
@@ -388,8 +404,19 @@ async def _form(
         ask_access_code=entry.kind == "unit",
         kiosk=kiosk,
         kiosk_thanks=_kiosk_thanks(request) if kiosk else None,
-        receipt_code=(values or {}).get("receipt_code") or request.query_params.get("beleg"),
+        # shown as a field once there is one, so that a wrong code can be corrected or removed
+        receipt_code=(values or {}).get("receipt_code", request.query_params.get("beleg")),
+        # staff are told what their answers count for and until when (citizens: the service point)
+        counts_for=entry.unit_name if entry.kind != "service_point" else None,
+        closes_on=format_date(entry.wave.closes_on, format="long", locale=lang.locale)
+        if entry.kind != "service_point"
+        else None,
     )
+
+
+def _item_anchor(version: QuestionnaireVersion, item_id: str) -> str:
+    """Where an error summary's link for a question leads: its text box, or its group of options."""
+    return f"input-{item_id}" if version.scales[version.item(item_id).scale].is_text else f"item-{item_id}"
 
 
 def _lang_of(request: Request, offered: list[str], requested: str | None = None) -> str:
@@ -404,8 +431,8 @@ async def _show(
     try:
         entry = await load()
     except EntryError as error:
-        offered = list(error.entry.version.languages) if error.entry else list(LANGUAGES)
-        return _entry_page(error, language(_lang_of(request, offered)), request.url.path)
+        offered = await _offered(error)
+        return _entry_page(error, language(_lang_of(request, offered)), request.url.path, offered)
     return await _form(request, entry, _lang_of(request, entry.version.languages), action=action, kiosk=kiosk)
 
 
@@ -427,12 +454,12 @@ async def _receive(
     try:
         entry = await load()
     except EntryError as error:
-        offered = list(error.entry.version.languages) if error.entry else list(LANGUAGES)
+        offered = await _offered(error)
         lang_tag = _lang_of(request, offered, requested)
         if error.problem == "code_used" and submission_key and await was_stored(submission_key):
             return Redirect(f"{thanks}?{urlencode({'lang': lang_tag, 'again': '1'})}", status_code=303)
         typed = {k: v for k, v in values.items() if v and v != "na" and not v.isdigit()}
-        return _entry_page(error, language(lang_tag), request.url.path, typed)
+        return _entry_page(error, language(lang_tag), request.url.path, offered, typed)
     lang_tag = _lang_of(request, entry.version.languages, requested)
     if broken:
         # A field twice, a NUL character or bytes that are not UTF-8: no browser sends that
@@ -460,7 +487,8 @@ async def _receive(
     kept = {
         **values,
         **({"access_code": access_code} if access_code else {}),
-        **({"receipt_code": receipt_code} if receipt_code else {}),
+        # kept even when emptied: the field stays on the form, empty, and no code is sent
+        **({"receipt_code": receipt_code} if receipt_code is not None else {}),
     }
     status = 429 if "flood" in result.general else 400
     return await _form(
@@ -509,12 +537,14 @@ def _kiosk_thanks(request: Request) -> dict[str, str] | None:
 
 @get("/i", name="code-entry", include_in_schema=False)
 async def code_entry(request: Request) -> Template:
-    lang = language(_lang_of(request, list(LANGUAGES)))
+    offered = await staff_languages()
+    lang = language(_lang_of(request, offered))
     gettext, _ = _gettext(lang)
     return _page(
         "respond/message.html",
         lang,
         path=request.url.path,
+        offered=offered,
         page_title=gettext("Staff survey"),
         paragraphs=[gettext("Please enter the code from your invitation letter.")],
         code_form=True,
@@ -529,7 +559,8 @@ async def code_entry_post(request: Request) -> Template | Redirect:
     except _NotAForm as refused:
         return _refusal_page(request, refused)
     code = form.get("code", "").strip()
-    lang = language(_lang_of(request, list(LANGUAGES), form.get("lang", "")))
+    offered = await staff_languages()
+    lang = language(_lang_of(request, offered, form.get("lang", "")))
     settings = _settings(request.app.state)
     try:
         entry = await entry_for_invitation(settings, code)
@@ -542,13 +573,14 @@ async def code_entry_post(request: Request) -> Template | Redirect:
                 lang,
                 status=status,
                 path=request.url.path,
+                offered=offered,
                 page_title=gettext("Staff survey"),
                 paragraphs=[gettext("Please enter the code from your invitation letter.")],
                 code_form=True,
                 code_value=code,
                 code_error=f"{gettext(title)}. {gettext(paragraphs[0])}",
             )
-        return _entry_page(error, lang, request.url.path)
+        return _entry_page(error, lang, request.url.path, offered)
     return Redirect(f"/i/{quote(entry.reference)}?{urlencode({'lang': lang.tag})}", status_code=303)
 
 

@@ -201,11 +201,21 @@ async def test_guessing_a_unit_code_pauses_the_link(field) -> None:  # type: ign
     key = await new_submission_key(field.settings)
     for _ in range(20):
         result = await submit(
-            field.settings, entry, answers={}, language="de", submission_key=key, access_code="K7QM-2XHD-9RTC"
+            field.settings,
+            entry,
+            answers=dict(GOOD),
+            language="de",
+            submission_key=key,
+            access_code="K7QM-2XHD-9RTC",
         )
         assert result.general == ["access_code_wrong"]
     paused = await submit(
-        field.settings, entry, answers={}, language="de", submission_key=key, access_code=link.access_code
+        field.settings,
+        entry,
+        answers=dict(GOOD),
+        language="de",
+        submission_key=key,
+        access_code=link.access_code,
     )
     assert paused.general == ["access_paused"]
     assert await _responses("puls") == 0
@@ -282,3 +292,18 @@ async def test_racing_for_the_same_codes(field) -> None:  # type: ignore[no-unty
     assert outcomes.count(Outcome.CODE_USED) == 80
     assert await _responses("puls") == 20
     assert await Invitation.count().run() == 0
+
+
+async def test_a_response_with_nothing_in_it_is_not_stored(field) -> None:  # type: ignore[no-untyped-def]
+    entry = await entry_for_service_point(field.settings, "buergerbuero-mitte")
+    key = await new_submission_key(field.settings)
+    for nothing in ({}, {"kommentar": "  "}, {"gesamturteil": ""}):
+        result = await submit(field.settings, entry, answers=nothing, language="de", submission_key=key)
+        assert result.general == ["empty"] and result.outcome is None, nothing
+    assert await _responses("buerger") == 0
+    # "keine Angabe" is a choice: it is stored
+    chosen = await submit(
+        field.settings, entry, answers={"gesamturteil": None}, language="de", submission_key=key
+    )
+    assert chosen.outcome == Outcome.STORED
+    assert await _responses("buerger") == 1

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 from collections.abc import AsyncIterator
 
 import pytest
+from babel.dates import format_date
 from litestar.testing import AsyncTestClient
 
-from survey.services.invitations import create_unit_link, issue_invitations
+from survey.services.invitations import create_unit_link, issue_invitations, issue_receipt_codes
 from survey.services.waves import close_wave
 from survey.store.tables import Answer, Comment, ResponseRow
 from survey.web.app import create_app
@@ -226,7 +228,7 @@ async def test_json_api(client: AsyncTestClient, field) -> None:  # type: ignore
     malformed = await client.post("/api/v1/responses", json={"channel": "fax"})
     assert malformed.status_code == 400
     code = await _code(client, field)
-    staff = {"channel": "invitation", "reference": code, "language": "de", "answers": {}}
+    staff = {"channel": "invitation", "reference": code, "language": "de", "answers": {"kommentar": "Gut"}}
     key = (await client.get(f"/api/v1/forms/invitations/{code}")).json()["submission_key"]
     assert (await client.post("/api/v1/responses", json={**staff, "submission_key": key})).status_code == 201
     used = await client.post("/api/v1/responses", json={**staff, "submission_key": key + "0"})
@@ -242,3 +244,126 @@ async def test_oversized_body_is_refused(client: AsyncTestClient) -> None:
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 413
+
+
+async def test_an_empty_form_is_refused_and_nothing_stored(client: AsyncTestClient, field) -> None:  # type: ignore[no-untyped-def]
+    page = (await client.get("/s/buergerbuero-mitte")).text
+    empty = await client.post("/s/buergerbuero-mitte", data={"submission_key": _key(page), "lang": "de"})
+    assert empty.status_code == 400
+    assert "Bitte beantworten Sie mindestens eine Frage, bevor Sie das Formular absenden." in empty.text
+    assert "Ihre Antworten sind gespeichert" not in empty.text
+    assert 'href="#item-freundlich-respektvoll"' in empty.text  # the summary leads to the first question
+    code = await _code(client, field)
+    staff = (await client.get(f"/i/{code}?lang=en")).text
+    refused = await client.post(
+        f"/i/{code}", data={"submission_key": _key(staff), "lang": "en", "kommentar": " "}
+    )
+    assert refused.status_code == 400 and "Please answer at least one question" in refused.text
+    assert await app_call(client, ResponseRow.count().run) == 0
+    # the same form with one answer is stored, and "keine Angabe" is an answer too
+    one = await client.post(
+        "/s/buergerbuero-mitte",
+        data={"submission_key": _key(page), "lang": "de", "gesamturteil": "na"},
+        follow_redirects=False,
+    )
+    assert one.status_code == 303
+    assert await app_call(client, ResponseRow.count().run) == 1
+
+
+async def test_an_empty_api_body_is_refused_with_the_forms_message(client: AsyncTestClient, field) -> None:  # type: ignore[no-untyped-def]
+    form = (await client.get("/api/v1/forms/service-points/buergerbuero-mitte?lang=de")).json()
+    body = {
+        "channel": "service_point",
+        "reference": "buergerbuero-mitte",
+        "language": "de",
+        "submission_key": form["submission_key"],
+        "answers": {},
+    }
+    refused = await client.post("/api/v1/responses", json=body)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["problems"] == [
+        {
+            "code": "empty",
+            "message": "Bitte beantworten Sie mindestens eine Frage, bevor Sie das Formular absenden.",
+            "item": None,
+        }
+    ]
+    blank = await client.post("/api/v1/responses", json={**body, "answers": {"kommentar": "   "}})
+    assert blank.status_code == 422 and blank.json()["problems"][0]["code"] == "empty"
+    assert await app_call(client, ResponseRow.count().run) == 0
+    stored = await client.post("/api/v1/responses", json={**body, "answers": {"gesamturteil": 7}})
+    assert stored.status_code == 201
+    assert await app_call(client, ResponseRow.count().run) == 1
+
+
+async def test_a_wrong_receipt_code_can_be_corrected_or_removed(client: AsyncTestClient, field) -> None:  # type: ignore[no-untyped-def]
+    _name, (genuine,) = await app_call(
+        client, issue_receipt_codes, field.settings, "buergerbuero-mitte", 1, 30
+    )
+    page = (await client.get("/s/buergerbuero-mitte?beleg=K7QM-2XHD-9RTC")).text
+    # the code from the receipt's QR code is a visible field, not a hidden one
+    assert 'id="receipt_code" name="receipt_code" value="K7QM-2XHD-9RTC"' in page
+    assert 'type="hidden" name="receipt_code"' not in page
+    form = {"submission_key": _key(page), "lang": "de", "gesamturteil": "8", "receipt_code": "K7QM-2XHD-9RTC"}
+    wrong = await client.post("/s/buergerbuero-mitte", data=form)
+    assert wrong.status_code == 400
+    assert 'href="#receipt_code"' in wrong.text and 'id="receipt_code-error"' in wrong.text
+    assert "Bitte korrigieren Sie ihn, oder löschen Sie ihn, um ohne ihn zu antworten." in wrong.text
+    assert "Bitte prüfen Sie Folgendes" in wrong.text and "1 Antwort" not in wrong.text
+    assert 'value="K7QM-2XHD-9RTC"' in wrong.text and 'value="8" checked' in wrong.text
+    # removed: the rating is stored without a code, and the field does not come back filled
+    removed = await client.post(
+        "/s/buergerbuero-mitte", data={**form, "receipt_code": ""}, follow_redirects=False
+    )
+    assert removed.status_code == 303
+    # corrected: stored with the genuine code, which is then used
+    page = (await client.get("/s/buergerbuero-mitte?beleg=K7QM-2XHD-9RTX")).text
+    corrected = await client.post(
+        "/s/buergerbuero-mitte",
+        data={**form, "submission_key": _key(page), "receipt_code": genuine},
+        follow_redirects=False,
+    )
+    assert corrected.status_code == 303
+    assert await app_call(client, ResponseRow.count().run) == 2
+    page = (await client.get("/s/buergerbuero-mitte")).text
+    reused = await client.post(
+        "/s/buergerbuero-mitte", data={**form, "submission_key": _key(page), "receipt_code": genuine}
+    )
+    assert reused.status_code == 400 and "bereits verwendet" in reused.text
+
+
+async def test_the_staff_form_names_unit_and_last_day(client: AsyncTestClient, field) -> None:  # type: ignore[no-untyped-def]
+    code = await _code(client, field)
+    last_day = field.today + dt.timedelta(days=30)
+    german = (await client.get(f"/i/{code}")).text
+    assert "Ihre Antworten zählen für: Fachbereich Jugendamt" in german
+    assert (
+        f"Sie können bis einschließlich {format_date(last_day, 'long', locale='de_DE')} antworten." in german
+    )
+    english = (await client.get(f"/i/{code}?lang=en")).text
+    assert "Your answers count for: Fachbereich Jugendamt" in english
+    assert f"You can answer until {format_date(last_day, 'long', locale='en_GB')}." in english
+    citizen = (await client.get("/s/buergerbuero-mitte")).text
+    assert "zählen für" not in citizen  # citizens see the service point instead
+
+
+async def test_staff_entry_pages_offer_the_staff_questionnaires_languages(
+    client: AsyncTestClient, field
+) -> None:  # type: ignore[no-untyped-def]
+    code = await _code(client, field)
+    page = (await client.get(f"/i/{code}")).text
+    stored = await client.post(
+        f"/i/{code}",
+        data={"submission_key": _key(page), "lang": "de", "kommentar": "Gut"},
+        follow_redirects=False,
+    )
+    assert stored.status_code == 303
+    for path in ("/i", "/i/K7QM-2XHD-9RTC", f"/i/{code}", "/t/unknown-token"):
+        response = await client.get(path)
+        offered = set(re.findall(r'hreflang="([^"]+)"', response.text))
+        assert offered == {"de", "en"}, f"{path} ({response.status_code}) offers {sorted(offered)}"
+    wrong = await client.post("/i", data={"code": "K7QM-2XHD-9RTC", "lang": "tr"})
+    assert set(re.findall(r'hreflang="([^"]+)"', wrong.text)) == {"de", "en"}
+    assert '<html lang="de"' in wrong.text
+    # a citizen's unknown service point still offers every language
+    assert 'hreflang="ar"' in (await client.get("/s/nirgendwo")).text
