@@ -184,7 +184,7 @@ PERSONALRAT_USER = "pr-vorsitz"
 async def approve_staff_wave(key: str, questionnaires: Path) -> None:
     """The Personalrat (user `pr-vorsitz`, created on first use) approves wave `key` and its version."""
     from survey.services.accounts import add_user, principal_of
-    from survey.services.approvals import approve_version, approve_wave
+    from survey.services.approvals import AlreadyApproved, approve_version, approve_wave
     from survey.store import waves as wave_store
     from survey.store.accounts import find_user
 
@@ -193,7 +193,9 @@ async def approve_staff_wave(key: str, questionnaires: Path) -> None:
     personalrat = await principal_of(PERSONALRAT_USER)
     wave = await wave_store.get_wave(key)
     assert wave is not None
-    await approve_version(wave.questionnaire, wave.version, by=personalrat, questionnaires=questionnaires)
+    # another wave of the same version may have had it approved: one approval counts for all
+    with contextlib.suppress(AlreadyApproved):
+        await approve_version(wave.questionnaire, wave.version, by=personalrat, questionnaires=questionnaires)
     await approve_wave(key, by=personalrat)
 
 

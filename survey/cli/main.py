@@ -798,7 +798,9 @@ def approve() -> None:
 @_folder_option()
 @surface_errors
 def approve_version_command(questionnaire: str, version: int, by: str, folder: Path | None) -> None:
-    """Approve VERSION of the staff QUESTIONNAIRE as its file reads now."""
+    """Approve VERSION of the staff QUESTIONNAIRE as its file reads now.
+
+    Approved as it is already: says so and records nothing new (exit code 0)."""
     from survey.services.accounts import principal_of
     from survey.services.approvals import approve_version
 
@@ -806,8 +808,20 @@ def approve_version_command(questionnaire: str, version: int, by: str, folder: P
         principal = await principal_of(by)
         return await approve_version(questionnaire, version, by=principal, questionnaires=_folder(folder))
 
-    approval = run_async(work)
-    click.echo(f"approved: {approval.subject} by {approval.approved_by}")
+    _print_approval(work, "")
+
+
+def _print_approval(work: Callable, kind: str) -> None:
+    from survey.services.approvals import AlreadyApproved
+
+    try:
+        approval = run_async(work)
+    except AlreadyApproved as already:
+        approval = already.approval
+        by, on = approval.approved_by, f"{approval.approved_at:%Y-%m-%d}"
+        click.echo(f"already approved: {kind}{approval.subject} by {by} on {on}; nothing recorded")
+    else:
+        click.echo(f"approved: {kind}{approval.subject} by {approval.approved_by}")
     click.echo(f"sha256 {approval.content_hash}")
 
 
@@ -816,16 +830,16 @@ def approve_version_command(questionnaire: str, version: int, by: str, folder: P
 @click.option("--by", "by", required=True, help="User name of the Personalrat member who approves.")
 @surface_errors
 def approve_wave_command(key: str, by: str) -> None:
-    """Approve the staff wave KEY as it is now: its version, thresholds and units."""
+    """Approve the staff wave KEY as it is now: its version, thresholds and units.
+
+    Approved as it is already: says so and records nothing new (exit code 0)."""
     from survey.services.accounts import principal_of
     from survey.services.approvals import approve_wave
 
     async def work():  # type: ignore[no-untyped-def]
         return await approve_wave(key, by=await principal_of(by))
 
-    approval = run_async(work)
-    click.echo(f"approved: wave {approval.subject} by {approval.approved_by}")
-    click.echo(f"sha256 {approval.content_hash}")
+    _print_approval(work, "wave ")
 
 
 @approve.command("list")
@@ -1062,16 +1076,21 @@ def stats(unit: str, questionnaire: str, last: int | None, as_json: bool) -> Non
     latest = figures.waves[-1]
     respondents = latest.respondents if isinstance(latest.respondents, int) else _fmt(latest.respondents)
     rate = (
-        f"{latest.response_rate:.0%}"
+        f"response rate {latest.response_rate:.0%}"
         if isinstance(latest.response_rate, float)
-        else _fmt(latest.response_rate)
+        else latest.no_rate.explanation
+        if latest.no_rate
+        else f"response rate {_fmt(latest.response_rate)}"
     )
     click.echo(
         f"{figures.name} ({figures.kind}) — {latest.title}: {respondents} respondents, "
-        f"response rate {rate}; scores 0–100 with 95 % intervals; k={figures.k}"
+        f"{rate}; scores 0–100 with 95 % intervals; k={figures.k}"
     )
     table = Table("value", "latest", "change", "trend", "parent", "organisation", "citizens", box=box.SIMPLE)
     for value in figures.values:
+        if not value.asked:
+            table.add_row(value.name, "not asked in this questionnaire", *[""] * 5)
+            continue
         table.add_row(
             value.name,
             _fmt(value.latest),

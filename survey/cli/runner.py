@@ -39,7 +39,8 @@ def surface_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except SurveyError as exc:
-            fail(str(exc))
+            # the command line's text: the message with its hint (`survey ...`) and details
+            fail(exc.message.for_cli())
         except KeyboardInterrupt:
             fail("interrupted; nothing half-written stays in the database", 130)
 

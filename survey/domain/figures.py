@@ -12,10 +12,12 @@ import datetime as dt
 import msgspec
 
 __all__ = [
+    "CONTACTS_NOT_RECORDED",
     "Change",
     "ChildScores",
     "HiddenFigure",
     "ItemFigures",
+    "NoRate",
     "OrganisationOverview",
     "OverviewRow",
     "Reliability",
@@ -33,6 +35,23 @@ class HiddenFigure(msgspec.Struct, frozen=True):
     hidden: bool
     reason: str
     explanation: str
+
+
+class NoRate(msgspec.Struct, frozen=True):
+    """Why a group has no response rate (and no headcount): there is nothing to divide by.
+
+    Citizens who rate a service contact are no staff: the unit's headcount is no base for them,
+    and the contacts at service points, which would be, are not recorded."""
+
+    reason: str  # contacts_not_recorded
+    explanation: str
+
+
+#: the reason of every citizen wave's missing response rate
+CONTACTS_NOT_RECORDED = NoRate(
+    "contacts_not_recorded",
+    "citizen feedback: no response rate, because the number of service contacts is not recorded",
+)
 
 
 class Score(msgspec.Struct, frozen=True):
@@ -88,6 +107,9 @@ class WavePoint(msgspec.Struct, frozen=True):
     score: Score | HiddenFigure | None
     #: the items behind this point are not comparable with the newest version's: the line breaks
     break_before: bool = False
+    #: the wave's questionnaire version has items measuring the value; where it has none, `score`
+    #: is None because nobody was asked, not because nobody answered
+    asked: bool = True
 
 
 class ValueFigures(msgspec.Struct, frozen=True):
@@ -106,6 +128,9 @@ class ValueFigures(msgspec.Struct, frozen=True):
     reliability: Reliability | HiddenFigure | None
     #: α and ω in every wave (on that wave's version's items)
     reliability_by_wave: list[WaveReliability] = []
+    #: some wave shown asks for the value (`WavePoint.asked` says which); where none does, every
+    #: figure of it is None: not asked by this questionnaire, which is not "no respondents"
+    asked: bool = True
 
 
 class ItemFigures(msgspec.Struct, frozen=True):
@@ -128,8 +153,14 @@ class WaveSummary(msgspec.Struct, frozen=True):
     closes_on: dt.date
     version: int
     respondents: int | HiddenFigure
-    headcount: int
+    #: the staff of the unit's subtree; None where the wave's people are no staff (citizens)
+    headcount: int | None
     response_rate: float | HiddenFigure | None
+    #: staff | citizen
+    audience: str = "staff"
+    #: why there is no response rate at all (citizen waves); None where there is one, or where it
+    #: is hidden (then `response_rate` is the HiddenFigure)
+    no_rate: NoRate | None = None
 
 
 class ChildScores(msgspec.Struct, frozen=True):
@@ -153,6 +184,8 @@ class UnitFigures(msgspec.Struct, frozen=True):
     tests: int
     #: per sub-unit, its value scores in the latest wave (for the heatmap)
     child_scores: list[ChildScores] = []
+    #: staff | citizen: who answers the questionnaire
+    audience: str = "staff"
 
 
 class OverviewRow(msgspec.Struct, frozen=True):
@@ -163,10 +196,13 @@ class OverviewRow(msgspec.Struct, frozen=True):
     kind: str
     depth: int
     respondents: int | HiddenFigure
-    headcount: int
+    #: None where the questionnaire's people are no staff (citizens)
+    headcount: int | None
     response_rate: float | HiddenFigure | None
     scores: dict[str, Score | HiddenFigure | None]
     changes: dict[str, Change | HiddenFigure | None]
+    #: why there is no response rate at all (citizen questionnaires)
+    no_rate: NoRate | None = None
 
 
 class OrganisationOverview(msgspec.Struct, frozen=True):
@@ -178,3 +214,8 @@ class OrganisationOverview(msgspec.Struct, frozen=True):
     rows: list[OverviewRow]
     k: int
     tests: int
+    #: staff | citizen
+    audience: str = "staff"
+    #: values of the Leitbild the latest wave's version does not ask for: their scores are None
+    #: because nobody was asked
+    not_asked: list[str] = []

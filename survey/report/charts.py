@@ -23,6 +23,7 @@ import itertools
 import json
 import re
 import textwrap
+from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -69,6 +70,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "de": {
         "hidden": "verborgen",
         "no_data": "keine Daten",
+        "not_asked": "nicht gefragt",
         "score_axis": "Wert (0–100)",
         "wave": "Welle",
         "score_ci": "Wert (95-%-Intervall)",
@@ -86,6 +88,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "trend_latest_no_ci": "„{name}“ lag in der letzten Welle ({wave}) bei {score} von 100.",
         "trend_latest_hidden": "„{name}“ ist in der letzten Welle ({wave}) {hidden}.",
         "trend_latest_none": "Für „{name}“ liegen in der letzten Welle ({wave}) keine Daten vor.",
+        "trend_latest_not_asked": "„{name}“ wird im Fragebogen der letzten Welle ({wave}) nicht gefragt.",
+        "trend_not_asked": "„{name}“ wird in diesem Fragebogen nicht gefragt; es gibt daher keine Werte.",
+        "trend_gaps_not_asked": "In Wellen, deren Fragebogen nicht danach fragt, gibt es keinen Wert.",
         "trend_rising": "Über {waves} Wellen steigt der Wert.",
         "trend_falling": "Über {waves} Wellen sinkt der Wert.",
         "trend_flat": "Über {waves} Wellen zeigt sich kein eindeutiger Trend.",
@@ -100,6 +105,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "am niedrigsten: {lo_value} in {lo_unit} ({lo}).",
         "heatmap_hidden": "{count} Zellen sind zum Schutz der Anonymität verborgen.",
         "heatmap_hidden_one": "Eine Zelle ist zum Schutz der Anonymität verborgen.",
+        "heatmap_not_asked": "In diesem Fragebogen nicht gefragt und daher nicht gezeigt: {names}.",
         "distribution_title": "Verteilung der Antworten je Aussage",
         "statement": "Aussage",
         "answer": "Antwort",
@@ -133,10 +139,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "rates_summary": "Rücklaufquote in {count} Wellen; zuletzt ({wave}) {rate}.",
         "rates_range": "Spanne: {low} bis {high}.",
         "rates_none": "Es gibt noch keine Wellen.",
+        "respondents_title": "Antworten je Welle",
+        "respondents_summary": "Antworten in {count} Wellen; zuletzt ({wave}) {n}.",
+        "no_rate": "Bürgerbefragung: keine Rücklaufquote, da die Zahl der Kontakte an den "
+        "Servicestellen nicht erfasst wird.",
     },
     "en": {
         "hidden": "hidden",
         "no_data": "no data",
+        "not_asked": "not asked",
         "score_axis": "Score (0–100)",
         "wave": "Wave",
         "score_ci": "Score (95% interval)",
@@ -153,6 +164,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "trend_latest_no_ci": "“{name}” scored {score} out of 100 in the latest wave ({wave}).",
         "trend_latest_hidden": "“{name}” is {hidden} in the latest wave ({wave}).",
         "trend_latest_none": "There is no data for “{name}” in the latest wave ({wave}).",
+        "trend_latest_not_asked": "“{name}” is not asked in the questionnaire of the latest wave ({wave}).",
+        "trend_not_asked": "“{name}” is not asked in this questionnaire, so there are no scores.",
+        "trend_gaps_not_asked": "Waves whose questionnaire does not ask about it have no score.",
         "trend_rising": "Over {waves} waves the score rises.",
         "trend_falling": "Over {waves} waves the score falls.",
         "trend_flat": "Over {waves} waves there is no clear trend.",
@@ -166,6 +180,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "lowest: {lo_value} in {lo_unit} ({lo}).",
         "heatmap_hidden": "{count} cells are hidden to protect anonymity.",
         "heatmap_hidden_one": "One cell is hidden to protect anonymity.",
+        "heatmap_not_asked": "Not asked in this questionnaire, so not shown: {names}.",
         "distribution_title": "Distribution of answers per statement",
         "statement": "Statement",
         "answer": "Answer",
@@ -198,6 +213,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "rates_summary": "Response rate in {count} waves; latest ({wave}) {rate}.",
         "rates_range": "Range: {low} to {high}.",
         "rates_none": "There are no waves yet.",
+        "respondents_title": "Respondents per wave",
+        "respondents_summary": "Respondents in {count} waves; latest ({wave}) {n}.",
+        "no_rate": "Citizen feedback: no response rate, because the number of contacts at the "
+        "service points is not recorded.",
     },
 }
 
@@ -312,7 +331,9 @@ def _wrap(text: str, width: int, lines: int = 3) -> list[str]:
     return wrapped
 
 
-def _score_cell(score: Score | HiddenFigure | None, language: str) -> str:
+def _score_cell(score: Score | HiddenFigure | None, language: str, *, asked: bool = True) -> str:
+    if not asked:
+        return _t(language)["not_asked"]
     if isinstance(score, Score):
         return score_text(score, language)
     if isinstance(score, HiddenFigure):
@@ -360,7 +381,8 @@ def _trend_spec(value: ValueFigures, language: str) -> alt.LayerChart:
             )
             shown_before = True
         else:
-            gaps.append({"x": i, "label": t["hidden"] if isinstance(p.score, HiddenFigure) else t["no_data"]})
+            label = t["hidden"] if isinstance(p.score, HiddenFigure) else t["no_data"]
+            gaps.append({"x": i, "label": label if p.asked else t["not_asked"]})
             shown_before = False
     sizes: dict[int, int] = {}
     for row in points:
@@ -435,7 +457,8 @@ def _trend_spec(value: ValueFigures, language: str) -> alt.LayerChart:
 
 def value_trend(value: ValueFigures, language: str) -> Chart:
     """Score per wave with its 95 % band; version breaks marked; parent and organisation as
-    reference marks for the latest wave; hidden waves as gaps, named as hidden in the table."""
+    reference marks for the latest wave; hidden waves as gaps, named as hidden in the table; waves
+    whose questionnaire does not ask for the value named so ("nicht gefragt"), not as missing data."""
     t = _t(language)
     title = t["trend_title"].format(name=value.name)
     rows: list[list[str]] = []
@@ -444,13 +467,31 @@ def value_trend(value: ValueFigures, language: str) -> Chart:
         if p.break_before and i > 0:
             wave = f"{wave} ({t['break_note']})"
         n = integer(p.score.n, language) if isinstance(p.score, Score) else "–"
-        rows.append([wave, _score_cell(p.score, language), n])
+        rows.append([wave, _score_cell(p.score, language, asked=p.asked), n])
+    asked_now = value.series[-1].asked if value.series else value.asked
     for key, score in (("parent", value.parent), ("organisation", value.organisation)):
         n = integer(score.n, language) if isinstance(score, Score) else "–"
-        rows.append([f"{t[key]} ({t['latest_wave']})", _score_cell(score, language), n])
+        rows.append([f"{t[key]} ({t['latest_wave']})", _score_cell(score, language, asked=asked_now), n])
+    # nothing asked, nothing to say about scores or trends
+    summary = (
+        [t["trend_not_asked"].format(name=value.name)]
+        if not value.asked
+        else _trend_summary(value, t, language)
+    )
+    return Chart(
+        svg=_render(_trend_spec(value, language), title, language),
+        title=title,
+        summary=" ".join(summary),
+        table_head=[t["wave"], t["score_ci"], t["n"]],
+        table_rows=rows,
+    )
 
+
+def _trend_summary(value: ValueFigures, t: dict[str, str], language: str) -> list[str]:
     summary: list[str] = []
-    if value.series:
+    if value.series and not value.series[-1].asked:
+        summary.append(t["trend_latest_not_asked"].format(name=value.name, wave=value.series[-1].title))
+    elif value.series:
         last = value.series[-1]
         latest = value.latest if value.latest is not None else last.score
         if isinstance(latest, Score):
@@ -473,13 +514,9 @@ def value_trend(value: ValueFigures, language: str) -> Chart:
     summary.append(t[f"trend_{direction}"].format(waves=value.trend.waves))
     if any(p.break_before for p in value.series[1:]):
         summary.append(t["trend_breaks"])
-    return Chart(
-        svg=_render(_trend_spec(value, language), title, language),
-        title=title,
-        summary=" ".join(summary),
-        table_head=[t["wave"], t["score_ci"], t["n"]],
-        table_rows=rows,
-    )
+    if any(not p.asked for p in value.series):
+        summary.append(t["trend_gaps_not_asked"])
+    return summary
 
 
 # --- heatmaps --------------------------------------------------------------------------------------
@@ -598,8 +635,14 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _heatmap_chart(rows: list[_Row], value_names: dict[str, str], language: str, title: str) -> Chart:
+def _heatmap_chart(
+    rows: list[_Row], value_names: dict[str, str], language: str, title: str, not_asked: Collection[str]
+) -> Chart:
+    """A column of a value nobody was asked about would be all gaps: it is left out, and the
+    text alternative names it as not asked."""
     t = _t(language)
+    left_out = [name for key, name in value_names.items() if key in not_asked]
+    value_names = {key: name for key, name in value_names.items() if key not in not_asked}
     table = []
     shown: list[tuple[float, str, str]] = []
     hidden = 0
@@ -631,6 +674,9 @@ def _heatmap_chart(rows: list[_Row], value_names: dict[str, str], language: str,
         summary.append(t["heatmap_hidden_one"])
     elif hidden:
         summary.append(t["heatmap_hidden"].format(count=hidden))
+    if left_out:
+        quoted = [f"„{name}“" if language == "de" else f"“{name}”" for name in left_out]
+        summary.append(t["heatmap_not_asked"].format(names=", ".join(quoted)))
     return Chart(
         svg=_render(_heatmap_spec(rows, value_names, language), title, language),
         title=title,
@@ -640,16 +686,22 @@ def _heatmap_chart(rows: list[_Row], value_names: dict[str, str], language: str,
     )
 
 
-def heatmap(children: list[ChildScores], value_names: dict[str, str], language: str) -> Chart:
-    """Sub-units × values for the latest wave; hidden cells drawn as hidden, with the reason."""
+def heatmap(
+    children: list[ChildScores], value_names: dict[str, str], language: str, not_asked: Collection[str] = ()
+) -> Chart:
+    """Sub-units × values for the latest wave; hidden cells drawn as hidden, with the reason;
+    values the latest wave's questionnaire does not ask (`not_asked`, keys) left out and named."""
     rows = [_Row(c.unit, c.name, 0, c.scores) for c in children]
-    return _heatmap_chart(rows, value_names, language, _t(language)["heatmap_title"])
+    return _heatmap_chart(rows, value_names, language, _t(language)["heatmap_title"], not_asked)
 
 
-def organisation_heatmap(rows: list[OverviewRow], value_names: dict[str, str], language: str) -> Chart:
-    """Dezernate and Fachbereiche × values, latest wave; hidden cells drawn as hidden."""
+def organisation_heatmap(
+    rows: list[OverviewRow], value_names: dict[str, str], language: str, not_asked: Collection[str] = ()
+) -> Chart:
+    """Dezernate and Fachbereiche × values, latest wave; hidden cells drawn as hidden; values not
+    asked left out and named."""
     plain = [_Row(r.unit, r.name, r.depth, r.scores) for r in rows]
-    return _heatmap_chart(plain, value_names, language, _t(language)["org_heatmap_title"])
+    return _heatmap_chart(plain, value_names, language, _t(language)["org_heatmap_title"], not_asked)
 
 
 # --- answer distributions --------------------------------------------------------------------------
@@ -933,10 +985,30 @@ def self_external(values: list[ValueFigures], language: str) -> Chart:
     )
 
 
-# --- response rates --------------------------------------------------------------------------------
+# --- response rates ---------------------------------------------------------------------------------
+
+
+def _without_rate(waves: list[WaveSummary]) -> bool:
+    """Waves of people without a headcount (citizens): a rate would have nothing to divide by."""
+    return bool(waves) and all(w.no_rate is not None for w in waves)
+
+
+def _wave_axis(waves: list[WaveSummary], language: str) -> alt.X:
+    order = [w.wave for w in waves]
+    labels = {w.wave: month_short(w.opens_on, language) for w in waves}
+    return alt.X(
+        "wave:N",
+        sort=order,
+        scale=alt.Scale(domain=order, paddingInner=0.3),
+        axis=alt.Axis(
+            title=None, labelExpr=_lookup_expr(labels), labelAngle=0 if len(waves) <= 10 else -45, ticks=False
+        ),
+    )
 
 
 def _rates_spec(waves: list[WaveSummary], language: str) -> alt.LayerChart:
+    if _without_rate(waves):
+        return _respondents_spec(waves, language)
     t = _t(language)
     bars = [
         {"wave": w.wave, "rate": w.response_rate} for w in waves if isinstance(w.response_rate, (int, float))
@@ -950,16 +1022,7 @@ def _rates_spec(waves: list[WaveSummary], language: str) -> alt.LayerChart:
         for w in waves
         if not isinstance(w.response_rate, (int, float))
     ]
-    order = [w.wave for w in waves]
-    labels = {w.wave: month_short(w.opens_on, language) for w in waves}
-    x = alt.X(
-        "wave:N",
-        sort=order,
-        scale=alt.Scale(domain=order, paddingInner=0.3),
-        axis=alt.Axis(
-            title=None, labelExpr=_lookup_expr(labels), labelAngle=0 if len(waves) <= 10 else -45, ticks=False
-        ),
-    )
+    x = _wave_axis(waves, language)
     y = alt.Y(
         "rate:Q",
         scale=alt.Scale(domain=[0, 1], nice=False),
@@ -980,10 +1043,41 @@ def _rates_spec(waves: list[WaveSummary], language: str) -> alt.LayerChart:
     return _chart(layers, width=max(240, 64 * len(waves)), height=200)
 
 
-def response_rates(waves: list[WaveSummary], language: str) -> Chart:
-    """Response rate per wave."""
+def _respondents_spec(waves: list[WaveSummary], language: str) -> alt.LayerChart:
+    """Respondents per wave, for waves without a response rate: counts, not shares."""
     t = _t(language)
-    title = t["rates_title"]
+    bars = [{"wave": w.wave, "n": w.respondents} for w in waves if isinstance(w.respondents, int)]
+    gaps = [
+        {"wave": w.wave, "n": 0, "label": t["hidden"]} for w in waves if not isinstance(w.respondents, int)
+    ]
+    x = _wave_axis(waves, language)
+    top = max([row["n"] for row in bars] + [1])
+    y = alt.Y(
+        "n:Q",
+        scale=alt.Scale(domain=[0, top * 1.15], nice=False),
+        axis=alt.Axis(title=t["respondents"], format=",d", tickMinStep=1),
+    )
+    layers = [
+        alt.Chart(alt.Data(values=bars)).mark_bar(color=HIGH_DARK).encode(x=x, y=y),
+        alt.Chart(alt.Data(values=bars))
+        .mark_text(dy=-7, fontSize=10)
+        .encode(x=x, y=y, text=alt.Text("n:Q", format=",d")),
+        alt.Chart(alt.Data(values=gaps))
+        .mark_point(shape="triangle-up", size=60, color=GREY, strokeWidth=1.5)
+        .encode(x=x, y=y),
+        alt.Chart(alt.Data(values=gaps))
+        .mark_text(dy=-14, fontSize=10, fontStyle="italic", color=GREY)
+        .encode(x=x, y=y, text="label:N"),
+    ]
+    return _chart(layers, width=max(240, 64 * len(waves)), height=200)
+
+
+def response_rates(waves: list[WaveSummary], language: str) -> Chart:
+    """Response rate per wave; for waves without one (citizens: no headcount, contacts not
+    recorded), the respondents per wave, and the text says why there is no rate."""
+    t = _t(language)
+    without_rate = _without_rate(waves)
+    title = t["respondents_title"] if without_rate else t["rates_title"]
     rows: list[list[str]] = []
     for w in waves:
         respondents = (
@@ -991,26 +1085,36 @@ def response_rates(waves: list[WaveSummary], language: str) -> Chart:
             if isinstance(w.respondents, HiddenFigure)
             else integer(w.respondents, language)
         )
+        period = f"{day(w.opens_on, language)}–{day(w.closes_on, language)}"
+        if without_rate:
+            rows.append([w.title, period, respondents])
+            continue
         if isinstance(w.response_rate, HiddenFigure):
             rate = hidden_text(w.response_rate, language)
         elif w.response_rate is None:
             rate = t["no_data"]
         else:
             rate = percent(w.response_rate, language)
-        period = f"{day(w.opens_on, language)}–{day(w.closes_on, language)}"
-        rows.append([w.title, period, respondents, integer(w.headcount, language), rate])
+        headcount = integer(w.headcount, language) if w.headcount is not None else "–"
+        rows.append([w.title, period, respondents, headcount, rate])
     summary: list[str] = [] if waves else [t["rates_none"]]
-    if waves:
+    if without_rate:
+        summary.append(
+            t["respondents_summary"].format(count=len(waves), wave=waves[-1].title, n=rows[-1][-1])
+        )
+        summary.append(t["no_rate"])
+    elif waves:
         summary.append(t["rates_summary"].format(count=len(waves), wave=waves[-1].title, rate=rows[-1][-1]))
         shown = [w.response_rate for w in waves if isinstance(w.response_rate, (int, float))]
         if len(shown) >= 2:
             summary.append(
                 t["rates_range"].format(low=percent(min(shown), language), high=percent(max(shown), language))
             )
+    head = [t["wave"], t["period"], t["respondents"]]
     return Chart(
         svg=_render(_rates_spec(waves, language), title, language),
         title=title,
         summary=" ".join(summary),
-        table_head=[t["wave"], t["period"], t["respondents"], t["headcount"], t["rate"]],
+        table_head=head if without_rate else [*head, t["headcount"], t["rate"]],
         table_rows=rows,
     )

@@ -30,13 +30,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from survey.domain.figures import (
+    CONTACTS_NOT_RECORDED,
     Change,
     HiddenFigure,
+    NoRate,
     OrganisationOverview,
     Reliability,
     Score,
     Trend,
     UnitFigures,
+    ValueFigures,
 )
 from survey.report import charts, format
 from survey.report.i18n import locale_of, translations
@@ -93,14 +96,17 @@ def department_html(
     _ = text.gettext
     value_names = {v.value: v.name for v in figures.values}
     latest_wave = figures.waves[-1] if figures.waves else None
+    # values the questionnaire does not ask at all get no section: one sentence names them
+    asked = [v for v in figures.values if v.asked]
+    not_asked_now = [v.value for v in figures.values if not _asked_in_latest(v)]
 
-    has_external = any(isinstance(v.external, Score | HiddenFigure) for v in figures.values)
+    has_external = any(isinstance(v.external, Score | HiddenFigure) for v in asked)
     drawn = _draw(
         {
-            **{
-                f"trend-{v.value}": functools.partial(charts.value_trend, v, language) for v in figures.values
-            },
-            "heatmap": functools.partial(charts.heatmap, figures.child_scores, value_names, language)
+            **{f"trend-{v.value}": functools.partial(charts.value_trend, v, language) for v in asked},
+            "heatmap": functools.partial(
+                charts.heatmap, figures.child_scores, value_names, language, not_asked=not_asked_now
+            )
             if figures.child_scores
             else None,
             "distribution": functools.partial(
@@ -108,7 +114,7 @@ def department_html(
             )
             if figures.items
             else None,
-            "self-external": functools.partial(charts.self_external, figures.values, language)
+            "self-external": functools.partial(charts.self_external, asked, language)
             if has_external
             else None,
             "response-rates": functools.partial(charts.response_rates, figures.waves, language)
@@ -120,23 +126,25 @@ def department_html(
     ranked = sorted(shown, key=lambda v: (-v.latest.mean, v.name))  # type: ignore[union-attr]
     strongest = ranked[:RANKED]
     weakest = [v for v in reversed(ranked) if v not in strongest][:RANKED]
-    not_ranked = [v for v in figures.values if not isinstance(v.latest, Score)]
+    not_ranked = [v for v in asked if not isinstance(v.latest, Score)]
 
-    values = [
-        {
-            "key": value.value,
-            "anchor": f"value-{_slug(value.value)}",
-            "name": value.name,
-            "latest": text.score(value.latest),
-            "change": text.change(value.change, points=True),
-            "trend": text.trend(value.trend),
-            "parent": text.score(value.parent),
-            "organisation": text.score(value.organisation),
-            "reliability": text.reliability(value.reliability),
-            "chart": drawn[f"trend-{value.value}"],
-        }
-        for value in figures.values
-    ]
+    values = []
+    for value in asked:
+        now = _asked_in_latest(value)
+        values.append(
+            {
+                "key": value.value,
+                "anchor": f"value-{_slug(value.value)}",
+                "name": value.name,
+                "latest": text.score(value.latest, asked=now),
+                "change": text.change(value.change, points=True) if now else text.not_asked(),
+                "trend": text.trend(value.trend),
+                "parent": text.score(value.parent, asked=now),
+                "organisation": text.score(value.organisation, asked=now),
+                "reliability": text.reliability(value.reliability) if now else text.not_asked(),
+                "chart": drawn[f"trend-{value.value}"],
+            }
+        )
     items = [
         {
             "text": item.text,
@@ -150,13 +158,19 @@ def department_html(
     reliability_waves = [w.wave for w in figures.waves]
     wave_titles = {w.wave: w.title for w in figures.waves}
     reliability_rows = []
-    for value in figures.values:
+    for value in asked:
         by_wave = {r.wave: r.reliability for r in value.reliability_by_wave}
+        asked_in = {p.wave: p.asked for p in value.series}
         reliability_rows.append(
             {
                 "name": value.name,
-                "latest": text.reliability(value.reliability),
-                "by_wave": [text.alpha(by_wave.get(w)) for w in reliability_waves],
+                "latest": text.reliability(value.reliability)
+                if _asked_in_latest(value)
+                else text.not_asked(),
+                "by_wave": [
+                    text.alpha(by_wave.get(w)) if asked_in.get(w, True) else text.not_asked()
+                    for w in reliability_waves
+                ],
             }
         )
 
@@ -172,6 +186,7 @@ def department_html(
                 "period": text.period(latest_wave.opens_on, latest_wave.closes_on),
                 "respondents": text.count(latest_wave.respondents),
                 "response_rate": text.rate(latest_wave.response_rate),
+                "no_rate": text.no_rate(latest_wave.no_rate) if latest_wave.no_rate else None,
             }
             if latest_wave
             else None
@@ -186,7 +201,10 @@ def department_html(
             {"name": v.name, "anchor": f"value-{_slug(v.value)}", "score": text.score(v.latest)}
             for v in weakest
         ],
-        not_ranked=[{"name": v.name, "why": text.score(v.latest)} for v in not_ranked],
+        not_ranked=[
+            {"name": v.name, "why": text.score(v.latest, asked=_asked_in_latest(v))} for v in not_ranked
+        ],
+        not_asked=[v.name for v in figures.values if not v.asked],
         findings=_findings(figures, text),
         values=values,
         heatmap=drawn["heatmap"],
@@ -212,20 +230,23 @@ def overview_html(
     """The organisation overview for the survey office and the Verwaltungsleitung: every Dezernat and
     Fachbereich × value in the latest wave with the change since the previous one, and response rates."""
     text = _Text(language, overview.k)
+    # a column of a value nobody was asked about would hold nothing: it is left out and named
+    shown_values = {k: name for k, name in overview.values.items() if k not in overview.not_asked}
+    no_rate = next((row.no_rate for row in overview.rows if row.no_rate), None)
     rows = [
         {
             "name": row.name,
             "kind": row.kind,
             "depth": min(row.depth, 4),
             "respondents": text.count(row.respondents),
-            "headcount": text.integer(row.headcount),
+            "headcount": text.integer(row.headcount) if row.headcount is not None else "",
             "response_rate": text.rate(row.response_rate),
             "cells": [
                 {
                     "score": text.score(row.scores.get(value), short=True),
                     "change": text.change(row.changes.get(value), points=True, short=True),
                 }
-                for value in overview.values
+                for value in shown_values
             ],
         }
         for row in overview.rows
@@ -235,13 +256,20 @@ def overview_html(
         text,
         kommune=kommune,
         overview=overview,
-        value_names=list(overview.values.values()),
+        value_names=list(shown_values.values()),
+        not_asked=[name for k, name in overview.values.items() if k in overview.not_asked],
+        with_rates=no_rate is None,
+        no_rate=text.no_rate(no_rate) if no_rate else None,
         rows=rows,
         generated_on=text.date(generated_on),
         chart=_draw(
             {
                 "organisation-heatmap": functools.partial(
-                    charts.organisation_heatmap, overview.rows, overview.values, language
+                    charts.organisation_heatmap,
+                    overview.rows,
+                    overview.values,
+                    language,
+                    not_asked=overview.not_asked,
                 )
             }
         )["organisation-heatmap"],
@@ -312,12 +340,30 @@ class _Text:
         _ = self.gettext
         return Markup('<span class="no-data">{}</span>').format(_("no data"))
 
-    def score(self, score: Score | HiddenFigure | None, *, short: bool = False) -> Markup:
+    def not_asked(self) -> Markup:
+        """Nobody was asked: said so, never as if nobody had answered."""
         _ = self.gettext
+        return Markup('<span class="not-asked">{}</span>').format(_("not asked in this questionnaire"))
+
+    def no_rate(self, why: NoRate) -> Markup:
+        _ = self.gettext
+        if why.reason == CONTACTS_NOT_RECORDED.reason:
+            words = _(
+                "Citizen feedback: no response rate, because the number of contacts at the service "
+                "points is not recorded"
+            )
+        else:
+            words = why.explanation
+        return Markup('<span class="no-rate">{}</span>').format(words)
+
+    def score(self, score: Score | HiddenFigure | None, *, short: bool = False, asked: bool = True) -> Markup:
+        _ = self.gettext
+        if not asked:
+            return self.not_asked()
         if isinstance(score, HiddenFigure):
             return self.hidden(score)
         if score is None:
-            return self.missing()
+            return Markup('<span class="no-data">{}</span>').format(_("no respondents"))
         if short:
             return Markup("{}").format(self.number(score.mean))
         n = self.ngettext("%(num)s respondent", "%(num)s respondents", score.n) % {
@@ -438,6 +484,10 @@ class _Text:
             self.percent(share),
             _("95 %% band %(low)s to %(high)s") % {"low": self.percent(low), "high": self.percent(high)},
         )
+
+
+def _asked_in_latest(value: ValueFigures) -> bool:
+    return value.series[-1].asked if value.series else value.asked
 
 
 def _findings(figures: UnitFigures, text: _Text) -> list[str]:

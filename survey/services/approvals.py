@@ -4,7 +4,8 @@ An approval records who approved what, when, and the content hash of what was ap
 version its content hash, for a wave the hash of its version's content hash, audience,
 thresholds and units (`wave_content_hash`). Approvals are never changed or deleted; the
 newest one whose hash matches the current content counts, so anything changed after an
-approval needs a new one. A staff wave opens only when its version file is unchanged and both
+approval needs a new one, and content approved as it is gets no second one
+(`AlreadyApproved`). A staff wave opens only when its version file is unchanged and both
 approvals match (`wave_approval_problems`). Citizen questionnaires and waves need none.
 
 Approving is the Personalrat's own right: only users with the role `personalrat` approve; an
@@ -24,7 +25,7 @@ from typing import Literal
 import msgspec
 
 from survey.domain import Catalog, QuestionnaireVersion, check_catalog
-from survey.errors import Problem, SurveyError
+from survey.errors import N_, Code, Message, Problem, SurveyError
 from survey.services.accounts import Principal
 from survey.services.audit import record
 from survey.store import approvals as store
@@ -36,6 +37,7 @@ from survey.store.waves import StoredWave
 
 __all__ = [
     "PERSONALRAT",
+    "AlreadyApproved",
     "ApprovalError",
     "ApprovalRecord",
     "ApprovalState",
@@ -54,6 +56,19 @@ PERSONALRAT = "personalrat"
 
 class ApprovalError(SurveyError):
     """An approval that cannot be given, or a staff wave that cannot open for want of one."""
+
+
+class AlreadyApproved(ApprovalError):
+    """The content is approved as it is already: `approval` is the approval that counts."""
+
+    def __init__(self, approval: ApprovalRecord) -> None:
+        self.approval = approval
+        super().__init__(
+            N_("%(subject)s is approved already as it is now (by %(user)s on %(day)s): nothing changed"),
+            subject=approval.subject,
+            user=approval.approved_by,
+            day=f"{approval.approved_at:%Y-%m-%d}",
+        )
 
 
 class ApprovalRecord(msgspec.Struct, frozen=True):
@@ -131,9 +146,12 @@ async def _check_personalrat(by: Principal, subject: str) -> None:
     if PERSONALRAT not in by.roles:
         await record(by.username, "approval.refused", subject, "not a Personalrat member")
         raise ApprovalError(
-            f"`{by.username}` is not a Personalrat member: only users with the role personalrat "
-            "approve staff questionnaires and waves (co-determination is the Personalrat's own right; "
-            "an admin does not count)"
+            N_(
+                "%(user)s is not a Personalrat member: only users with the role personalrat approve "
+                "staff questionnaires and waves (co-determination is the Personalrat's own right; "
+                "an admin does not count)"
+            ),
+            user=Code(by.username),
         )
 
 
@@ -164,25 +182,45 @@ def _on_disk(root: Path, questionnaire: str, number: int) -> _OnDisk:
     )
 
 
-def _unknown(catalog: Catalog, questionnaire: str, number: int) -> str:
+def _unknown(catalog: Catalog, questionnaire: str, number: int) -> Message:
     versions = catalog.versions_of(questionnaire)
     if not versions:
-        names = ", ".join(catalog.questionnaires()) or "none"
-        return f"there is no questionnaire `{questionnaire}` in {catalog.root} (questionnaires: {names})"
-    known = ", ".join(f"v{v.version}" for v in versions)
-    return f"{questionnaire} has no version {number} in {catalog.root} (versions: {known})"
+        return Message(
+            N_("there is no questionnaire %(questionnaire)s in %(folder)s (questionnaires: %(names)s)"),
+            {
+                "questionnaire": Code(questionnaire),
+                "folder": str(catalog.root),
+                "names": ", ".join(catalog.questionnaires()) or "–",
+            },
+        )
+    return Message(
+        N_("%(questionnaire)s has no version %(number)d in %(folder)s (versions: %(known)s)"),
+        {
+            "questionnaire": questionnaire,
+            "number": number,
+            "folder": str(catalog.root),
+            "known": ", ".join(f"v{v.version}" for v in versions),
+        },
+    )
 
 
 def _changed_file(
     disk: _OnDisk, questionnaire: str, number: int, published: dict[tuple[str, int], PublishedRecord]
-) -> str:
+) -> Message:
     newest = max(
         v for q, v in {*disk.catalog.versions, *published, (questionnaire, number)} if q == questionnaire
     )
-    return (
-        f"the file {disk.file} of {version_subject(questionnaire, number)} has changed since it was "
-        f"approved/published (published {published[(questionnaire, number)].published_at:%Y-%m-%d}): "
-        f"undo the change or create v{newest + 1} and have it approved"
+    return Message(
+        N_(
+            "the file %(file)s of %(subject)s has changed since it was approved/published (published "
+            "%(day)s): undo the change or create v%(next)d and have it approved"
+        ),
+        {
+            "file": disk.file,
+            "subject": version_subject(questionnaire, number),
+            "day": f"{published[(questionnaire, number)].published_at:%Y-%m-%d}",
+            "next": newest + 1,
+        },
     )
 
 
@@ -195,29 +233,35 @@ async def approve_version(
     """The Personalrat approves a staff questionnaire version as its file reads now.
 
     Refused for anyone without the role personalrat, for a version not in the files, for a
-    citizen questionnaire, and for a published version whose file has changed since.
+    citizen questionnaire, for a published version whose file has changed since, and for a
+    version approved as it is already (`AlreadyApproved`).
     """
     subject = version_subject(questionnaire, version)
     await _check_personalrat(by, subject)
     disk = _on_disk(questionnaires, questionnaire, version)
     if disk.version is None:
         if disk.problems:
-            listed = "\n".join(f"  {p}" for p in disk.problems)
+            listed = "\n".join(f"    {p}" for p in disk.problems)
             raise ApprovalError(
-                f"{subject} cannot be approved: its file has problems; fix them first "
-                f"(`survey questionnaires check` lists them):\n{listed}"
+                N_("%(subject)s cannot be approved: its file has problems, which must be fixed first"),
+                subject=subject,
+                hint=f"`survey questionnaires check` lists them:\n{listed}",
             )
         raise ApprovalError(_unknown(disk.catalog, questionnaire, version))
     if disk.version.audience != "staff":
         raise ApprovalError(
-            f"{subject} is a {disk.version.audience} questionnaire: only staff questionnaires need "
-            "the Personalrat's approval"
+            N_(
+                "%(subject)s is a citizen questionnaire: only staff questionnaires need the "
+                "Personalrat's approval"
+            ),
+            subject=subject,
         )
     published = await catalog_store.published_versions()
     record = published.get((questionnaire, version))
     if record is not None and record.content_hash != disk.version.content_hash:
         raise ApprovalError(_changed_file(disk, questionnaire, version, published))
     digest = disk.version.content_hash
+    await _refuse_repeat("version", subject, digest)
     at = _now()
     await _store("version", subject, digest, by.username, at)
     return ApprovalRecord("version", subject, digest, by.username, at)
@@ -226,8 +270,18 @@ async def approve_version(
 async def _wave(key: str) -> StoredWave:
     wave = await wave_store.get_wave(key)
     if wave is None:
-        raise ApprovalError(f"there is no wave `{key}`: `survey wave list` shows the waves")
+        raise ApprovalError(
+            N_("there is no wave %(wave)s"), wave=Code(key), hint="`survey wave list` shows the waves"
+        )
     return wave
+
+
+async def _refuse_repeat(kind: str, subject: str, digest: str) -> None:
+    """A second approval of the same content records nothing new: a form sent twice, or two
+    members approving one after the other."""
+    matching = _matching(await store.list_approvals(kind, subject), digest)
+    if matching is not None:
+        raise AlreadyApproved(_record_of(matching))
 
 
 async def _current_wave_hash(wave: StoredWave) -> str:
@@ -241,16 +295,19 @@ async def _current_wave_hash(wave: StoredWave) -> str:
 
 
 async def approve_wave(key: str, *, by: Principal) -> ApprovalRecord:
-    """The Personalrat approves a staff wave as it is now: version, thresholds, units."""
+    """The Personalrat approves a staff wave as it is now: version, thresholds, units.
+
+    Refused for a citizen wave, a closed wave, and a wave approved as it is already."""
     await _check_personalrat(by, key)
     wave = await _wave(key)
     if wave.audience != "staff":
         raise ApprovalError(
-            f"`{key}` is a {wave.audience} wave: only staff waves need the Personalrat's approval"
+            N_("%(wave)s is a citizen wave: only staff waves need the Personalrat's approval"), wave=Code(key)
         )
     if wave.status == "closed":
-        raise ApprovalError(f"`{key}` is closed: there is nothing left to approve")
+        raise ApprovalError(N_("%(wave)s is closed: there is nothing left to approve"), wave=Code(key))
     digest = await _current_wave_hash(wave)
+    await _refuse_repeat("wave", key, digest)
     at = _now()
     await _store("wave", key, digest, by.username, at)
     return ApprovalRecord("wave", key, digest, by.username, at)
@@ -292,47 +349,76 @@ def _matching(approvals: list[StoredApproval], digest: str) -> StoredApproval | 
     return next((a for a in approvals if a.content_hash == digest), None)
 
 
-async def wave_approval_problems(key: str, questionnaires: Path) -> list[str]:
+async def wave_approval_problems(key: str, questionnaires: Path) -> list[Message]:
     """Why the staff wave `key` may not open yet; empty when it may (and for citizen waves)."""
     wave = await _wave(key)
     if wave.audience != "staff":
         return []
-    problems: list[str] = []
+    problems: list[Message] = []
     subject = version_subject(wave.questionnaire, wave.version)
     all_published = await catalog_store.published_versions()
     published = all_published[(wave.questionnaire, wave.version)]
     disk = _on_disk(questionnaires, wave.questionnaire, wave.version)
     if disk.version is None and disk.problems:
         problems.append(
-            f"the file {disk.file} of {subject} has problems: fix them "
-            f"(`survey questionnaires check --dir {questionnaires}` lists them)"
+            Message(
+                N_("the file %(file)s of %(subject)s has problems, which must be fixed"),
+                {"file": disk.file, "subject": subject},
+                f"`survey questionnaires check --dir {questionnaires}` lists them",
+            )
         )
     elif disk.version is None:
         problems.append(
-            f"the file {disk.file} of {subject} is missing: restore it as it was published "
-            f"on {published.published_at:%Y-%m-%d}"
+            Message(
+                N_("the file %(file)s of %(subject)s is missing: restore it as it was published on %(day)s"),
+                {"file": disk.file, "subject": subject, "day": f"{published.published_at:%Y-%m-%d}"},
+            )
         )
     elif disk.version.content_hash != published.content_hash:
         problems.append(_changed_file(disk, wave.questionnaire, wave.version, all_published))
     version_approvals = await store.list_approvals("version", subject)
     if _matching(version_approvals, published.content_hash) is None:
-        earlier = " (its approval was given for other content)" if version_approvals else ""
         problems.append(
-            f"the Personalrat has not approved {subject} as published{earlier}: "
-            f"`survey approve version {wave.questionnaire} {wave.version} --by USER`"
+            Message(
+                N_(
+                    "the Personalrat has not approved %(subject)s as published (its approval was "
+                    "given for other content)"
+                )
+                if version_approvals
+                else N_("the Personalrat has not approved %(subject)s as published"),
+                {"subject": subject},
+                f"`survey approve version {wave.questionnaire} {wave.version} --by USER`",
+            )
         )
     wave_approvals = await store.list_approvals("wave", key)
     if _matching(wave_approvals, await _current_wave_hash(wave)) is None:
+        hint = f"`survey approve wave {key} --by USER`"
         if wave_approvals:
             problems.append(
-                f"the wave `{key}` has changed (version, thresholds k={wave.k}, k_text={wave.k_text} "
-                f"or units) since the Personalrat approved it on {wave_approvals[0].approved_at:%Y-%m-%d}: "
-                f"have it approved again: `survey approve wave {key} --by USER`"
+                Message(
+                    N_(
+                        "the wave %(wave)s has changed (version, thresholds k=%(k)d, k_text=%(k_text)d or "
+                        "units) since the Personalrat approved it on %(day)s: it needs a new approval"
+                    ),
+                    {
+                        "wave": Code(key),
+                        "k": wave.k,
+                        "k_text": wave.k_text,
+                        "day": f"{wave_approvals[0].approved_at:%Y-%m-%d}",
+                    },
+                    hint,
+                )
             )
         else:
             problems.append(
-                f"the Personalrat has not approved the wave `{key}` (its version, thresholds "
-                f"k={wave.k}, k_text={wave.k_text} and units): `survey approve wave {key} --by USER`"
+                Message(
+                    N_(
+                        "the Personalrat has not approved the wave %(wave)s (its version, thresholds "
+                        "k=%(k)d, k_text=%(k_text)d and units)"
+                    ),
+                    {"wave": Code(key), "k": wave.k, "k_text": wave.k_text},
+                    hint,
+                )
             )
     return problems
 

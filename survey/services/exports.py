@@ -5,6 +5,10 @@ as variable labels and its scale labels as value labels; `aggregate_export` writ
 figures `survey.services.figures.unit_figures` lets out, after suppression. Who may have which
 export and the audit log entry are the web layer's business; this module only builds the file.
 
+Raw exports cover closed waves only: while a wave runs it shows nothing but its participation,
+so its answers and free texts do not leave the database before it has closed (`WaveNotClosed`).
+The file says so in its notes (SPSS document, the Excel sheet "Hinweise").
+
 What a raw row leaves out on purpose: the stored response id (a running number stands in for it,
 numbered in an order that says nothing about when anyone answered) and the submit day (timing
 could single people out).
@@ -27,7 +31,7 @@ from typing import Literal
 from survey.domain import QuestionnaireVersion
 from survey.domain.figures import HiddenFigure, Score, UnitFigures
 from survey.domain.questionnaire import Scale, Texts
-from survey.errors import SurveyError
+from survey.errors import N_, Code, SurveyError
 from survey.services.figures import unit_figures
 from survey.store import exports as store
 from survey.store import org as org_store
@@ -40,6 +44,8 @@ __all__ = [
     "RAW_FORMATS",
     "ExportError",
     "ExportFile",
+    "NothingToExport",
+    "WaveNotClosed",
     "aggregate_export",
     "raw_export",
     "spss_name",
@@ -65,6 +71,14 @@ SPSS_RESERVED = frozenset({"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE
 
 class ExportError(SurveyError):
     """An export cannot be made as asked; the message names the value and what to do."""
+
+
+class WaveNotClosed(ExportError):
+    """Raw answers asked for of a wave that is still running or a draft: refused as a whole."""
+
+
+class NothingToExport(ExportError):
+    """No such wave, questionnaire or unit, or no responses there: nothing to export."""
 
 
 @dataclass(frozen=True)
@@ -103,8 +117,8 @@ class _Table:
 
 # --- texts in the requested language ---------------------------------------------------------------
 
-#: the sheets of an Excel export: the data, and what each column means
-DATA_SHEET, VARIABLES_SHEET = "Daten", "Variablen"
+#: the sheets of an Excel export: the data, what each column means, and (raw data) what the file holds
+DATA_SHEET, VARIABLES_SHEET, NOTES_SHEET = "Daten", "Variablen", "Hinweise"
 _VARIABLES_HEADER = {
     "de": ("Variable", "Item", "Beschriftung", "Wertelabels"),
     "en": ("Variable", "Item", "Label", "Value labels"),
@@ -114,7 +128,7 @@ _RAW_COLUMNS: dict[str, dict[str, str]] = {
         "de": "Laufende Nummer der Antwort (keine Kennung)",
         "en": "Running number of the response (not an identifier)",
     },
-    "wave": {"de": "Befragungsrunde", "en": "Survey wave"},
+    "wave": {"de": "Befragungsrunde (nur abgeschlossene)", "en": "Survey wave (closed waves only)"},
     "questionnaire": {"de": "Fragebogen", "en": "Questionnaire"},
     "version": {"de": "Version des Fragebogens", "en": "Questionnaire version"},
     "unit": {"de": "Organisationseinheit", "en": "Organisational unit"},
@@ -171,11 +185,17 @@ _REASONS = {
 _NOTES = {
     "de": {
         "raw": "Leitbild-Puls: Rohdaten, eine Zeile je Antwort",
+        "closed": (
+            "Nur abgeschlossene Befragungsrunden: laufende Runden und Entwürfe werden nicht exportiert"
+        ),
+        "waves": "Befragungsrunden (alle abgeschlossen):",
         "missing": "Fehlend: keine Angabe oder in der Version dieser Welle nicht gefragt",
         "names": "Variable = Item-ID:",
     },
     "en": {
         "raw": "Leitbild-Puls: raw data, one row per response",
+        "closed": "Closed waves only: waves still running and drafts are not exported",
+        "waves": "Waves (all closed):",
         "missing": "Missing: no answer, or not asked in the version of that wave",
         "names": "Variable = item id:",
     },
@@ -257,10 +277,16 @@ def _check_format(fmt: str, allowed: tuple[str, ...], what: str) -> str:
     formats = ", ".join(allowed)
     if what == "aggregate" and normal == "sav":
         raise ExportError(
-            "format `sav`: SPSS files hold raw data, which only analysts and admins export; "
-            f"aggregates come as {formats}"
+            N_(
+                "format %(format)s: SPSS files hold raw data, which only analysts and admins export; "
+                "aggregates come as %(formats)s"
+            ),
+            format=Code("sav"),
+            formats=formats,
         )
-    raise ExportError(f"unknown export format `{fmt}`: choose one of {formats}")
+    raise ExportError(
+        N_("unknown export format %(format)s: choose one of %(formats)s"), format=Code(fmt), formats=formats
+    )
 
 
 def _filename(*parts: str, fmt: str) -> str:
@@ -271,33 +297,73 @@ def _filename(*parts: str, fmt: str) -> str:
 # --- raw data ------------------------------------------------------------------------------------
 
 
+def _keys(waves: list[StoredWave]) -> Code:
+    return Code(", ".join(w.key for w in waves))
+
+
 async def _chosen_waves(keys: list[str] | None, questionnaire: str | None) -> list[StoredWave]:
+    """The closed waves asked for; every closed one (of `questionnaire`) for None."""
     every = await wave_store.list_waves()
     if keys is None:
-        chosen = [w for w in every if questionnaire is None or w.questionnaire == questionnaire]
-        if chosen:
-            return chosen
-        if questionnaire is None:
-            raise ExportError("no waves yet: create and open a wave first (`survey wave create`)")
-        known = ", ".join(sorted({f"`{w.questionnaire}`" for w in every})) or "none"
-        raise ExportError(
-            f"no wave of questionnaire `{questionnaire}` (questionnaires with waves: {known}): "
-            "check the name, or leave the questionnaire out"
-        )
+        candidates = [w for w in every if questionnaire is None or w.questionnaire == questionnaire]
+        if not candidates and questionnaire is None:
+            raise NothingToExport(
+                N_("no waves yet: nothing to export"), hint="create one with `survey wave create`"
+            )
+        if not candidates:
+            known = ", ".join(sorted({w.questionnaire for w in every})) or "–"
+            raise NothingToExport(
+                N_(
+                    "no wave of questionnaire %(questionnaire)s (questionnaires with waves: %(known)s): "
+                    "check the name, or leave the questionnaire out"
+                ),
+                questionnaire=Code(questionnaire),
+                known=known,
+            )
+        closed = [w for w in candidates if w.status == "closed"]
+        if not closed:
+            raise WaveNotClosed(
+                N_(
+                    "no wave has closed yet (still running or in preparation: %(waves)s): raw "
+                    "answers are exported once a wave has closed; while it runs, it shows nothing "
+                    "but its participation"
+                ),
+                waves=_keys(candidates),
+            )
+        return closed
     if not keys:
-        raise ExportError("no wave given: name at least one wave key, or none for every wave")
+        raise ExportError(N_("no wave given: name at least one wave, or none for every closed wave"))
     by_key = {w.key: w for w in every}
     for key in keys:
         if key not in by_key:
-            raise ExportError(f"no wave with key `{key}`: `survey wave list` shows the keys")
+            raise NothingToExport(
+                N_("no wave with key %(wave)s"), wave=Code(key), hint="`survey wave list` shows the keys"
+            )
         found = by_key[key]
         if questionnaire is not None and found.questionnaire != questionnaire:
             raise ExportError(
-                f"wave `{key}` is a wave of `{found.questionnaire}`, not of `{questionnaire}`: "
-                "leave the wave or the questionnaire out"
+                N_(
+                    "wave %(wave)s is a wave of %(questionnaire)s, not of %(asked)s: "
+                    "leave the wave or the questionnaire out"
+                ),
+                wave=Code(key),
+                questionnaire=Code(found.questionnaire),
+                asked=Code(questionnaire),
             )
     wanted = set(keys)
-    return [w for w in every if w.key in wanted]
+    chosen = [w for w in every if w.key in wanted]
+    running = [w for w in chosen if w.status != "closed"]
+    if running:
+        # Refused as a whole: a file without the open wave would look complete, and nothing of
+        # a running wave (answers, free text, even its number of rows per unit) leaves early.
+        raise WaveNotClosed(
+            N_(
+                "not closed yet: %(waves)s. Raw answers are exported only once a wave has closed; "
+                "while it runs, it shows nothing but its participation"
+            ),
+            waves=_keys(running),
+        )
+    return chosen
 
 
 async def _versions(waves: list[StoredWave]) -> list[QuestionnaireVersion]:
@@ -312,8 +378,10 @@ async def _versions(waves: list[StoredWave]) -> list[QuestionnaireVersion]:
         version = await load_published_version(questionnaire, number)
         if version is None:
             raise ExportError(
-                f"`{questionnaire}` v{number} is not published although a wave uses it: "
-                "run `survey questionnaires publish` and try again"
+                N_("%(questionnaire)s v%(number)d is not published although a wave uses it"),
+                questionnaire=Code(questionnaire),
+                number=number,
+                hint="run `survey questionnaires publish` and try again",
             )
         versions.append(version)
     return versions
@@ -332,8 +400,13 @@ def _item_variables(versions: list[QuestionnaireVersion], taken: set[str], lang:
                 before = newest[item.id]
                 if before.scale_of(before.item(item.id)).is_text != version.scale_of(item).is_text:
                     raise ExportError(
-                        f"item `{item.id}` is free text in one of {before.label}, {version.label} and "
-                        "an answer scale in the other: export these questionnaires one at a time"
+                        N_(
+                            "item %(item)s is free text in one of %(first)s, %(second)s and an answer "
+                            "scale in the other: export these questionnaires one at a time"
+                        ),
+                        item=Code(item.id),
+                        first=before.label,
+                        second=version.label,
                     )
             newest[item.id] = version
     variables = []
@@ -370,7 +443,9 @@ async def _unit_ids(unit: str | None) -> tuple[list[int] | None, dict[str, str]]
         return None, paths
     target = next((u for u in units if u.key == unit), None)
     if target is None:
-        raise ExportError(f"no unit with key `{unit}`: `survey org list` shows the keys")
+        raise NothingToExport(
+            N_("no unit with key %(unit)s"), unit=Code(unit), hint="`survey org list` shows the keys"
+        )
     return [u.id for u in units if u.path.startswith(target.path)], paths
 
 
@@ -382,8 +457,11 @@ async def raw_export(
     unit: str | None = None,
     lang: str = "de",
 ) -> ExportFile:
-    """Every response of the waves (None: every wave, of `questionnaire` if given) in the unit's
-    subtree (None: everywhere), one row each, as CSV, Excel or SPSS."""
+    """Every response of the waves (None: every closed wave, of `questionnaire` if given) in the
+    unit's subtree (None: everywhere), one row each, as CSV, Excel or SPSS.
+
+    Closed waves only: naming a wave that is not closed refuses the whole export (`WaveNotClosed`).
+    """
     fmt = _check_format(fmt, RAW_FORMATS, "raw")
     chosen = await _chosen_waves(waves, questionnaire)
     unit_ids, paths = await _unit_ids(unit)
@@ -406,11 +484,16 @@ async def raw_export(
     wave_ids = [w.id for w in chosen]
     responses = await store.responses(wave_ids, unit_ids)
     if not responses:
-        where = f" in unit `{unit}` and below" if unit else ""
-        named = ", ".join(f"`{w.key}`" for w in chosen)
-        raise ExportError(
-            f"no responses in {named}{where}: nothing to export; "
-            "`survey wave list` shows which waves have responses"
+        hint = "`survey wave list` shows which waves have responses"
+        if unit:
+            raise NothingToExport(
+                N_("no responses in %(waves)s in unit %(unit)s and below: nothing to export"),
+                waves=_keys(chosen),
+                unit=Code(unit),
+                hint=hint,
+            )
+        raise NothingToExport(
+            N_("no responses in %(waves)s: nothing to export"), waves=_keys(chosen), hint=hint
         )
     wave_of = {w.id: (index, w) for index, w in enumerate(chosen)}
     # Random ids sort in no meaningful order: the running numbers tell nothing about timing.
@@ -445,7 +528,9 @@ async def raw_export(
         "Leitbild-Puls",
         [
             notes["raw"],
-            *(f"{w.key}: {w.questionnaire} v{w.version}" for w in chosen),
+            notes["closed"],
+            notes["waves"],
+            *(f"{w.key}: {w.questionnaire} v{w.version}, {w.opens_on} – {w.closes_on}" for w in chosen),
             notes["missing"],
             *([notes["names"], *renamed] if renamed else []),
         ],
@@ -531,7 +616,8 @@ async def _aggregate_rows(figures: UnitFigures, lang: str) -> list[list[Cell]]:
     for value in figures.values:
         name = value_names.get(value.value, value.name)
         for point in value.series:
-            rows.append([*here, point.wave, "value", value.value, name, *_figure_cells(point.score)])
+            if point.asked:  # a wave whose questionnaire does not ask the value has no row for it
+                rows.append([*here, point.wave, "value", value.value, name, *_figure_cells(point.score)])
     for item in figures.items:
         cells = _figure_cells(item.latest)
         if isinstance(item.latest, Score):
@@ -539,6 +625,7 @@ async def _aggregate_rows(figures: UnitFigures, lang: str) -> list[list[Cell]]:
         rows.append([*here, latest, "item", item.item, item_texts.get(item.item, item.text), *cells])
     # Child units: the latest wave only, as the unit's figures carry them (the heatmap).
     scores_of = {c.unit: c.scores for c in figures.child_scores}
+    not_asked = {v.value for v in figures.values if v.series and not v.series[-1].asked}
     for child in figures.children:
         key, name = str(child["unit"]), str(child["name"])
         there = [key, name, latest]
@@ -546,6 +633,8 @@ async def _aggregate_rows(figures: UnitFigures, lang: str) -> list[list[Cell]]:
             [*there, "respondents", "", measures["respondents"], *_respondent_cells(child["respondents"])]
         )
         for value, score in scores_of.get(key, {}).items():
+            if value in not_asked:
+                continue
             rows.append([*there, "value", value, value_names.get(value, value), *_figure_cells(score)])
     return rows
 
@@ -558,8 +647,8 @@ async def aggregate_export(
     fmt = _check_format(fmt, AGGREGATE_FORMATS, "aggregate")
     try:
         figures = await unit_figures(unit, questionnaire)
-    except SurveyError as exc:
-        raise ExportError(str(exc)) from exc
+    except SurveyError as exc:  # no such unit or questionnaire, or no wave with figures yet
+        raise NothingToExport(exc.message) from exc
     language = _lang(lang)
     label = {c: texts[language] for c, texts in _AGGREGATE_COLUMNS.items()}
     measures = _MEASURES[language]
@@ -628,8 +717,12 @@ def _xlsx(table: _Table, lang: str) -> bytes:
 
     if len(table.rows) > XLSX_MAX_ROWS:
         raise ExportError(
-            f"{len(table.rows):,} rows do not fit on one Excel sheet ({XLSX_MAX_ROWS:,} at most): "
-            "export as csv or sav, or fewer waves or a smaller unit"
+            N_(
+                "%(rows)s rows do not fit on one Excel sheet (%(most)s at most): export as CSV or "
+                "SPSS, or fewer waves or a smaller unit"
+            ),
+            rows=f"{len(table.rows):,}",
+            most=f"{XLSX_MAX_ROWS:,}",
         )
     book = Workbook(write_only=True)
     data: WriteOnlyWorksheet = book.create_sheet(DATA_SHEET)
@@ -659,6 +752,11 @@ def _xlsx(table: _Table, lang: str) -> bytes:
     for v in table.variables:
         described = (v.name, v.item, v.label, _labels_text(v.value_labels) or None)
         sheet.append([cell(c, sheet) for c in described])
+    if table.note:
+        # the notes SPSS keeps as its document: which waves, closed waves only, what is missing
+        notes: WriteOnlyWorksheet = book.create_sheet(NOTES_SHEET)
+        for line in table.note:
+            notes.append([cell(line, notes)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -671,7 +769,9 @@ def _sav(table: _Table) -> bytes:
         import pyreadstat
     except ImportError as exc:  # pandas is what pyreadstat writes from
         raise ExportError(
-            f"SPSS export needs {exc.name}: install it (`pip install pandas pyreadstat`) or export as csv"
+            N_("SPSS export needs %(package)s, which is not installed: export as CSV"),
+            package=exc.name or "pyreadstat",
+            hint="install it (`pip install pandas pyreadstat`)",
         ) from exc
 
     columns: dict[str, object] = {}

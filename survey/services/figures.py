@@ -21,6 +21,7 @@ from scipy.stats import t as _t
 from survey.domain import QuestionnaireVersion
 from survey.domain.anonymity import Hidden, WaveGroups, suppress, suppress_waves
 from survey.domain.figures import (
+    CONTACTS_NOT_RECORDED,
     Change,
     ChildScores,
     HiddenFigure,
@@ -36,7 +37,7 @@ from survey.domain.figures import (
     WaveReliability,
     WaveSummary,
 )
-from survey.errors import SurveyError
+from survey.errors import N_, Code, SurveyError
 from survey.stats import (
     MIN_TREND_WAVES,
     benjamini_hochberg,
@@ -105,7 +106,9 @@ async def waves_with_figures(questionnaire: str) -> list[StoredWave]:
     ]
     if not history:
         raise SurveyError(
-            f"no open or closed wave of `{questionnaire}` yet: `survey wave list` shows the waves"
+            N_("no open or closed wave of questionnaire %(questionnaire)s yet"),
+            questionnaire=Code(questionnaire),
+            hint="`survey wave list` shows the waves",
         )
     return history
 
@@ -296,11 +299,13 @@ def _value_mapping(
     versions: dict[int, QuestionnaireVersion | None],
     newest: QuestionnaireVersion,
     values: list[str],
-) -> tuple[list[tuple[int, str, str, int, int, bool]], dict[tuple[int, str], bool]]:
+) -> tuple[list[tuple[int, str, str, int, int, bool]], dict[tuple[int, str], bool], set[tuple[int, str]]]:
     """Which items count for which value in which wave: those comparable with the newest version;
-    where a wave has none, its own items, and the value's line breaks there."""
+    where a wave has none, its own items, and the value's line breaks there. Third: the (wave,
+    value) pairs whose version has no scored item for the value, which nobody was asked."""
     mapping = []
     breaks: dict[tuple[int, str], bool] = {}
+    not_asked: set[tuple[int, str]] = set()
     for wave in waves:
         version = versions[wave.version]
         assert version is not None
@@ -309,10 +314,28 @@ def _value_mapping(
             items = [i for i in version.items if value in i.values and not version.scale_of(i).is_text]
             common = [i for i in items if i.id in comparable]
             breaks[(wave.id, value)] = bool(items) and not common
+            if not items:
+                not_asked.add((wave.id, value))
             for item in common or items:
                 low, high = _scale_range(version, item.id)
                 mapping.append((wave.id, item.id, value, low, high, item.reverse))
-    return mapping, breaks
+    return mapping, breaks, not_asked
+
+
+def _rate_base(audience: str, units: list[StoredUnit], unit: StoredUnit) -> int | None:
+    """The headcount a response rate divides by: the staff of the unit's subtree. Citizens have
+    none (and the contacts at service points, which would be one, are not recorded)."""
+    if audience != "staff":
+        return None
+    return sum(u.headcount for u in units if u.path.startswith(unit.path))
+
+
+def _rate(n: int, headcount: int | None, hidden: Hidden | None) -> float | HiddenFigure | None:
+    if headcount is None:
+        return None
+    if hidden:
+        return _hidden(hidden)
+    return round(n / headcount, 4) if headcount else None
 
 
 def _comparable(older: QuestionnaireVersion, newer: QuestionnaireVersion) -> set[str]:
@@ -369,7 +392,9 @@ async def _unit_figures(
     by_key = {u.key: u for u in units}
     unit = by_key.get(unit_key)
     if unit is None:
-        raise SurveyError(f"no unit with key `{unit_key}`: `survey org list` shows the keys")
+        raise SurveyError(
+            N_("no unit with key %(unit)s"), unit=Code(unit_key), hint="`survey org list` shows the keys"
+        )
     parents = {u.key: u.parent for u in units}
     root = next(u for u in units if u.parent is None)
     parent = by_key.get(unit.parent) if unit.parent else None
@@ -380,8 +405,10 @@ async def _unit_figures(
         keys = [w.key for w in all_waves]
         if until not in keys:
             raise SurveyError(
-                f"`{until}` is no open or closed wave of `{questionnaire}`: "
-                "`survey wave list` shows the waves"
+                N_("%(wave)s is no open or closed wave of questionnaire %(questionnaire)s"),
+                wave=Code(until),
+                questionnaire=Code(questionnaire),
+                hint="`survey wave list` shows the waves",
             )
         all_waves = all_waves[: keys.index(until) + 1]
     waves = all_waves[-last:] if last else all_waves
@@ -406,11 +433,12 @@ async def _unit_figures(
     tests = _Tests([])
 
     # --- waves -------------------------------------------------------------------------------
-    headcount = sum(u.headcount for u in units if u.path.startswith(unit.path))
+    audience = waves[-1].audience
     summaries = []
     for wave in waves:
         n = subtree[wave.id].get(unit.key, 0)
         h = seen(wave, unit.key, count=True)
+        headcount = _rate_base(wave.audience, units, unit)
         summaries.append(
             WaveSummary(
                 wave.key,
@@ -420,12 +448,14 @@ async def _unit_figures(
                 wave.version,
                 _hidden(h) if h else n,
                 headcount,
-                _hidden(h) if h else (round(n / headcount, 4) if headcount else None),
+                _rate(n, headcount, h),
+                wave.audience,
+                CONTACTS_NOT_RECORDED if headcount is None else None,
             )
         )
 
     # --- value scores per person (one grouped query) -------------------------------------------
-    mapping, breaks = _value_mapping(waves, versions, newest, list(value_names))
+    mapping, breaks, not_asked = _value_mapping(waves, versions, newest, list(value_names))
     scores: dict[tuple[int, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     # per (wave, value): unit path → person scores, for the unit and its children (its subtree)
     groups = {"unit": unit.path}
@@ -536,7 +566,8 @@ async def _unit_figures(
         for wave in waves:
             h = seen(wave, unit.key)
             person = scores[(wave.id, value)]["unit"]
-            point = _hidden(h) if h else _score(person)
+            # nobody was asked: nothing to show, and nothing to hide either
+            point = None if (wave.id, value) in not_asked else _hidden(h) if h else _score(person)
             series.append(
                 WavePoint(
                     wave.key,
@@ -545,13 +576,15 @@ async def _unit_figures(
                     wave.version,
                     point,
                     breaks.get((wave.id, value), False),
+                    (wave.id, value) not in not_asked,
                 )
             )
             if isinstance(point, Score) and not breaks.get((wave.id, value), False):
                 trend_points.append(point.mean)
         latest_point = series[-1].score
+        asked_now = (latest.id, value) not in not_asked
         change = None
-        if previous is not None:
+        if previous is not None and asked_now and (previous.id, value) not in not_asked:
             before_h, after_h = seen(previous, unit.key), seen(latest, unit.key)
             x, y = scores[(previous.id, value)]["unit"], scores[(latest.id, value)]["unit"]
             if before_h or after_h:
@@ -569,14 +602,16 @@ async def _unit_figures(
         else:
             trend = Trend(len(trend_points), "not_enough_waves")
 
-        def reference(group: str, key: str | None, value: str = value) -> Score | HiddenFigure | None:
-            if key is None:
+        def reference(
+            group: str, key: str | None, value: str = value, asked: bool = asked_now
+        ) -> Score | HiddenFigure | None:
+            if key is None or not asked:
                 return None
             h = seen(latest, key)
             return _hidden(h) if h else _score_of_moments(references.get((latest.id, group, value)))
 
         reliability: Reliability | HiddenFigure | None = None
-        if latest_hidden:
+        if latest_hidden and asked_now:
             reliability = _hidden(latest_hidden)
         values_out.append(
             ValueFigures(
@@ -590,6 +625,7 @@ async def _unit_figures(
                 reference("organisation", root.key),
                 *images.get(value, (None, None, [])),
                 reliability,
+                asked=any(point.asked for point in series),
             )
         )
 
@@ -622,7 +658,7 @@ async def _unit_figures(
         h = seen(wave, unit.key)
         for value in value_names:
             items = [i.id for i in version.items if value in i.values and not version.scale_of(i).is_text]
-            if h:
+            if h and items:
                 by_wave[value].append(WaveReliability(wave.key, _hidden(h)))
                 continue
             rows = [
@@ -705,7 +741,11 @@ async def _unit_figures(
                 kid.key,
                 kid.name,
                 {
-                    value: _hidden(h) if h else _score(scores[(latest.id, value)][f"child:{kid.key}"])
+                    value: None
+                    if (latest.id, value) in not_asked
+                    else _hidden(h)
+                    if h
+                    else _score(scores[(latest.id, value)][f"child:{kid.key}"])
                     for value in value_names
                 },
             )
@@ -724,6 +764,7 @@ async def _unit_figures(
         k_text,
         len(tests.raw),
         child_scores,
+        audience,
     )
 
 
@@ -736,7 +777,7 @@ async def organisation_overview(questionnaire: str = "staff-pulse") -> Organisat
 async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
     units = await org_store.list_units()
     if not units:
-        raise SurveyError("no organisation yet: run `survey org import FILE` first")
+        raise SurveyError(N_("no organisation yet"), hint="run `survey org import FILE` first")
     parents = {u.key: u.parent for u in units}
     history = await waves_with_figures(questionnaire)
     waves = history[-2:]
@@ -748,7 +789,7 @@ async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
     subtree, hidden, _text, hidden_count = await suppressed_history(history, units, parents)
     shown_kinds = ("Verwaltung", "Dezernat", "Fachbereich")
     rows_units = [u for u in units if u.kind in shown_kinds]
-    mapping, breaks = _value_mapping(waves, versions, newest, list(value_names))
+    mapping, breaks, not_asked = _value_mapping(waves, versions, newest, list(value_names))
     path_of = {u.id: u.path for u in units}
     # sums per unit from the database, added up per row's subtree: no row per person
     sums = _moments_by_subtree(
@@ -764,14 +805,17 @@ async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
         h_before = hidden[previous.id].get(unit.key) if previous else None
         h_count = hidden_count[latest.id].get(unit.key)
         n = subtree[latest.id].get(unit.key, 0)
-        headcount = sum(u.headcount for u in units if u.path.startswith(unit.path))
+        headcount = _rate_base(latest.audience, units, unit)
         row_scores: dict[str, Score | HiddenFigure | None] = {}
         row_changes: dict[str, Change | HiddenFigure | None] = {}
         for value in value_names:
+            if (latest.id, value) in not_asked:  # nobody was asked: nothing to show or hide
+                row_scores[value], row_changes[value] = None, None
+                continue
             row_scores[value] = (
                 _hidden(h_now) if h_now else _score_of_moments(sums.get((latest.id, unit.key, value)))
             )
-            if previous is None or breaks.get((latest.id, value)):
+            if previous is None or breaks.get((latest.id, value)) or (previous.id, value) in not_asked:
                 row_changes[value] = None
             elif h_now or h_before:
                 row_changes[value] = _hidden(Hidden("other_side_hidden", latest.k))
@@ -789,9 +833,10 @@ async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
                 unit.depth,
                 _hidden(h_count) if h_count else n,
                 headcount,
-                _hidden(h_count) if h_count else (round(n / headcount, 4) if headcount else None),
+                _rate(n, headcount, h_count),
                 row_scores,
                 row_changes,
+                CONTACTS_NOT_RECORDED if headcount is None else None,
             )
         )
     adjusted = list(benjamini_hochberg(tests.raw)) if tests.raw else []
@@ -817,4 +862,6 @@ async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
         final,
         latest.k,
         len(tests.raw),
+        latest.audience,
+        [value for value in value_names if (latest.id, value) in not_asked],
     )

@@ -6,9 +6,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from survey.domain import load_catalog
-from survey.errors import SurveyError
+from survey.errors import N_, Code, Message, SurveyError
 from survey.services.approvals import ApprovalError, wave_approval_problems
 from survey.services.audit import record
 from survey.services.catalog import publish_catalog
@@ -19,6 +20,8 @@ from survey.store.waves import StoredWave
 
 __all__ = [
     "K_MIN",
+    "WaveAction",
+    "WaveDetail",
     "WaveError",
     "WaveListing",
     "answerable",
@@ -29,10 +32,14 @@ __all__ = [
     "edit_wave",
     "list_waves",
     "open_wave",
+    "wave_action_refusal",
+    "wave_detail",
 ]
 
 K_MIN = 3
 _KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+#: what the survey office does to a wave from its page
+WaveAction = Literal["open", "close"]
 
 
 class WaveError(SurveyError):
@@ -43,6 +50,15 @@ class WaveError(SurveyError):
 class WaveListing:
     wave: StoredWave
     units: int
+    responses: int
+
+
+@dataclass(frozen=True)
+class WaveDetail:
+    """A wave with the names of its units (tree order) and its number of responses."""
+
+    wave: StoredWave
+    units: list[str]
     responses: int
 
 
@@ -77,7 +93,9 @@ def check_thresholds(k: int, k_text: int) -> None:
 async def _get(key: str) -> StoredWave:
     wave = await store.get_wave(key)
     if wave is None:
-        raise WaveError(f"there is no wave `{key}`: `survey wave list` shows the waves")
+        raise WaveError(
+            N_("there is no wave %(wave)s"), wave=Code(key), hint="`survey wave list` shows the waves"
+        )
     return wave
 
 
@@ -144,35 +162,71 @@ async def create_wave(
     return await _get(key)
 
 
+def _status_refusal(wave: StoredWave, action: WaveAction, today: dt.date) -> WaveError | None:
+    """Why the wave's status or dates refuse `action` now (None: they do not)."""
+    key = Code(wave.key)
+    if action == "close":
+        return WaveError(N_("%(wave)s is closed already"), wave=key) if wave.status == "closed" else None
+    if wave.status == "open":
+        return WaveError(N_("%(wave)s is open already"), wave=key)
+    if wave.status == "closed":
+        return WaveError(
+            N_("%(wave)s is closed; a closed wave is not opened again: create a new wave"), wave=key
+        )
+    if wave.closes_on < today:
+        return WaveError(
+            N_("%(wave)s closes on %(day)s, which has passed: its last day must be moved first"),
+            wave=key,
+            day=wave.closes_on.isoformat(),
+            hint=f"`survey wave edit {wave.key} --closes DATE`",
+        )
+    return None
+
+
+def _cannot_open(key: str, problems: list[Message]) -> ApprovalError:
+    return ApprovalError(
+        N_("%(wave)s cannot open (co-determination by the Personalrat)"), wave=Code(key), details=problems
+    )
+
+
+async def wave_action_refusal(
+    key: str, action: WaveAction, today: dt.date, questionnaires: Path
+) -> SurveyError | None:
+    """What `open_wave` or `close_wave` would refuse with now (None: it would go ahead), for a
+    page that asks before it acts. Unknown waves raise, as the actions do."""
+    wave = await _get(key)
+    refused = _status_refusal(wave, action, today)
+    if refused is None and action == "open":
+        problems = await wave_approval_problems(key, questionnaires)
+        if problems:
+            return _cannot_open(key, problems)
+    return refused
+
+
 async def open_wave(key: str, today: dt.date, questionnaires: Path, *, by: str = "cli") -> StoredWave:
     """Open a draft wave; a staff wave only with the Personalrat's approvals of its version and
     of the wave as they are now, and with its version's file unchanged (see approvals)."""
     wave = await _get(key)
-    if wave.status == "open":
-        raise WaveError(f"`{key}` is open already")
-    if wave.status == "closed":
-        raise WaveError(f"`{key}` is closed; a closed wave is not opened again: create a new wave")
-    if wave.closes_on < today:
-        raise WaveError(
-            f"`{key}` closes on {wave.closes_on}, which has passed: "
-            f"`survey wave edit {key} --closes DATE` first"
-        )
+    refused = _status_refusal(wave, "open", today)
+    if refused is not None:
+        raise refused
     async with write_transaction():
         # Checked inside the transaction, so no approval-voiding edit slips in before opening.
         problems = await wave_approval_problems(key, questionnaires)
         if not problems:
             await store.set_wave_status(wave.id, "open")
     if problems:
-        await record(by, "wave.open_refused", key, "; ".join(problems))
-        listed = "\n".join(f"  - {p}" for p in problems)
-        raise ApprovalError(f"`{key}` cannot open (co-determination by the Personalrat):\n{listed}")
+        await record(by, "wave.open_refused", key, "; ".join(p.text() for p in problems))
+        raise _cannot_open(key, problems)
     return await _get(key)
 
 
 async def close_wave(key: str) -> StoredWave:
+    """Close a wave for good: no more answers; its results can be shown and exported."""
     wave = await _get(key)
-    if wave.status == "closed":
-        raise WaveError(f"`{key}` is closed already")
+    refused = _status_refusal(wave, "close", dt.date.today())
+    if refused is not None:
+        raise refused
     async with write_transaction():
         await store.set_wave_status(wave.id, "closed")
     return await _get(key)
@@ -228,3 +282,10 @@ async def list_waves() -> list[WaveListing]:
         WaveListing(w, len(await store.wave_unit_ids(w.id)), await store.count_responses(w.id))
         for w in await store.list_waves()
     ]
+
+
+async def wave_detail(key: str) -> WaveDetail:
+    wave = await _get(key)
+    ids = set(await store.wave_unit_ids(wave.id))
+    units = [u.name for u in await org_store.list_units(include_retired=True) if u.id in ids]
+    return WaveDetail(wave, units, await store.count_responses(wave.id))

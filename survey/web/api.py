@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody
+from litestar.params import Body, QueryParameter
 
 from survey.domain import QuestionnaireVersion
 from survey.services.answering import (
@@ -23,8 +24,13 @@ from survey.services.answering import (
 from survey.settings import Settings
 from survey.web.i18n import language, pick_language
 from survey.web.respond import _ENTRY_PAGES, _general_message, _gettext, _problem_message
+from survey.web.security import BODY_NAMES, BodyText, PathText
 
-__all__ = ["API_ROUTES", "Refusal", "refusals"]
+__all__ = ["API_ROUTES", "STRICT_JSON_BODY", "Refusal", "choice_of", "refusals"]
+
+#: the request body of a Struct with `forbid_unknown_fields`: the document says that a field it
+#: does not name is refused (400), so that a client learns of a misspelt field at once
+STRICT_JSON_BODY = Body(media_type=RequestEncodingType.JSON, schema_extra={"additional_properties": False})
 
 Channel = Literal["invitation", "unit", "service_point"]
 
@@ -43,17 +49,21 @@ class Form(msgspec.Struct, frozen=True):
     service_point: str | None = None
 
 
+#: the answers of a response: item id → code, null or text
+Answers = Annotated[dict[str, int | BodyText | None], BODY_NAMES]
+
+
 class ResponseIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """One response. `answers` maps item ids to a code, null ("keine Angabe") or a text."""
 
     channel: Channel
     #: the invitation code, the unit link's token or the service point's key
-    reference: str = msgspec.field()
-    language: str = "de"
-    submission_key: str = ""
-    answers: dict[str, int | str | None] = {}
-    access_code: str | None = None
-    receipt_code: str | None = None
+    reference: BodyText = msgspec.field()
+    language: BodyText = "de"
+    submission_key: BodyText = ""
+    answers: Answers = {}
+    access_code: BodyText | None = None
+    receipt_code: BodyText | None = None
 
 
 class Problem(msgspec.Struct, frozen=True):
@@ -94,6 +104,12 @@ def refusals(*status_codes: int) -> dict[int, ResponseSpec]:
         code: ResponseSpec(Refusal, generate_examples=False, description=_REFUSALS[code])
         for code in status_codes
     }
+
+
+def choice_of(values: Iterable[str]) -> QueryParameter:
+    """A query parameter that takes one of `values` (the handler refuses any other with 400, naming
+    the value and the choices): `format: Annotated[str, choice_of(RAW_FORMATS)] = "csv"`."""
+    return QueryParameter(schema_extra={"enum": list(values)})
 
 
 def _answer(description: str) -> ResponseSpec:
@@ -155,9 +171,7 @@ async def _form(request: Request, channel: Channel, reference: str) -> Response[
     summary="Citizen form of a service point",
     responses=_FORM,
 )
-async def service_point_form_api(
-    request: Request, key: FromPath[str]
-) -> Response[Form] | Response[ResponseOut]:
+async def service_point_form_api(request: Request, key: PathText) -> Response[Form] | Response[ResponseOut]:
     return await _form(request, "service_point", key)
 
 
@@ -167,9 +181,7 @@ async def service_point_form_api(
     summary="Staff form of an invitation code",
     responses=_FORM,
 )
-async def invitation_form_api(
-    request: Request, code: FromPath[str]
-) -> Response[Form] | Response[ResponseOut]:
+async def invitation_form_api(request: Request, code: PathText) -> Response[Form] | Response[ResponseOut]:
     return await _form(request, "invitation", code)
 
 
@@ -179,9 +191,7 @@ async def invitation_form_api(
     summary="Staff form of a unit link",
     responses=_FORM,
 )
-async def unit_link_form_api(
-    request: Request, token: FromPath[str]
-) -> Response[Form] | Response[ResponseOut]:
+async def unit_link_form_api(request: Request, token: PathText) -> Response[Form] | Response[ResponseOut]:
     return await _form(request, "unit", token)
 
 
@@ -199,7 +209,9 @@ async def unit_link_form_api(
         **refusals(413, 415),
     },
 )
-async def submit_api(request: Request, data: JSONBody[ResponseIn]) -> Response[ResponseOut]:
+async def submit_api(
+    request: Request, data: Annotated[ResponseIn, STRICT_JSON_BODY]
+) -> Response[ResponseOut]:
     """201 when stored, 200 when this submission key was stored before, 422 with every problem
     (each with a message in the response's language), 404/410/403 when the code, link or wave
     does not take answers."""

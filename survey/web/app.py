@@ -6,14 +6,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from litestar import Litestar, get
+from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
-from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
+from litestar.types import Message, Scope
 
 from survey.services.database import open_database
 from survey.services.overview import Health, Overview, health, overview
@@ -48,6 +54,33 @@ async def overview_api() -> Overview:
 @get("/health", name="health", summary="Liveness and database check")
 async def health_api() -> Health:
     return await health()
+
+
+async def _allow_every_method(message: Message, scope: Scope) -> None:
+    """`before_send` hook: the `Allow` header of an OPTIONS answer lists every method of its path.
+
+    litestar answers OPTIONS itself, with the methods of the route its answering handler was made
+    for: the first handler registered on a path. Handlers registered one by one on the same path
+    (GET, POST and DELETE of /api/v1/session) are merged into a new route afterwards, and the
+    answer went on naming only the first one's method.
+    """
+    if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
+        return
+    headers = list(message.get("headers", []))
+    if not any(key.lower() == b"allow" for key, _ in headers):
+        return
+    methods = scope["litestar_app"].route_handler_method_map.get(scope.get("path_template", ""))
+    if methods:
+        allow = ", ".join(sorted(methods)).encode()
+        message["headers"] = [(k, v) for k, v in headers if k.lower() != b"allow"] + [(b"allow", allow)]
+
+
+def _method_not_allowed(request: Request, exc: MethodNotAllowedException) -> Response[dict[str, object]]:
+    """405 with the methods the path takes, in the header and in words."""
+    headers = exc.headers or {}
+    allow = ", ".join(sorted(m.strip() for m in headers.get("allow", "").split(",") if m.strip()))
+    detail = f"{request.method} is not a method of {request.url.path}: use one of {allow}"
+    return Response({"status_code": 405, "detail": detail}, status_code=405, headers=headers)
 
 
 def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
@@ -91,12 +124,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotAuthorizedException: not_authorized_handler,
             PermissionDeniedException: permission_denied_handler,
             NotFoundException: not_found_handler,
+            MethodNotAllowedException: _method_not_allowed,
         },
         state=State({"settings": settings, "reports": ReportBuilder(settings)}),
         request_max_body_size=MAX_BODY_BYTES,
         middleware=[security_headers],
         # the router's own 404/405 answers pass no route middleware: the headers go on them here
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, _allow_every_method],
         openapi_config=OpenAPIConfig(title="Leitbild-Puls", version="0.1.0", path="/api/schema"),
         debug=False,
     )

@@ -33,6 +33,7 @@ __all__ = [
     "forbidden",
     "not_authorized_handler",
     "provide_viewer",
+    "require",
     "session_cookie",
 ]
 
@@ -106,6 +107,13 @@ async def forbidden(viewer: Viewer, what: str) -> PermissionDeniedException:
     log.info("refused %s to %s", what, viewer.username)
     await record(viewer.username, "access.refused", what)
     return PermissionDeniedException(f"your roles do not allow this: {what}")
+
+
+async def require(viewer: Viewer, roles: tuple[str, ...] | str, what: str, path: str = "/") -> None:
+    """Go on only if the viewer holds one of `roles` over `path` (an admin holds every role);
+    else the 403 of `forbidden`."""
+    if not viewer.principal.may(roles, path):
+        raise await forbidden(viewer, what)
 
 
 def session_cookie(request: Request[Any, Any, Any], token: str, *, max_age: int | None) -> dict[str, Any]:

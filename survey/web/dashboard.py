@@ -46,9 +46,11 @@ from litestar.response import Template
 from markupsafe import Markup, escape
 
 from survey.domain.figures import (
+    CONTACTS_NOT_RECORDED,
     Change,
     HiddenFigure,
     ItemFigures,
+    NoRate,
     OrganisationOverview,
     Score,
     Trend,
@@ -67,6 +69,7 @@ from survey.web.api import refusals
 from survey.web.auth import CurrentViewer, Viewer, forbidden
 from survey.web.portal import page, portal_lang, translator
 from survey.web.report_worker import ReportBuilder
+from survey.web.security import OptionalQueryText, PathText, QueryText
 
 __all__ = [
     "DASHBOARD_ROLES",
@@ -208,7 +211,7 @@ async def _figures(unit: str, questionnaire: str, _: Gettext, until: str | None 
     try:
         return await unit_figures(unit, questionnaire, until=until)
     except SurveyError as problem:
-        raise NotFoundException(_("No figures: %(problem)s", problem=str(problem))) from None
+        raise NotFoundException(_("No figures: %(problem)s", problem=problem.message.text(_))) from None
 
 
 async def _comments(viewer: Viewer, figures: UnitFigures) -> list[str] | HiddenFigure:
@@ -260,7 +263,26 @@ class _Show:
     def missing(self) -> Markup:
         return Markup('<span class="no-data">{}</span>').format(self._("no respondents"))
 
-    def score(self, score: Score | HiddenFigure | None, *, interval: bool = True) -> Markup:
+    def not_asked(self) -> Markup:
+        """Nobody was asked: never written as if nobody had answered."""
+        return Markup('<span class="not-asked">{}</span>').format(self._("not asked in this questionnaire"))
+
+    def no_rate(self, why: NoRate) -> Markup:
+        """Why there is no response rate (citizen feedback), in words rather than a dash."""
+        if why.reason == CONTACTS_NOT_RECORDED.reason:
+            words = self._(
+                "Citizen feedback: no response rate, because the number of contacts at the service "
+                "points is not recorded."
+            )
+        else:
+            words = why.explanation
+        return Markup('<span class="no-rate">{}</span>').format(words)
+
+    def score(
+        self, score: Score | HiddenFigure | None, *, interval: bool = True, asked: bool = True
+    ) -> Markup:
+        if not asked:
+            return self.not_asked()
         if isinstance(score, HiddenFigure):
             return self.hidden(score)
         if score is None:
@@ -417,7 +439,7 @@ def _slug(text: str) -> str:
 def _trend_figures(figures: UnitFigures, lang: str) -> list[_Figure]:
     """One trend chart per value; the same figures give the same chart, so it is kept for a while."""
     out = []
-    for value in figures.values:
+    for value in (v for v in figures.values if v.asked):  # no chart of what nobody was asked
         key = (msgspec.json.encode(value), lang)
         with _chart_lock:
             cached = _CHART_CACHE.get(key)
@@ -551,7 +573,9 @@ async def dashboard_unit(
     comments = await _comments(viewer, figures)
     trend_charts = await anyio.to_thread.run_sync(functools.partial(_trend_figures, figures, lang))
     show = _Show(lang)
-    value_keys = [v.value for v in figures.values]
+    # a column of the sub-units' table for a value the latest wave does not ask would be empty
+    asked_now = [v for v in figures.values if not v.series or v.series[-1].asked]
+    value_keys = [v.value for v in asked_now]
     scores_of = {c.unit: c.scores for c in figures.child_scores}
     by_key = {u.key: u for u in scope.units}
     children = [
@@ -576,6 +600,8 @@ async def dashboard_unit(
         figures=figures,
         latest=latest,
         children=children,
+        child_values=asked_now,
+        not_asked_now=", ".join(v.name for v in figures.values if v not in asked_now),
         comments=comments if isinstance(comments, list) else [],
         comments_hidden=comments if isinstance(comments, HiddenFigure) else None,
         charts=trend_charts,
@@ -683,7 +709,7 @@ async def overview_report(
     try:
         report = await _reports(request).overview(chosen.key, lang)
     except SurveyError as problem:
-        raise NotFoundException(_("No figures: %(problem)s", problem=str(problem))) from None
+        raise NotFoundException(_("No figures: %(problem)s", problem=problem.message.text(_))) from None
     return _report_response(report.html)
 
 
@@ -705,7 +731,7 @@ async def unit_report(
     try:
         report = await _reports(request).department(unit, scope.questionnaire.key, lang)
     except SurveyError as problem:
-        raise NotFoundException(_("No figures: %(problem)s", problem=str(problem))) from None
+        raise NotFoundException(_("No figures: %(problem)s", problem=problem.message.text(_))) from None
     if report.comments is not None:
         await record(
             viewer.username,
@@ -808,7 +834,7 @@ def _english(message: str, **variables: Any) -> str:
     responses=refusals(401, 404),
     **_API,
 )
-async def units_api(viewer: CurrentViewer, questionnaire: FromQuery[str | None] = None) -> list[VisibleUnit]:
+async def units_api(viewer: CurrentViewer, questionnaire: OptionalQueryText = None) -> list[VisibleUnit]:
     """The units the user may open, with the questionnaires they may see there (`questionnaire`
     narrows the list to one)."""
     questionnaires = await _questionnaires()
@@ -836,7 +862,7 @@ async def units_api(viewer: CurrentViewer, questionnaire: FromQuery[str | None] 
     **_API,
 )
 async def unit_figures_api(
-    viewer: CurrentViewer, unit: FromPath[str], questionnaire: FromQuery[str] = DEFAULT_QUESTIONNAIRE
+    viewer: CurrentViewer, unit: PathText, questionnaire: QueryText = DEFAULT_QUESTIONNAIRE
 ) -> Response[bytes]:
     """Values × waves, changes (Benjamini–Hochberg), trends, sub-units and items; every figure below
     the thresholds is an object `{hidden, reason, explanation}`, never a number."""
@@ -852,7 +878,7 @@ async def unit_figures_api(
     **_API,
 )
 async def unit_comments_api(
-    viewer: CurrentViewer, unit: FromPath[str], questionnaire: FromQuery[str] = DEFAULT_QUESTIONNAIRE
+    viewer: CurrentViewer, unit: PathText, questionnaire: QueryText = DEFAULT_QUESTIONNAIRE
 ) -> Comments:
     scope = await _scope(viewer, unit, questionnaire, _english)
     figures = await _figures(unit, scope.questionnaire.key, _english)
@@ -876,13 +902,13 @@ async def unit_comments_api(
     **_API,
 )
 async def overview_figures_api(
-    viewer: CurrentViewer, questionnaire: FromQuery[str] = DEFAULT_QUESTIONNAIRE
+    viewer: CurrentViewer, questionnaire: QueryText = DEFAULT_QUESTIONNAIRE
 ) -> Response[bytes]:
     chosen = await _overview_scope(viewer, questionnaire, _english)
     try:
         figures, _kommune = await overview_data(chosen.key)
     except SurveyError as problem:
-        raise NotFoundException(f"no figures: {problem}") from None
+        raise NotFoundException(f"no figures: {problem.message.text(code=True)}") from None
     return _json(figures)
 
 

@@ -93,7 +93,16 @@ def _plural_locale(catalog: str) -> str:
 #: the pages of signed-in users (leads, survey office, Personalrat): German and English only
 PORTAL_DOMAIN = "portal"
 PORTAL_LANGUAGES = ("de", "en")
-_PORTAL_SOURCES = ("web/templates/portal/", "web/portal", "web/dashboard", "web/auth", "web/manage")
+#: the services whose messages (marked with survey.errors.N_) the office and Personalrat pages show
+_PORTAL_SERVICES = ("services/waves", "services/approvals", "services/exports", "services/figures")
+_PORTAL_SOURCES = (
+    "web/templates/portal/",
+    "web/portal",
+    "web/dashboard",
+    "web/auth",
+    "web/manage",
+    *_PORTAL_SERVICES,
+)
 
 
 def _is_portal(filename: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import unquote, urlencode
 
 import msgspec
@@ -16,11 +16,11 @@ from litestar import Request, Response, delete, get, post
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from survey.services.accounts import SESSION_MAX, Principal, SignInRefused, sign_in, sign_out
-from survey.web.api import Refusal, refusals
+from survey.web.api import STRICT_JSON_BODY, Refusal, refusals
 from survey.web.auth import (
     COOKIE,
     CsrfChecked,
@@ -31,6 +31,7 @@ from survey.web.auth import (
     session_cookie,
 )
 from survey.web.i18n import PORTAL_LANGUAGES, portal_translations
+from survey.web.security import BodyText
 
 __all__ = [
     "LANG_COOKIE",
@@ -216,8 +217,8 @@ async def start_page(request: Request[Any, Any, Any], viewer: CurrentViewer) -> 
 
 
 class Credentials(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    username: str
-    password: str
+    username: BodyText
+    password: BodyText
 
 
 class GrantOut(msgspec.Struct, frozen=True):
@@ -255,7 +256,7 @@ def _me(viewer_principal: Principal, csrf_token: str) -> Me:
     },
 )
 async def sign_in_api(
-    request: Request[Any, Any, Any], data: JSONBody[Credentials]
+    request: Request[Any, Any, Any], data: Annotated[Credentials, STRICT_JSON_BODY]
 ) -> Response[Me] | Response[Refusal]:
     try:
         result = await sign_in(data.username, data.password[:1024])

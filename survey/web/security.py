@@ -11,27 +11,94 @@ that belongs in a browser's or a proxy's cache.
 router answers itself (404 for an unknown path, 405 for a wrong method) passes it by:
 `add_security_headers`, as a `before_send` hook of the app, gives those the same headers.
 
-The guard answers before any handler runs, each time with a message that says what is wrong:
+The guard answers before any handler runs, each time with a message that says what is wrong, where
+(`extra`: the parameter or field, the way litestar names those its own validation refuses) and what
+to do:
 
-- 400 for a path or query with a NUL or another control character: no key, code or file name
-  has one, and PostgreSQL cannot even compare a text holding NUL;
+- 400 for a path parameter, or a query parameter's name or value, with a C0 control character or
+  DEL (`ADDRESS_FORBIDDEN`): no key, code, token, file name or language has one, and PostgreSQL
+  cannot even compare a text holding NUL;
 - for a request that sends a body to the JSON API (`/api/…`): 415 unless the body is declared
   JSON; 413 above the app's body limit, also for a body sent in chunks without Content-Length;
-  400 for a body that is not UTF-8, not JSON, nested too deeply, holds a NUL character or a
-  number out of range. The handler then reads the same body, already checked.
+  400 for a body that is not UTF-8, not JSON, nested too deeply, holds a NUL character in a text
+  or a name (`BODY_FORBIDDEN`) or a number out of range. The handler then reads the same body,
+  already checked.
+
+The OpenAPI document states the two character rules from the same constants, as `not: {pattern:
+…}` of every text parameter (`PathText`, `QueryText`, …) and of every text and name of a request
+body (`BodyText`, `BODY_NAMES`): it promises exactly what the guard takes.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 import msgspec
+from litestar.openapi.spec import Schema
+from litestar.params import KwargDefinition, PathParameter, QueryParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["MAX_JSON_DEPTH", "SECURITY_HEADERS", "add_security_headers", "security_headers"]
+__all__ = [
+    "ADDRESS_FORBIDDEN",
+    "BODY_FORBIDDEN",
+    "BODY_NAMES",
+    "MAX_JSON_DEPTH",
+    "SECURITY_HEADERS",
+    "BodyText",
+    "OptionalQueryText",
+    "PathText",
+    "QueryText",
+    "QueryTexts",
+    "add_security_headers",
+    "security_headers",
+]
+
+# --- the rules of the guard, and their declarations for the OpenAPI document -----------------------
+
+#: the rule for a path parameter and a query parameter's name and value: none of these characters
+#: (C0 control characters and DEL). A regular expression read alike by ECMA-262 (JSON Schema) and
+#: Python; a text keeps the rule where the expression finds nothing in it.
+ADDRESS_FORBIDDEN = "[\\u0000-\\u001f\\u007f]"
+#: the rule for a text anywhere in a JSON request body, a value or a name: no NUL
+BODY_FORBIDDEN = "[\\u0000]"
+_CONTROL_CHARACTER = re.compile(ADDRESS_FORBIDDEN)
+_NUL = re.compile(BODY_FORBIDDEN)
+
+
+@dataclass(frozen=True)
+class _Documented(KwargDefinition):
+    """Only `schema_extra`, hashable (a type inside a union must be)."""
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((self.schema_extra or {}).items())))
+
+
+# The declarations are documentation, `not: {pattern: …}` in the document: the guard is the one
+# place that enforces the rules, for every route, before any handler or validation runs
+# (`schema_extra` is no constraint litestar checks; msgspec, which decodes request bodies, reads no
+# litestar metadata).
+_ADDRESS = {"schema_not": Schema(pattern=ADDRESS_FORBIDDEN)}
+_BODY = {"schema_not": Schema(pattern=BODY_FORBIDDEN)}
+_AddressText = Annotated[str, _Documented(schema_extra=_ADDRESS)]
+#: a text path parameter (a key, code or token) as the guard takes it
+PathText = Annotated[str, PathParameter(schema_extra=_ADDRESS)]
+#: a text query parameter as the guard takes it
+QueryText = Annotated[str, QueryParameter(schema_extra=_ADDRESS)]
+#: an optional text query parameter as the guard takes it
+OptionalQueryText = Annotated[_AddressText | None, QueryParameter()]
+#: a repeatable text query parameter (`?wave=a&wave=b`) as the guard takes it
+QueryTexts = Annotated[list[_AddressText] | None, QueryParameter()]
+#: a text of a JSON request body as the guard takes it
+BodyText = Annotated[str, _Documented(schema_extra=_BODY)]
+#: the names of a mapping in a JSON request body as the guard takes them (`dict[str, …]`)
+BODY_NAMES = _Documented(schema_extra={"property_names": Schema(schema_not=Schema(pattern=BODY_FORBIDDEN))})
 
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (
@@ -97,31 +164,83 @@ def security_headers(app: ASGIApp) -> ASGIApp:
 
 
 class _Refusal(Exception):
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(
+        self, status: int, detail: str, where: tuple[str, str] | None = None, problem: str = ""
+    ) -> None:
         self.status = status
+        #: what is wrong, where, and what to do
         self.detail = detail
+        #: (source, key) of what is wrong: ("path", "key"), ("query", "lang"), ("body", "reference")
+        self.where = where
+        #: what is wrong there, in a few words (`extra`)
+        self.problem = problem or detail
 
 
-async def _refuse(send: Send, status: int, detail: str) -> None:
-    body = msgspec.json.encode({"status_code": status, "detail": detail})
+async def _refuse(send: Send, refusal: _Refusal) -> None:
+    problem: dict[str, Any] = {"status_code": refusal.status, "detail": refusal.detail}
+    if refusal.where is not None:
+        source, key = refusal.where
+        problem["extra"] = [{"message": refusal.problem, "key": key, "source": source}]
+    body = msgspec.json.encode(problem)
     await send(
         {
             "type": "http.response.start",
-            "status": status,
+            "status": refusal.status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
                 _NO_STORE,
                 # the rest of a refused body is not read: the connection cannot carry another request
-                *([(b"connection", b"close")] if status == 413 else []),
+                *([(b"connection", b"close")] if refusal.status == 413 else []),
             ],
         }
     )
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-def _control_character(text: str) -> bool:
-    return any(ord(c) < 32 or ord(c) == 127 for c in text)
+def _control_character(text: str) -> str | None:
+    """The first control character of `text` as U+XXXX, or None."""
+    found = _CONTROL_CHARACTER.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def _check_address(scope: Scope) -> None:
+    """ADDRESS_FORBIDDEN for every path parameter and every query parameter's name and value."""
+    for name, value in (scope.get("path_params") or {}).items():
+        text = str(value) if isinstance(value, str | PurePath) else ""
+        if character := _control_character(text):
+            raise _Refusal(
+                400,
+                f"the path parameter `{name}` holds a control character ({character}): no key, code, "
+                "token or file name of this app has one; check the link",
+                ("path", name),
+                f"holds a control character ({character})",
+            )
+    if _control_character(scope.get("path", "")):  # not in a parameter (a route of another kind)
+        raise _Refusal(
+            400,
+            "the address holds a control character (such as %00): check the link, no address of "
+            "this app has one",
+        )
+    query = scope.get("query_string", b"").decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True, errors="replace"):
+        if character := _control_character(name):
+            shown = name.encode("unicode_escape").decode()
+            raise _Refusal(
+                400,
+                f"the name of the query parameter `{shown}` holds a control character ({character}): "
+                "no parameter of this app has one; check the link",
+                ("query", name),
+                f"the name holds a control character ({character})",
+            )
+        if character := _control_character(value):
+            raise _Refusal(
+                400,
+                f"the query parameter `{name}` holds a control character ({character}): no key, code "
+                "or language this app takes has one; check the link",
+                ("query", name),
+                f"holds a control character ({character})",
+            )
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -141,16 +260,12 @@ def _limit(scope: Scope) -> int:
 
 
 async def _guard(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
-    path = scope.get("path", "")
-    query = scope.get("query_string", b"").decode("latin-1")
-    if _control_character(path) or "%00" in query or _control_character(query):
-        await _refuse(
-            send,
-            400,
-            "the address holds a control character (such as %00): check the link, no address of "
-            "this app has one",
-        )
+    try:
+        _check_address(scope)
+    except _Refusal as refusal:
+        await _refuse(send, refusal)
         return
+    path = scope.get("path", "")
     if scope.get("method") not in _WRITES or not path.startswith("/api/"):
         await app(scope, receive, send)
         return
@@ -162,7 +277,7 @@ async def _guard(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> No
     try:
         body = await _json_body(scope, receive, length)
     except _Refusal as refusal:
-        await _refuse(send, refusal.status, refusal.detail)
+        await _refuse(send, refusal)
         return
     if body is None:  # the client went away
         return
@@ -219,21 +334,53 @@ def _check_json(body: bytes) -> None:
     except UnicodeDecodeError as exc:
         detail = f"the body is not UTF-8 (byte {exc.start}): send the JSON encoded as UTF-8"
         raise _Refusal(400, detail) from None
-    if "\\u0000" in text.lower():
-        detail = "the body holds a NUL character (\\u0000): no answer, code or key may contain one"
-        raise _Refusal(400, detail)
     try:
         data = msgspec.json.decode(body)
     except msgspec.ValidationError:  # a number JSON allows but Python does not hold (a DecodeError too)
         where = _out_of_range(text)
         at = f" at `{where}`" if where else ""
-        raise _Refusal(400, f"the number{at} is out of range: answer codes are small whole numbers") from None
+        raise _Refusal(
+            400,
+            f"the number{at} is out of range: answer codes are small whole numbers",
+            ("body", where) if where else None,
+            "the number is out of range",
+        ) from None
     except msgspec.DecodeError as exc:
         raise _Refusal(400, f"the body is not valid JSON: {exc}") from None
     except RecursionError:
         raise _Refusal(400, _too_deep()) from None
     if _depth_over(data, MAX_JSON_DEPTH):
         raise _Refusal(400, _too_deep())
+    found = _nul_at(data)
+    if found is not None:
+        where, name = found
+        at = f"`{where}`" if where else "the body"
+        place = f"a name in {at}" if name else at
+        raise _Refusal(
+            400,
+            f"the body holds a NUL character (\\u0000) in {place}: no answer, code, key or name may "
+            "contain one; remove it",
+            ("body", where),
+            "a name holds a NUL character (\\u0000)" if name else "holds a NUL character (\\u0000)",
+        )
+
+
+def _nul_at(data: Any) -> tuple[str, bool] | None:
+    """Where a text holding NUL sits (BODY_FORBIDDEN): (`answers.kommentar`, False) for a value,
+    (`answers`, True) for a name in `answers`; None if there is none."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            if _NUL.search(value):
+                return where, False
+        elif isinstance(value, dict):
+            if any(_NUL.search(key) for key in value):
+                return where, True
+            stack.extend((child, f"{where}.{key}" if where else key) for key, child in value.items())
+        elif isinstance(value, list):
+            stack.extend((child, f"{where}[{i}]") for i, child in enumerate(value))
+    return None
 
 
 def _too_deep() -> str:

@@ -379,9 +379,17 @@ def test_approve_commands(database_url: str, questionnaires_copy: Path) -> None:
 
     refused = survey("wave", "open", "puls", *folder, url=database_url)
     assert refused.exit_code == 1
-    assert "`puls` cannot open (co-determination by the Personalrat)" in refused.stderr
-    assert "`survey approve version staff-pulse 2 --by USER`" in refused.stderr
-    assert "`survey approve wave puls --by USER`" in refused.stderr
+    # the command line shows each reason with the command that removes it (the pages never do)
+    assert refused.stderr == (
+        "error: `puls` cannot open (co-determination by the Personalrat):\n"
+        "  - the Personalrat has not approved staff-pulse v2 as published: "
+        "`survey approve version staff-pulse 2 --by USER`\n"
+        "  - the Personalrat has not approved the wave `puls` (its version, thresholds k=5, k_text=10 "
+        "and units): `survey approve wave puls --by USER`\n"
+    )
+    unknown = survey("wave", "open", "nirgendwo", *folder, url=database_url)
+    assert unknown.exit_code == 1
+    assert "error: there is no wave `nirgendwo`: `survey wave list` shows the waves" in unknown.stderr
 
     for args, message in [
         (("version", "staff-pulse", "2", "--by", "niemand"), "there is no user `niemand`"),
@@ -403,6 +411,15 @@ def test_approve_commands(database_url: str, questionnaires_copy: Path) -> None:
     assert re.search(r"^sha256 [0-9a-f]{64}$", version.stdout, re.MULTILINE)
     wave = survey("approve", "wave", "puls", *by, url=database_url)
     assert wave.exit_code == 0 and "approved: wave puls by pr-vorsitz" in wave.stdout
+    # approved as it is already: said, nothing recorded again, no failure for a script
+    for args in (("version", "staff-pulse", "v2", *folder), ("wave", "puls")):
+        again = survey("approve", *args, *by, url=database_url)
+        assert again.exit_code == 0, again.stderr
+        assert re.search(
+            r"^already approved: (wave )?\S+( v2)? by pr-vorsitz on \d{4}-\d\d-\d\d; nothing recorded$",
+            again.stdout,
+            re.MULTILINE,
+        ), again.stdout
 
     listing = survey("approve", "list", *folder, url=database_url)
     assert listing.exit_code == 0, listing.stderr
@@ -427,3 +444,5 @@ def test_approve_commands(database_url: str, questionnaires_copy: Path) -> None:
     v2.write_text(original, encoding="utf-8")
     opened = survey("wave", "open", "puls", *folder, url=database_url)
     assert opened.exit_code == 0 and "open, k=5" in opened.stdout
+    twice = survey("wave", "open", "puls", *folder, url=database_url)
+    assert twice.exit_code == 1 and twice.stderr == "error: `puls` is open already\n"

@@ -15,6 +15,7 @@ import pytest
 import vl_convert as vlc
 
 from survey.domain.figures import (
+    CONTACTS_NOT_RECORDED,
     ChildScores,
     HiddenFigure,
     ItemFigures,
@@ -40,8 +41,10 @@ def score(mean: float, n: int = 40, half: float | None = 3.2) -> Score:
     return Score(n, mean, None if half is None else mean - half, None if half is None else mean + half)
 
 
-def wave_point(i: int, s: Score | HiddenFigure | None, *, version: int = 1, brk: bool = False) -> WavePoint:
-    return WavePoint(f"w{i}", f"Puls {i + 1}. Quartal 2025", QUARTERS[i], version, s, brk)
+def wave_point(
+    i: int, s: Score | HiddenFigure | None, *, version: int = 1, brk: bool = False, asked: bool = True
+) -> WavePoint:
+    return WavePoint(f"w{i}", f"Puls {i + 1}. Quartal 2025", QUARTERS[i], version, s, brk, asked)
 
 
 def value(
@@ -57,6 +60,7 @@ def value(
 ) -> ValueFigures:
     series = series if series is not None else [wave_point(0, score(61.4)), wave_point(1, score(63.25))]
     return ValueFigures(
+        asked=any(p.asked for p in series) if series else True,
         value=key,
         name=name,
         series=series,
@@ -202,6 +206,50 @@ def test_value_trend_hidden_references_and_latest() -> None:
     assert chart.table_rows[3][1] == "keine Daten"
     assert "verborgen" in chart.summary
     assert "0,0" not in " ".join(" ".join(r) for r in chart.table_rows)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_value_trend_of_a_value_the_questionnaire_does_not_ask(language: str) -> None:
+    """Not asked is said as such, in the table, the image and the text: never "no data"."""
+    never = value(
+        key="vertrauen",
+        name="Vertrauen",
+        series=[wave_point(0, None, asked=False), wave_point(1, None, asked=False)],
+    )
+    chart = charts.value_trend(never, language)
+    assert_chart(chart, rows=2 + 2)
+    words, none = ("nicht gefragt", "keine Daten") if language == "de" else ("not asked", "no data")
+    assert [row[1] for row in chart.table_rows] == [words] * 4
+    assert words in svg_texts(chart.svg) and none not in svg_texts(chart.svg)
+    expected = "in diesem Fragebogen nicht gefragt" if language == "de" else "not asked in this questionnaire"
+    assert expected in chart.summary
+    assert none not in chart.summary and "Trend" not in chart.summary and "trend" not in chart.summary
+
+    # asked in an earlier version only: its waves keep their scores, the latest says "not asked"
+    dropped = value(
+        series=[wave_point(0, score(61.4)), wave_point(1, None, version=2, asked=False)],
+        parent=None,
+    )
+    chart = charts.value_trend(dropped, language)
+    assert chart.table_rows[0][1] == format.score_text(score(61.4), language)
+    assert chart.table_rows[1][1] == words and chart.table_rows[2][1] == words
+    latest = (
+        "im Fragebogen der letzten Welle" if language == "de" else "in the questionnaire of the latest wave"
+    )
+    assert latest in chart.summary and none not in chart.summary
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_heatmap_leaves_out_values_not_asked_and_names_them(language: str) -> None:
+    chart = charts.heatmap(children(), VALUE_NAMES, language, not_asked=["vertrauen"])
+    assert chart.table_head[1:] == [VALUE_NAMES["gemeinsam"], VALUE_NAMES["kundenorientiert"]]
+    assert all(len(row) == 3 for row in chart.table_rows)
+    assert VALUE_NAMES["vertrauen"] in chart.summary
+    assert ("nicht gefragt" if language == "de" else "Not asked") in chart.summary
+    rows = [OverviewRow("v", "Verwaltung", "Verwaltung", 0, 50, None, None, {"gemeinsam": score(50)}, {})]
+    names = {"gemeinsam": "Gemeinsam", "vertrauen": "Vertrauen"}
+    overview_chart = charts.organisation_heatmap(rows, names, language, not_asked=["vertrauen"])
+    assert overview_chart.table_head[1:] == ["Gemeinsam"] and "Vertrauen" in overview_chart.summary
 
 
 def _mark(layer: dict) -> str:
@@ -397,6 +445,37 @@ def test_response_rates(language: str) -> None:
     assert ("53,8\u00a0%" if language == "de" else "53.8%") in texts
     assert ("verborgen" if language == "de" else "hidden") in texts
     assert ("50\u00a0%" if language == "de" else "50%") in texts  # the axis in the language's format
+
+
+def citizen_waves() -> list[WaveSummary]:
+    return [
+        WaveSummary("b1", "Bürgerfeedback 1/2025", QUARTERS[0], QUARTERS[1], 1, 83, None, None, "citizen",
+                    CONTACTS_NOT_RECORDED),
+        WaveSummary("b2", "Bürgerfeedback 2/2025", QUARTERS[1], QUARTERS[2], 1, HIDDEN, None, None, "citizen",
+                    CONTACTS_NOT_RECORDED),
+        WaveSummary("b3", "Bürgerfeedback 3/2025", QUARTERS[2], QUARTERS[3], 1, 91, None, None, "citizen",
+                    CONTACTS_NOT_RECORDED),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_citizen_waves_count_respondents_and_say_why_there_is_no_rate(language: str) -> None:
+    """Citizens have no headcount: no rate, no headcount column, and the text says why."""
+    chart = charts.response_rates(citizen_waves(), language)
+    assert_chart(chart, rows=3)
+    assert len(chart.table_head) == 3  # wave, period, respondents
+    assert chart.table_rows[0][2] == "83" and chart.table_rows[1][2] == format.hidden_text(HIDDEN, language)
+    if language == "de":
+        assert chart.title == "Antworten je Welle"
+        assert "keine Rücklaufquote, da die Zahl der Kontakte" in chart.summary
+        assert "Beschäftigte" not in chart.table_head
+    else:
+        assert chart.title == "Respondents per wave"
+        assert "no response rate, because the number of contacts" in chart.summary
+    texts = svg_texts(chart.svg)
+    assert "83" in texts and "91" in texts
+    assert not any("%" in text for text in texts), "no shares drawn, only counts"
+    charts._rates_spec(citizen_waves(), language).to_dict()  # valid Vega-Lite
 
 
 # --- all charts -----------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import msgspec
 import pytest
 
 from survey.domain.figures import (
+    CONTACTS_NOT_RECORDED,
     Change,
     ChildScores,
     HiddenFigure,
@@ -204,7 +205,7 @@ def overview() -> OrganisationOverview:
 
 
 def _fake(name: str) -> Any:
-    def chart(*args: Any) -> charts.Chart:
+    def chart(*args: Any, **options: Any) -> charts.Chart:
         language = args[-1]
         title = {"de": "Grafik", "en": "Chart"}[language] + f" {name}"
         # xmlns and an id on purpose: the report must drop the one and keep the other unique
@@ -513,6 +514,172 @@ def test_sections_without_data_say_so() -> None:
     text = visible_text(department("en", child_scores=[], items=[]))
     assert "This unit has no sub-units with their own figures." in text
     assert "No question has figures in the latest wave." in text
+
+
+# --- citizen feedback: no response rate; values not asked -----------------------------------------------
+
+
+def citizen_figures() -> UnitFigures:
+    """The unit's figures as a citizen questionnaire gives them: no headcount, no rate, and the value
+    "vertrauen" asked by none of its waves."""
+    figures = unit_figures()
+    waves = [
+        msgspec.structs.replace(
+            w, headcount=None, response_rate=None, audience="citizen", no_rate=CONTACTS_NOT_RECORDED
+        )
+        for w in figures.waves
+    ]
+    values = [
+        msgspec.structs.replace(
+            v,
+            series=[msgspec.structs.replace(p, score=None, asked=False) for p in v.series],
+            latest=None,
+            change=None,
+            parent=None,
+            organisation=None,
+            reliability=None,
+            asked=False,
+        )
+        if v.value == "vertrauen"
+        else v
+        for v in figures.values
+    ]
+    children = [
+        msgspec.structs.replace(c, scores={**c.scores, "vertrauen": None}) for c in figures.child_scores
+    ]
+    return msgspec.structs.replace(
+        figures,
+        questionnaire="citizen-contact",
+        audience="citizen",
+        waves=waves,
+        values=values,
+        child_scores=children,
+    )
+
+
+def citizen_report(language: str) -> str:
+    return department_html(
+        citizen_figures(), kommune=KOMMUNE, comments=[], language=language, generated_on=TODAY
+    )
+
+
+@pytest.mark.parametrize(
+    "language, why, rate",
+    [
+        ("de", "Bürgerbefragung: keine Rücklaufquote, da die Zahl der Kontakte", "Rücklaufquote 6"),
+        ("en", "Citizen feedback: no response rate, because the number of contacts", "response rate 6"),
+    ],
+)
+def test_a_citizen_report_shows_no_rate_nor_headcount_and_says_why(
+    language: str, why: str, rate: str
+) -> None:
+    page = citizen_report(language)
+    text = visible_text(page)
+    facts = text.split("Waves compared" if language == "en" else "Verglichene Runden", 1)[0]
+    assert f"49 ({why}" in facts
+    assert rate not in text and "61,2 %" not in text and "61.2%" not in text
+    data = json.loads(outline(page).json_text)
+    assert all(w["headcount"] is None and w["response_rate"] is None for w in data["waves"])
+    assert {w["no_rate"]["reason"] for w in data["waves"]} == {"contacts_not_recorded"}
+    # a staff report keeps its rate
+    staff_text = visible_text(department(language))
+    assert rate.replace("6", "61,2 %" if language == "de" else "61.2%") in staff_text.replace("\xa0", " ")
+    assert why not in staff_text
+
+
+@pytest.mark.parametrize(
+    "language, not_asked, nobody",
+    [("de", "In diesem Fragebogen nicht gefragt", "keine Antwortenden"),
+     ("en", "Not asked in this questionnaire", "no respondents")],
+)  # fmt: skip
+def test_a_value_not_asked_is_named_as_not_asked_never_as_without_respondents(
+    language: str, not_asked: str, nobody: str
+) -> None:
+    page = citizen_report(language)
+    text = visible_text(page)
+    front = text.split("What changed significantly" if language == "en" else "Was sich signifikant", 1)[0]
+    assert f"{not_asked}, " in front and front.rstrip().endswith("Vertrauen.")
+    # no section, no chart, no row of its own: nothing that could read as "nobody answered"
+    assert 'id="value-vertrauen"' not in page
+    assert "Vertrauen –" not in text and f"Vertrauen {nobody}" not in text
+    reliability = text.split("Cronbach", 2)[2]
+    assert "Vertrauen" not in reliability.split("How to read" if language == "en" else "So lesen", 1)[0]
+    data = json.loads(outline(page).json_text)
+    vertrauen = next(v for v in data["values"] if v["value"] == "vertrauen")
+    assert vertrauen["asked"] is False and not any(p["asked"] for p in vertrauen["series"])
+
+
+@pytest.mark.parametrize(
+    "language, nobody, not_asked",
+    [("de", "keine Antwortenden", "in diesem Fragebogen nicht gefragt"),
+     ("en", "no respondents", "not asked in this questionnaire")],
+)  # fmt: skip
+def test_asked_without_respondents_says_so_and_dropped_in_the_latest_wave_says_not_asked(
+    language: str, nobody: str, not_asked: str
+) -> None:
+    figures = unit_figures()
+    values = []
+    for v in figures.values:
+        if v.value == "nachhaltig":  # asked, but nobody in the latest wave
+            v = msgspec.structs.replace(
+                v, series=[*v.series[:-1], msgspec.structs.replace(v.series[-1], score=None)], latest=None
+            )
+        if v.value == "unbuerokratisch":  # asked by the older versions, no longer by the newest
+            v = msgspec.structs.replace(
+                v,
+                series=[*v.series[:-1], msgspec.structs.replace(v.series[-1], score=None, asked=False)],
+                latest=None,
+                change=None,
+                parent=None,
+                organisation=None,
+            )
+        values.append(v)
+    page = department(language, values=values)
+
+    def facts(key: str) -> str:
+        start = page.index(f'<section class="value" id="value-{key}"')
+        return visible_text(page[start : page.index("<figure", start)])
+
+    assert nobody in facts("nachhaltig") and not_asked not in facts("nachhaltig")
+    dropped = facts("unbuerokratisch")
+    assert dropped.count(not_asked) >= 4  # latest, change, parent, organisation (and reliability)
+    assert nobody not in dropped
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_an_overview_of_citizen_feedback_has_no_rate_columns_and_no_column_not_asked(language: str) -> None:
+    data = overview()
+    rows = [
+        msgspec.structs.replace(
+            r,
+            headcount=None,
+            response_rate=BELOW_K if isinstance(r.respondents, HiddenFigure) else None,
+            no_rate=CONTACTS_NOT_RECORDED,
+            scores={**r.scores, "vertrauen": None},
+            changes={**r.changes, "vertrauen": None},
+        )
+        for r in data.rows
+    ]
+    citizen = msgspec.structs.replace(
+        data, questionnaire="citizen-contact", audience="citizen", rows=rows, not_asked=["vertrauen"]
+    )
+    page = overview_html(citizen, kommune=KOMMUNE, language=language, generated_on=TODAY)
+    head = page[
+        page.index('class="data overview-table"') : page.index("</thead>", page.index("overview-table"))
+    ]
+    staff, rate = ("Beschäftigte", "Rücklaufquote") if language == "de" else ("Staff", "Response rate")
+    assert staff not in head and rate not in head and "Vertrauen" not in head
+    text = visible_text(page)
+    assert (
+        "keine Rücklaufquote, da die Zahl der Kontakte" if language == "de" else "no response rate, because"
+    ) in text
+    assert (
+        "In diesem Fragebogen nicht gefragt" if language == "de" else "Not asked in this questionnaire"
+    ) in text
+    assert "54,9" not in text and "54.9" not in text  # the rate of the staff overview's first row
+    staff_page = overview_html(data, kommune=KOMMUNE, language=language, generated_on=TODAY)
+    staff_head = staff_page[staff_page.index('class="data overview-table"') :]
+    assert staff in staff_head and rate in staff_head
 
 
 # --- comments -------------------------------------------------------------------------------------------

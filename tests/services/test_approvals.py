@@ -81,7 +81,7 @@ async def test_approving_version_and_wave_lets_it_open(field) -> None:  # type: 
     personalrat = await _personalrat()
     await approve_version("staff-pulse", 1, by=personalrat, questionnaires=field.questionnaires)
     problems = await wave_approval_problems("runde", field.questionnaires)
-    assert len(problems) == 1 and "has not approved the wave `runde`" in problems[0]
+    assert len(problems) == 1 and "has not approved the wave `runde`" in str(problems[0])
     await approve_wave("runde", by=personalrat)
     assert await wave_approval_problems("runde", field.questionnaires) == []
     opened = await open_wave("runde", TODAY, field.questionnaires)
@@ -122,10 +122,10 @@ async def test_a_missing_or_broken_file_is_refused(field) -> None:  # type: igno
     original = v1.read_text(encoding="utf-8")
     v1.write_text(original.replace("audience: staff", "audience: personal"), encoding="utf-8")
     [problem] = await wave_approval_problems("runde", field.questionnaires)
-    assert f"the file {v1} of staff-pulse v1 has problems" in problem
+    assert f"the file {v1} of staff-pulse v1 has problems" in str(problem)
     v1.unlink()
     [problem] = await wave_approval_problems("runde", field.questionnaires)
-    assert f"the file {v1} of staff-pulse v1 is missing: restore it" in problem
+    assert f"the file {v1} of staff-pulse v1 is missing: restore it" in str(problem)
     with pytest.raises(ApprovalError):
         await open_wave("runde", TODAY, field.questionnaires)
     assert await _status("runde") == "draft"

@@ -23,6 +23,8 @@ from survey.services.exports import (
     RAW_FORMATS,
     ExportError,
     ExportFile,
+    NothingToExport,
+    WaveNotClosed,
     _note_lines,
     aggregate_export,
     raw_export,
@@ -87,7 +89,9 @@ def _read_csv(export: ExportFile) -> tuple[list[str], list[dict[str, Any]]]:
 
 def _read_xlsx(export: ExportFile) -> tuple[list[str], list[dict[str, Any]], list[tuple[Any, ...]]]:
     book = openpyxl.load_workbook(io.BytesIO(export.content), read_only=True)
-    assert book.sheetnames == ["Daten", "Variablen"]
+    # raw data carries its notes (closed waves only, which waves) on a sheet of their own
+    notes = ["Hinweise"] if "rohdaten" in export.filename else []
+    assert book.sheetnames == ["Daten", "Variablen", *notes]
     data = list(book["Daten"].iter_rows(values_only=True))
     variables = list(book["Variablen"].iter_rows(values_only=True))
     header = [str(c) for c in data[0]]
@@ -444,16 +448,20 @@ async def test_aggregates_hide_what_the_reports_hide(db: str) -> None:
 
 
 async def test_bad_inputs_are_refused_with_what_to_do(db: str) -> None:
-    with pytest.raises(ExportError, match="no waves yet"):
+    with pytest.raises(NothingToExport, match="no waves yet"):
         await raw_export(fmt="csv")
     await _demo()
-    with pytest.raises(ExportError, match="no wave with key `puls-1999`: `survey wave list` shows the keys"):
+    with pytest.raises(
+        NothingToExport, match="no wave with key `puls-1999`: `survey wave list` shows the keys"
+    ):
         await raw_export(fmt="csv", waves=[V2_WAVE, "puls-1999"])
-    with pytest.raises(ExportError, match="no unit with key `nirgendwo`: `survey org list` shows the keys"):
+    with pytest.raises(
+        NothingToExport, match="no unit with key `nirgendwo`: `survey org list` shows the keys"
+    ):
         await raw_export(fmt="csv", waves=[V2_WAVE], unit="nirgendwo")
     with pytest.raises(ExportError, match="unknown export format `pdf`: choose one of csv, xlsx, sav"):
         await raw_export(fmt="pdf", waves=[V2_WAVE])
-    with pytest.raises(ExportError, match="no wave of questionnaire `kantine`"):
+    with pytest.raises(NothingToExport, match="no wave of questionnaire `kantine`"):
         await raw_export(fmt="csv", questionnaire="kantine")
     with pytest.raises(ExportError, match=f"wave `{CITIZEN_WAVE}` is a wave of `citizen-contact`"):
         await raw_export(fmt="csv", waves=[CITIZEN_WAVE], questionnaire="staff-pulse")
@@ -463,14 +471,63 @@ async def test_bad_inputs_are_refused_with_what_to_do(db: str) -> None:
     points = {p.unit for p in await list_service_points()}
     units = await list_units()
     quiet = next(u.key for u in units if not any(v.key in points for v in units if v.path.startswith(u.path)))
-    with pytest.raises(ExportError, match=f"no responses in `{CITIZEN_WAVE}` in unit `{quiet}`"):
+    with pytest.raises(NothingToExport, match=f"no responses in `{CITIZEN_WAVE}` in unit `{quiet}`"):
         await raw_export(fmt="sav", waves=[CITIZEN_WAVE], unit=quiet)
 
     with pytest.raises(ExportError, match="format `sav`: SPSS files hold raw data"):
         await aggregate_export(fmt="sav", unit="kjfs")
     with pytest.raises(ExportError, match="unknown export format `xls`: choose one of csv, xlsx"):
         await aggregate_export(fmt="xls", unit="kjfs")
-    with pytest.raises(ExportError, match="no unit with key `nirgendwo`"):
+    with pytest.raises(NothingToExport, match="no unit with key `nirgendwo`"):
         await aggregate_export(fmt="csv", unit="nirgendwo")
-    with pytest.raises(ExportError, match="no open or closed wave of `kantine`"):
+    with pytest.raises(NothingToExport, match="no open or closed wave of questionnaire `kantine`"):
         await aggregate_export(fmt="csv", unit="kjfs", questionnaire="kantine")
+
+
+async def test_raw_answers_cover_closed_waves_only_and_say_so(db: str, tmp_path: Path) -> None:
+    """A wave that runs (or is a draft) shows nothing but its participation: its raw answers do not
+    leave before it has closed. Named, it refuses the whole export; left out, it is skipped."""
+    await _demo()
+    await WaveRow.update({WaveRow.status: "open"}).where(WaveRow.key == V2_WAVE).run()
+    await WaveRow.update({WaveRow.status: "draft"}).where(WaveRow.key == CITIZEN_WAVE).run()
+    for fmt in RAW_FORMATS:
+        for waves in ([V2_WAVE], [V1_WAVE, V2_WAVE], [CITIZEN_WAVE]):
+            with pytest.raises(WaveNotClosed) as refused:
+                await raw_export(fmt=fmt, waves=waves)
+            message = refused.value.message
+            running = V2_WAVE if V2_WAVE in waves else CITIZEN_WAVE
+            assert message.template.startswith("not closed yet: %(waves)s. Raw answers are exported only")
+            assert message.text() == (
+                f"not closed yet: {running}. Raw answers are exported only once a wave has closed; "
+                "while it runs, it shows nothing but its participation"
+            )
+            assert message.hint is None and "survey " not in str(refused.value)
+
+    # Without waves named: the closed ones only, and the file says so.
+    export = await raw_export(fmt="sav", questionnaire="staff-pulse")
+    _, rows, meta = _read_sav(export, tmp_path)
+    assert {row["wave"] for row in rows} == {V1_WAVE}
+    assert meta.column_names_to_labels["wave"] == "Befragungsrunde (nur abgeschlossene)"
+    notes = "\n".join(meta.notes) if isinstance(meta.notes, list) else str(meta.notes)
+    assert "Nur abgeschlossene Befragungsrunden: laufende Runden und Entwürfe werden nicht" in notes
+    assert f"{V1_WAVE}: staff-pulse v1, " in notes and V2_WAVE not in notes
+    english = await raw_export(fmt="xlsx", lang="en")
+    book = openpyxl.load_workbook(io.BytesIO(english.content), read_only=True)
+    lines = [row[0] for row in book["Hinweise"].iter_rows(values_only=True)]
+    assert lines[:3] == [
+        "Leitbild-Puls: raw data, one row per response",
+        "Closed waves only: waves still running and drafts are not exported",
+        "Waves (all closed):",
+    ]
+    listed = {str(line).split(":")[0] for line in lines[3:] if str(line).startswith("demo-")}
+    assert V1_WAVE in listed and V2_WAVE not in listed and CITIZEN_WAVE not in listed
+    variables = {row[0]: row[2] for row in book["Variablen"].iter_rows(values_only=True)}
+    assert variables["wave"] == "Survey wave (closed waves only)"
+
+    # No closed wave at all: refused, naming the waves that are not closed yet.
+    await WaveRow.update({WaveRow.status: "open"}).where(WaveRow.key == V1_WAVE).run()
+    with pytest.raises(
+        WaveNotClosed,
+        match=f"no wave has closed yet \\(still running or in preparation: `{V1_WAVE}, {V2_WAVE}`\\)",
+    ):
+        await raw_export(fmt="csv", questionnaire="staff-pulse")

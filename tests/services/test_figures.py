@@ -16,7 +16,7 @@ import numpy as np
 
 from survey.domain import load_catalog, load_org
 from survey.services.demo import DemoOptions, build_demo, demo_org_file
-from survey.services.figures import HiddenFigure, Score, unit_figures
+from survey.services.figures import HiddenFigure, Score, organisation_overview, unit_figures
 from survey.services.org import import_org
 from survey.services.simulation import STORIES, LatentModel
 from survey.services.waves import close_wave, create_wave, open_wave
@@ -206,7 +206,7 @@ async def test_unknown_unit_and_questionnaire(db: str) -> None:
     await build_demo(QUESTIONNAIRES, DemoOptions(waves=1, citizen_ratings=10, today=TODAY))
     with pytest.raises(SurveyError, match="no unit with key `nirgendwo`"):
         await unit_figures("nirgendwo")
-    with pytest.raises(SurveyError, match="no open or closed wave of `kantine`"):
+    with pytest.raises(SurveyError, match="no open or closed wave of questionnaire `kantine`"):
         await unit_figures("kjfs", "kantine")
 
 
@@ -222,3 +222,65 @@ async def test_figures_are_computed_once_until_the_data_changes(db: str, tmp_pat
     assert after is not first and after.waves[-1].respondents == 6  # three more people: shown now
     await WaveRow.update({WaveRow.title: "Umbenannt"}).where(WaveRow.key == "w2").run()
     assert (await unit_figures("c")).waves[-1].title == "Umbenannt"
+
+
+async def test_citizen_figures_have_no_headcount_no_rate_and_say_why(db: str, demo_kommune: dt.date) -> None:
+    """Citizens are no staff: the unit's headcount is no base for them, and the contacts at the
+    service points, which would be one, are not recorded. Staff figures keep their rate."""
+    citizens = await unit_figures("jugendamt", "citizen-contact")
+    assert citizens.audience == "citizen"
+    assert any(isinstance(w.respondents, int) and w.respondents > 0 for w in citizens.waves)
+    for wave in citizens.waves:
+        assert wave.audience == "citizen"
+        assert wave.headcount is None and wave.response_rate is None
+        assert wave.no_rate is not None and wave.no_rate.reason == "contacts_not_recorded"
+        assert "not recorded" in wave.no_rate.explanation
+    staff = await unit_figures("jugendamt")
+    assert staff.audience == "staff"
+    for wave in staff.waves:
+        assert wave.no_rate is None and isinstance(wave.headcount, int) and wave.headcount > 0
+        assert isinstance(wave.response_rate, float | HiddenFigure)
+    assert isinstance(staff.waves[-1].response_rate, float)
+
+    overview = await organisation_overview("citizen-contact")
+    assert overview.audience == "citizen"
+    for row in overview.rows:
+        assert row.headcount is None and row.no_rate is not None
+        assert row.response_rate is None or isinstance(row.response_rate, HiddenFigure)
+    staff_overview = await organisation_overview()
+    assert all(row.no_rate is None and isinstance(row.headcount, int) for row in staff_overview.rows)
+    assert any(isinstance(row.response_rate, float) for row in staff_overview.rows)
+
+
+async def test_a_value_the_questionnaire_does_not_ask_is_not_asked_not_missing(
+    db: str, demo_kommune: dt.date
+) -> None:
+    """`citizen-contact` asks nothing about "vertrauen": not asked in any wave, so nothing of it is
+    shown or hidden; the values it asks keep their figures, and "asked, nobody answered" stays None."""
+    figures = await unit_figures("jugendamt", "citizen-contact")
+    by_key = {v.value: v for v in figures.values}
+    trust = by_key["vertrauen"]
+    assert trust.asked is False
+    assert all(not p.asked and p.score is None for p in trust.series)
+    assert (trust.latest, trust.change, trust.parent, trust.organisation, trust.reliability) == (None,) * 5
+    assert all(r.reliability is None for r in trust.reliability_by_wave)
+    assert all(child.scores["vertrauen"] is None for child in figures.child_scores)
+    for key in ("gemeinsam", "kundenorientiert", "transparenz", "unbuerokratisch", "nachhaltig"):
+        assert by_key[key].asked and all(p.asked for p in by_key[key].series)
+        assert isinstance(by_key[key].latest, Score)
+    # a sub-unit without a service point: asked, but nobody answered
+    empty = [c for c in figures.child_scores if all(s is None for s in c.scores.values())]
+    assert empty, "a sub-unit of Jugendamt has no citizen ratings"
+    quiet = await unit_figures(empty[0].unit, "citizen-contact")
+    assert quiet.waves[-1].respondents == 0
+    assert all(v.asked == (v.value != "vertrauen") for v in quiet.values)
+    assert all(p.score is None for v in quiet.values for p in v.series)
+    data = msgspec.to_builtins(figures)
+    assert next(v for v in data["values"] if v["value"] == "vertrauen")["asked"] is False
+
+    overview = await organisation_overview("citizen-contact")
+    assert overview.not_asked == ["vertrauen"]
+    assert all(row.scores["vertrauen"] is None and row.changes["vertrauen"] is None for row in overview.rows)
+    assert (await organisation_overview()).not_asked == []
+    staff = await unit_figures("jugendamt")
+    assert all(v.asked and all(p.asked for p in v.series) for v in staff.values)

@@ -3,9 +3,10 @@
 One user per role (tests/web/portal_helpers.py USERS): the lead and one analyst are scoped to
 Jugendamt, the others hold their role for the whole organisation. "own" is a unit inside
 Jugendamt's subtree (asd), "other" is Sozialamt. A route is either allowed (any answer but 401
-and 403; actions aimed at a wave that does not exist answer 409) or refused with 403, and
-without a session every route answers 401 (API) or sends to the sign-in page (pages). A test
-also checks that no route of the app is missing from the matrix.
+and 403; API actions aimed at a wave that does not exist answer 409, the pages' forms 303 to
+their page) or refused with 403, and without a session every route answers 401 (API) or sends
+to the sign-in page (pages). A test also checks that no route of the app is missing from the
+matrix.
 """
 
 from __future__ import annotations
@@ -82,6 +83,13 @@ ROUTES = [
     Route("GET", "/api/v1/overview/figures", only("admin", "buero", "personalrat")),
     # the survey office
     Route("GET", "/buero/runden", only("admin", "buero")),
+    # the page that asks before a wave opens (a wave that does not exist: 404 for the office)
+    Route(
+        "GET",
+        "/buero/runden/gibt-es-nicht/open",
+        only("admin", "buero"),
+        "/buero/runden/{key:str}/{action:str}",
+    ),
     Route("GET", "/api/v1/waves", only("admin", "buero")),
     Route(
         "POST",

@@ -540,3 +540,128 @@ async def test_the_api_is_in_the_openapi_document(client: AsyncTestClient) -> No
 def test_markup_is_what_the_pages_get() -> None:
     # the page helpers return markup, so jinja does not escape their tags a second time
     assert isinstance(_Show("de").score(None), Markup)
+
+
+# --- citizen feedback: no response rate; values a questionnaire does not ask ------------------------
+
+CITIZEN_NO_RATE = {
+    "de": "Bürgerbefragung: keine Rücklaufquote, da die Zahl der Kontakte an den Servicestellen nicht "
+    "erfasst wird.",
+    "en": "Citizen feedback: no response rate, because the number of contacts at the service points is not "
+    "recorded.",
+}
+NOT_ASKED = {"de": "in diesem Fragebogen nicht gefragt", "en": "not asked in this questionnaire"}
+NO_RESPONDENTS = {"de": "keine Antwortenden", "en": "no respondents"}
+
+
+def waves_table(page: str) -> str:
+    start = page.index('id="waves"')
+    return page[start : page.index("</table>", start)]
+
+
+def value_row(page: str, name: str) -> str:
+    return next(row for row in value_rows(page) if name in row)
+
+
+async def test_a_citizen_view_shows_no_response_rate_nor_headcount_and_says_why(
+    client: AsyncTestClient,
+) -> None:
+    await as_user(client, "buero")
+    for lang, (staff, rate) in {
+        "de": ("Beschäftigte", "Rücklaufquote"),
+        "en": ("Staff", "Response rate"),
+    }.items():
+        page = (await client.get(f"/dashboard/jugendamt?fragebogen=citizen-contact&lang={lang}")).text
+        table = waves_table(page)
+        assert CITIZEN_NO_RATE[lang] in html.unescape(table)
+        head = table[: table.index("</thead>")]
+        assert f">{staff}<" not in head and f">{rate}<" not in head
+        assert "%" not in table.split("</thead>", 1)[1], "no rate in any wave"
+        # a staff view keeps its headcount and rate
+        staff_page = (await client.get(f"/dashboard/jugendamt?fragebogen=staff-pulse&lang={lang}")).text
+        staff_table = waves_table(staff_page)
+        assert f">{staff}<" in staff_table and f">{rate}<" in staff_table
+        assert "%" in staff_table.split("</thead>", 1)[1] and CITIZEN_NO_RATE[lang] not in staff_table
+
+        report = html.unescape(
+            (await client.get(f"/dashboard/jugendamt/bericht?fragebogen=citizen-contact&lang={lang}")).text
+        )
+        assert CITIZEN_NO_RATE[lang].rstrip(".") in report
+        participation = report[report.index('id="participation"') : report.index('id="reliability"')]
+        assert "Beschäftigte" not in participation and "Headcount" not in participation
+        drawn = re.findall(r"<text\b[^>]*>([^<]*)</text>", participation)
+        table = re.sub(r"<svg\b.*?</svg>", "", participation, flags=re.DOTALL)
+        assert drawn and not any("%" in text for text in drawn), "counts drawn, no shares"
+        assert not re.search(r"\d\s?%", table), "no shares in the chart's text or table"
+        staff_report = html.unescape((await client.get(f"/dashboard/jugendamt/bericht?lang={lang}")).text)
+        assert re.search(r"(Rücklaufquote|response rate) \d+[,.]\d\s?%", staff_report)
+
+    figures = (await client.get("/api/v1/units/jugendamt/figures?questionnaire=citizen-contact")).json()
+    assert figures["audience"] == "citizen"
+    for wave in figures["waves"]:
+        assert wave["headcount"] is None and wave["response_rate"] is None
+        assert wave["no_rate"]["reason"] == "contacts_not_recorded" and wave["no_rate"]["explanation"]
+    staff = (await client.get("/api/v1/units/jugendamt/figures")).json()
+    assert all(w["no_rate"] is None and w["headcount"] > 0 for w in staff["waves"])
+    assert isinstance(staff["waves"][-1]["response_rate"], float)
+
+    overview = (await client.get("/api/v1/overview/figures?questionnaire=citizen-contact")).json()
+    assert all(row["headcount"] is None and row["no_rate"] for row in overview["rows"])
+    assert not any(isinstance(row["response_rate"], float) for row in overview["rows"])
+    overview_page = html.unescape(
+        (await client.get("/dashboard/organisation/bericht?fragebogen=citizen-contact&lang=de")).text
+    )
+    head = overview_page[overview_page.index("overview-table") : overview_page.index("</thead>")]
+    assert "Beschäftigte" not in head and "Rücklaufquote" not in head
+    assert CITIZEN_NO_RATE["de"].rstrip(".") in overview_page
+
+
+async def test_a_value_the_citizen_questionnaire_does_not_ask_says_not_asked(client: AsyncTestClient) -> None:
+    """Three states: answered (a score), asked but nobody answered ("keine Antwortenden"), not asked
+    by the questionnaire ("in diesem Fragebogen nicht gefragt"), never confused."""
+    await as_user(client, "buero")
+    figures = (await client.get("/api/v1/units/jugendamt/figures?questionnaire=citizen-contact")).json()
+    trust = next(v for v in figures["values"] if v["value"] == "vertrauen")
+    name = trust["name"]
+    assert trust["asked"] is False and not any(p["asked"] for p in trust["series"])
+    assert all(p["score"] is None for p in trust["series"])
+    assert all(v["asked"] for v in figures["values"] if v["value"] != "vertrauen")
+    quiet = next(c["unit"] for c in figures["children"] if c["respondents"] == 0)
+
+    for lang in ("de", "en"):
+        page = html.unescape(
+            (await client.get(f"/dashboard/jugendamt?fragebogen=citizen-contact&lang={lang}")).text
+        )
+        row = value_row(page, name)
+        assert NOT_ASKED[lang] in row and NO_RESPONDENTS[lang] not in row
+        assert "<strong>" not in row and 'href="#chart-trend-vertrauen"' not in row
+        assert 'id="chart-trend-vertrauen"' not in page, "no chart of what nobody was asked"
+        subunits = page[page.index('id="subunits"') : page.index('id="comments"')]
+        assert f">{name}<" not in subunits, "no column of the sub-units for it"
+        assert name in subunits.split("</table>", 1)[1]  # named below the table instead
+        for other in (v for v in figures["values"] if v["value"] != "vertrauen"):
+            assert NOT_ASKED[lang] not in value_row(page, other["name"])
+
+        # asked, but nobody in the sub-unit answered: that is what "keine Antwortenden" says
+        empty = html.unescape(
+            (await client.get(f"/dashboard/{quiet}?fragebogen=citizen-contact&lang={lang}")).text
+        )
+        for value in figures["values"]:
+            row = value_row(empty, value["name"])
+            if value["value"] == "vertrauen":
+                assert NOT_ASKED[lang] in row and NO_RESPONDENTS[lang] not in row
+            else:
+                assert NO_RESPONDENTS[lang] in row and NOT_ASKED[lang] not in row
+
+        report = html.unescape(
+            (await client.get(f"/dashboard/jugendamt/bericht?fragebogen=citizen-contact&lang={lang}")).text
+        )
+        front = report[: report.index('id="findings"')]
+        assert (NOT_ASKED[lang][0].upper() + NOT_ASKED[lang][1:]) in front and name in front
+        assert 'id="value-vertrauen"' not in report and f"{name} – {NO_RESPONDENTS[lang]}" not in report
+
+    staff = html.unescape((await client.get("/dashboard/jugendamt?fragebogen=staff-pulse&lang=de")).text)
+    assert NOT_ASKED["de"] not in staff and "<strong>" in value_row(staff, name)
+    overview = (await client.get("/api/v1/overview/figures?questionnaire=citizen-contact")).json()
+    assert overview["not_asked"] == ["vertrauen"]
+    assert (await client.get("/api/v1/overview/figures")).json()["not_asked"] == []

@@ -10,6 +10,9 @@
   through the real server where the HTTP server itself matters (bodies without Content-Length,
   raw request lines no client library would send).
 - Paths that try to leave the static folder end in 404 or 400.
+- A path or query parameter with a control character, a JSON body with NUL in a text or a name:
+  400 naming the parameter or field, before any handler runs (the OpenAPI document states the
+  same rules: tests/web/test_schemathesis.py); the same texts without it go through.
 """
 
 from __future__ import annotations
@@ -491,6 +494,59 @@ async def test_paths_never_leave_the_static_folder(client: AsyncTestClient) -> N
     assert nul.status_code == 400 and "control character" in nul.json()["detail"]
     query = await client.get("/s/buergerbuero-mitte?lang=de%00")
     assert query.status_code == 400
+
+
+# --- 4. the guard's character rules: said where, and nothing more refused -------------------------
+
+
+async def test_a_control_character_in_the_address_is_refused_by_name(client: AsyncTestClient) -> None:
+    """Path parameters, query names and values: C0 control characters and DEL are refused with the
+    parameter named (before sign-in is even asked for); printable text of any script is not."""
+    for path, source, key, character in (
+        ("/api/v1/forms/invitations/AB%06CD", "path", "code", "U+0006"),
+        ("/api/v1/units/jugend%7Famt/figures", "path", "unit", "U+007F"),
+        ("/s/buergerbuero-mitte?lang=de%0A", "query", "lang", "U+000A"),
+        ("/api/v1/exports/raw?wave=puls&wave=b%09", "query", "wave", "U+0009"),
+        ("/api/v1/units?frage%00bogen=x", "query", "frage\\x00bogen", "U+0000"),
+    ):
+        response = await client.get(path)
+        assert response.status_code == 400, (path, response.status_code)
+        problem = response.json()
+        assert f"`{key}`" in problem["detail"] and character in problem["detail"], problem
+        assert "check the link" in problem["detail"]
+        assert problem["extra"][0]["source"] == source, problem
+        assert character in problem["extra"][0]["message"], problem
+    # Printable text, also beyond ASCII (C1 characters included), gets past the guard: unknown
+    # keys are 404, the API behind a sign-in 401.
+    for path, status in (
+        ("/api/v1/forms/invitations/%C3%84%C2%85X", 404),
+        ("/api/v1/forms/service-points/b%C3%BCrgerb%C3%BCro%20mitte", 404),
+        ("/api/v1/units/jugendamt/figures?questionnaire=%C3%A9%E2%80%AF", 401),
+    ):
+        assert (await client.get(path)).status_code == status, path
+
+
+async def test_nul_in_a_json_body_is_refused_where_it_is(client: AsyncTestClient) -> None:
+    """A NUL in a value or in a name of a JSON body: 400 naming the field; a text that only spells
+    `\\u0000` (a backslash and five characters) is an ordinary text and is stored."""
+    key = await _point_key(client)
+    for body, place, field in (
+        ({**_rating(key), "reference": "buerger\u0000buero"}, "`reference`", "reference"),
+        (_rating(key, gesamturteil=8, kommentar="gut\u0000"), "`answers.kommentar`", "answers.kommentar"),
+        ({**_rating(key), "answers": {"gesamt\u0000urteil": 8}}, "a name in `answers`", "answers"),
+    ):
+        response = await client.post("/api/v1/responses", json=body)
+        assert response.status_code == 400, response.text
+        problem = response.json()
+        assert f"NUL character (\\u0000) in {place}" in problem["detail"], problem
+        assert problem["extra"] == [
+            {"message": problem["extra"][0]["message"], "key": field, "source": "body"}
+        ], problem
+    assert await _responses(client) == 0
+    spelt = await client.post("/api/v1/responses", json=_rating(key, gesamturteil=8, kommentar="C:\\u0000"))
+    assert spelt.status_code == 201, spelt.text
+    stored = await app_call(client, Comment.select(Comment.text).run)
+    assert [row["text"] for row in stored] == ["C:\\u0000"]
 
 
 # --- the real server: bodies without Content-Length, raw request lines ---------------------------

@@ -1,0 +1,409 @@
+"""The survey office's waves and the Personalrat's approvals: pages and their JSON twins.
+
+Opening or closing a wave is asked first, on a page of its own that names the wave and says what
+the step means (GET /buero/runden/KEY/open); its form sends the step (POST, same address). Every
+form that changes something answers 303 to its page, which shows the result once
+(survey.web.notices): reloading repeats nothing. What the services answer comes as a structured
+message (survey.errors.Message): the pages say it in their language, the JSON API in English,
+neither with the command-line hint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from survey.errors import N_, Code, Message, SurveyError
+from survey.services.approvals import (
+    ApprovalError,
+    ApprovalRecord,
+    ApprovalStatus,
+    approval_status,
+    approve_version,
+    approve_wave,
+    wave_approval_problems,
+)
+from survey.services.audit import record
+from survey.services.waves import (
+    WaveAction,
+    WaveListing,
+    close_wave,
+    list_waves,
+    open_wave,
+    wave_action_refusal,
+    wave_detail,
+)
+from survey.settings import Settings
+from survey.web.api import refusals
+from survey.web.auth import CsrfChecked, CurrentViewer, Viewer, forbidden, require
+from survey.web.notices import Notice, forget_notice, redirect_with, say, show, take_notice
+from survey.web.portal import gettext_for as page_text
+from survey.web.portal import page, portal_lang
+from survey.web.security import PathText
+
+__all__ = ["WAVE_ROUTES", "ActionResult", "WaveOut"]
+
+WAVES_PAGE = "/buero/runden"
+APPROVALS_PAGE = "/personalrat/freigaben"
+
+
+def _settings(state: State) -> Settings:
+    return state["settings"]
+
+
+class WaveOut(msgspec.Struct, frozen=True):
+    key: str
+    title: str
+    questionnaire: str
+    version: int
+    audience: str
+    opens_on: dt.date
+    closes_on: dt.date
+    status: str
+    k: int
+    k_text: int
+    units: int
+    responses: int
+    #: why a staff wave may not open yet (Personalrat approvals, changed files); empty: it may
+    approval_problems: list[str]
+
+
+class ActionResult(msgspec.Struct, frozen=True):
+    ok: bool
+    #: what was done, or why not (English, without command-line hints)
+    message: str
+    #: the single reasons of a refusal, e.g. each approval a wave still needs before it opens
+    details: list[str] = msgspec.field(default_factory=list)
+
+
+#: the OpenAPI responses of an action on a wave or an approval: done, or refused and why
+_ACTION = {
+    409: ResponseSpec(
+        ActionResult, generate_examples=False, description="Refused: `message` and `details` say why"
+    ),
+    **refusals(401, 403, 404),
+}
+
+
+def _api_result(notice: Notice) -> Response[ActionResult]:
+    """200 done, 409 refused; in English, values marked as code, never a command."""
+    message = notice.message
+    result = ActionResult(notice.ok, message.text(code=True), [d.text(code=True) for d in message.details])
+    return Response(result, status_code=200 if notice.ok else 409)
+
+
+async def _require_personalrat(viewer: Viewer, what: str) -> None:
+    # co-determination is the Personalrat's own right: an admin does not approve in its place
+    if "personalrat" not in viewer.principal.roles:
+        raise await forbidden(viewer, what)
+
+
+# --- waves (survey office) ------------------------------------------------------------------
+
+
+def _action(action: str) -> WaveAction:
+    if action == "open":
+        return "open"
+    if action == "close":
+        return "close"
+    raise NotFoundException("unknown action")
+
+
+async def _listings(settings: Settings) -> list[tuple[WaveListing, list[Message]]]:
+    out = []
+    for listing in await list_waves():
+        w = listing.wave
+        staff_draft = w.audience == "staff" and w.status == "draft"
+        out.append(
+            (listing, await wave_approval_problems(w.key, settings.questionnaires) if staff_draft else [])
+        )
+    return out
+
+
+def _wave_out(listing: WaveListing, problems: list[str]) -> WaveOut:
+    w = listing.wave
+    return WaveOut(
+        w.key,
+        w.title,
+        w.questionnaire,
+        w.version,
+        w.audience,
+        w.opens_on,
+        w.closes_on,
+        w.status,
+        w.k,
+        w.k_text,
+        listing.units,
+        listing.responses,
+        problems,
+    )
+
+
+async def _change_wave(viewer: Viewer, settings: Settings, key: str, action: WaveAction) -> Notice:
+    await require(viewer, "office", f"wave {action} {key}")
+    try:
+        if action == "open":
+            wave = await open_wave(key, dt.date.today(), settings.questionnaires, by=viewer.username)
+        else:
+            wave = await close_wave(key)
+    except SurveyError as exc:
+        if not isinstance(exc, ApprovalError):  # open_wave logs those itself
+            await record(viewer.username, f"wave.{action}_refused", key, exc.message.text())
+        return Notice(False, exc.message)
+    await record(viewer.username, f"wave.{action}", key)
+    done = (
+        N_("%(title)s (%(wave)s) is open: answers are taken from %(opens)s to %(closes)s")
+        if action == "open"
+        else N_("%(title)s (%(wave)s) is closed: it takes no more answers, and its results are shown")
+    )
+    params = {
+        "title": wave.title,
+        "wave": Code(wave.key),
+        "opens": wave.opens_on.isoformat(),
+        "closes": wave.closes_on.isoformat(),
+    }
+    return Notice(True, Message(done, params))
+
+
+@get(WAVES_PAGE, name="office-waves", include_in_schema=False)
+async def waves_page(request: Request[Any, Any, Any], viewer: CurrentViewer, state: State) -> Template:
+    await require(viewer, "office", "waves")
+    lang = portal_lang(request)
+    _ = page_text(request)
+    waves = [
+        _wave_out(listing, [say(p, lang) for p in problems])
+        for listing, problems in await _listings(_settings(state))
+    ]
+    response = page(
+        request,
+        "portal/waves.html",
+        title=_("Waves"),
+        waves=waves,
+        result=show(take_notice(request, viewer), lang),
+    )
+    forget_notice(request, response)
+    return response
+
+
+@get("/buero/runden/{key:str}/{action:str}", name="office-wave-confirm", include_in_schema=False)
+async def wave_confirm_page(
+    request: Request[Any, Any, Any],
+    viewer: CurrentViewer,
+    state: State,
+    key: FromPath[str],
+    action: FromPath[str],
+) -> Template:
+    """Asks before a wave opens or closes: which wave, and what the step means. Changes nothing."""
+    step = _action(action)
+    await require(viewer, "office", f"wave {step} {key} (asked)")
+    lang = portal_lang(request)
+    try:
+        detail = await wave_detail(key)
+        refusal = await wave_action_refusal(key, step, dt.date.today(), _settings(state).questionnaires)
+    except SurveyError as exc:
+        raise NotFoundException(say(exc.message, lang)) from None
+    _ = page_text(request)
+    return page(
+        request,
+        "portal/wave_confirm.html",
+        title=_("Open a wave") if step == "open" else _("Close a wave"),
+        action=step,
+        detail=detail,
+        refusal=show(Notice(False, refusal.message), lang) if refusal else None,
+    )
+
+
+@post("/buero/runden/{key:str}/{action:str}", name="office-wave-action", include_in_schema=False)
+async def wave_action_page(
+    request: Request[Any, Any, Any],
+    viewer: CurrentViewer,
+    csrf: CsrfChecked,
+    state: State,
+    key: FromPath[str],
+    action: FromPath[str],
+) -> Redirect:
+    notice = await _change_wave(viewer, _settings(state), key, _action(action))
+    return redirect_with(request, viewer, WAVES_PAGE, notice)
+
+
+@get(
+    "/api/v1/waves",
+    name="api-waves",
+    tags=["office"],
+    summary="Waves with their approval state",
+    responses=refusals(401, 403),
+)
+async def waves_api(viewer: CurrentViewer, state: State) -> list[WaveOut]:
+    await require(viewer, "office", "waves")
+    return [
+        _wave_out(listing, [p.text(code=True) for p in problems])
+        for listing, problems in await _listings(_settings(state))
+    ]
+
+
+@post(
+    "/api/v1/waves/{key:str}/open",
+    name="api-wave-open",
+    tags=["office"],
+    summary="Open a wave (staff waves need the Personalrat's approvals)",
+    status_code=200,
+    responses=_ACTION,
+)
+async def wave_open_api(
+    viewer: CurrentViewer, csrf: CsrfChecked, state: State, key: PathText
+) -> Response[ActionResult]:
+    return _api_result(await _change_wave(viewer, _settings(state), key, "open"))
+
+
+@post(
+    "/api/v1/waves/{key:str}/close",
+    name="api-wave-close",
+    tags=["office"],
+    summary="Close a wave",
+    status_code=200,
+    responses=_ACTION,
+)
+async def wave_close_api(
+    viewer: CurrentViewer, csrf: CsrfChecked, state: State, key: PathText
+) -> Response[ActionResult]:
+    return _api_result(await _change_wave(viewer, _settings(state), key, "close"))
+
+
+# --- approvals (Personalrat) ----------------------------------------------------------------
+
+
+async def _approve(
+    viewer: Viewer, settings: Settings, kind: str, subject: str, version: int | None
+) -> Notice:
+    await _require_personalrat(viewer, f"approve {kind} {subject}")
+    try:
+        approval: ApprovalRecord
+        if kind == "version":
+            assert version is not None
+            approval = await approve_version(
+                subject, version, by=viewer.principal, questionnaires=settings.questionnaires
+            )
+        else:
+            approval = await approve_wave(subject, by=viewer.principal)
+    except SurveyError as exc:
+        return Notice(False, exc.message)
+    return Notice(
+        True,
+        Message(
+            N_("%(subject)s is approved (content hash %(hash)s…)"),
+            {"subject": approval.subject, "hash": approval.content_hash[:12]},
+        ),
+    )
+
+
+@get(APPROVALS_PAGE, name="approvals", include_in_schema=False)
+async def approvals_page(request: Request[Any, Any, Any], viewer: CurrentViewer, state: State) -> Template:
+    await _require_personalrat(viewer, "approvals")
+    _ = page_text(request)
+    status = await approval_status(_settings(state).questionnaires)
+    response = page(
+        request,
+        "portal/approvals.html",
+        title=_("Approvals"),
+        status_=status,
+        result=show(take_notice(request, viewer), portal_lang(request)),
+    )
+    forget_notice(request, response)
+    return response
+
+
+@post(
+    "/personalrat/freigaben/version/{questionnaire:str}/{version:int}",
+    name="approve-version",
+    include_in_schema=False,
+)
+async def approve_version_page(
+    request: Request[Any, Any, Any],
+    viewer: CurrentViewer,
+    csrf: CsrfChecked,
+    state: State,
+    questionnaire: FromPath[str],
+    version: FromPath[int],
+) -> Redirect:
+    notice = await _approve(viewer, _settings(state), "version", questionnaire, version)
+    return redirect_with(request, viewer, APPROVALS_PAGE, notice)
+
+
+@post("/personalrat/freigaben/runde/{key:str}", name="approve-wave", include_in_schema=False)
+async def approve_wave_page(
+    request: Request[Any, Any, Any],
+    viewer: CurrentViewer,
+    csrf: CsrfChecked,
+    state: State,
+    key: FromPath[str],
+) -> Redirect:
+    notice = await _approve(viewer, _settings(state), "wave", key, None)
+    return redirect_with(request, viewer, APPROVALS_PAGE, notice)
+
+
+@get(
+    "/api/v1/approvals",
+    name="api-approvals",
+    tags=["personalrat"],
+    summary="What the Personalrat approved",
+    responses=refusals(401, 403),
+)
+async def approvals_api(viewer: CurrentViewer, state: State) -> ApprovalStatus:
+    await _require_personalrat(viewer, "approvals")
+    return await approval_status(_settings(state).questionnaires)
+
+
+@post(
+    "/api/v1/approvals/versions/{questionnaire:str}/{version:int}",
+    name="api-approve-version",
+    tags=["personalrat"],
+    summary="Approve a staff questionnaire version (its content hash is recorded)",
+    status_code=200,
+    responses=_ACTION,
+)
+async def approve_version_api(
+    viewer: CurrentViewer,
+    csrf: CsrfChecked,
+    state: State,
+    questionnaire: PathText,
+    version: FromPath[int],
+) -> Response[ActionResult]:
+    return _api_result(await _approve(viewer, _settings(state), "version", questionnaire, version))
+
+
+@post(
+    "/api/v1/approvals/waves/{key:str}",
+    name="api-approve-wave",
+    tags=["personalrat"],
+    summary="Approve a staff wave's thresholds, version and units",
+    status_code=200,
+    responses=_ACTION,
+)
+async def approve_wave_api(
+    viewer: CurrentViewer, csrf: CsrfChecked, state: State, key: PathText
+) -> Response[ActionResult]:
+    return _api_result(await _approve(viewer, _settings(state), "wave", key, None))
+
+
+WAVE_ROUTES = [
+    waves_page,
+    wave_confirm_page,
+    wave_action_page,
+    waves_api,
+    wave_open_api,
+    wave_close_api,
+    approvals_page,
+    approve_version_page,
+    approve_wave_page,
+    approvals_api,
+    approve_version_api,
+    approve_wave_api,
+]
