@@ -63,9 +63,11 @@ REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1" or bool(os.environ.
 SLOW_FIRST = (
     "tests/browser/test_respondent_pages.py",
     "tests/browser/test_portal_pages.py",
+    "tests/web/test_schemathesis.py",
     "tests/web/test_dashboard.py",
     "tests/services/test_demo.py",
     "tests/web/test_access_matrix.py",
+    "tests/web/test_office_pages.py",
     "tests/cli/test_report_cli.py",
     "tests/cli/test_cli.py",
     "tests/services/test_figures.py",
