@@ -1,6 +1,6 @@
 """Settings, read from the environment once.
 
-Every setting is an environment variable; the README lists them all (a test keeps it so).
+Every setting is an environment variable; docs/settings.md lists them all (a test keeps it so).
 """
 
 from __future__ import annotations
