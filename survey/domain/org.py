@@ -9,7 +9,7 @@ import msgspec
 
 from survey.domain.schemas import ORG_SCHEMA, UNIT_KINDS
 from survey.domain.validation import schema_problems
-from survey.domain.yamlfile import read_yaml
+from survey.domain.yamlfile import YamlDocument, read_yaml
 from survey.errors import OrgFileError, Problem
 
 __all__ = ["KIND_RANK", "OrgUnit", "Organisation", "ServicePoint", "check_org", "load_org"]
@@ -89,7 +89,19 @@ def check_org(path: Path) -> tuple[Organisation | None, list[Problem]]:
     data = doc.data if isinstance(doc.data, dict) else {}
     units = [(i, u) for i, u in enumerate(_list(data.get("units"))) if isinstance(u, dict)]
     points = [(i, p) for i, p in enumerate(_list(data.get("service_points"))) if isinstance(p, dict)]
+    by_key, index_of = _units_by_key(doc, units, found)
+    _check_parents(doc, by_key, index_of, found)
+    _check_cycles(doc, by_key, index_of, found)
+    _check_service_points(doc, points, by_key, found)
+    if found:
+        return None, sorted(set(found), key=lambda p: (p.line or 0, p.path, p.message))
+    return msgspec.convert(data, Organisation), []
 
+
+def _units_by_key(
+    doc: YamlDocument, units: list[tuple[int, dict]], found: list[Problem]
+) -> tuple[dict[str, dict], dict[str, int]]:
+    """The units by key, and each key's index in `units`; a key used twice is a problem."""
     by_key: dict[str, dict] = {}
     index_of: dict[str, int] = {}
     for index, unit in units:
@@ -106,7 +118,13 @@ def check_org(path: Path) -> tuple[Organisation | None, list[Problem]]:
             continue
         by_key[key] = unit
         index_of[key] = index
+    return by_key, index_of
 
+
+def _check_parents(
+    doc: YamlDocument, by_key: dict[str, dict], index_of: dict[str, int], found: list[Problem]
+) -> None:
+    """One root; every other unit under a known unit of a higher kind."""
     roots = [key for key, unit in by_key.items() if unit.get("parent") is None]
     if by_key and len(roots) != 1:
         where = ", ".join(roots) if roots else "none"
@@ -138,6 +156,12 @@ def check_org(path: Path) -> tuple[Organisation | None, list[Problem]]:
                     f"{' > '.join(UNIT_KINDS)}",
                 )
             )
+
+
+def _check_cycles(
+    doc: YamlDocument, by_key: dict[str, dict], index_of: dict[str, int], found: list[Problem]
+) -> None:
+    """Parents that lead round in a circle, each circle reported once."""
     reported: set[str] = set()
     for key in by_key:
         chain, current = [key], by_key[key].get("parent")
@@ -157,6 +181,11 @@ def check_org(path: Path) -> tuple[Organisation | None, list[Problem]]:
                     )
                 )
 
+
+def _check_service_points(
+    doc: YamlDocument, points: list[tuple[int, dict]], by_key: dict[str, dict], found: list[Problem]
+) -> None:
+    """One key per service point, each at a known unit."""
     point_keys: Counter[str] = Counter()
     for index, point in points:
         if isinstance(point.get("key"), str):
@@ -175,6 +204,3 @@ def check_org(path: Path) -> tuple[Organisation | None, list[Problem]]:
                     f"no unit with key `{point['unit']}`: fix the key or add that unit",
                 )
             )
-    if found:
-        return None, sorted(set(found), key=lambda p: (p.line or 0, p.path, p.message))
-    return msgspec.convert(data, Organisation), []

@@ -136,27 +136,8 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     """Decode `path`; problems (unreadable, not YAML, duplicate keys) are in `.problems`."""
     name = display or str(path)
     doc = YamlDocument(name, None)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            doc.problems.append(
-                Problem(
-                    name,
-                    "",
-                    f"the file is {size:,} bytes; files over "
-                    f"{MAX_FILE_BYTES:,} bytes are refused: split it or check it is the right file",
-                )
-            )
-            return doc
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        doc.problems.append(
-            Problem(name, "", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", line)
-        )
-        return doc
-    except OSError as exc:
-        doc.problems.append(Problem(name, "", f"cannot be read ({exc.strerror}): check the path"))
+    text = _read_text(path, doc)
+    if text is None:
         return doc
     try:
         # PyYAML checks for control characters already when the loader is made.
@@ -214,6 +195,33 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     finally:
         loader.dispose()
     return doc
+
+
+def _read_text(path: Path, doc: YamlDocument) -> str | None:
+    """The file's text, or None with the reason in `doc.problems` (too large, not UTF-8, unreadable)."""
+    name = doc.file
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            doc.problems.append(
+                Problem(
+                    name,
+                    "",
+                    f"the file is {size:,} bytes; files over "
+                    f"{MAX_FILE_BYTES:,} bytes are refused: split it or check it is the right file",
+                )
+            )
+            return None
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        doc.problems.append(
+            Problem(name, "", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", line)
+        )
+        return None
+    except OSError as exc:
+        doc.problems.append(Problem(name, "", f"cannot be read ({exc.strerror}): check the path"))
+        return None
 
 
 def _unprintable(name: str, text: str, exc: yaml.reader.ReaderError) -> Problem:

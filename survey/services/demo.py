@@ -19,7 +19,7 @@ from survey.services.catalog import publish_catalog
 from survey.services.simulation import LatentModel
 from survey.store import org as org_store
 from survey.store import waves as wave_store
-from survey.store.bulk import ResponseBatch, bulk_insert_responses, refresh_statistics
+from survey.store.bulk import BulkCounts, ResponseBatch, bulk_insert_responses, refresh_statistics
 from survey.store.engine import write_transaction
 from survey.store.migrate import upgrade
 
@@ -179,37 +179,7 @@ async def build_demo(
         if existing is not None:
             result.kept.append(wave.key)
             continue
-        version_id = await wave_store.version_id(wave.version.questionnaire, wave.version.version)
-        assert version_id is not None  # published above
-        covered = (
-            [u.id for u in units.values() if u.headcount > 0]
-            if wave.citizen is False
-            else sorted({units[p.unit].id for p in points.values()})
-        )
-        async with write_transaction():
-            wave_id = await wave_store.insert_wave(
-                key=wave.key,
-                title=wave.title,
-                version_id=version_id,
-                audience=wave.version.audience,
-                opens_on=wave.opens_on,
-                closes_on=wave.closes_on,
-                unit_ids=covered,
-                status="draft",
-            )
-        if not wave.citizen:
-            await record_demo_approvals(
-                DEMO_PERSONALRAT, waves=[wave.key], at=_morning(wave.opens_on, days_before=14)
-            )
-        rng = np.random.default_rng([options.seed, wave.index, int(wave.citizen)])
-        batches = (
-            _citizen_batches(rng, model, wave, units, points, options.citizen_ratings)
-            if wave.citizen
-            else _staff_batches(rng, model, wave, organisation, units)
-        )
-        counts = await bulk_insert_responses(wave_id, batches)
-        async with write_transaction():
-            await wave_store.set_wave_status(wave_id, "closed")
+        counts = await _simulate_wave(wave, options, model, organisation, units, points)
         result.created.append(wave.key)
         result.responses += counts.responses
         result.answers += counts.answers
@@ -229,6 +199,49 @@ class _PlannedWave:
     version: QuestionnaireVersion
     opens_on: dt.date
     closes_on: dt.date
+
+
+async def _simulate_wave(
+    wave: _PlannedWave,
+    options: DemoOptions,
+    model: LatentModel,
+    organisation: Organisation,
+    units: dict[str, org_store.StoredUnit],
+    points: dict[str, org_store.StoredServicePoint],
+) -> BulkCounts:
+    """One planned wave opened, answered by simulated people and closed."""
+    version_id = await wave_store.version_id(wave.version.questionnaire, wave.version.version)
+    assert version_id is not None  # published above
+    covered = (
+        [u.id for u in units.values() if u.headcount > 0]
+        if wave.citizen is False
+        else sorted({units[p.unit].id for p in points.values()})
+    )
+    async with write_transaction():
+        wave_id = await wave_store.insert_wave(
+            key=wave.key,
+            title=wave.title,
+            version_id=version_id,
+            audience=wave.version.audience,
+            opens_on=wave.opens_on,
+            closes_on=wave.closes_on,
+            unit_ids=covered,
+            status="draft",
+        )
+    if not wave.citizen:
+        await record_demo_approvals(
+            DEMO_PERSONALRAT, waves=[wave.key], at=_morning(wave.opens_on, days_before=14)
+        )
+    rng = np.random.default_rng([options.seed, wave.index, int(wave.citizen)])
+    batches = (
+        _citizen_batches(rng, model, wave, units, points, options.citizen_ratings)
+        if wave.citizen
+        else _staff_batches(rng, model, wave, organisation, units)
+    )
+    counts = await bulk_insert_responses(wave_id, batches)
+    async with write_transaction():
+        await wave_store.set_wave_status(wave_id, "closed")
+    return counts
 
 
 def _plan(catalog: Catalog, options: DemoOptions) -> Iterator[_PlannedWave]:

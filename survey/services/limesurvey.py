@@ -18,17 +18,22 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from survey.domain import check_catalog, load_catalog
-from survey.domain.limesurvey.convert import Conversion, Note, convert_survey
-from survey.domain.limesurvey.lss import LsSurvey
-from survey.domain.limesurvey.mapping import ImportMapping
+from survey.domain import Catalog, QuestionnaireVersion, check_catalog, load_catalog
+from survey.domain.limesurvey.convert import Conversion, Note, convert_survey, mapping_template
+from survey.domain.limesurvey.lss import LsSurvey, read_lss
+from survey.domain.limesurvey.mapping import ImportMapping, read_mapping
 from survey.domain.questionnaire import Leitbild
 from survey.domain.schemas import ID_PATTERN
 from survey.errors import ImportFileError, Problem, QuestionnaireFileError, SurveyError
+
+if TYPE_CHECKING:
+    from survey.domain.limesurvey.responses import ParsedResponses
+    from survey.store.bulk import BulkCounts
+    from survey.store.org import StoredUnit
 
 __all__ = [
     "ResponseImport",
@@ -37,7 +42,10 @@ __all__ = [
     "import_responses",
     "import_structure",
     "link_file",
+    "mapping_template_text",
     "read_link",
+    "read_mapping_file",
+    "read_structure",
 ]
 
 
@@ -223,122 +231,31 @@ async def import_responses(
 ) -> ResponseImport:
     """Load LimeSurvey responses as the closed past wave `wave_key`: all rows or, on any row
     that does not fit, nothing (every such row is named with its line and reason)."""
-    import uuid
-
-    from survey.domain.limesurvey.responses import parse_responses, read_archive, read_csv
     from survey.services.audit import record
     from survey.services.catalog import publish_catalog
-    from survey.services.waves import WaveError, check_thresholds, check_wave_key
-    from survey.store import org as org_store
-    from survey.store import waves as wave_store
-    from survey.store.bulk import ResponseBatch, bulk_insert_responses, refresh_statistics
-    from survey.store.engine import write_transaction
+    from survey.services.waves import check_thresholds, check_wave_key
 
     check_wave_key(wave_key)
     check_thresholds(k, k_text)
     catalog = load_catalog(questionnaires)
-    versions = [
-        v
-        for v in catalog.versions_of(questionnaire)
-        if link_file(catalog.root / questionnaire / f"v{v.version}.yaml").exists()
-    ]
-    if version is None and not versions:
-        raise SurveyError(
-            f"--questionnaire {questionnaire}: no version of it was imported from LimeSurvey; "
-            "run `survey import limesurvey FILE.lss` first"
-        )
-    chosen = catalog.version(questionnaire, version) if version else versions[-1]
-    version_file = Path(catalog.files[(chosen.questionnaire, chosen.version)])
-    link = read_link(version_file)
-    if source.suffix.lower() == ".lsa":
-        survey, table = read_archive(source)
-        if survey.sid != str(link.get("survey_id")):
-            raise ImportFileError(
-                [
-                    Problem(
-                        str(source),
-                        "",
-                        f"holds survey {survey.sid}, but {chosen.label} was imported from survey "
-                        f"{link.get('survey_id')}: choose the matching --questionnaire/--version",
-                    )
-                ]
-            )
-        anonymized = survey.anonymized
-    else:
-        table = read_csv(source)
-        anonymized = bool(link.get("anonymized"))
-    parsed = parse_responses(
-        table,
-        link=link,
-        version=chosen,
-        mapping=mapping,
-        skip_incomplete=skip_incomplete,
-        anonymized=anonymized,
-    )
-    units = {u.key: u for u in await org_store.list_units()}
-    if not units:
-        raise SurveyError("no organisation yet: run `survey org import FILE` first")
-    unknown = sorted({key for key in mapping.unit_codes.values() if key not in units})
-    if unknown:
-        raise ImportFileError(
-            [
-                mapping.problem(
-                    ["units", "codes", code],
-                    f"there is no unit `{key}`: `survey org list` shows the keys",
-                )
-                for code, key in mapping.unit_codes.items()
-                if key in unknown
-            ]
-        )
-    days = sorted(r.submitted for r in parsed.responses if r.submitted is not None)
-    first = opens_on or (days[0] if days else None)
-    last = closes_on or (days[-1] if days else None)
-    if first is None or last is None:
-        raise SurveyError(
-            "the responses carry no dates (an anonymous survey without date stamps): "
-            "give --opens and --closes"
-        )
-    if last < first:
-        raise WaveError(f"--closes {last} is before --opens {first}: swap them")
-    if last >= dt.date.today():
-        raise WaveError(f"--closes {last} is not in the past: a LimeSurvey import is a past wave")
-    if await wave_store.get_wave(wave_key) is not None:
-        raise WaveError(f"a wave `{wave_key}` exists already: choose another --wave key")
+    chosen = _imported_version(catalog, questionnaire, version)
+    link = read_link(Path(catalog.files[(chosen.questionnaire, chosen.version)]))
+    parsed = _read_responses(source, link, chosen, mapping, skip_incomplete)
+    units = await _mapped_units(mapping)
+    first, last = await _past_wave_days(parsed, opens_on, closes_on, wave_key)
     await publish_catalog(catalog, only={(chosen.questionnaire, chosen.version)})
-    version_id = await wave_store.version_id(chosen.questionnaire, chosen.version)
-    assert version_id is not None
     used = sorted({r.unit for r in parsed.responses})
-    async with write_transaction():
-        wave_id = await wave_store.insert_wave(
-            key=wave_key,
-            title=title
-            or f"{chosen.title.get('de') or next(iter(chosen.title.values()))} {first:%m/%Y} (LimeSurvey)",
-            version_id=version_id,
-            audience=chosen.audience,
-            opens_on=first,
-            closes_on=last,
-            unit_ids=[units[key].id for key in used],
-            status="draft",
-            k=k,
-            k_text=k_text,
-        )
-    batch = ResponseBatch()
-    for response in parsed.responses:
-        response_id = uuid.uuid4()
-        unit_id = units[response.unit].id
-        # Only the wave's last day is stored: no time of answering comes over from LimeSurvey.
-        batch.responses.append((response_id, unit_id, None, response.language, last))
-        batch.answers.extend((response_id, unit_id, item, value) for item, value in response.answers.items())
-        batch.comments.extend(
-            (response_id, unit_id, item, text, last) for item, text in response.comments.items()
-        )
-    try:
-        counts = await bulk_insert_responses(wave_id, [batch], then_status="closed")
-    except BaseException:
-        async with write_transaction():
-            await wave_store.delete_wave(wave_id)
-        raise
-    await refresh_statistics()
+    wave_id = await _open_past_wave(
+        chosen,
+        wave_key,
+        title=title,
+        opens_on=first,
+        closes_on=last,
+        unit_ids=[units[key].id for key in used],
+        k=k,
+        k_text=k_text,
+    )
+    counts = await _load_responses(wave_id, parsed, {key: unit.id for key, unit in units.items()}, last)
     per_unit = {key: sum(1 for r in parsed.responses if r.unit == key) for key in used}
     await record(
         by,
@@ -361,3 +278,184 @@ async def import_responses(
         opens_on=first,
         closes_on=last,
     )
+
+
+def _imported_version(catalog: Catalog, questionnaire: str, version: int | None) -> QuestionnaireVersion:
+    """The version asked for, or else the newest one imported from LimeSurvey (with a link file)."""
+    versions = [
+        v
+        for v in catalog.versions_of(questionnaire)
+        if link_file(catalog.root / questionnaire / f"v{v.version}.yaml").exists()
+    ]
+    if version is None and not versions:
+        raise SurveyError(
+            f"--questionnaire {questionnaire}: no version of it was imported from LimeSurvey; "
+            "run `survey import limesurvey FILE.lss` first"
+        )
+    return catalog.version(questionnaire, version) if version else versions[-1]
+
+
+def _read_responses(
+    source: Path,
+    link: dict[str, Any],
+    chosen: QuestionnaireVersion,
+    mapping: ImportMapping,
+    skip_incomplete: bool,
+) -> ParsedResponses:
+    """Every row of the CSV export or `.lsa` archive as a response to `chosen`, or ImportFileError."""
+    from survey.domain.limesurvey.responses import parse_responses, read_archive, read_csv
+
+    if source.suffix.lower() == ".lsa":
+        survey, table = read_archive(source)
+        if survey.sid != str(link.get("survey_id")):
+            raise ImportFileError(
+                [
+                    Problem(
+                        str(source),
+                        "",
+                        f"holds survey {survey.sid}, but {chosen.label} was imported from survey "
+                        f"{link.get('survey_id')}: choose the matching --questionnaire/--version",
+                    )
+                ]
+            )
+        anonymized = survey.anonymized
+    else:
+        table = read_csv(source)
+        anonymized = bool(link.get("anonymized"))
+    return parse_responses(
+        table,
+        link=link,
+        version=chosen,
+        mapping=mapping,
+        skip_incomplete=skip_incomplete,
+        anonymized=anonymized,
+    )
+
+
+async def _mapped_units(mapping: ImportMapping) -> dict[str, StoredUnit]:
+    """The organisation's units by key; every unit the mapping names must be one of them."""
+    from survey.store import org as org_store
+
+    units = {u.key: u for u in await org_store.list_units()}
+    if not units:
+        raise SurveyError("no organisation yet: run `survey org import FILE` first")
+    unknown = sorted({key for key in mapping.unit_codes.values() if key not in units})
+    if unknown:
+        raise ImportFileError(
+            [
+                mapping.problem(
+                    ["units", "codes", code],
+                    f"there is no unit `{key}`: `survey org list` shows the keys",
+                )
+                for code, key in mapping.unit_codes.items()
+                if key in unknown
+            ]
+        )
+    return units
+
+
+async def _past_wave_days(
+    parsed: ParsedResponses, opens_on: dt.date | None, closes_on: dt.date | None, wave_key: str
+) -> tuple[dt.date, dt.date]:
+    """The wave's first and last day (given, or the responses' first and last), in the past, and
+    a wave key not taken yet."""
+    from survey.services.waves import WaveError
+    from survey.store import waves as wave_store
+
+    days = sorted(r.submitted for r in parsed.responses if r.submitted is not None)
+    first = opens_on or (days[0] if days else None)
+    last = closes_on or (days[-1] if days else None)
+    if first is None or last is None:
+        raise SurveyError(
+            "the responses carry no dates (an anonymous survey without date stamps): "
+            "give --opens and --closes"
+        )
+    if last < first:
+        raise WaveError(f"--closes {last} is before --opens {first}: swap them")
+    if last >= dt.date.today():
+        raise WaveError(f"--closes {last} is not in the past: a LimeSurvey import is a past wave")
+    if await wave_store.get_wave(wave_key) is not None:
+        raise WaveError(f"a wave `{wave_key}` exists already: choose another --wave key")
+    return first, last
+
+
+async def _open_past_wave(
+    chosen: QuestionnaireVersion,
+    wave_key: str,
+    *,
+    title: str | None,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    unit_ids: list[int],
+    k: int,
+    k_text: int,
+) -> int:
+    """The wave as a draft of the published version `chosen`, until its responses are in."""
+    from survey.store import waves as wave_store
+    from survey.store.engine import write_transaction
+
+    version_id = await wave_store.version_id(chosen.questionnaire, chosen.version)
+    assert version_id is not None
+    async with write_transaction():
+        return await wave_store.insert_wave(
+            key=wave_key,
+            title=title
+            or f"{chosen.title.get('de') or next(iter(chosen.title.values()))} {opens_on:%m/%Y} (LimeSurvey)",
+            version_id=version_id,
+            audience=chosen.audience,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            unit_ids=unit_ids,
+            status="draft",
+            k=k,
+            k_text=k_text,
+        )
+
+
+async def _load_responses(
+    wave_id: int, parsed: ParsedResponses, unit_ids: dict[str, int], last: dt.date
+) -> BulkCounts:
+    """The responses into the wave, which closes with them; on failure the wave goes again."""
+    import uuid
+
+    from survey.store import waves as wave_store
+    from survey.store.bulk import ResponseBatch, bulk_insert_responses, refresh_statistics
+    from survey.store.engine import write_transaction
+
+    batch = ResponseBatch()
+    for response in parsed.responses:
+        response_id = uuid.uuid4()
+        unit_id = unit_ids[response.unit]
+        # Only the wave's last day is stored: no time of answering comes over from LimeSurvey.
+        batch.responses.append((response_id, unit_id, None, response.language, last))
+        batch.answers.extend((response_id, unit_id, item, value) for item, value in response.answers.items())
+        batch.comments.extend(
+            (response_id, unit_id, item, text, last) for item, text in response.comments.items()
+        )
+    try:
+        counts = await bulk_insert_responses(wave_id, [batch], then_status="closed")
+    except BaseException:
+        async with write_transaction():
+            await wave_store.delete_wave(wave_id)
+        raise
+    await refresh_statistics()
+    return counts
+
+
+# --- the files the command line reads and writes, through the services like every use case ---
+
+
+def read_structure(path: Path) -> LsSurvey:
+    """The LimeSurvey survey structure (.lss) in `path`."""
+    return read_lss(path)
+
+
+def read_mapping_file(path: Path) -> ImportMapping:
+    """The mapping file in `path`: Leitbild values per question, and where the unit comes from."""
+    return read_mapping(path)
+
+
+def mapping_template_text(survey: LsSurvey, leitbild: Leitbild) -> str:
+    """A mapping file to fill in, with the questions' texts in the survey's first language."""
+    base = survey.languages[0]
+    return mapping_template(survey, leitbild, lambda texts: texts.get(base, ""))

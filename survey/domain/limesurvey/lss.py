@@ -13,6 +13,7 @@ embedded objects are dropped, never carried into our files).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
@@ -198,6 +199,10 @@ def table(root: Element, name: str) -> list[dict[str, str]]:
     return [{child.tag: child.text or "" for child in row} for row in rows.findall("row")]
 
 
+#: a LimeSurvey text as plain text (counting what was removed)
+_Text = Callable[[str | None], str]
+
+
 def _int(value: str | None, default: int = 0) -> int:
     try:
         return int(value or default)
@@ -219,17 +224,7 @@ def parse_lss(data: bytes, name: str) -> LsSurvey:
     if not surveys:
         raise _refuse(name, "has no <surveys> section: the export is incomplete; export it again")
     survey = surveys[0]
-    base = survey.get("language", "").strip()
-    languages = [base] if base else []
-    for extra in (survey.get("additional_languages") or "").split():
-        if extra not in languages:
-            languages.append(extra)
-    declared = [t.text.strip() for t in root.findall("languages/language") if t.text and t.text.strip()]
-    for code in declared:
-        if code.strip() not in languages:
-            languages.append(code.strip())
-    if not languages:
-        raise _refuse(name, "declares no language: the export is incomplete; export it again")
+    languages = _languages(root, survey, name)
     cleaning = TextCleaning()
 
     def text(value: str | None) -> str:
@@ -246,7 +241,38 @@ def parse_lss(data: bytes, name: str) -> LsSurvey:
         language = row.get("surveyls_language", "")
         result.titles[language] = text(row.get("surveyls_title"))
         result.descriptions[language] = text(row.get("surveyls_description"))
+    result.groups = _groups(root, text)
+    questions = _questions(root, text)
+    _answers(root, questions, text)
+    order = {g.gid: index for index, g in enumerate(result.groups)}
+    result.questions = sorted(
+        questions.values(), key=lambda q: (order.get(q.gid, len(order)), q.order, _int(q.qid))
+    )
+    for question in result.questions:
+        question.rows.sort(key=lambda s: (s.order, _int(s.qid)))
+        question.columns.sort(key=lambda s: (s.order, _int(s.qid)))
+    result.scripts_removed = cleaning.scripts
+    return result
 
+
+def _languages(root: Element, survey: dict[str, str], name: str) -> list[str]:
+    """The survey's languages, the base language first."""
+    base = survey.get("language", "").strip()
+    languages = [base] if base else []
+    for extra in (survey.get("additional_languages") or "").split():
+        if extra not in languages:
+            languages.append(extra)
+    declared = [t.text.strip() for t in root.findall("languages/language") if t.text and t.text.strip()]
+    for code in declared:
+        if code.strip() not in languages:
+            languages.append(code.strip())
+    if not languages:
+        raise _refuse(name, "declares no language: the export is incomplete; export it again")
+    return languages
+
+
+def _groups(root: Element, text: _Text) -> list[LsGroup]:
+    """The question groups in their order, with their texts from either layout."""
     groups: dict[str, LsGroup] = {}
     for row in table(root, "groups"):
         group = groups.setdefault(
@@ -260,8 +286,11 @@ def parse_lss(data: bytes, name: str) -> LsSurvey:
         if group is not None:
             group.names[row.get("language", "")] = text(row.get("group_name"))
             group.descriptions[row.get("language", "")] = text(row.get("description"))
-    result.groups = sorted(groups.values(), key=lambda g: (g.order, _int(g.gid)))
+    return sorted(groups.values(), key=lambda g: (g.order, _int(g.gid)))
 
+
+def _questions(root: Element, text: _Text) -> dict[str, LsQuestion]:
+    """The questions by qid, with their subquestions (rows, columns) and texts from either layout."""
     questions: dict[str, LsQuestion] = {}
     for row in table(root, "questions"):
         qid = row.get("qid", "")
@@ -301,6 +330,11 @@ def parse_lss(data: bytes, name: str) -> LsSurvey:
             questions[qid].help[language] = text(row.get("help"))
         elif qid in subs:
             subs[qid].texts[language] = text(row.get("question"))
+    return questions
+
+
+def _answers(root: Element, questions: dict[str, LsQuestion], text: _Text) -> None:
+    """Each question's answer options (per scale), with their texts from either layout."""
     answers: dict[str, LsAnswer] = {}
     by_key: dict[tuple[str, str, int], LsAnswer] = {}
     for row in table(root, "answers"):
@@ -320,12 +354,3 @@ def parse_lss(data: bytes, name: str) -> LsSurvey:
         answer = answers.get(row.get("aid", ""))
         if answer is not None:
             answer.texts[row.get("language", "")] = text(row.get("answer"))
-    order = {g.gid: index for index, g in enumerate(result.groups)}
-    result.questions = sorted(
-        questions.values(), key=lambda q: (order.get(q.gid, len(order)), q.order, _int(q.qid))
-    )
-    for question in result.questions:
-        question.rows.sort(key=lambda s: (s.order, _int(s.qid)))
-        question.columns.sort(key=lambda s: (s.order, _int(s.qid)))
-    result.scripts_removed = cleaning.scripts
-    return result

@@ -22,7 +22,7 @@ from typing import Any
 
 from survey.domain.limesurvey.lss import LsSurvey, parse_lss, parse_xml, table
 from survey.domain.limesurvey.mapping import ImportMapping
-from survey.domain.questionnaire import QuestionnaireVersion
+from survey.domain.questionnaire import QuestionnaireVersion, Scale
 from survey.errors import ImportFileError, Problem
 
 __all__ = [
@@ -262,8 +262,63 @@ def parse_responses(
     """Every row as a response, or ImportFileError listing every row that does not fit."""
     name = responses.file
     sid = str(link.get("survey_id", ""))
-    header = responses.header
     problems: list[Problem] = []
+    columns, absent_texts = _item_columns(responses, link, version, sid, problems)
+    unit_source, column = _unit_source(responses, link, mapping, sid, anonymized, problems)
+    if problems:
+        raise ImportFileError(problems)
+
+    tags: dict[str, str] = link.get("languages", {})
+    scales = {item.id: version.scale_of(item) for item in version.items}
+    parsed = ParsedResponses([], absent_texts=absent_texts)
+    bad_rows = 0
+    for line, row in responses.rows:
+        reasons: list[str] = []
+        if "submitdate" in row and not row["submitdate"].strip():
+            if skip_incomplete:
+                parsed.skipped_incomplete += 1
+                continue
+            reasons.append(
+                "incomplete response (no submitdate): export completed responses only, "
+                "or pass --skip-incomplete"
+            )
+        if column is not None:
+            raw_unit = row.get(column, "").strip()
+        else:
+            raw_unit = responses.tokens.get(row.get("token", ""), {}).get(unit_source, "").strip()
+        unit = _unit(raw_unit, unit_source, mapping, reasons)
+        language = _language(row, tags, version, reasons)
+        answers, comments = _answers(row, columns, scales, link, parsed, reasons)
+        if reasons:
+            bad_rows += 1
+            if bad_rows <= MAX_LISTED:
+                problems.extend(Problem(name, f"row {line}", reason, line) for reason in reasons)
+            continue
+        parsed.responses.append(
+            ImportedResponse(line, unit or "", language or "", answers, comments, _day(row.get("submitdate")))
+        )
+    if bad_rows > MAX_LISTED:
+        problems.append(Problem(name, "", f"and {bad_rows - MAX_LISTED} more rows that do not fit"))
+    if problems:
+        problems.append(
+            Problem(name, "", f"{bad_rows} of {len(responses.rows)} rows do not fit: nothing imported")
+        )
+        raise ImportFileError(problems)
+    if not parsed.responses:
+        raise _refuse(name, "holds no complete response: nothing to import")
+    return parsed
+
+
+def _item_columns(
+    responses: ResponseTable,
+    link: dict[str, Any],
+    version: QuestionnaireVersion,
+    sid: str,
+    problems: list[Problem],
+) -> tuple[dict[str, str], list[str]]:
+    """The column of each item of the version, and the free-text items exported without one;
+    a rated item without a column is a problem (added to `problems`)."""
+    header = responses.header
     columns: dict[str, str] = {}
     missing: list[str] = []
     absent_texts: list[str] = []
@@ -282,13 +337,26 @@ def parse_responses(
         shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
         problems.append(
             Problem(
-                name,
+                responses.file,
                 "",
                 f"no column for the item(s) {shown}: export the responses of survey {sid} with "
                 "answer codes and question codes (or SGQA) as headings",
                 1,
             )
         )
+    return columns, absent_texts
+
+
+def _unit_source(
+    responses: ResponseTable,
+    link: dict[str, Any],
+    mapping: ImportMapping,
+    sid: str,
+    anonymized: bool,
+    problems: list[Problem],
+) -> tuple[str, str | None]:
+    """Where each row's unit comes from: the mapping's question or token attribute, and its
+    column (None: from the participant list). What does not work is added to `problems`."""
     if mapping.unit_from is None:
         problems.append(
             mapping.problem(
@@ -298,7 +366,7 @@ def parse_responses(
         raise ImportFileError(problems)
     unit_source = mapping.unit_from
     by_token = unit_source.startswith("attribute_") or unit_source in ("firstname", "lastname", "email")
-    column = unit_column(link, sid, header, unit_source)
+    column = unit_column(link, sid, responses.header, unit_source)
     if by_token and anonymized:
         # Even where an export still carries tokens: the survey promised not to link answers
         # to the participant list, and the import keeps that promise.
@@ -321,88 +389,70 @@ def parse_responses(
         problems.append(
             mapping.problem(
                 ["units", "from"],
-                f"there is no column for the question `{unit_source}` in {name}: "
+                f"there is no column for the question `{unit_source}` in {responses.file}: "
                 "name a question code that the export holds",
             )
         )
-    if problems:
-        raise ImportFileError(problems)
+    return unit_source, column
 
-    tags: dict[str, str] = link.get("languages", {})
-    scales = {item.id: version.scale_of(item) for item in version.items}
-    parsed = ParsedResponses([], absent_texts=absent_texts)
-    bad_rows = 0
-    for line, row in responses.rows:
-        reasons: list[str] = []
-        if "submitdate" in row and not row["submitdate"].strip():
-            if skip_incomplete:
-                parsed.skipped_incomplete += 1
-                continue
-            reasons.append(
-                "incomplete response (no submitdate): export completed responses only, "
-                "or pass --skip-incomplete"
-            )
-        if column is not None:
-            raw_unit = row.get(column, "").strip()
-        else:
-            raw_unit = responses.tokens.get(row.get("token", ""), {}).get(unit_source, "").strip()
-        unit = mapping.unit_codes.get(raw_unit)
-        if not raw_unit:
-            reasons.append(f"no unit: `{unit_source}` is empty")
-        elif unit is None:
-            reasons.append(
-                f"`{unit_source}` is `{_show(raw_unit)}`, which `units.codes` does not map: add it"
-            )
-        language_code = row.get("startlanguage", "").strip()
-        language = tags.get(language_code) or (version.languages[0] if not language_code else None)
-        if language is None:
-            reasons.append(f"the language `{_show(language_code)}` is not one of the questionnaire")
-        answers: dict[str, int | None] = {}
-        comments: dict[str, str] = {}
-        for item_id, item_column in columns.items():
-            raw = row.get(item_column, "")
-            scale = scales[item_id]
-            if scale.is_text:
-                text = raw.strip()
-                if len(text) > scale.max_length:
-                    reasons.append(
-                        f"`{item_column}` holds {len(text):,} characters, more than {scale.max_length:,}"
-                    )
-                elif text:
-                    comments[item_id] = text
-                continue
-            value = raw.strip()
-            codes: dict[str, int] = link["items"][item_id]["codes"] or {}
-            if not value or value == "N/A":
-                answers[item_id] = None
-            elif value == "-oth-":
-                answers[item_id] = None
-                parsed.other_answers += 1
-            elif value in codes:
-                answers[item_id] = codes[value]
-            else:
-                known = ", ".join(list(codes)[:12])
+
+def _unit(raw_unit: str, unit_source: str, mapping: ImportMapping, reasons: list[str]) -> str | None:
+    """The unit key of a row's unit code, through the mapping's `units.codes`."""
+    unit = mapping.unit_codes.get(raw_unit)
+    if not raw_unit:
+        reasons.append(f"no unit: `{unit_source}` is empty")
+    elif unit is None:
+        reasons.append(f"`{unit_source}` is `{_show(raw_unit)}`, which `units.codes` does not map: add it")
+    return unit
+
+
+def _language(
+    row: dict[str, str], tags: dict[str, str], version: QuestionnaireVersion, reasons: list[str]
+) -> str | None:
+    """The row's language as our tag; a row without one was answered in the base language."""
+    language_code = row.get("startlanguage", "").strip()
+    language = tags.get(language_code) or (version.languages[0] if not language_code else None)
+    if language is None:
+        reasons.append(f"the language `{_show(language_code)}` is not one of the questionnaire")
+    return language
+
+
+def _answers(
+    row: dict[str, str],
+    columns: dict[str, str],
+    scales: dict[str, Scale],
+    link: dict[str, Any],
+    parsed: ParsedResponses,
+    reasons: list[str],
+) -> tuple[dict[str, int | None], dict[str, str]]:
+    """The row's answer codes translated to ours, and its free texts."""
+    answers: dict[str, int | None] = {}
+    comments: dict[str, str] = {}
+    for item_id, item_column in columns.items():
+        raw = row.get(item_column, "")
+        scale = scales[item_id]
+        if scale.is_text:
+            text = raw.strip()
+            if len(text) > scale.max_length:
                 reasons.append(
-                    f"`{item_column}` is `{_show(value)}`, which is no answer code of it ({known})"
+                    f"`{item_column}` holds {len(text):,} characters, more than {scale.max_length:,}"
                 )
-        if reasons:
-            bad_rows += 1
-            if bad_rows <= MAX_LISTED:
-                problems.extend(Problem(name, f"row {line}", reason, line) for reason in reasons)
+            elif text:
+                comments[item_id] = text
             continue
-        parsed.responses.append(
-            ImportedResponse(line, unit or "", language or "", answers, comments, _day(row.get("submitdate")))
-        )
-    if bad_rows > MAX_LISTED:
-        problems.append(Problem(name, "", f"and {bad_rows - MAX_LISTED} more rows that do not fit"))
-    if problems:
-        problems.append(
-            Problem(name, "", f"{bad_rows} of {len(responses.rows)} rows do not fit: nothing imported")
-        )
-        raise ImportFileError(problems)
-    if not parsed.responses:
-        raise _refuse(name, "holds no complete response: nothing to import")
-    return parsed
+        value = raw.strip()
+        codes: dict[str, int] = link["items"][item_id]["codes"] or {}
+        if not value or value == "N/A":
+            answers[item_id] = None
+        elif value == "-oth-":
+            answers[item_id] = None
+            parsed.other_answers += 1
+        elif value in codes:
+            answers[item_id] = codes[value]
+        else:
+            known = ", ".join(list(codes)[:12])
+            reasons.append(f"`{item_column}` is `{_show(value)}`, which is no answer code of it ({known})")
+    return answers, comments
 
 
 def _show(value: str) -> str:
