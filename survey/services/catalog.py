@@ -6,12 +6,28 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from survey.domain import Catalog, QuestionnaireVersion, content_hash, load_catalog
-from survey.errors import PublishedVersionChanged
+from survey.domain import (
+    Catalog,
+    QuestionnaireVersion,
+    VersionDiff,
+    check_catalog,
+    content_hash,
+    diff_versions,
+    load_catalog,
+)
+from survey.errors import Problem, PublishedVersionChanged
 from survey.store import catalog as store
 from survey.store.engine import write_transaction
 
-__all__ = ["PublishResult", "publish_catalog", "publish_folder", "published_versions"]
+__all__ = [
+    "PublishResult",
+    "check_folder",
+    "compare_versions",
+    "publish_catalog",
+    "publish_folder",
+    "published_versions",
+    "read_folder",
+]
 
 published_versions = store.published_versions
 
@@ -76,3 +92,18 @@ async def publish_catalog(catalog: Catalog, only: set[tuple[str, int]] | None = 
             await store.insert_version(version, now)
             result.published.append(version.label)
     return result
+
+
+def read_folder(root: Path) -> Catalog:
+    """Every Leitbild and questionnaire version in the folder; the first problem stops it."""
+    return load_catalog(root)
+
+
+def check_folder(root: Path) -> tuple[Catalog, list[Problem]]:
+    """Every file in the folder checked, with every problem found (none: the catalog is sound)."""
+    return check_catalog(root)
+
+
+def compare_versions(root: Path, questionnaire: str, a: int, b: int) -> VersionDiff:
+    """What changed from version `a` to `b` of `questionnaire`, and which trends stay comparable."""
+    return diff_versions(load_catalog(root), questionnaire, a, b)

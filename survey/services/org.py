@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from survey.domain import Organisation, load_org
+from survey.domain import Organisation, check_org, load_org
+from survey.errors import Problem
 from survey.store import org as store
 from survey.store.engine import write_transaction
 
-__all__ = ["import_org", "organisation_listing"]
+__all__ = ["check_org_file", "import_org", "organisation_listing"]
+
+
+def check_org_file(path: Path) -> tuple[Organisation | None, list[Problem]]:
+    """The organisation in the file, with every problem found in it (then no organisation)."""
+    return check_org(path)
 
 
 async def organisation_listing() -> tuple[str | None, list[store.StoredUnit], list[store.StoredServicePoint]]:

@@ -1,0 +1,50 @@
+"""`survey serve`: the web app."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import uvicorn
+
+from survey.cli.common import run_async, settings, surface_errors
+from survey.services.database import check_upgraded
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to listen on (default: SURVEY_HOST or 127.0.0.1).")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=None, help="Port (default: SURVEY_PORT or 8000)."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes; sessions, lock-outs and counters live in the database, so any number works.",
+)
+@surface_errors
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Start the web app (litestar on uvicorn)."""
+    config = settings()
+    run_async(check_upgraded, needs_schema=False)
+    # One BLAS thread per process: the statistics' small matrices gain nothing from more, and on
+    # a busy server OpenBLAS threads spinning against each other made them many times slower.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+    host = host or config.host
+    port = port or config.port
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Leitbild-Puls läuft auf http://{shown}:{port}/  (Strg+C beendet)")
+    sys.stdout.flush()
+    uvicorn.run(
+        "survey.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        workers=workers,
+    )
