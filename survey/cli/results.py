@@ -120,8 +120,8 @@ def report(
     unit: str | None, overview: bool, fmt: str, lang: str, out: Path, last: int | None, questionnaire: str
 ) -> None:
     """Write the department trend report of UNIT (with its sub-units), or the organisation overview."""
-    from survey.report.render import department_html, overview_html, to_pdf
-    from survey.services.reports import department_data, overview_data
+    from survey.report.render import to_pdf
+    from survey.services.reports import department_report, overview_report
 
     if overview == bool(unit):
         fail("name a UNIT for its department report, or give --overview for the organisation overview")
@@ -132,22 +132,15 @@ def report(
         def step(description: str) -> None:
             bar.update(task, description=description, advance=1)
 
+        # the same report as the dashboard's report pages (survey.services.reports)
+        today = dt.date.today()
         if overview:
-            figures, kommune = run_async(lambda: overview_data(questionnaire))
-            step("Diagramme")
-            html = overview_html(figures, kommune=kommune, language=lang, generated_on=dt.date.today())
+            built = run_async(lambda: overview_report(questionnaire, lang, today, progress=step))
         else:
-            data = run_async(
-                lambda: department_data(unit or "", questionnaire=questionnaire, last=last, progress=step)
+            built = run_async(
+                lambda: department_report(unit or "", questionnaire, lang, today, last=last, progress=step)
             )
-            step("Diagramme")
-            html = department_html(
-                data.figures,
-                kommune=data.kommune,
-                comments=data.comments,
-                language=lang,
-                generated_on=dt.date.today(),
-            )
+        html = built.html
         if fmt == "pdf":
             step("PDF")
             write_file(out, "--out", to_pdf(html))

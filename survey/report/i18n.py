@@ -41,7 +41,10 @@ CATALOGS = ("de",)
 DOMAIN = "reports"
 LOCALE_DIR = Path(__file__).parent / "locale"
 PACKAGE_DIR = Path(__file__).parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+#: the charts' texts are `pgettext("chart", …)`: the same English word may be German otherwise there
+#: the packages inside survey/report whose modules hold report texts
+SUBPACKAGES = ("charts/",)
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
 
 
 def locale_of(language: str) -> str:
@@ -90,18 +93,19 @@ def merge_catalog(path: Path, template: Catalog, locale: str, domain: str = "mes
 
 def extract(templates: Path | None = None) -> Catalog:
     """Every translatable string of the reports: `_()`/`ngettext()` in the report templates
-    (`reports/*.html`) and in the Python modules of this package."""
+    (`reports/*.html`), `_()`/`ngettext()`/`pgettext()` in the Python modules of this package."""
     template = Catalog(project="leitbild-puls", charset="utf-8")
     sources = [
         (templates or reports_dir(), "reports", [("*.html", "jinja2")]),
-        (PACKAGE_DIR, "survey/report", [("*.py", "python")]),
+        (PACKAGE_DIR, "survey/report", [("**.py", "python")]),
     ]
     options = {"*.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
     for directory, prefix, method_map in sources:
         for filename, lineno, message, comments, context in extract_from_dir(
             directory, method_map, options, keywords=KEYWORDS
         ):
-            if "/" in filename:  # only the folder itself: no tests, no locale, no node_modules
+            # only the folder itself and its subpackages: no tests, no locale, no node_modules
+            if "/" in filename and not (prefix == "survey/report" and filename.startswith(SUBPACKAGES)):
                 continue
             template.add(
                 message, None, [(f"{prefix}/{filename}", lineno)], auto_comments=comments, context=context

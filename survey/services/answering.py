@@ -7,11 +7,11 @@ the response (survey.store.submissions).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,46 +22,58 @@ from survey.errors import SurveyError
 from survey.services.secret import installation_secret
 from survey.services.waves import answerable
 from survey.settings import Settings
-from survey.store import access
+from survey.store import access, entries
+from survey.store import catalog as catalog_store
+from survey.store import org as org_store
 from survey.store import waves as wave_store
-from survey.store.catalog import load_published_version
 from survey.store.engine import current_engine
-from survey.store.org import kommune_name
 from survey.store.submissions import NewResponse, Outcome, current_writer
-from survey.store.waves import StoredWave
+from survey.store.waves import Wave
 
 __all__ = [
+    "Channel",
     "Entry",
     "EntryError",
     "SubmitResult",
+    "answer",
+    "entry_for",
     "entry_for_invitation",
     "entry_for_service_point",
     "entry_for_unit_link",
+    "kommune",
     "new_submission_key",
     "staff_languages",
     "submit",
+    "was_stored",
 ]
 
+#: how a respondent reaches a wave: an invitation code, a unit link, a service point
+Channel = Literal["invitation", "unit", "service_point"]
 EntryProblem = Literal[
     "code_unknown", "code_used", "link_unknown", "service_point_unknown", "no_wave", "closed", "not_yet_open"
 ]
 #: wrong shared access codes per unit link within ten minutes before it pauses
 MAX_ACCESS_FAILURES = 20
+ACCESS_FAILURE_MINUTES = 10
 
 
 class EntryError(SurveyError):
-    """A respondent cannot answer here; `problem` says why (each has its own page)."""
+    """A respondent cannot answer here; `problem` says why (each has its own page).
+
+    `stored_before`: the invitation code is used up by a form with the very submission key sent
+    again (a reload after success), so the answers are in."""
 
     def __init__(self, problem: EntryProblem, entry: Entry | None = None) -> None:
         self.problem = problem
         self.entry = entry
+        self.stored_before = False
         super().__init__(problem)
 
 
 @dataclass(frozen=True)
 class Entry:
-    kind: Literal["invitation", "unit", "service_point"]
-    wave: StoredWave
+    kind: Channel
+    wave: Wave
     version: QuestionnaireVersion
     unit_id: int
     unit_name: str
@@ -72,6 +84,9 @@ class Entry:
     reference: str = ""
     #: for a unit link: the keyed hash of its shared access code
     access_hash: str | None = None
+    #: for a unit link: its wrong access codes of the last minutes, read with the lookup of a
+    #: submission; None where `submit` has to read them itself
+    recent_failures: int | None = None
 
 
 @dataclass
@@ -81,6 +96,9 @@ class SubmitResult:
     #: problems not tied to an item: empty, access_code_wrong, access_paused, receipt_unknown,
     #: receipt_used, code_used, form_changed, flood
     general: list[str] = field(default_factory=list)
+    #: what `answer` answered: the entry, to show the form again, and the response's language
+    entry: Entry | None = None
+    language: str = ""
 
     @property
     def stored(self) -> bool:
@@ -91,26 +109,30 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
+def _failure_scope(token: str) -> str:
+    return f"unit-link:{token}"
+
+
 async def _entry(
-    kind: Literal["invitation", "unit", "service_point"],
-    wave: StoredWave,
-    unit_id: int,
+    kind: Channel,
+    wave: Wave,
+    found: entries.EntryRecord,
     today: dt.date,
     reference: str,
-    service_point: access.ServicePointRecord | None = None,
+    failures: int | None = None,
 ) -> Entry:
-    version = await _version(wave.questionnaire, wave.version)
-    _, unit_name = await access.unit_by_id(unit_id)
     entry = Entry(
         kind,
         wave,
-        version,
-        unit_id,
-        unit_name,
-        await kommune_name() or "",
-        service_point.id if service_point else None,
-        service_point.name if service_point else None,
+        await _version(wave.questionnaire, wave.version),
+        found.unit_id,
+        found.unit_name,
+        found.kommune or "",
+        found.service_point_id,
+        found.service_point_name,
         reference,
+        found.access_hash,
+        failures,
     )
     state = answerable(wave, today)
     if state == "draft":
@@ -118,13 +140,6 @@ async def _entry(
     if state != "open":
         raise EntryError(state, entry)  # type: ignore[arg-type]
     return entry
-
-
-async def _wave_by_id(wave_id: int) -> StoredWave:
-    wave = await wave_store.get_wave_by_id(wave_id)
-    if wave is None:
-        raise EntryError("link_unknown")
-    return wave
 
 
 _versions: dict[tuple[str, int], tuple[object, QuestionnaireVersion]] = {}
@@ -136,43 +151,60 @@ async def _version(questionnaire: str, number: int) -> QuestionnaireVersion:
     cached = _versions.get((questionnaire, number))
     if cached is not None and cached[0] is engine:
         return cached[1]
-    version = await load_published_version(questionnaire, number)
+    version = await catalog_store.load_published_version(questionnaire, number)
     assert version is not None, "a wave's version is published when the wave is created"
     _versions[(questionnaire, number)] = (engine, version)
     return version
 
 
+async def _lookup(
+    settings: Settings, channel: Channel, reference: str, today: dt.date, *, submitting: bool = False
+) -> Entry:
+    """The entry of a code, link or service point: one read of the store (the version of its
+    wave comes from this worker's cache after the first time). `submitting`: a unit link's
+    recent wrong access codes are read in the same query."""
+    if channel == "invitation":
+        secret = await installation_secret(settings)
+        normalised = normalise_code(reference)
+        if normalised is None or not is_genuine("invitation", normalised, secret):
+            raise EntryError("code_unknown")
+        found = await entries.find_invitation_entry(code_hash("invitation", normalised, secret))
+        if found is None or not found.waves:
+            raise EntryError("code_used")
+        return await _entry("invitation", found.waves[0], found, today, normalised)
+    if channel == "unit":
+        scope = _failure_scope(reference) if submitting else None
+        found = await entries.find_unit_link_entry(reference, scope, ACCESS_FAILURE_MINUTES)
+        if found is None or not found.waves:
+            raise EntryError("link_unknown")
+        failures = found.failures if submitting else None
+        return await _entry("unit", found.waves[0], found, today, reference, failures)
+    found = await entries.find_service_point_entry(reference, "citizen")
+    if found is None:
+        raise EntryError("service_point_unknown")
+    for wave in found.waves:
+        if answerable(wave, today) == "open":
+            return await _entry("service_point", wave, found, today, reference)
+    raise EntryError("no_wave")
+
+
+async def entry_for(
+    settings: Settings, channel: Channel, reference: str, today: dt.date | None = None
+) -> Entry:
+    """Where a code, link or service point leads, if it takes answers now (else EntryError)."""
+    return await _lookup(settings, channel, reference, today or _today())
+
+
 async def entry_for_invitation(settings: Settings, code: str, today: dt.date | None = None) -> Entry:
-    secret = await installation_secret(settings)
-    normalised = normalise_code(code)
-    if normalised is None or not is_genuine("invitation", normalised, secret):
-        raise EntryError("code_unknown")
-    target = await access.find_invitation(code_hash("invitation", normalised, secret))
-    if target is None:
-        raise EntryError("code_used")
-    wave = await _wave_by_id(target.wave_id)
-    return await _entry("invitation", wave, target.unit_id, today or _today(), normalised)
+    return await entry_for(settings, "invitation", code, today)
 
 
 async def entry_for_unit_link(settings: Settings, token: str, today: dt.date | None = None) -> Entry:
-    link = await access.find_unit_link(token)
-    if link is None:
-        raise EntryError("link_unknown")
-    wave = await _wave_by_id(link.wave_id)
-    entry = await _entry("unit", wave, link.unit_id, today or _today(), token)
-    return dataclasses.replace(entry, access_hash=link.code_hash)
+    return await entry_for(settings, "unit", token, today)
 
 
 async def entry_for_service_point(settings: Settings, key: str, today: dt.date | None = None) -> Entry:
-    point = await access.find_service_point(key)
-    if point is None:
-        raise EntryError("service_point_unknown")
-    day = today or _today()
-    waves = await wave_store.waves_covering(point.unit_id, "citizen")
-    for wave in waves:
-        if answerable(wave, day) == "open":
-            return await _entry("service_point", wave, point.unit_id, day, key, point)
-    raise EntryError("no_wave")
+    return await entry_for(settings, "service_point", key, today)
 
 
 def _key_mac(token: str, secret: bytes) -> str:
@@ -220,9 +252,12 @@ async def submit(
         else:
             receipt_hash = code_hash("receipt", normalised, secret)
     if entry.kind == "unit":
-        scope = f"unit-link:{entry.reference}"
+        scope = _failure_scope(entry.reference)
         normalised = normalise_code(access_code or "")
-        if await access.count_failures(scope) >= MAX_ACCESS_FAILURES:
+        failures = entry.recent_failures
+        if failures is None:
+            failures = await access.count_failures(scope, ACCESS_FAILURE_MINUTES)
+        if failures >= MAX_ACCESS_FAILURES:
             result.general.append("access_paused")
         elif (
             entry.access_hash is None
@@ -260,12 +295,51 @@ async def submit(
     return result
 
 
+async def answer(
+    settings: Settings,
+    channel: Channel,
+    reference: str,
+    *,
+    answers: dict[str, object],
+    language: str | Callable[[Sequence[str]], str],
+    submission_key: str,
+    access_code: str | None = None,
+    receipt_code: str | None = None,
+    today: dt.date | None = None,
+    broken: bool = False,
+) -> SubmitResult:
+    """A whole submission: where the code, link or service point leads (one read of the store),
+    then `submit`. `language` is the response's language, or picks it from the questionnaire's
+    (a page takes the best fit of the request). EntryError where it takes no answers; the result
+    carries the entry (to show the form again) and the language. `broken`: the form came changed
+    (a field twice, a NUL character, bytes that are not UTF-8): nothing is checked or stored."""
+    day = today or _today()
+    try:
+        entry = await _lookup(settings, channel, reference, day, submitting=True)
+    except EntryError as error:
+        if error.problem == "code_used" and submission_key:
+            error.stored_before = await was_stored(submission_key)
+        raise
+    tag = language(entry.version.languages) if callable(language) else language
+    if broken:
+        return SubmitResult(general=["form_changed"], entry=entry, language=tag)
+    result = await submit(
+        settings,
+        entry,
+        answers=answers,
+        language=tag,
+        submission_key=submission_key,
+        access_code=access_code,
+        receipt_code=receipt_code,
+        today=day,
+    )
+    result.entry, result.language = entry, tag
+    return result
+
+
 async def was_stored(submission_key: str) -> bool:
     """Has a form with this key been stored already (a reload after success)?"""
-    from survey.store.tables import SubmissionKey
-
-    digest = hashlib.sha256(submission_key.encode()).hexdigest()
-    return await SubmissionKey.exists().where(SubmissionKey.key_hash == digest).run()
+    return await entries.submission_key_used(hashlib.sha256(submission_key.encode()).hexdigest())
 
 
 async def staff_languages(today: dt.date | None = None) -> list[str]:
@@ -282,4 +356,4 @@ async def staff_languages(today: dt.date | None = None) -> list[str]:
 
 async def kommune() -> str:
     """The Kommune's name for page headers ("" before an organisation is imported)."""
-    return await kommune_name() or ""
+    return await org_store.kommune_name() or ""

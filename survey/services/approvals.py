@@ -28,12 +28,13 @@ from survey.domain import Catalog, QuestionnaireVersion, check_catalog
 from survey.errors import N_, Code, Message, Problem, SurveyError
 from survey.services.accounts import Principal
 from survey.services.audit import record
+from survey.services.permissions import may_approve
 from survey.store import approvals as store
 from survey.store import catalog as catalog_store
 from survey.store import waves as wave_store
 from survey.store.approvals import StoredApproval
 from survey.store.catalog import PublishedRecord
-from survey.store.waves import StoredWave
+from survey.store.waves import Wave
 
 __all__ = [
     "PERSONALRAT",
@@ -142,8 +143,8 @@ def _record_of(stored: StoredApproval) -> ApprovalRecord:
 
 
 async def _check_personalrat(by: Principal, subject: str) -> None:
-    # Deliberately not Principal.may(): there an admin counts for every role.
-    if PERSONALRAT not in by.roles:
+    # Deliberately not Principal.may(): there an admin counts for every role (see may_approve).
+    if not may_approve(by):
         await record(by.username, "approval.refused", subject, "not a Personalrat member")
         raise ApprovalError(
             N_(
@@ -267,7 +268,7 @@ async def approve_version(
     return ApprovalRecord("version", subject, digest, by.username, at)
 
 
-async def _wave(key: str) -> StoredWave:
+async def _wave(key: str) -> Wave:
     wave = await wave_store.get_wave(key)
     if wave is None:
         raise ApprovalError(
@@ -284,7 +285,7 @@ async def _refuse_repeat(kind: str, subject: str, digest: str) -> None:
         raise AlreadyApproved(_record_of(matching))
 
 
-async def _current_wave_hash(wave: StoredWave) -> str:
+async def _current_wave_hash(wave: Wave) -> str:
     return wave_content_hash(
         await store.wave_version_hash(wave.id),
         wave.audience,

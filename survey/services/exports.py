@@ -3,7 +3,8 @@
 `raw_export` writes one row per response (CSV, Excel, SPSS) with the questionnaire's item texts
 as variable labels and its scale labels as value labels; `aggregate_export` writes only the
 figures `survey.services.figures.unit_figures` lets out, after suppression. Who may have which
-export and the audit log entry are the web layer's business; this module only builds the file.
+export and the audit log entry are the web layer's business; this module decides what goes into
+the file (which waves, which rows, which columns) and `survey.report.files` writes it.
 
 Raw exports cover closed waves only: while a wave runs it shows nothing but its participation,
 so its answers and free texts do not leave the database before it has closed (`WaveNotClosed`).
@@ -17,21 +18,33 @@ could single people out).
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
-import math
 import re
-import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
-from typing import Literal
+from dataclasses import dataclass
 
 from survey.domain import QuestionnaireVersion
-from survey.domain.figures import HiddenFigure, Score, UnitFigures
-from survey.domain.questionnaire import Scale, Texts
+from survey.domain.figures import Score, UnitFigures
 from survey.errors import N_, Code, SurveyError
+from survey.report import files
+from survey.report.files import (
+    AGGREGATE_COLUMNS,
+    HIDDEN_REASONS,
+    MEASURES,
+    MEDIA_TYPES,
+    NOTES,
+    RAW_COLUMNS,
+    SPSS_LABEL_BYTES,
+    Cell,
+    Table,
+    Variable,
+    figure_cells,
+    file_language,
+    fit,
+    respondent_cells,
+    share,
+    spss_name,
+    text_in,
+    value_labels,
+)
 from survey.services.figures import unit_figures
 from survey.store import exports as store
 from survey.store import org as org_store
@@ -41,6 +54,7 @@ from survey.store.waves import StoredWave
 
 __all__ = [
     "AGGREGATE_FORMATS",
+    "MEDIA_TYPES",
     "RAW_FORMATS",
     "ExportError",
     "ExportFile",
@@ -53,20 +67,6 @@ __all__ = [
 
 RAW_FORMATS = ("csv", "xlsx", "sav")
 AGGREGATE_FORMATS = ("csv", "xlsx")
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "sav": "application/x-spss-sav",
-}
-#: rows one Excel sheet holds below its header
-XLSX_MAX_ROWS = 1_048_575
-#: SPSS limits, in bytes of UTF-8
-SPSS_NAME_BYTES = 64
-SPSS_LABEL_BYTES = 255
-SPSS_VALUE_LABEL_BYTES = 120
-SPSS_NOTE_BYTES = 80
-#: SPSS keywords that cannot be variable names
-SPSS_RESERVED = frozenset({"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"})
 
 
 class ExportError(SurveyError):
@@ -86,188 +86,6 @@ class ExportFile:
     filename: str
     media_type: str
     content: bytes
-
-
-Cell = int | float | str | None
-
-
-@dataclass(frozen=True)
-class _Variable:
-    name: str
-    label: str
-    kind: Literal["number", "text"]
-    #: the questionnaire item behind the column; None for the describing columns
-    item: str | None = None
-    value_labels: dict[int, str] | dict[str, str] = field(default_factory=dict)
-    #: SPSS level of measurement: nominal, ordinal or scale
-    measure: str = "nominal"
-    #: SPSS print format of a number, e.g. F2.0
-    spss_format: str | None = None
-
-
-@dataclass(frozen=True)
-class _Table:
-    variables: list[_Variable]
-    rows: list[list[Cell]]
-    #: SPSS file label (64 bytes at most)
-    title: str
-    #: SPSS document lines: what the file holds, and which variable is which item
-    note: list[str]
-
-
-# --- texts in the requested language ---------------------------------------------------------------
-
-#: the sheets of an Excel export: the data, what each column means, and (raw data) what the file holds
-DATA_SHEET, VARIABLES_SHEET, NOTES_SHEET = "Daten", "Variablen", "Hinweise"
-_VARIABLES_HEADER = {
-    "de": ("Variable", "Item", "Beschriftung", "Wertelabels"),
-    "en": ("Variable", "Item", "Label", "Value labels"),
-}
-_RAW_COLUMNS: dict[str, dict[str, str]] = {
-    "response_no": {
-        "de": "Laufende Nummer der Antwort (keine Kennung)",
-        "en": "Running number of the response (not an identifier)",
-    },
-    "wave": {"de": "Befragungsrunde (nur abgeschlossene)", "en": "Survey wave (closed waves only)"},
-    "questionnaire": {"de": "Fragebogen", "en": "Questionnaire"},
-    "version": {"de": "Version des Fragebogens", "en": "Questionnaire version"},
-    "unit": {"de": "Organisationseinheit", "en": "Organisational unit"},
-    "service_point": {
-        "de": "Servicestelle (nur Bürgerbefragungen)",
-        "en": "Service point (citizen surveys only)",
-    },
-    "language": {"de": "Sprache der Antwort", "en": "Language of the response"},
-}
-_AGGREGATE_COLUMNS: dict[str, dict[str, str]] = {
-    "unit": {"de": "Organisationseinheit", "en": "Organisational unit"},
-    "unit_name": {"de": "Name der Organisationseinheit", "en": "Name of the organisational unit"},
-    "wave": {"de": "Befragungsrunde", "en": "Survey wave"},
-    "measure": {"de": "Kennzahl", "en": "Measure"},
-    "key": {"de": "Wert oder Item", "en": "Value or item"},
-    "label": {"de": "Bezeichnung", "en": "Name"},
-    "n": {"de": "Anzahl Antwortende", "en": "Number of respondents"},
-    "mean": {"de": "Mittelwert (0–100)", "en": "Mean score (0–100)"},
-    "ci_low": {"de": "95-%-Intervall, untere Grenze", "en": "95 % interval, lower bound"},
-    "ci_high": {"de": "95-%-Intervall, obere Grenze", "en": "95 % interval, upper bound"},
-    "top_box": {"de": "Anteil Zustimmung (Top-Box, 0–1)", "en": "Top-box share (0–1)"},
-    "hidden": {"de": "Verborgen, Grund", "en": "Hidden, reason"},
-}
-_MEASURES = {
-    "de": {
-        "respondents": "Antwortende",
-        "value": "Wert des Leitbilds",
-        "item": "Item (letzte Befragungsrunde)",
-    },
-    "en": {
-        "respondents": "Respondents",
-        "value": "Value of the mission statement",
-        "item": "Item (latest wave)",
-    },
-}
-_REASONS = {
-    "de": {
-        "below_k": "weniger Antwortende als die Mindestgröße der Gruppe",
-        "secondary": (
-            "verborgen, damit sich eine kleinere Gruppe nicht durch Differenzbildung erschließen lässt"
-        ),
-        "other_side_hidden": "eine der verglichenen Gruppen ist verborgen",
-        "wave_open": "die Befragungsrunde läuft noch: Ergebnisse erscheinen nach ihrem Ende",
-        "few_changed": "zu wenige Antwortende mehr oder weniger als in der zuletzt gezeigten Runde",
-    },
-    "en": {
-        "below_k": "fewer respondents than the smallest group shown",
-        "secondary": "hidden so that a smaller group cannot be worked out by difference",
-        "other_side_hidden": "one of the compared groups is hidden",
-        "wave_open": "the wave is still open: its results are shown once it has closed",
-        "few_changed": "too few respondents more or fewer than in the last wave shown",
-    },
-}
-_NOTES = {
-    "de": {
-        "raw": "Leitbild-Puls: Rohdaten, eine Zeile je Antwort",
-        "closed": (
-            "Nur abgeschlossene Befragungsrunden: laufende Runden und Entwürfe werden nicht exportiert"
-        ),
-        "waves": "Befragungsrunden (alle abgeschlossen):",
-        "missing": "Fehlend: keine Angabe oder in der Version dieser Welle nicht gefragt",
-        "names": "Variable = Item-ID:",
-    },
-    "en": {
-        "raw": "Leitbild-Puls: raw data, one row per response",
-        "closed": "Closed waves only: waves still running and drafts are not exported",
-        "waves": "Waves (all closed):",
-        "missing": "Missing: no answer, or not asked in the version of that wave",
-        "names": "Variable = item id:",
-    },
-}
-
-
-def _lang(lang: str) -> str:
-    """The language of the export's own words: German or English (German for any other)."""
-    return lang if lang in ("de", "en") else "de"
-
-
-def _text(texts: Texts, lang: str) -> str:
-    """The text in `lang`, else German, else any language the file has."""
-    return texts.get(lang) or texts.get("de") or next(iter(texts.values()), "")
-
-
-def _texts(texts: dict[str, list[str]], lang: str) -> list[str]:
-    return texts.get(lang) or texts.get("de") or next(iter(texts.values()), [])
-
-
-def _fit(text: str, limit: int) -> str:
-    """`text` cut to `limit` bytes of UTF-8 at a character boundary, marked with an ellipsis."""
-    if len(text.encode()) <= limit:
-        return text
-    cut = text.encode()[: limit - len("…".encode())].decode(errors="ignore")
-    return cut.rstrip() + "…"
-
-
-def _note_lines(lines: list[str]) -> list[str]:
-    """SPSS document lines hold 80 bytes each: longer lines go on over the next ones."""
-    out = []
-    for line in lines:
-        while len(line.encode()) > SPSS_NOTE_BYTES:
-            head = line.encode()[:SPSS_NOTE_BYTES].decode(errors="ignore")
-            out.append(head)
-            line = line[len(head) :]
-        out.append(line)
-    return out
-
-
-def spss_name(item_id: str, taken: set[str]) -> str:
-    """A valid SPSS variable name for `item_id`, unique (ignoring case) among `taken`.
-
-    Item ids are lowercase words joined by hyphens: the hyphens become underscores; a leading
-    digit gets a `v` in front; keywords such as `to` or `with` and clashes get a number.
-    """
-    name = re.sub(r"[^A-Za-z0-9_.]", "_", item_id)
-    if not name or not name[0].isalpha():
-        name = "v" + name
-    name = name[:SPSS_NAME_BYTES].rstrip("._") or "v"
-    candidate, number = name, 1
-    while candidate.upper() in SPSS_RESERVED or candidate.lower() in taken:
-        number += 1
-        suffix = f"_{number}"
-        candidate = name[: SPSS_NAME_BYTES - len(suffix)] + suffix
-    taken.add(candidate.lower())
-    return candidate
-
-
-def _value_labels(scale: Scale, lang: str) -> dict[int, str]:
-    """The answer codes' labels; on 0–10 only the two ends carry one."""
-    labels: dict[int, str] = {}
-    match scale.type:
-        case "likert-5" | "yes-no":
-            labels = dict(zip(scale.codes, _texts(scale.labels, lang), strict=False))
-        case "scale-0-10":
-            anchors = _texts(scale.anchors, lang)
-            if anchors:
-                labels = {0: anchors[0], 10: anchors[-1]}
-        case "single-choice":
-            labels = {option.code: _text(option.label, lang) for option in scale.options}
-    return {code: _fit(label, SPSS_VALUE_LABEL_BYTES) for code, label in labels.items()}
 
 
 def _check_format(fmt: str, allowed: tuple[str, ...], what: str) -> str:
@@ -387,7 +205,7 @@ async def _versions(waves: list[StoredWave]) -> list[QuestionnaireVersion]:
     return versions
 
 
-def _item_variables(versions: list[QuestionnaireVersion], taken: set[str], lang: str) -> list[_Variable]:
+def _item_variables(versions: list[QuestionnaireVersion], taken: set[str], lang: str) -> list[Variable]:
     """One column per item id across the versions, in order of first appearance; texts and
     labels from the newest version that has the item (an editorial change keeps the id)."""
     order: list[str] = []
@@ -416,18 +234,18 @@ def _item_variables(versions: list[QuestionnaireVersion], taken: set[str], lang:
         scale = version.scale_of(item)
         name = spss_name(item_id, taken)
         suffix = "" if name == item_id else f" [{item_id}]"
-        label = _fit(_text(item.text, lang), SPSS_LABEL_BYTES - len(suffix.encode())) + suffix
+        label = fit(text_in(item.text, lang), SPSS_LABEL_BYTES - len(suffix.encode())) + suffix
         if scale.is_text:
-            variables.append(_Variable(name, label, "text", item_id))
+            variables.append(Variable(name, label, "text", item_id))
             continue
         width = max((len(str(code)) for code in scale.codes), default=1)
         variables.append(
-            _Variable(
+            Variable(
                 name,
                 label,
                 "number",
                 item_id,
-                _value_labels(scale, lang),
+                value_labels(scale, lang),
                 "ordinal" if scale.type in ("likert-5", "scale-0-10") else "nominal",
                 f"F{width}.0",
             )
@@ -466,65 +284,14 @@ async def raw_export(
     chosen = await _chosen_waves(waves, questionnaire)
     unit_ids, paths = await _unit_ids(unit)
     versions = await _versions(chosen)
-    lang_columns = {c: texts[_lang(lang)] for c, texts in _RAW_COLUMNS.items()}
-    taken = {c.lower() for c in _RAW_COLUMNS}
-    describing = [
-        _Variable(
-            "response_no", lang_columns["response_no"], "number", measure="nominal", spss_format="F8.0"
-        ),
-        _Variable("wave", lang_columns["wave"], "text"),
-        _Variable("questionnaire", lang_columns["questionnaire"], "text"),
-        _Variable("version", lang_columns["version"], "number", measure="ordinal", spss_format="F3.0"),
-        _Variable("unit", lang_columns["unit"], "text"),
-        _Variable("service_point", lang_columns["service_point"], "text"),
-        _Variable("language", lang_columns["language"], "text"),
-    ]
-    items = _item_variables(versions, taken, lang)
-
-    wave_ids = [w.id for w in chosen]
-    responses = await store.responses(wave_ids, unit_ids)
-    if not responses:
-        hint = "`survey wave list` shows which waves have responses"
-        if unit:
-            raise NothingToExport(
-                N_("no responses in %(waves)s in unit %(unit)s and below: nothing to export"),
-                waves=_keys(chosen),
-                unit=Code(unit),
-                hint=hint,
-            )
-        raise NothingToExport(
-            N_("no responses in %(waves)s: nothing to export"), waves=_keys(chosen), hint=hint
-        )
-    wave_of = {w.id: (index, w) for index, w in enumerate(chosen)}
-    # Random ids sort in no meaningful order: the running numbers tell nothing about timing.
-    responses.sort(key=lambda r: (wave_of[r.wave][0], paths.get(r.unit, ""), r.service_point or "", r.id))
-    column = {v.item: len(describing) + i for i, v in enumerate(items)}
-    rows: dict[str, list[Cell]] = {}
-    for number, response in enumerate(responses, start=1):
-        wave = wave_of[response.wave][1]
-        rows[response.id] = [
-            number,
-            wave.key,
-            wave.questionnaire,
-            wave.version,
-            response.unit,
-            response.service_point or "",
-            response.language,
-            *([None] * len(items)),
-        ]
-    for answer in await store.answers(wave_ids, unit_ids):
-        # An item outside the published versions cannot have been asked: nothing to show.
-        if answer.response in rows and answer.item in column:
-            rows[answer.response][column[answer.item]] = answer.value
-    for text in await store.texts(wave_ids, unit_ids):
-        if text.response in rows and text.item in column:
-            rows[text.response][column[text.item]] = text.text
-
-    notes = _NOTES[_lang(lang)]
+    describing = _describing_variables(lang)
+    items = _item_variables(versions, {c.lower() for c in RAW_COLUMNS}, lang)
+    rows = await _raw_rows(chosen, unit, unit_ids, paths, len(describing), items)
+    notes = NOTES[file_language(lang)]
     renamed = [f"{v.name} = {v.item}" for v in items if v.item and v.name != v.item]
-    table = _Table(
+    table = Table(
         [*describing, *items],
-        list(rows.values()),
+        rows,
         "Leitbild-Puls",
         [
             notes["raw"],
@@ -546,59 +313,83 @@ async def raw_export(
     return ExportFile(filename, MEDIA_TYPES[fmt], content)
 
 
-# --- suppressed aggregates -----------------------------------------------------------------------
-
-
-def _one_decimal(x: float | None) -> float | None:
-    """Scores as the reports print them: one decimal, half up (survey.report.format.number)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return None
-    return float(Decimal(str(x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-def _share(x: float | None) -> float | None:
-    """A share 0–1 as the reports print its percent: `53,8 %` is 0.538."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return None
-    return float(Decimal(str(x)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
-
-
-def _figure_cells(figure: Score | HiddenFigure | None) -> list[Cell]:
-    """n, mean, low, high, top-box (left to the caller) and the hidden reason."""
-    if isinstance(figure, HiddenFigure):
-        return [None, None, None, None, None, figure.reason]
-    if figure is None:
-        return [None, None, None, None, None, None]
+def _describing_variables(lang: str) -> list[Variable]:
+    """The columns before the items: which response, wave, version, unit, service point, language."""
+    label = {c: texts[file_language(lang)] for c, texts in RAW_COLUMNS.items()}
     return [
-        figure.n,
-        _one_decimal(figure.mean),
-        _one_decimal(figure.low),
-        _one_decimal(figure.high),
-        None,
-        None,
+        Variable("response_no", label["response_no"], "number", measure="nominal", spss_format="F8.0"),
+        Variable("wave", label["wave"], "text"),
+        Variable("questionnaire", label["questionnaire"], "text"),
+        Variable("version", label["version"], "number", measure="ordinal", spss_format="F3.0"),
+        Variable("unit", label["unit"], "text"),
+        Variable("service_point", label["service_point"], "text"),
+        Variable("language", label["language"], "text"),
     ]
 
 
-def _respondent_cells(respondents: object) -> list[Cell]:
-    if isinstance(respondents, HiddenFigure):
-        return [None, None, None, None, None, respondents.reason]
-    if isinstance(respondents, dict) and respondents.get("hidden"):
-        return [None, None, None, None, None, str(respondents.get("reason", ""))]
-    if isinstance(respondents, int):
-        return [respondents, None, None, None, None, None]
-    return [None, None, None, None, None, None]
+async def _raw_rows(
+    chosen: list[StoredWave],
+    unit: str | None,
+    unit_ids: list[int] | None,
+    paths: dict[str, str],
+    describing: int,
+    items: list[Variable],
+) -> list[list[Cell]]:
+    """One row per response: `describing` columns, then the answers and texts to the items."""
+    wave_ids = [w.id for w in chosen]
+    responses = await store.responses(wave_ids, unit_ids)
+    if not responses:
+        hint = "`survey wave list` shows which waves have responses"
+        if unit:
+            raise NothingToExport(
+                N_("no responses in %(waves)s in unit %(unit)s and below: nothing to export"),
+                waves=_keys(chosen),
+                unit=Code(unit),
+                hint=hint,
+            )
+        raise NothingToExport(
+            N_("no responses in %(waves)s: nothing to export"), waves=_keys(chosen), hint=hint
+        )
+    wave_of = {w.id: (index, w) for index, w in enumerate(chosen)}
+    # Random ids sort in no meaningful order: the running numbers tell nothing about timing.
+    responses.sort(key=lambda r: (wave_of[r.wave][0], paths.get(r.unit, ""), r.service_point or "", r.id))
+    column = {v.item: describing + i for i, v in enumerate(items)}
+    rows: dict[str, list[Cell]] = {}
+    for number, response in enumerate(responses, start=1):
+        wave = wave_of[response.wave][1]
+        rows[response.id] = [
+            number,
+            wave.key,
+            wave.questionnaire,
+            wave.version,
+            response.unit,
+            response.service_point or "",
+            response.language,
+            *([None] * len(items)),
+        ]
+    for answer in await store.answers(wave_ids, unit_ids):
+        # An item outside the published versions cannot have been asked: nothing to show.
+        if answer.response in rows and answer.item in column:
+            rows[answer.response][column[answer.item]] = answer.value
+    for text in await store.texts(wave_ids, unit_ids):
+        if text.response in rows and text.item in column:
+            rows[text.response][column[text.item]] = text.text
+    return list(rows.values())
+
+
+# --- suppressed aggregates -----------------------------------------------------------------------
 
 
 async def _aggregate_rows(figures: UnitFigures, lang: str) -> list[list[Cell]]:
-    measures = _MEASURES[_lang(lang)]
+    measures = MEASURES[file_language(lang)]
     newest = (
         await load_published_version(figures.questionnaire, figures.waves[-1].version)
         if figures.waves
         else None
     )
     leitbild = await load_leitbild(newest.leitbild) if newest else None
-    value_names = {v.key: _text(v.name, lang) for v in (leitbild.values if leitbild else [])}
-    item_texts = {i.id: _text(i.text, lang) for i in (newest.items if newest else [])}
+    value_names = {v.key: text_in(v.name, lang) for v in (leitbild.values if leitbild else [])}
+    item_texts = {i.id: text_in(i.text, lang) for i in (newest.items if newest else [])}
     latest = figures.waves[-1].wave if figures.waves else ""
     here = [figures.unit, figures.name]
     rows: list[list[Cell]] = []
@@ -610,18 +401,18 @@ async def _aggregate_rows(figures: UnitFigures, lang: str) -> list[list[Cell]]:
                 "respondents",
                 "",
                 measures["respondents"],
-                *_respondent_cells(summary.respondents),
+                *respondent_cells(summary.respondents),
             ]
         )
     for value in figures.values:
         name = value_names.get(value.value, value.name)
         for point in value.series:
             if point.asked:  # a wave whose questionnaire does not ask the value has no row for it
-                rows.append([*here, point.wave, "value", value.value, name, *_figure_cells(point.score)])
+                rows.append([*here, point.wave, "value", value.value, name, *figure_cells(point.score)])
     for item in figures.items:
-        cells = _figure_cells(item.latest)
+        cells = figure_cells(item.latest)
         if isinstance(item.latest, Score):
-            cells[4] = _share(item.top_box)
+            cells[4] = share(item.top_box)
         rows.append([*here, latest, "item", item.item, item_texts.get(item.item, item.text), *cells])
     # Child units: the latest wave only, as the unit's figures carry them (the heatmap).
     scores_of = {c.unit: c.scores for c in figures.child_scores}
@@ -630,12 +421,12 @@ async def _aggregate_rows(figures: UnitFigures, lang: str) -> list[list[Cell]]:
         key, name = str(child["unit"]), str(child["name"])
         there = [key, name, latest]
         rows.append(
-            [*there, "respondents", "", measures["respondents"], *_respondent_cells(child["respondents"])]
+            [*there, "respondents", "", measures["respondents"], *respondent_cells(child["respondents"])]
         )
         for value, score in scores_of.get(key, {}).items():
             if value in not_asked:
                 continue
-            rows.append([*there, "value", value, value_names.get(value, value), *_figure_cells(score)])
+            rows.append([*there, "value", value, value_names.get(value, value), *figure_cells(score)])
     return rows
 
 
@@ -649,154 +440,48 @@ async def aggregate_export(
         figures = await unit_figures(unit, questionnaire)
     except SurveyError as exc:  # no such unit or questionnaire, or no wave with figures yet
         raise NothingToExport(exc.message) from exc
-    language = _lang(lang)
-    label = {c: texts[language] for c, texts in _AGGREGATE_COLUMNS.items()}
-    measures = _MEASURES[language]
+    language = file_language(lang)
+    label = {c: texts[language] for c, texts in AGGREGATE_COLUMNS.items()}
+    measures = MEASURES[language]
     variables = [
-        _Variable("unit", label["unit"], "text"),
-        _Variable("unit_name", label["unit_name"], "text"),
-        _Variable("wave", label["wave"], "text"),
-        _Variable("measure", label["measure"], "text", value_labels=dict(measures)),
-        _Variable("key", label["key"], "text"),
-        _Variable("label", label["label"], "text"),
-        _Variable("n", label["n"], "number", measure="scale", spss_format="F8.0"),
-        _Variable("mean", label["mean"], "number", measure="scale", spss_format="F5.1"),
-        _Variable("ci_low", label["ci_low"], "number", measure="scale", spss_format="F5.1"),
-        _Variable("ci_high", label["ci_high"], "number", measure="scale", spss_format="F5.1"),
-        _Variable("top_box", label["top_box"], "number", measure="scale", spss_format="F5.3"),
-        _Variable("hidden", label["hidden"], "text", value_labels=dict(_REASONS[language])),
+        Variable("unit", label["unit"], "text"),
+        Variable("unit_name", label["unit_name"], "text"),
+        Variable("wave", label["wave"], "text"),
+        Variable("measure", label["measure"], "text", value_labels=dict(measures)),
+        Variable("key", label["key"], "text"),
+        Variable("label", label["label"], "text"),
+        Variable("n", label["n"], "number", measure="scale", spss_format="F8.0"),
+        Variable("mean", label["mean"], "number", measure="scale", spss_format="F5.1"),
+        Variable("ci_low", label["ci_low"], "number", measure="scale", spss_format="F5.1"),
+        Variable("ci_high", label["ci_high"], "number", measure="scale", spss_format="F5.1"),
+        Variable("top_box", label["top_box"], "number", measure="scale", spss_format="F5.3"),
+        Variable("hidden", label["hidden"], "text", value_labels=dict(HIDDEN_REASONS[language])),
     ]
-    table = _Table(variables, await _aggregate_rows(figures, lang), "Leitbild-Puls", [])
+    table = Table(variables, await _aggregate_rows(figures, lang), "Leitbild-Puls", [])
     filename = _filename("leitbild-puls-kennzahlen", figures.unit, questionnaire, fmt=fmt)
     content = await asyncio.to_thread(_write, table, fmt, lang)
     return ExportFile(filename, MEDIA_TYPES[fmt], content)
 
 
-# --- writers -------------------------------------------------------------------------------------
+# --- the file ------------------------------------------------------------------------------------
 
 
-def _write(table: _Table, fmt: str, lang: str) -> bytes:
-    if fmt == "csv":
-        return _csv(table)
-    if fmt == "xlsx":
-        return _xlsx(table, lang)
-    return _sav(table)
-
-
-#: a spreadsheet reads a cell starting with one of these as a formula (CSV injection, OWASP)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        # A free text written by anyone must not run as a formula where the file is opened: the
-        # leading apostrophe makes it text in Excel and LibreOffice; the rest stays as typed.
-        return "'" + value if value.startswith(_FORMULA_START) else value
-    return str(value)
-
-
-def _csv(table: _Table) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow([v.name for v in table.variables])
-    writer.writerows([_csv_cell(c) for c in row] for row in table.rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def _labels_text(labels: dict[int, str] | dict[str, str]) -> str:
-    return "; ".join(f"{code} = {label}" for code, label in labels.items())
-
-
-def _xlsx(table: _Table, lang: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
-    if len(table.rows) > XLSX_MAX_ROWS:
+def _write(table: Table, fmt: str, lang: str) -> bytes:
+    """The file, or an ExportError that says in the page's words why it cannot be written."""
+    try:
+        return files.write(table, fmt, lang)
+    except files.TooManyRows as exc:
         raise ExportError(
             N_(
                 "%(rows)s rows do not fit on one Excel sheet (%(most)s at most): export as CSV or "
                 "SPSS, or fewer waves or a smaller unit"
             ),
-            rows=f"{len(table.rows):,}",
-            most=f"{XLSX_MAX_ROWS:,}",
-        )
-    book = Workbook(write_only=True)
-    data: WriteOnlyWorksheet = book.create_sheet(DATA_SHEET)
-    data.freeze_panes = "A2"
-    sheet = book.create_sheet(VARIABLES_SHEET)
-    sheet.freeze_panes = "A2"
-
-    def cell(value: Cell, on: WriteOnlyWorksheet) -> object:
-        if not isinstance(value, str):
-            return value
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not value:
-            return None
-        if value.startswith(_FORMULA_START):
-            # Kept as the very text it is, never as a formula: a text cell marked with Excel's own
-            # leading apostrophe (quotePrefix), so that editing the cell does not turn it into one.
-            text = WriteOnlyCell(on, value=value)
-            text.data_type = "s"
-            text.quotePrefix = True
-            return text
-        return value
-
-    data.append([v.name for v in table.variables])
-    for row in table.rows:
-        data.append([cell(c, data) for c in row])
-    sheet.append(list(_VARIABLES_HEADER[_lang(lang)]))
-    for v in table.variables:
-        described = (v.name, v.item, v.label, _labels_text(v.value_labels) or None)
-        sheet.append([cell(c, sheet) for c in described])
-    if table.note:
-        # the notes SPSS keeps as its document: which waves, closed waves only, what is missing
-        notes: WriteOnlyWorksheet = book.create_sheet(NOTES_SHEET)
-        for line in table.note:
-            notes.append([cell(line, notes)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _sav(table: _Table) -> bytes:
-    try:
-        import numpy as np
-        import pandas as pd
-        import pyreadstat
-    except ImportError as exc:  # pandas is what pyreadstat writes from
+            rows=f"{exc.rows:,}",
+            most=f"{exc.most:,}",
+        ) from None
+    except files.WriterMissing as exc:  # pandas is what pyreadstat writes from
         raise ExportError(
             N_("SPSS export needs %(package)s, which is not installed: export as CSV"),
-            package=exc.name or "pyreadstat",
+            package=exc.package,
             hint="install it (`pip install pandas pyreadstat`)",
         ) from exc
-
-    columns: dict[str, object] = {}
-    for index, variable in enumerate(table.variables):
-        values: Sequence[Cell] = [row[index] for row in table.rows]
-        if variable.kind == "text":
-            # SPSS strings have no system-missing value: an empty string stands for none
-            columns[variable.name] = pd.Series(["" if v is None else str(v) for v in values], dtype=object)
-        else:
-            columns[variable.name] = pd.Series(
-                [np.nan if v is None else float(v) for v in values], dtype="float64"
-            )
-    frame = pd.DataFrame(columns)
-    with tempfile.TemporaryDirectory(prefix="leitbild-puls-") as folder:
-        path = Path(folder) / "export.sav"
-        pyreadstat.write_sav(
-            frame,
-            str(path),
-            file_label=_fit(table.title, 64),
-            column_labels={v.name: v.label for v in table.variables},
-            note=_note_lines(table.note) or None,
-            variable_value_labels={
-                v.name: dict(v.value_labels) for v in table.variables if v.value_labels and v.kind == "number"
-            },
-            variable_measure={v.name: v.measure for v in table.variables},
-            variable_format={v.name: v.spss_format for v in table.variables if v.spss_format},
-        )
-        return path.read_bytes()

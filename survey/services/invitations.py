@@ -13,7 +13,7 @@ from survey.store import access
 from survey.store import org as org_store
 from survey.store import waves as wave_store
 from survey.store.engine import write_transaction
-from survey.store.waves import StoredWave
+from survey.store.waves import Wave
 
 __all__ = [
     "IssuedInvitations",
@@ -30,7 +30,7 @@ MAX_CODES = 100_000
 @dataclass(frozen=True)
 class IssuedInvitations:
     kommune: str
-    wave: StoredWave
+    wave: Wave
     unit_key: str
     unit_name: str
     entry_url: str
@@ -40,13 +40,13 @@ class IssuedInvitations:
 
 @dataclass(frozen=True)
 class UnitLinkIssued:
-    wave: StoredWave
+    wave: Wave
     unit_name: str
     url: str
     access_code: str
 
 
-async def _staff_wave_and_unit(wave_key: str, unit_key: str) -> tuple[StoredWave, org_store.StoredUnit]:
+async def _staff_wave_and_unit(wave_key: str, unit_key: str) -> tuple[Wave, org_store.StoredUnit]:
     wave = await wave_store.get_wave(wave_key)
     if wave is None:
         raise SurveyError(f"there is no wave `{wave_key}`: `survey wave list` shows the waves")

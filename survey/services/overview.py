@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import msgspec
 
 from survey.store import org as org_store
 from survey.store import waves as wave_store
 from survey.store.catalog import load_leitbild
 from survey.store.engine import current_engine, is_sqlite
+from survey.store.waves import WaveFacts
 
-__all__ = ["Overview", "UnitSummary", "WaveSummary", "health", "overview"]
+__all__ = ["Overview", "OverviewWave", "UnitSummary", "health", "overview"]
 
 
-class WaveSummary(msgspec.Struct, frozen=True):
-    key: str
-    title: str
-    questionnaire: str
-    version: int
-    audience: str
-    opens_on: dt.date
-    closes_on: dt.date
-    status: str
+class OverviewWave(WaveFacts, frozen=True):
+    """A wave as the start page and /api/overview show it: its facts and its number of responses
+    (not survey.domain.figures.WaveSummary, a wave's participation in one unit's figures)."""
+
     responses: int
 
 
@@ -46,7 +40,7 @@ class Overview(msgspec.Struct, frozen=True):
     values: list[ValueSummary]
     units: list[UnitSummary]
     service_points: int
-    waves: list[WaveSummary]
+    waves: list[OverviewWave]
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -57,16 +51,9 @@ class Health(msgspec.Struct, frozen=True):
 async def overview() -> Overview:
     leitbild = await load_leitbild()
     waves = [
-        WaveSummary(
-            w.key,
-            w.title,
-            w.questionnaire,
-            w.version,
-            w.audience,
-            w.opens_on,
-            w.closes_on,
-            w.status,
-            await wave_store.count_responses(w.id),
+        OverviewWave(
+            **{f: getattr(w, f) for f in WaveFacts.__struct_fields__},
+            responses=await wave_store.count_responses(w.id),
         )
         for w in await wave_store.list_waves()
     ]

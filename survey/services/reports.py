@@ -1,11 +1,25 @@
-"""The data of the reports: the department trend report and the organisation overview."""
+"""The reports: the department trend report and the organisation overview, data and file.
+
+One path for the command line (`survey report`) and the web (the dashboard's report pages, built
+in the report processes of `survey.web.report_worker`): the figures come from
+`survey.services.figures` (already suppressed), the HTML from `survey.report.render`.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+import anyio.to_thread
+import msgspec
 
 from survey.domain.figures import HiddenFigure, OrganisationOverview, UnitFigures
+from survey.report.render import department_html, overview_html
 from survey.services.figures import (
     organisation_overview,
     suppressed_history,
@@ -16,9 +30,21 @@ from survey.store import counts as store
 from survey.store import org as org_store
 from survey.store import waves as wave_store
 
-__all__ = ["DepartmentData", "department_data", "overview_data", "report_comments"]
+__all__ = [
+    "BuiltReport",
+    "DepartmentData",
+    "department_data",
+    "department_report",
+    "overview_data",
+    "overview_report",
+    "report_comments",
+]
 
 Progress = Callable[[str], None]
+
+
+def _silent(_: str) -> None:
+    """No progress to show (the web)."""
 
 
 async def report_comments(figures: UnitFigures) -> list[str] | HiddenFigure:
@@ -55,7 +81,7 @@ async def department_data(
     progress: Progress | None = None,
 ) -> DepartmentData:
     """Everything the department report shows (rendering is survey.report's part)."""
-    report = progress or (lambda _: None)
+    report = progress or _silent
     report("Zahlen")
     figures = await unit_figures(unit, questionnaire, last)
     report("Kommentare")
@@ -65,3 +91,73 @@ async def department_data(
 
 async def overview_data(questionnaire: str = "staff-pulse") -> tuple[OrganisationOverview, str]:
     return await organisation_overview(questionnaire), await org_store.kommune_name() or ""
+
+
+# --- the reports themselves: one path for `survey report` and the pages ----------------------------
+
+
+@dataclass(frozen=True)
+class BuiltReport:
+    html: str
+    #: the latest wave's key and how many comments the report shows; None where they are hidden
+    wave: str = ""
+    comments: int | None = None
+
+
+#: rendered reports by their content, per process: a report of unchanged figures is rendered once
+_RENDERED: OrderedDict[bytes, str] = OrderedDict()
+_RENDERED_KEPT = 32
+
+
+async def _rendered(content: tuple[Any, ...], render: Callable[[], str]) -> str:
+    key = hashlib.sha256(msgspec.json.encode(content)).digest()
+    html = _RENDERED.get(key)
+    if html is None:
+        # rendering is seconds of CPU (the charts): off the event loop
+        html = await anyio.to_thread.run_sync(render)
+        _RENDERED[key] = html
+        while len(_RENDERED) > _RENDERED_KEPT:
+            _RENDERED.popitem(last=False)
+    _RENDERED.move_to_end(key)
+    return html
+
+
+async def department_report(
+    unit: str,
+    questionnaire: str,
+    language: str,
+    today: dt.date,
+    *,
+    last: int | None = None,
+    progress: Progress | None = None,
+) -> BuiltReport:
+    """The department trend report of a unit as one self-contained HTML file (`survey report`
+    and the dashboard's report page alike); `last` keeps only the last N waves."""
+    data = await department_data(unit, questionnaire=questionnaire, last=last, progress=progress)
+    (progress or _silent)("Diagramme")
+    html = await _rendered(
+        ("department", language, today, data.kommune, data.figures, data.comments),
+        functools.partial(
+            department_html,
+            data.figures,
+            kommune=data.kommune,
+            comments=data.comments,
+            language=language,
+            generated_on=today,
+        ),
+    )
+    wave = data.figures.waves[-1].wave if data.figures.waves else ""
+    return BuiltReport(html, wave, len(data.comments) if isinstance(data.comments, list) else None)
+
+
+async def overview_report(
+    questionnaire: str, language: str, today: dt.date, *, progress: Progress | None = None
+) -> BuiltReport:
+    """The organisation overview as one self-contained HTML file."""
+    figures, kommune = await overview_data(questionnaire)
+    (progress or _silent)("Diagramme")
+    html = await _rendered(
+        ("overview", language, today, kommune, figures),
+        functools.partial(overview_html, figures, kommune=kommune, language=language, generated_on=today),
+    )
+    return BuiltReport(html)

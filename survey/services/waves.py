@@ -16,13 +16,15 @@ from survey.services.catalog import publish_catalog
 from survey.store import org as org_store
 from survey.store import waves as store
 from survey.store.engine import write_transaction
-from survey.store.waves import StoredWave
+from survey.store.waves import Wave, WaveFacts
 
 __all__ = [
     "K_MIN",
+    "Wave",
     "WaveAction",
     "WaveDetail",
     "WaveError",
+    "WaveFacts",
     "WaveListing",
     "answerable",
     "check_thresholds",
@@ -48,7 +50,7 @@ class WaveError(SurveyError):
 
 @dataclass(frozen=True)
 class WaveListing:
-    wave: StoredWave
+    wave: Wave
     units: int
     responses: int
 
@@ -57,12 +59,12 @@ class WaveListing:
 class WaveDetail:
     """A wave with the names of its units (tree order) and its number of responses."""
 
-    wave: StoredWave
+    wave: Wave
     units: list[str]
     responses: int
 
 
-def answerable(wave: StoredWave, today: dt.date) -> str:
+def answerable(wave: Wave, today: dt.date) -> str:
     """`open`, or why not: `draft`, `not_yet_open`, `closed`."""
     if wave.status == "draft":
         return "draft"
@@ -90,7 +92,7 @@ def check_thresholds(k: int, k_text: int) -> None:
         )
 
 
-async def _get(key: str) -> StoredWave:
+async def _get(key: str) -> Wave:
     wave = await store.get_wave(key)
     if wave is None:
         raise WaveError(
@@ -129,7 +131,7 @@ async def create_wave(
     k: int = 5,
     k_text: int = 10,
     subtrees: bool = True,
-) -> StoredWave:
+) -> Wave:
     """A new draft wave; the questionnaire version is published (frozen) if it is not yet."""
     check_wave_key(key)
     if closes_on < opens_on:
@@ -162,7 +164,7 @@ async def create_wave(
     return await _get(key)
 
 
-def _status_refusal(wave: StoredWave, action: WaveAction, today: dt.date) -> WaveError | None:
+def _status_refusal(wave: Wave, action: WaveAction, today: dt.date) -> WaveError | None:
     """Why the wave's status or dates refuse `action` now (None: they do not)."""
     key = Code(wave.key)
     if action == "close":
@@ -203,7 +205,7 @@ async def wave_action_refusal(
     return refused
 
 
-async def open_wave(key: str, today: dt.date, questionnaires: Path, *, by: str = "cli") -> StoredWave:
+async def open_wave(key: str, today: dt.date, questionnaires: Path, *, by: str = "cli") -> Wave:
     """Open a draft wave; a staff wave only with the Personalrat's approvals of its version and
     of the wave as they are now, and with its version's file unchanged (see approvals)."""
     wave = await _get(key)
@@ -221,7 +223,7 @@ async def open_wave(key: str, today: dt.date, questionnaires: Path, *, by: str =
     return await _get(key)
 
 
-async def close_wave(key: str) -> StoredWave:
+async def close_wave(key: str) -> Wave:
     """Close a wave for good: no more answers; its results can be shown and exported."""
     wave = await _get(key)
     refused = _status_refusal(wave, "close", dt.date.today())
@@ -240,7 +242,7 @@ async def edit_wave(
     closes_on: dt.date | None = None,
     k: int | None = None,
     k_text: int | None = None,
-) -> StoredWave:
+) -> Wave:
     """Change a wave; once open, its version, thresholds and start are locked."""
     wave = await _get(key)
     if wave.status == "closed":

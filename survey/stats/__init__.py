@@ -8,6 +8,8 @@ Each figure is checked in ``tests/stats`` against a reference implementation.
 Scores and shares
     describe(counts, *, scale_min, scale_max)        -> Description (n, mean, sd, t-interval; scale and 0–100)
     describe_values(values, *, scale_min, scale_max) -> Description (the same from raw answers)
+    describe_moments(n, total, squares)              -> Summary     (mean, sd, t-interval from n, Σx, Σx²)
+    mean_variance(n, total, squares)                 -> (mean, variance) from the same sums
     wilson(k, n)                                     -> Interval    (low, high)
 
 Two groups (a positive effect means y is larger: pass the earlier wave as x)
@@ -15,6 +17,8 @@ Two groups (a positive effect means y is larger: pass the earlier wave as x)
     cliffs_delta(x, y) / cliffs_delta_counts(x, y)     -> CliffsDelta   (δ = P(Y>X) − P(Y<X))
     welch(x, y)                                        -> Welch         (mean(y) − mean(x), interval, p)
     welch_from_summary(nx, mx, vx, ny, my, vy)         -> Welch         (the same from n, means, variances)
+    cohens_d(x, y)                                     -> float | None  (d_av: difference / √ mean variance)
+    cohens_d_from_summary(mx, vx, my, vy)              -> float | None  (the same from means and variances)
 
 Trends over waves (state a trend only from MIN_TREND_WAVES waves on)
     mann_kendall(series)      -> MannKendall (S, var(S), z, p, τ)
@@ -38,10 +42,13 @@ from survey.stats._comparison import (
     brunner_munzel_counts,
     cliffs_delta,
     cliffs_delta_counts,
+    cohens_d,
+    cohens_d_from_summary,
     welch,
     welch_from_summary,
 )
 from survey.stats._description import Description, Summary, describe, describe_values
+from survey.stats._moments import describe_moments, mean_variance
 from survey.stats._multiplicity import benjamini_hochberg
 from survey.stats._proportion import Interval, wilson
 from survey.stats._reliability import CronbachAlpha, NanPolicy, Omega, cronbach_alpha, omega_total
@@ -67,10 +74,14 @@ __all__ = [
     "brunner_munzel_counts",
     "cliffs_delta",
     "cliffs_delta_counts",
+    "cohens_d",
+    "cohens_d_from_summary",
     "cronbach_alpha",
     "describe",
+    "describe_moments",
     "describe_values",
     "mann_kendall",
+    "mean_variance",
     "omega_total",
     "theil_sen",
     "welch",

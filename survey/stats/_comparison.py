@@ -2,7 +2,8 @@
 
 Direction: everywhere in this module a positive effect means **y tends to be larger than x**
 (pass the earlier wave as x and the later one as y, so improvement is positive):
-``BrunnerMunzel.p_hat`` > 0.5, ``CliffsDelta.delta`` > 0, ``Welch.difference`` > 0.
+``BrunnerMunzel.p_hat`` > 0.5, ``CliffsDelta.delta`` > 0, ``Welch.difference`` > 0,
+:func:`cohens_d` > 0.
 """
 
 from __future__ import annotations
@@ -148,6 +149,34 @@ def welch_from_summary(
     p = min(1.0, 2.0 * float(_sps.t.sf(abs(statistic), df)))
     half = float(_sps.t.ppf(0.5 + confidence / 2, df)) * se
     return Welch(nx, ny, difference, difference - half, difference + half, statistic, df, p, confidence)
+
+
+def cohens_d(x: npt.ArrayLike, y: npt.ArrayLike) -> float | None:
+    """Cohen's d of raw scores, (mean(y) − mean(x)) / √((var(x) + var(y)) / 2); the effect size
+    shown beside :func:`welch`, with the same means (so ``d · sd`` is ``Welch.difference``).
+
+    The standardiser is the mean of the two variances (n − 1), Cumming's (2012) d_av: the same
+    as the pooled sd for groups of equal size, and independent of how large each group is. It
+    equals ``pingouin.compute_effsize(y, x, paired=True)`` (which uses d_av for that reason).
+    None when neither group varies (no spread to measure the difference in). Each group needs
+    two values.
+    """
+    xs, ys = values_array(x, what="x"), values_array(y, what="y")
+    if xs.size < 2 or ys.size < 2:
+        raise ValueError(f"cohens_d needs at least 2 values in each group, got {xs.size} and {ys.size}")
+    (mx, vx), (my, vy) = _mean_var(xs), _mean_var(ys)
+    return cohens_d_from_summary(mx, vx, my, vy)
+
+
+def cohens_d_from_summary(mean_x: float, var_x: float, mean_y: float, var_y: float) -> float | None:
+    """:func:`cohens_d` from each group's mean and variance (n − 1), for groups summed up in the
+    database (see :func:`mean_variance`)."""
+    if var_x < 0 or var_y < 0:
+        raise ValueError(f"a variance cannot be negative, got {var_x} and {var_y}")
+    spread = math.sqrt((float(var_x) + float(var_y)) / 2)
+    if spread == 0.0:
+        return None
+    return (float(mean_y) - float(mean_x)) / spread
 
 
 def _mean_var(values: FloatArray) -> tuple[float, float]:

@@ -12,6 +12,7 @@ from survey.store.tables import FloodCounter, Invitation, ReceiptCode, UnitLink
 __all__ = [
     "InvitationTarget",
     "count_failures",
+    "current_minute",
     "find_invitation",
     "find_service_point",
     "find_unit_link",
@@ -108,7 +109,8 @@ async def unit_by_id(unit_id: int) -> tuple[str, str]:
     return key, name
 
 
-def _minute() -> int:
+def current_minute() -> int:
+    """The minute the flood and failure counters count in."""
     return int(time.time() // 60)
 
 
@@ -118,7 +120,7 @@ async def record_failure(scope: str) -> None:
         "INSERT INTO flood_counter (scope, minute, count) VALUES ({}, {}, 1) "
         "ON CONFLICT (scope, minute) DO UPDATE SET count = flood_counter.count + 1",
         scope,
-        _minute(),
+        current_minute(),
     )
 
 
@@ -126,7 +128,7 @@ async def count_failures(scope: str, minutes: int = 10) -> int:
     rows = await fetch_tuples(
         "SELECT count FROM flood_counter WHERE scope = {} AND minute > {}",
         scope,
-        _minute() - minutes,
+        current_minute() - minutes,
         quick=True,
     )
     return sum(count for (count,) in rows)

@@ -4,26 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from survey.store.engine import as_date, fetch_tuples
 from survey.store.tables import Answer, Comment, QuestionnaireVersionRow, ResponseRow, WaveRow, WaveUnitRow
 
 __all__ = [
+    "WAVE_COLUMNS",
     "StoredWave",
+    "Wave",
+    "WaveFacts",
     "count_responses",
     "delete_wave",
     "get_wave",
+    "get_wave_by_id",
     "insert_wave",
     "list_waves",
     "set_wave_status",
+    "wave_of_row",
+    "waves_covering",
 ]
 
 
-@dataclass(frozen=True)
-class StoredWave:
-    id: int
+class WaveFacts(msgspec.Struct, frozen=True):
+    """What every view of a wave shows: which wave, of which questionnaire version, for whom, when,
+    and in which state (draft | open | closed). The API's schemas of a wave extend it with what
+    they add (survey.services.overview, survey.web.manage_waves), so its fields are written once."""
+
     key: str
     title: str
     questionnaire: str
@@ -32,43 +41,56 @@ class StoredWave:
     opens_on: dt.date
     closes_on: dt.date
     status: str
+
+
+class Wave(WaveFacts, frozen=True):
+    """The wave record: what the store reads and the services hand out (the one type of a wave)."""
+
+    #: thresholds: scores from k respondents on, free text and distributions from k_text
     k: int
     k_text: int
+    #: the database id: joins and the responses' foreign key; never shown
+    id: int
 
 
-#: the columns of StoredWave in order; the respondent side reads waves on every submission, and
-#: plain SQL through the driver costs a fraction of building the query with piccolo each time
-_SELECT = (
-    "SELECT w.id, w.key, w.title, v.questionnaire, v.version, w.audience, w.opens_on, w.closes_on, "
-    "w.status, w.k, w.k_text FROM wave w JOIN questionnaire_version v ON v.id = w.questionnaire_version "
+#: the former name, kept while modules restructured in parallel still import it; use Wave
+StoredWave = Wave
+
+#: the columns of a Wave in order; the respondent side reads waves on every submission, and plain
+#: SQL through the driver costs a fraction of building the query with piccolo each time
+WAVE_COLUMNS = (
+    "w.id, w.key, w.title, v.questionnaire, v.version, w.audience, w.opens_on, w.closes_on, "
+    "w.status, w.k, w.k_text"
 )
+_SELECT = f"SELECT {WAVE_COLUMNS} FROM wave w JOIN questionnaire_version v ON v.id = w.questionnaire_version "
 
 
-def _stored(row: Sequence[Any]) -> StoredWave:
-    id_, key, title, questionnaire, version, audience, opens_on, closes_on, status, k, k_text = row
-    return StoredWave(
-        id_,
-        key,
-        title,
-        questionnaire,
-        version,
-        audience,
-        as_date(opens_on),
-        as_date(closes_on),
-        status,
-        k,
-        k_text,
+def wave_of_row(row: Sequence[Any]) -> Wave:
+    """The Wave of the first len(WAVE_COLUMNS) values of a row that selected WAVE_COLUMNS first."""
+    id_, key, title, questionnaire, version, audience, opens_on, closes_on, status, k, k_text = row[:11]
+    return Wave(
+        key=key,
+        title=title,
+        questionnaire=questionnaire,
+        version=version,
+        audience=audience,
+        opens_on=as_date(opens_on),
+        closes_on=as_date(closes_on),
+        status=status,
+        k=k,
+        k_text=k_text,
+        id=id_,
     )
 
 
-async def list_waves() -> list[StoredWave]:
+async def list_waves() -> list[Wave]:
     rows = await fetch_tuples(_SELECT + "ORDER BY w.opens_on, w.key")
-    return [_stored(row) for row in rows]
+    return [wave_of_row(row) for row in rows]
 
 
-async def get_wave(key: str) -> StoredWave | None:
+async def get_wave(key: str) -> Wave | None:
     rows = await fetch_tuples(_SELECT + "WHERE w.key = {}", key, quick=True)
-    return _stored(rows[0]) if rows else None
+    return wave_of_row(rows[0]) if rows else None
 
 
 async def insert_wave(
@@ -151,7 +173,7 @@ async def wave_unit_ids(wave_id: int) -> list[int]:
     return [r["unit"] for r in rows]
 
 
-async def waves_covering(unit_id: int, audience: str) -> list[StoredWave]:
+async def waves_covering(unit_id: int, audience: str) -> list[Wave]:
     """Waves of an audience whose units include `unit_id`, newest first."""
     rows = await fetch_tuples(
         _SELECT + "WHERE w.audience = {} AND w.id IN (SELECT wave FROM wave_unit WHERE unit = {}) "
@@ -160,9 +182,9 @@ async def waves_covering(unit_id: int, audience: str) -> list[StoredWave]:
         int(unit_id),
         quick=True,
     )
-    return [_stored(row) for row in rows]
+    return [wave_of_row(row) for row in rows]
 
 
-async def get_wave_by_id(wave_id: int) -> StoredWave | None:
+async def get_wave_by_id(wave_id: int) -> Wave | None:
     rows = await fetch_tuples(_SELECT + "WHERE w.id = {}", int(wave_id), quick=True)
-    return _stored(rows[0]) if rows else None
+    return wave_of_row(rows[0]) if rows else None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Annotated, Any, Literal
+from collections.abc import Iterable
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, get, post
@@ -12,18 +12,10 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, QueryParameter
 
 from survey.domain import QuestionnaireVersion
-from survey.services.answering import (
-    Entry,
-    EntryError,
-    entry_for_invitation,
-    entry_for_service_point,
-    entry_for_unit_link,
-    new_submission_key,
-    submit,
-)
+from survey.services.answering import Channel, EntryError, answer, entry_for, new_submission_key
 from survey.settings import Settings
 from survey.web.i18n import language, pick_language
-from survey.web.respond import _ENTRY_PAGES, _general_message, _gettext, _problem_message
+from survey.web.respond_text import ENTRY_PAGES, general_message, problem_message, translators
 from survey.web.security import BODY_NAMES, BodyText, PathText
 
 __all__ = ["API_ROUTES", "STRICT_JSON_BODY", "Refusal", "choice_of", "refusals"]
@@ -31,8 +23,6 @@ __all__ = ["API_ROUTES", "STRICT_JSON_BODY", "Refusal", "choice_of", "refusals"]
 #: the request body of a Struct with `forbid_unknown_fields`: the document says that a field it
 #: does not name is refused (400), so that a client learns of a misspelt field at once
 STRICT_JSON_BODY = Body(media_type=RequestEncodingType.JSON, schema_extra={"additional_properties": False})
-
-Channel = Literal["invitation", "unit", "service_point"]
 
 
 class Form(msgspec.Struct, frozen=True):
@@ -128,24 +118,16 @@ _ENTRY_REFUSALS = {
 _FORM = {200: ResponseSpec(Form, generate_examples=False, description="The form"), **_ENTRY_REFUSALS}
 
 
-def _loader(settings: Settings, channel: Channel, reference: str) -> Callable[[], Awaitable[Entry]]:
-    if channel == "invitation":
-        return lambda: entry_for_invitation(settings, reference)
-    if channel == "unit":
-        return lambda: entry_for_unit_link(settings, reference)
-    return lambda: entry_for_service_point(settings, reference)
-
-
 def _entry_error(error: EntryError, lang_tag: str) -> Response[ResponseOut]:
-    status, title, _ = _ENTRY_PAGES[error.problem]
-    gettext, _n = _gettext(language(lang_tag))
+    status, title, _ = ENTRY_PAGES[error.problem]
+    gettext, _n = translators(language(lang_tag))
     return Response(ResponseOut(error.problem, gettext(title)), status_code=status if status != 200 else 404)
 
 
 async def _form(request: Request, channel: Channel, reference: str) -> Response[Form] | Response[ResponseOut]:
     settings: Settings = request.app.state["settings"]
     try:
-        entry = await _loader(settings, channel, reference)()
+        entry = await entry_for(settings, channel, reference)
     except EntryError as error:
         return _entry_error(error, request.query_params.get("lang") or "de")
     lang = pick_language(
@@ -216,21 +198,22 @@ async def submit_api(
     (each with a message in the response's language), 404/410/403 when the code, link or wave
     does not take answers."""
     settings: Settings = request.app.state["settings"]
-    try:
-        entry = await _loader(settings, data.channel, data.reference)()
-    except EntryError as error:
-        return _entry_error(error, data.language)
     lang_tag = data.language
-    result = await submit(
-        settings,
-        entry,
-        answers=dict(data.answers),
-        language=lang_tag,
-        submission_key=data.submission_key,
-        access_code=data.access_code,
-        receipt_code=data.receipt_code,
-    )
-    gettext, _n = _gettext(language(lang_tag))
+    try:
+        # the one service call of a submission: one lookup of the entry, then the write
+        result = await answer(
+            settings,
+            data.channel,
+            data.reference,
+            answers=dict(data.answers),
+            language=lang_tag,
+            submission_key=data.submission_key,
+            access_code=data.access_code,
+            receipt_code=data.receipt_code,
+        )
+    except EntryError as error:
+        return _entry_error(error, lang_tag)
+    gettext, _n = translators(language(lang_tag))
     if result.stored:
         duplicate = result.outcome is not None and result.outcome.value == "duplicate"
         message = (
@@ -242,8 +225,8 @@ async def submit_api(
             ResponseOut("duplicate" if duplicate else "stored", message),
             status_code=200 if duplicate else 201,
         )
-    problems = [Problem(p.code, _problem_message(p, gettext), p.item) for p in result.problems]
-    problems += [Problem(code, _general_message(code, gettext)[1]) for code in result.general]
+    problems = [Problem(p.code, problem_message(p, gettext), p.item) for p in result.problems]
+    problems += [Problem(code, general_message(code, gettext)[1]) for code in result.general]
     status = (
         429
         if "flood" in result.general

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -109,10 +110,10 @@ async def forbidden(viewer: Viewer, what: str) -> PermissionDeniedException:
     return PermissionDeniedException(f"your roles do not allow this: {what}")
 
 
-async def require(viewer: Viewer, roles: tuple[str, ...] | str, what: str, path: str = "/") -> None:
-    """Go on only if the viewer holds one of `roles` over `path` (an admin holds every role);
-    else the 403 of `forbidden`."""
-    if not viewer.principal.may(roles, path):
+async def require(viewer: Viewer, allowed: Callable[[Principal], bool], what: str) -> None:
+    """Go on only if the access rule `allowed` (survey.services.permissions) lets the viewer;
+    else the 403 of `forbidden`, logged."""
+    if not allowed(viewer.principal):
         raise await forbidden(viewer, what)
 
 

@@ -32,8 +32,10 @@ from survey.services.approvals import (
     wave_approval_problems,
 )
 from survey.services.audit import record
+from survey.services.permissions import may_approve, may_run_waves
 from survey.services.waves import (
     WaveAction,
+    WaveFacts,
     WaveListing,
     close_wave,
     list_waves,
@@ -43,7 +45,7 @@ from survey.services.waves import (
 )
 from survey.settings import Settings
 from survey.web.api import refusals
-from survey.web.auth import CsrfChecked, CurrentViewer, Viewer, forbidden, require
+from survey.web.auth import CsrfChecked, CurrentViewer, Viewer, require
 from survey.web.notices import Notice, forget_notice, redirect_with, say, show, take_notice
 from survey.web.portal import gettext_for as page_text
 from survey.web.portal import page, portal_lang
@@ -59,15 +61,10 @@ def _settings(state: State) -> Settings:
     return state["settings"]
 
 
-class WaveOut(msgspec.Struct, frozen=True):
-    key: str
-    title: str
-    questionnaire: str
-    version: int
-    audience: str
-    opens_on: dt.date
-    closes_on: dt.date
-    status: str
+class WaveOut(WaveFacts, frozen=True):
+    """The office API's schema of a wave record (survey.services.waves.Wave): its facts, its
+    thresholds, its units and responses; the database id stays inside."""
+
     k: int
     k_text: int
     units: int
@@ -100,12 +97,6 @@ def _api_result(notice: Notice) -> Response[ActionResult]:
     return Response(result, status_code=200 if notice.ok else 409)
 
 
-async def _require_personalrat(viewer: Viewer, what: str) -> None:
-    # co-determination is the Personalrat's own right: an admin does not approve in its place
-    if "personalrat" not in viewer.principal.roles:
-        raise await forbidden(viewer, what)
-
-
 # --- waves (survey office) ------------------------------------------------------------------
 
 
@@ -130,25 +121,19 @@ async def _listings(settings: Settings) -> list[tuple[WaveListing, list[Message]
 
 def _wave_out(listing: WaveListing, problems: list[str]) -> WaveOut:
     w = listing.wave
+    facts = {f: getattr(w, f) for f in WaveFacts.__struct_fields__}
     return WaveOut(
-        w.key,
-        w.title,
-        w.questionnaire,
-        w.version,
-        w.audience,
-        w.opens_on,
-        w.closes_on,
-        w.status,
-        w.k,
-        w.k_text,
-        listing.units,
-        listing.responses,
-        problems,
+        **facts,
+        k=w.k,
+        k_text=w.k_text,
+        units=listing.units,
+        responses=listing.responses,
+        approval_problems=problems,
     )
 
 
 async def _change_wave(viewer: Viewer, settings: Settings, key: str, action: WaveAction) -> Notice:
-    await require(viewer, "office", f"wave {action} {key}")
+    await require(viewer, may_run_waves, f"wave {action} {key}")
     try:
         if action == "open":
             wave = await open_wave(key, dt.date.today(), settings.questionnaires, by=viewer.username)
@@ -175,7 +160,7 @@ async def _change_wave(viewer: Viewer, settings: Settings, key: str, action: Wav
 
 @get(WAVES_PAGE, name="office-waves", include_in_schema=False)
 async def waves_page(request: Request[Any, Any, Any], viewer: CurrentViewer, state: State) -> Template:
-    await require(viewer, "office", "waves")
+    await require(viewer, may_run_waves, "waves")
     lang = portal_lang(request)
     _ = page_text(request)
     waves = [
@@ -203,7 +188,7 @@ async def wave_confirm_page(
 ) -> Template:
     """Asks before a wave opens or closes: which wave, and what the step means. Changes nothing."""
     step = _action(action)
-    await require(viewer, "office", f"wave {step} {key} (asked)")
+    await require(viewer, may_run_waves, f"wave {step} {key} (asked)")
     lang = portal_lang(request)
     try:
         detail = await wave_detail(key)
@@ -242,7 +227,7 @@ async def wave_action_page(
     responses=refusals(401, 403),
 )
 async def waves_api(viewer: CurrentViewer, state: State) -> list[WaveOut]:
-    await require(viewer, "office", "waves")
+    await require(viewer, may_run_waves, "waves")
     return [
         _wave_out(listing, [p.text(code=True) for p in problems])
         for listing, problems in await _listings(_settings(state))
@@ -283,7 +268,7 @@ async def wave_close_api(
 async def _approve(
     viewer: Viewer, settings: Settings, kind: str, subject: str, version: int | None
 ) -> Notice:
-    await _require_personalrat(viewer, f"approve {kind} {subject}")
+    await require(viewer, may_approve, f"approve {kind} {subject}")
     try:
         approval: ApprovalRecord
         if kind == "version":
@@ -306,7 +291,7 @@ async def _approve(
 
 @get(APPROVALS_PAGE, name="approvals", include_in_schema=False)
 async def approvals_page(request: Request[Any, Any, Any], viewer: CurrentViewer, state: State) -> Template:
-    await _require_personalrat(viewer, "approvals")
+    await require(viewer, may_approve, "approvals")
     _ = page_text(request)
     status = await approval_status(_settings(state).questionnaires)
     response = page(
@@ -357,7 +342,7 @@ async def approve_wave_page(
     responses=refusals(401, 403),
 )
 async def approvals_api(viewer: CurrentViewer, state: State) -> ApprovalStatus:
-    await _require_personalrat(viewer, "approvals")
+    await require(viewer, may_approve, "approvals")
     return await approval_status(_settings(state).questionnaires)
 
 

@@ -20,6 +20,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from survey.services.accounts import SESSION_MAX, Principal, SignInRefused, sign_in, sign_out
+from survey.services.permissions import may_approve, may_manage_users, may_open_dashboard, may_open_exports
 from survey.web.api import STRICT_JSON_BODY, Refusal, refusals
 from survey.web.auth import (
     COOKIE,
@@ -83,17 +84,17 @@ def _navigation(viewer: Viewer | None, path: str, _: Callable[..., str]) -> list
         return []
     p = viewer.principal
     links = [("/bereich", _("Start"))]
-    if p.holds(("lead", "office", "personalrat", "analyst")):
+    if may_open_dashboard(p):
         links.append(("/dashboard", _("Dashboard")))
-    if p.holds("office"):
+    if p.holds("office"):  # offered to an office grant anywhere; the pages want the whole organisation
         links.append(("/buero/runden", _("Waves")))
-    if "personalrat" in p.roles:
+    if may_approve(p):
         links.append(("/personalrat/freigaben", _("Approvals")))
-    if p.holds(("analyst", "lead", "office", "personalrat")):
+    if may_open_exports(p):
         links.append(("/exporte", _("Exports")))
     if p.holds("personalrat"):
         links.append(("/protokoll", _("Audit log")))
-    if p.may("admin"):
+    if may_manage_users(p):
         links.append(("/verwaltung/benutzer", _("Users")))
     return [NavLink(url, label, path == url or path.startswith(url + "/")) for url, label in links]
 

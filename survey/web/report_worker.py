@@ -5,6 +5,9 @@ the event loop and the GIL that long, and staff sending their answers would wait
 mixed load). So each app worker hands reports to SURVEY_REPORT_PROCESSES processes of its own
 (default 1; 0 builds them in the worker, in a thread). Two requests for the same report while it
 is being built share one build; a report of unchanged figures is rendered once per process.
+
+What a report holds and how it is made is `survey.services.reports` (the same as `survey report`);
+this module only decides where it is built.
 """
 
 from __future__ import annotations
@@ -12,77 +15,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import functools
-import hashlib
 import multiprocessing
 import signal
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
-import anyio.to_thread
-import msgspec
-
-from survey.report.render import department_html, overview_html
 from survey.services.database import open_database
-from survey.services.reports import department_data, overview_data
+from survey.services.reports import BuiltReport, department_report, overview_report
 from survey.settings import Settings
 
 __all__ = ["BuiltReport", "ReportBuilder"]
-
-
-@dataclass(frozen=True)
-class BuiltReport:
-    html: str
-    #: the latest wave's key and how many comments the report shows; None where they are hidden
-    wave: str = ""
-    comments: int | None = None
-
-
-#: rendered reports by their content, per process
-_RENDERED: OrderedDict[bytes, str] = OrderedDict()
-_RENDERED_KEPT = 32
-
-
-async def _rendered(content: tuple[Any, ...], render: Callable[[], str]) -> str:
-    key = hashlib.sha256(msgspec.json.encode(content)).digest()
-    html = _RENDERED.get(key)
-    if html is None:
-        html = await anyio.to_thread.run_sync(render)
-        _RENDERED[key] = html
-        while len(_RENDERED) > _RENDERED_KEPT:
-            _RENDERED.popitem(last=False)
-    _RENDERED.move_to_end(key)
-    return html
-
-
-async def department_report(unit: str, questionnaire: str, language: str, today: dt.date) -> BuiltReport:
-    """The department report (the same HTML file as `survey report`)."""
-    data = await department_data(unit, questionnaire=questionnaire)
-    html = await _rendered(
-        ("department", language, today, data.kommune, data.figures, data.comments),
-        functools.partial(
-            department_html,
-            data.figures,
-            kommune=data.kommune,
-            comments=data.comments,
-            language=language,
-            generated_on=today,
-        ),
-    )
-    wave = data.figures.waves[-1].wave if data.figures.waves else ""
-    return BuiltReport(html, wave, len(data.comments) if isinstance(data.comments, list) else None)
-
-
-async def overview_report(questionnaire: str, language: str, today: dt.date) -> BuiltReport:
-    figures, kommune = await overview_data(questionnaire)
-    html = await _rendered(
-        ("overview", language, today, kommune, figures),
-        functools.partial(overview_html, figures, kommune=kommune, language=language, generated_on=today),
-    )
-    return BuiltReport(html)
 
 
 _BUILDERS: dict[str, Callable[..., Awaitable[BuiltReport]]] = {

@@ -7,42 +7,44 @@ empty form after each submission, with a thank-you note on top.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import quote, urlencode
 
 from babel.dates import format_date
 from litestar import Request, get, post
 from litestar.datastructures import State
-from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from survey.domain import QuestionnaireVersion, Scale
-from survey.domain.answers import AnswerProblem
+from survey.domain import QuestionnaireVersion
 from survey.services.answering import (
+    Channel,
     Entry,
     EntryError,
     SubmitResult,
-    entry_for_invitation,
-    entry_for_service_point,
-    entry_for_unit_link,
+    answer,
+    entry_for,
     kommune,
     new_submission_key,
     staff_languages,
-    submit,
-    was_stored,
 )
 from survey.settings import Settings
-from survey.web.i18n import LANGUAGES, Language, language, pick_language, translations
+from survey.web.i18n import LANGUAGES, Language, language, pick_language
+from survey.web.respond_body import NotAForm, form_fields
+from survey.web.respond_text import (
+    ENTRY_PAGES,
+    general_message,
+    problem_message,
+    scale_options,
+    text_picker,
+    translators,
+)
 
 __all__ = ["RESPONDENT_ROUTES"]
 
 NO_STORE = {"Cache-Control": "no-store, max-age=0", "Pragma": "no-cache"}
-MAX_FORM_FIELDS = 200
-#: how respondent forms come: a browser sends a form without `enctype` this way
-FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -58,19 +60,6 @@ def _settings(state: State) -> Settings:
     return state["settings"]
 
 
-def _gettext(lang: Language) -> tuple[Callable[..., str], Callable[..., str]]:
-    catalog = translations(lang.tag)
-
-    def gettext(message: str, **variables: Any) -> str:
-        text = catalog.gettext(message)
-        return text % variables if variables else text
-
-    def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
-        return catalog.ngettext(singular, plural, n) % {"num": n, **variables}
-
-    return gettext, ngettext
-
-
 def _page(
     template: str,
     lang: Language,
@@ -81,7 +70,7 @@ def _page(
     query: dict[str, str] | None = None,
     **context: Any,
 ) -> Template:
-    gettext, ngettext = _gettext(lang)
+    gettext, ngettext = translators(lang)
     tags = offered if offered is not None else list(LANGUAGES)
     switch = [
         SwitchLink(
@@ -102,136 +91,6 @@ def _page(
     )
 
 
-def _text(lang: Language) -> Callable[[dict[str, str]], str]:
-    def pick(texts: dict[str, str]) -> str:
-        return texts.get(lang.tag) or texts.get("de") or next(iter(texts.values()), "")
-
-    return pick
-
-
-def _options(lang: Language) -> Callable[[Scale], list[dict[str, Any]]]:
-    pick = _text(lang)
-
-    def options(scale: Scale) -> list[dict[str, Any]]:
-        if scale.type == "likert-5":
-            labels = scale.labels.get(lang.tag) or next(iter(scale.labels.values()))
-            return [{"value": code, "label": label} for code, label in zip(scale.codes, labels, strict=True)]
-        if scale.type == "yes-no":
-            labels = scale.labels.get(lang.tag) or next(iter(scale.labels.values()))
-            return [{"value": 1, "label": labels[1]}, {"value": 0, "label": labels[0]}]
-        if scale.type == "scale-0-10":
-            low, high = scale.anchors.get(lang.tag) or next(iter(scale.anchors.values()))
-            return [
-                {"value": n, "label": f"{n} – {low}" if n == 0 else f"{n} – {high}" if n == 10 else str(n)}
-                for n in scale.codes
-            ]
-        return [{"value": o.code, "label": pick(o.label)} for o in scale.options]
-
-    return options
-
-
-def N_(message: str) -> str:
-    """Mark a message for translation where it is defined; it is translated where it is shown."""
-    return message
-
-
-# --- messages ----------------------------------------------------------------------------------
-
-
-def _problem_message(problem: AnswerProblem, gettext: Callable[..., str]) -> str:
-    match problem.code:
-        case "required":
-            return gettext("Please answer this question.")
-        case "unknown_item":
-            return gettext("This question is not part of the questionnaire.")
-        case "too_long":
-            return gettext("Please shorten your text to %(max)s characters.", max=problem.detail)
-        case _:
-            return gettext("Please choose one of the offered answers.")
-
-
-def _general_message(code: str, gettext: Callable[..., str]) -> tuple[str, str]:
-    """(field anchor, message) for problems not tied to one question."""
-    messages = {
-        "empty": ("main", gettext("Please answer at least one question before you send the form.")),
-        "form_changed": (
-            "main",
-            gettext("The form was changed or is out of date. Please check your answers and send them again."),
-        ),
-        "access_code_wrong": (
-            "access_code",
-            gettext("The access code is not correct. You find it on the notice in your unit."),
-        ),
-        "access_paused": (
-            "access_code",
-            gettext("Too many wrong access codes. Please wait ten minutes and try again."),
-        ),
-        "receipt_unknown": (
-            "receipt_code",
-            gettext(
-                "We do not know the code on your receipt. Please correct it, "
-                "or delete it to answer without it."
-            ),
-        ),
-        "receipt_used": ("main", gettext("The code on your receipt has already been used.")),
-        "code_used": ("main", gettext("This invitation code has already been used. Each code works once.")),
-        "flood": (
-            "main",
-            gettext("Very many ratings are arriving right now. Please send again in a minute."),
-        ),
-    }
-    return messages.get(code, ("main", gettext("Something went wrong. Please send again.")))
-
-
-_ENTRY_PAGES: dict[str, tuple[int, str, list[str]]] = {
-    "code_unknown": (
-        404,
-        N_("We do not know this code"),
-        [
-            N_(
-                "Please check the code in your letter. "
-                "Letters that look alike, such as 0 and O, count as the same."
-            )
-        ],
-    ),
-    "code_used": (
-        410,
-        N_("This code has already been used"),
-        [N_("Each invitation code works once, so that everybody answers once. If that was you: thank you!")],
-    ),
-    "link_unknown": (
-        404,
-        N_("This link is not valid"),
-        [
-            N_(
-                "Please check the address, or ask the survey office of your administration "
-                "for the current link."
-            )
-        ],
-    ),
-    "service_point_unknown": (
-        404,
-        N_("We do not know this service point"),
-        [N_("Please check the address on the poster.")],
-    ),
-    "no_wave": (
-        200,
-        N_("There is no survey at the moment"),
-        [N_("Thank you for wanting to give feedback. Please try again another time.")],
-    ),
-    "closed": (
-        410,
-        N_("This survey has ended"),
-        [N_("Answers can no longer be sent. Thank you for your interest.")],
-    ),
-    "not_yet_open": (
-        403,
-        N_("This survey has not started yet"),
-        [N_("Please come back once it has started; the letter or poster tells you when.")],
-    ),
-}
-
-
 async def _offered(error: EntryError) -> list[str]:
     """The languages of the page that says why one cannot answer: the questionnaire's where the
     wave is known, the staff questionnaires' for codes and unit links, else every language."""
@@ -250,8 +109,8 @@ def _entry_page(
     typed: dict[str, str] | None = None,
     kommune: str | None = None,
 ) -> Template:
-    status, title, paragraphs = _ENTRY_PAGES[error.problem]
-    gettext, _ = _gettext(lang)
+    status, title, paragraphs = ENTRY_PAGES[error.problem]
+    gettext, _ = translators(lang)
     return _page(
         "respond/message.html",
         lang,
@@ -266,57 +125,12 @@ def _entry_page(
     )
 
 
-# --- reading a form ---------------------------------------------------------------------------
+# --- the form ----------------------------------------------------------------------------------
 
 
-class _NotAForm(Exception):
-    """A request to a respondent form that is not one: too large, or not sent as a form."""
-
-    def __init__(self, status: int) -> None:
-        self.status = status
-
-
-async def _form_fields(request: Request) -> tuple[dict[str, str], bool]:
-    """The fields of a respondent form, the first of each name, and whether the form is broken:
-    a field sent twice, a NUL character, or text that is not UTF-8.
-
-    The body is read here rather than by litestar's form parser, which takes repeated fields,
-    multipart files and broken UTF-8 (as U+FFFD) without a word. _NotAForm: too large (413), not
-    sent as a browser sends this form (415), or too many fields (413)."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != FORM_TYPE:
-        raise _NotAForm(415)
-    try:
-        body = await request.body()
-    except HTTPException as exc:
-        if exc.status_code == 413:
-            raise _NotAForm(413) from None
-        raise
-    try:
-        pairs = parse_qsl(
-            body.decode("ascii"),
-            keep_blank_values=True,
-            encoding="utf-8",
-            errors="strict",
-            max_num_fields=MAX_FORM_FIELDS,
-        )
-    except UnicodeDecodeError:  # raw bytes, or percent-escapes that are not UTF-8
-        return {}, True
-    except ValueError:  # more fields than any questionnaire has
-        raise _NotAForm(413) from None
-    values: dict[str, str] = {}
-    broken = False
-    for name, value in pairs:
-        broken = broken or name in values or "\x00" in name or "\x00" in value
-        values.setdefault(name, value)
-    if broken:
-        values = {k: v.replace("\x00", "") for k, v in values.items() if "\x00" not in k}
-    return values, broken
-
-
-def _refusal_page(request: Request, refused: _NotAForm) -> Template:
+def _refusal_page(request: Request, refused: NotAForm) -> Template:
     lang = language(_lang_of(request, list(LANGUAGES)))
-    gettext, _ = _gettext(lang)
+    gettext, _ = translators(lang)
     if refused.status == 413:
         limit = request.route_handler.resolve_request_max_body_size() or 0
         title = gettext("Your answers are too long")
@@ -340,9 +154,6 @@ def _refusal_page(request: Request, refused: _NotAForm) -> Template:
     )
 
 
-# --- the form ----------------------------------------------------------------------------------
-
-
 async def _form(
     request: Request,
     entry: Entry,
@@ -356,14 +167,14 @@ async def _form(
 ) -> Template:
     settings = _settings(request.app.state)
     lang = language(lang_tag)
-    gettext, _ = _gettext(lang)
+    gettext, _ = translators(lang)
     version: QuestionnaireVersion = entry.version
     field_errors: dict[str, str] = {}
     errors: list[dict[str, str]] = []
-    pick = _text(lang)
+    pick = text_picker(lang)
     if result is not None:
         for code in result.general:
-            anchor, message = _general_message(code, gettext)
+            anchor, message = general_message(code, gettext)
             if anchor in ("access_code", "receipt_code"):
                 field_errors[anchor] = message
             elif code == "empty":
@@ -372,12 +183,12 @@ async def _form(
         texts = {i.id: pick(i.text) for i in version.items}
         if any(p.item not in texts for p in result.problems) and "form_changed" not in result.general:
             # A field no question of this version has: the form was tampered with or is stale.
-            anchor, message = _general_message("form_changed", gettext)
+            anchor, message = general_message("form_changed", gettext)
             errors.append({"anchor": anchor, "message": message})
         for problem in result.problems:
             if problem.item not in texts:
                 continue
-            message = _problem_message(problem, gettext)
+            message = problem_message(problem, gettext)
             field_errors[problem.item] = message
             anchor = _item_anchor(version, problem.item)
             errors.append({"anchor": anchor, "message": f"{texts[problem.item]} – {message}", "item": "1"})
@@ -393,7 +204,7 @@ async def _form(
         version=version,
         sections={section.id: section for section in version.sections},
         text=pick,
-        options=_options(lang),
+        options=scale_options(lang),
         kommune=entry.kommune,
         service_point_name=entry.service_point_name,
         action=action,
@@ -426,10 +237,10 @@ def _lang_of(request: Request, offered: list[str], requested: str | None = None)
 
 
 async def _show(
-    request: Request, load: Callable[[], Awaitable[Entry]], action: str, kiosk: bool = False
+    request: Request, channel: Channel, reference: str, action: str, kiosk: bool = False
 ) -> Template:
     try:
-        entry = await load()
+        entry = await entry_for(_settings(request.app.state), channel, reference)
     except EntryError as error:
         offered = await _offered(error)
         return _entry_page(error, language(_lang_of(request, offered)), request.url.path, offered)
@@ -437,46 +248,42 @@ async def _show(
 
 
 async def _receive(
-    request: Request,
-    load: Callable[[], Awaitable[Entry]],
-    action: str,
-    thanks: str,
-    kiosk: bool = False,
+    request: Request, channel: Channel, reference: str, action: str, thanks: str, kiosk: bool = False
 ) -> Template | Redirect:
+    """One submission: the form read strictly, then one service call (survey.services.answering.
+    answer) that looks the entry up once and stores the response, or says what is wrong."""
     try:
-        values, broken = await _form_fields(request)
-    except _NotAForm as refused:
+        values, broken = await form_fields(request)
+    except NotAForm as refused:
         return _refusal_page(request, refused)
     submission_key = values.pop("submission_key", "")
     requested = values.pop("lang", None)
     access_code = values.pop("access_code", None)
     receipt_code = values.pop("receipt_code", None)
+
+    def pick(offered: Sequence[str]) -> str:
+        return _lang_of(request, list(offered), requested)
+
     try:
-        entry = await load()
+        result = await answer(
+            _settings(request.app.state),
+            channel,
+            reference,
+            answers=dict(values),
+            language=pick,
+            submission_key=submission_key,
+            access_code=access_code,
+            receipt_code=receipt_code,
+            broken=broken,
+        )
     except EntryError as error:
         offered = await _offered(error)
         lang_tag = _lang_of(request, offered, requested)
-        if error.problem == "code_used" and submission_key and await was_stored(submission_key):
+        if error.stored_before:
             return Redirect(f"{thanks}?{urlencode({'lang': lang_tag, 'again': '1'})}", status_code=303)
         typed = {k: v for k, v in values.items() if v and v != "na" and not v.isdigit()}
         return _entry_page(error, language(lang_tag), request.url.path, offered, typed)
-    lang_tag = _lang_of(request, entry.version.languages, requested)
-    if broken:
-        # A field twice, a NUL character or bytes that are not UTF-8: no browser sends that
-        # from this form, so it was changed; nothing is stored and what came back is shown.
-        result = SubmitResult(general=["form_changed"])
-        return await _form(
-            request, entry, lang_tag, action=action, values=values, result=result, kiosk=kiosk, status=400
-        )
-    result = await submit(
-        _settings(request.app.state),
-        entry,
-        answers=dict(values),
-        language=lang_tag,
-        submission_key=submission_key,
-        access_code=access_code,
-        receipt_code=receipt_code,
-    )
+    lang_tag = result.language
     if result.stored:
         again = {"again": "1"} if result.outcome and result.outcome.value == "duplicate" else {}
         if kiosk:
@@ -484,6 +291,20 @@ async def _receive(
             # the language just used: no timed refresh, nothing of this person left to go back to.
             return Redirect(f"{thanks}?{urlencode({'danke': lang_tag, **again})}", status_code=303)
         return Redirect(f"{thanks}?{urlencode({'lang': lang_tag, **again})}", status_code=303)
+    assert result.entry is not None
+    if broken:
+        # A field twice, a NUL character or bytes that are not UTF-8: no browser sends that
+        # from this form, so it was changed; nothing was stored and what came back is shown.
+        return await _form(
+            request,
+            result.entry,
+            lang_tag,
+            action=action,
+            values=values,
+            result=result,
+            kiosk=kiosk,
+            status=400,
+        )
     kept = {
         **values,
         **({"access_code": access_code} if access_code else {}),
@@ -492,13 +313,13 @@ async def _receive(
     }
     status = 429 if "flood" in result.general else 400
     return await _form(
-        request, entry, lang_tag, action=action, values=kept, result=result, kiosk=kiosk, status=status
+        request, result.entry, lang_tag, action=action, values=kept, result=result, kiosk=kiosk, status=status
     )
 
 
 async def _thanks(request: Request) -> Template:
     lang = language(request.query_params.get("lang") or "de")
-    gettext, _ = _gettext(lang)
+    gettext, _ = translators(lang)
     paragraphs = [gettext("Your answers have been stored. Thank you for taking the time!")]
     if request.query_params.get("again"):
         paragraphs = [gettext("We had already received these answers; they are stored once.")]
@@ -518,7 +339,7 @@ def _kiosk_thanks(request: Request) -> dict[str, str] | None:
     tag = request.query_params.get("danke")
     if tag not in LANGUAGES:
         return None
-    gettext, _ = _gettext(LANGUAGES[tag])
+    gettext, _ = translators(LANGUAGES[tag])
     first = (
         gettext("We had already received these answers; they are stored once.")
         if request.query_params.get("again")
@@ -539,7 +360,7 @@ def _kiosk_thanks(request: Request) -> dict[str, str] | None:
 async def code_entry(request: Request) -> Template:
     offered = await staff_languages()
     lang = language(_lang_of(request, offered))
-    gettext, _ = _gettext(lang)
+    gettext, _ = translators(lang)
     return _page(
         "respond/message.html",
         lang,
@@ -555,19 +376,18 @@ async def code_entry(request: Request) -> Template:
 @post("/i", name="code-entry-post", include_in_schema=False)
 async def code_entry_post(request: Request) -> Template | Redirect:
     try:
-        form, _broken = await _form_fields(request)
-    except _NotAForm as refused:
+        form, _broken = await form_fields(request)
+    except NotAForm as refused:
         return _refusal_page(request, refused)
     code = form.get("code", "").strip()
     offered = await staff_languages()
     lang = language(_lang_of(request, offered, form.get("lang", "")))
-    settings = _settings(request.app.state)
     try:
-        entry = await entry_for_invitation(settings, code)
+        entry = await entry_for(_settings(request.app.state), "invitation", code)
     except EntryError as error:
         if error.problem in ("code_unknown", "code_used"):
-            gettext, _ = _gettext(lang)
-            status, title, paragraphs = _ENTRY_PAGES[error.problem]
+            gettext, _ = translators(lang)
+            status, title, paragraphs = ENTRY_PAGES[error.problem]
             return _page(
                 "respond/message.html",
                 lang,
@@ -586,63 +406,43 @@ async def code_entry_post(request: Request) -> Template | Redirect:
 
 @get("/i/{code:str}", name="invitation", include_in_schema=False)
 async def invitation_form(request: Request, code: FromPath[str]) -> Template:
-    settings = _settings(request.app.state)
-    return await _show(request, lambda: entry_for_invitation(settings, code), f"/i/{quote(code)}")
+    return await _show(request, "invitation", code, f"/i/{quote(code)}")
 
 
 @post("/i/{code:str}", name="invitation-post", include_in_schema=False)
 async def invitation_post(request: Request, code: FromPath[str]) -> Template | Redirect:
-    settings = _settings(request.app.state)
-    return await _receive(
-        request, lambda: entry_for_invitation(settings, code), f"/i/{quote(code)}", "/danke"
-    )
+    return await _receive(request, "invitation", code, f"/i/{quote(code)}", "/danke")
 
 
 @get("/t/{token:str}", name="unit-link", include_in_schema=False)
 async def unit_link_form(request: Request, token: FromPath[str]) -> Template:
-    settings = _settings(request.app.state)
-    return await _show(request, lambda: entry_for_unit_link(settings, token), f"/t/{quote(token)}")
+    return await _show(request, "unit", token, f"/t/{quote(token)}")
 
 
 @post("/t/{token:str}", name="unit-link-post", include_in_schema=False)
 async def unit_link_post(request: Request, token: FromPath[str]) -> Template | Redirect:
-    settings = _settings(request.app.state)
-    return await _receive(
-        request, lambda: entry_for_unit_link(settings, token), f"/t/{quote(token)}", "/danke"
-    )
+    return await _receive(request, "unit", token, f"/t/{quote(token)}", "/danke")
 
 
 @get("/s/{key:str}", name="service-point", include_in_schema=False)
 async def service_point_form(request: Request, key: FromPath[str]) -> Template:
-    settings = _settings(request.app.state)
-    return await _show(request, lambda: entry_for_service_point(settings, key), f"/s/{quote(key)}")
+    return await _show(request, "service_point", key, f"/s/{quote(key)}")
 
 
 @post("/s/{key:str}", name="service-point-post", include_in_schema=False)
 async def service_point_post(request: Request, key: FromPath[str]) -> Template | Redirect:
-    settings = _settings(request.app.state)
-    return await _receive(
-        request, lambda: entry_for_service_point(settings, key), f"/s/{quote(key)}", "/danke"
-    )
+    return await _receive(request, "service_point", key, f"/s/{quote(key)}", "/danke")
 
 
 @get("/s/{key:str}/kiosk", name="kiosk", include_in_schema=False)
 async def kiosk_form(request: Request, key: FromPath[str]) -> Template:
-    settings = _settings(request.app.state)
-    return await _show(
-        request, lambda: entry_for_service_point(settings, key), f"/s/{quote(key)}/kiosk", kiosk=True
-    )
+    return await _show(request, "service_point", key, f"/s/{quote(key)}/kiosk", kiosk=True)
 
 
 @post("/s/{key:str}/kiosk", name="kiosk-post", include_in_schema=False)
 async def kiosk_post(request: Request, key: FromPath[str]) -> Template | Redirect:
-    settings = _settings(request.app.state)
     return await _receive(
-        request,
-        lambda: entry_for_service_point(settings, key),
-        f"/s/{quote(key)}/kiosk",
-        f"/s/{quote(key)}/kiosk",
-        kiosk=True,
+        request, "service_point", key, f"/s/{quote(key)}/kiosk", f"/s/{quote(key)}/kiosk", kiosk=True
     )
 
 

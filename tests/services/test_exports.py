@@ -17,6 +17,7 @@ import pyreadstat
 import pytest
 
 from survey.domain import QuestionnaireVersion, load_catalog
+from survey.report.files import note_lines
 from survey.services.demo import DemoOptions, build_demo
 from survey.services.exports import (
     AGGREGATE_FORMATS,
@@ -25,7 +26,6 @@ from survey.services.exports import (
     ExportFile,
     NothingToExport,
     WaveNotClosed,
-    _note_lines,
     aggregate_export,
     raw_export,
     spss_name,
@@ -189,7 +189,7 @@ def test_item_ids_become_valid_spss_names() -> None:
     long = spss_name("a" * 80, taken)
     assert len(long) == 64 and spss_name("a" * 80, taken) == "a" * 62 + "_2"
     # SPSS document lines hold 80 bytes: a long `variable = item id` line goes on over the next
-    lines = _note_lines([f"{long} = {'a' * 64}", "ü" * 50])
+    lines = note_lines([f"{long} = {'a' * 64}", "ü" * 50])
     assert all(len(line.encode()) <= 80 for line in lines)
     assert "".join(lines) == f"{long} = {'a' * 64}" + "ü" * 50
 

@@ -13,7 +13,10 @@ import pytest
 
 from survey.services import figures
 from survey.services.demo import DemoOptions, build_demo
+from survey.services.figures import _scores as scores_of
 from survey.services.figures import unit_figures
+from survey.services.figures._mapping import moments_by_subtree
+from survey.stats import mean_variance
 from survey.store import counts
 from survey.store import org as org_store
 from survey.store import waves as wave_store
@@ -39,16 +42,16 @@ async def test_sums_in_the_database_equal_the_per_person_scores(db: str) -> None
             if path_of[unit].startswith(prefix):
                 persons[(wave, name, value)].append(score)
     rows = await counts.value_moments(wave_ids, mapping)
-    sums = figures._moments_by_subtree(rows, path_of, {"organisation": "/", "kjfs": kjfs.path})
+    sums = moments_by_subtree(rows, path_of, {"organisation": "/", "kjfs": kjfs.path})
     assert set(sums) == set(persons) and len(sums) == 2 * 2 * 2
     for key, scores in persons.items():
         n, total, squares = sums[key]
         assert n == len(scores) and total == pytest.approx(math.fsum(scores), rel=1e-12)
         assert squares == pytest.approx(math.fsum(s * s for s in scores), rel=1e-12)
-        assert figures._score_of_moments(sums[key]) == figures._score(scores)
+        assert scores_of.score_of_moments(sums[key]) == scores_of.score(scores)
     before, after = (sums[(w.id, "kjfs", "gemeinsam")] for w in waves)
-    by_moments = figures._value_change_of_moments(before, after)
-    by_persons = figures._value_change(
+    by_moments = scores_of.value_change_of_moments(before, after)
+    by_persons = scores_of.value_change(
         persons[(waves[0].id, "kjfs", "gemeinsam")], persons[(waves[1].id, "kjfs", "gemeinsam")]
     )
     assert by_moments["difference"] == by_persons["difference"]
@@ -68,9 +71,9 @@ async def test_sums_in_the_database_equal_the_per_person_scores(db: str) -> None
 def test_a_group_without_spread_up_to_rounding_has_none() -> None:
     # 0.1 three times: the sums leave a variance of about 1e-18, which must count as none.
     moments = (3, 0.1 + 0.1 + 0.1, 3 * 0.1 * 0.1)
-    assert figures._mean_var(moments)[1] == 0.0
-    score = figures._score_of_moments(moments)
+    assert mean_variance(*moments)[1] == 0.0
+    score = scores_of.score_of_moments(moments)
     assert score is not None and score.low == score.high == pytest.approx(0.1)
-    assert figures._score_of_moments((0, 0.0, 0.0)) is None
-    single = figures._score_of_moments((1, 42.0, 42.0 * 42.0))
+    assert scores_of.score_of_moments((0, 0.0, 0.0)) is None
+    single = scores_of.score_of_moments((1, 42.0, 42.0 * 42.0))
     assert single is not None and (single.n, single.mean, single.low, single.high) == (1, 42.0, None, None)

@@ -21,7 +21,7 @@ from survey.web.i18n import LANGUAGES, LOCALE_DIR, Language, extract, translatio
 
 CATALOGS = [lang for lang in LANGUAGES.values() if lang.catalog is not None]
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]")
-COUNT = "%(num)d"  # the number ngettext() is given; see survey.web.respond._gettext
+COUNT = "%(num)d"  # the number ngettext() is given; see survey.web.respond_text.translators
 SAMPLE_N = range(201)  # n = 0…200, every form of every language shows up
 
 #: gettext plural forms where babel's table (babel.messages.plurals) is out of date. Turkish has

@@ -1,4 +1,4 @@
-"""The dashboard of leads (survey/web/dashboard.py) through litestar's test client, on SQLite and PostgreSQL.
+"""The dashboard of leads (survey/web/dashboard/) through litestar's test client, on SQLite and PostgreSQL.
 
 One small demo Kommune per engine for the whole module (500 staff, six quarterly waves): a lead of
 Jugendamt, the survey office, the Personalrat and an analyst sign in through the form. One comment of
@@ -30,7 +30,7 @@ from survey.report.format import hidden_text
 from survey.services.audit import audit_log
 from survey.settings import Settings
 from survey.web.app import create_app
-from survey.web.dashboard import DASHBOARD_ROUTES, _Show, report_policy
+from survey.web.dashboard import DASHBOARD_ROUTES, PageShow, report_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRES = ROOT / "questionnaires"
@@ -209,13 +209,13 @@ def _trend(direction: str) -> Trend:
     ],
 )
 def test_trend_arrows_have_words_for_screen_readers(direction: str, arrow: str, words: str) -> None:
-    shown = str(_Show("en").trend(_trend(direction)))
+    shown = str(PageShow("en").trend(_trend(direction)))
     assert f'<span aria-hidden="true">{arrow}</span>' in shown
     assert f'<span class="visually-hidden">{words}' in shown
 
 
 def test_significance_is_marked_and_said() -> None:
-    show = _Show("de")
+    show = PageShow("de")
     significant = Change("Welch", -4.25, 0.001, 0.004, True, -0.4, "Cohen's d")
     plain = Change("Welch", 1.0, 0.5, 0.8, False, 0.1, "Cohen's d")
     marked = str(show.change(significant, points=True))
@@ -229,7 +229,7 @@ def test_significance_is_marked_and_said() -> None:
 
 
 def test_hidden_scores_are_words_never_numbers() -> None:
-    show = _Show("de")
+    show = PageShow("de")
     hidden = HiddenFigure(True, "below_k", "fewer than 5 respondents")
     assert str(show.score(hidden)) == '<span class="hidden-figure">verborgen (weniger als 5 Antworten)</span>'
     assert "<strong>61,4</strong>" in str(show.score(Score(12, 61.44, 58.3, 64.6)))
@@ -342,7 +342,7 @@ async def test_hidden_figures_never_show_numbers(client: AsyncTestClient) -> Non
                 assert set(point["score"]) == {"hidden", "reason", "explanation"}
                 assert "<strong>" not in cells[i] and 'class="hidden-figure"' in cells[i]
             else:
-                assert f"<strong>{_Show('de').number(point['score']['mean'])}</strong>" in cells[i]
+                assert f"<strong>{PageShow('de').number(point['score']['mean'])}</strong>" in cells[i]
     for wave in figures["waves"]:
         if isinstance(wave["respondents"], dict):
             assert set(wave["respondents"]) == {"hidden", "reason", "explanation"}
@@ -539,7 +539,7 @@ async def test_the_api_is_in_the_openapi_document(client: AsyncTestClient) -> No
 
 def test_markup_is_what_the_pages_get() -> None:
     # the page helpers return markup, so jinja does not escape their tags a second time
-    assert isinstance(_Show("de").score(None), Markup)
+    assert isinstance(PageShow("de").score(None), Markup)
 
 
 # --- citizen feedback: no response rate; values a questionnaire does not ask ------------------------

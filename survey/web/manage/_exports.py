@@ -1,18 +1,11 @@
-"""Exports, the audit log and the users; with the office's waves and the Personalrat's approvals
-(survey.web.manage_waves), the pages of everyone who runs the surveys.
-
-Each page has a JSON twin under /api/v1 with the same access rules (tagged in the OpenAPI
-document). Every export and every view of the audit log is written to the audit log. Raw
-answers are exported of closed waves only; the exports page offers no other.
-"""
+"""Exports: raw answers of closed waves (analysts) and the suppressed figures of a unit, as pages
+and their JSON twins; every export is written to the audit log."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Request, Response, get
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
@@ -27,8 +20,7 @@ from litestar.openapi.spec import (
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from survey.services.accounts import ROLES, list_users
-from survey.services.audit import audit_log, record
+from survey.services.audit import record
 from survey.services.exports import (
     AGGREGATE_FORMATS,
     MEDIA_TYPES,
@@ -41,39 +33,24 @@ from survey.services.exports import (
 from survey.services.exports import aggregate_export as build_aggregate_export
 from survey.services.exports import raw_export as build_raw_export
 from survey.services.org import organisation_listing
+from survey.services.permissions import (
+    exportable_units,
+    may_export_aggregate,
+    may_export_any_questionnaire,
+    may_export_raw,
+    may_open_exports,
+)
 from survey.services.waves import list_waves
 from survey.web.api import Refusal, choice_of, refusals
-from survey.web.auth import CurrentViewer, Viewer, forbidden, require
-from survey.web.manage_waves import WAVE_ROUTES
+from survey.web.auth import CurrentViewer, Viewer, forbidden
 from survey.web.notices import say
 from survey.web.portal import gettext_for as page_text
 from survey.web.portal import page, portal_lang
 from survey.web.security import OptionalQueryText, PathText, QueryText, QueryTexts
 
-__all__ = ["MANAGE_ROUTES"]
+__all__ = ["EXPORT_ROUTES"]
 
 QUESTIONNAIRES = ("staff-pulse", "citizen-contact")
-
-
-class AuditOut(msgspec.Struct, frozen=True):
-    at: dt.datetime
-    username: str
-    action: str
-    target: str
-    detail: str
-
-
-class GrantOut(msgspec.Struct, frozen=True):
-    role: str
-    unit: str | None
-
-
-class UserOut(msgspec.Struct, frozen=True):
-    username: str
-    display_name: str
-    active: bool
-    locked: bool
-    roles: list[GrantOut]
 
 
 async def _unit_path(key: str) -> str:
@@ -82,9 +59,6 @@ async def _unit_path(key: str) -> str:
         if unit.key == key:
             return unit.path
     raise NotFoundException(f"there is no unit `{key}`")
-
-
-# --- exports --------------------------------------------------------------------------------
 
 
 def _file(export: ExportFile) -> Response[bytes]:
@@ -161,7 +135,7 @@ async def _raw_export(
     path = await _unit_path(unit) if unit else "/"
     what = f"raw export {fmt} waves={','.join(waves or []) or 'all'} unit={unit or 'all'}"
     # raw answers are for the analysts (and admins) whose grant covers the whole scope asked for
-    if not viewer.principal.may("analyst", path):
+    if not may_export_raw(viewer.principal, path):
         raise await forbidden(viewer, what)
     try:
         export = await build_raw_export(
@@ -180,10 +154,7 @@ async def _aggregate_export(
 ) -> Response[bytes]:
     path = await _unit_path(unit)
     what = f"aggregate export {fmt} {questionnaire} unit={unit}"
-    roles: tuple[str, ...] = ("lead", "office", "analyst") + (
-        ("personalrat",) if questionnaire == "staff-pulse" else ()
-    )
-    if not viewer.principal.may(roles, path):
+    if not may_export_aggregate(viewer.principal, path, questionnaire):
         raise await forbidden(viewer, what)
     export = await build_aggregate_export(fmt=fmt, unit=unit, questionnaire=questionnaire, lang=lang)
     await record(viewer.username, "export.aggregate", what, export.filename)
@@ -195,11 +166,11 @@ async def _exports(
 ) -> Template:
     """The exports page; with `problem`, the export that was refused and why, in the page's language."""
     p = viewer.principal
-    if not p.holds(("analyst", "lead", "office", "personalrat")):
+    if not may_open_exports(p):
         raise await forbidden(viewer, "exports")
     _kommune, units, _points = await organisation_listing()
     _ = page_text(request)
-    visible = [u for u in units if p.may(("lead", "office", "personalrat", "analyst"), u.path)]
+    visible = exportable_units(p, units)
     # raw answers of closed waves only: a running wave shows nothing but its participation
     closed = [w.wave for w in await list_waves() if w.wave.status == "closed"]
     return page(
@@ -209,11 +180,11 @@ async def _exports(
         status=_export_status(problem) if problem else 200,
         problem=say(problem.message, portal_lang(request)) if problem else None,
         units=visible,
-        waves=closed if p.holds("analyst") else [],
-        raw_allowed=p.holds("analyst"),
+        waves=closed if may_export_raw(p) else [],
+        raw_allowed=may_export_raw(p),
         raw_formats=RAW_FORMATS,
         aggregate_formats=AGGREGATE_FORMATS,
-        questionnaires=QUESTIONNAIRES if p.holds(("lead", "office", "analyst")) else ("staff-pulse",),
+        questionnaires=QUESTIONNAIRES if may_export_any_questionnaire(p) else ("staff-pulse",),
     )
 
 
@@ -297,71 +268,4 @@ async def aggregate_export_api(
         raise _export_problem(exc) from None
 
 
-# --- audit log and users --------------------------------------------------------------------
-
-
-async def _audit(viewer: Viewer, action: str | None) -> list[AuditOut]:
-    await require(viewer, "personalrat", "audit log")
-    entries = await audit_log(limit=500, action=action or None)
-    await record(viewer.username, "audit.view", action or "")
-    return [AuditOut(e.at, e.username, e.action, e.target, e.detail) for e in entries]
-
-
-@get("/protokoll", name="audit", include_in_schema=False)
-async def audit_page(
-    request: Request[Any, Any, Any], viewer: CurrentViewer, aktion: FromQuery[str | None] = None
-) -> Template:
-    entries = await _audit(viewer, aktion)
-    _ = page_text(request)
-    return page(request, "portal/audit.html", title=_("Audit log"), entries=entries, action=aktion or "")
-
-
-@get(
-    "/api/v1/audit",
-    name="api-audit",
-    tags=["personalrat"],
-    summary="The audit log, newest first (500 entries)",
-    responses=refusals(401, 403),
-)
-async def audit_api(viewer: CurrentViewer, action: OptionalQueryText = None) -> list[AuditOut]:
-    return await _audit(viewer, action)
-
-
-async def _users(viewer: Viewer) -> list[UserOut]:
-    await require(viewer, "admin", "users")
-    return [
-        UserOut(u.username, u.display_name, u.active, u.locked, [GrantOut(g.role, g.unit) for g in u.grants])
-        for u in await list_users()
-    ]
-
-
-@get("/verwaltung/benutzer", name="users", include_in_schema=False)
-async def users_page(request: Request[Any, Any, Any], viewer: CurrentViewer) -> Template:
-    users = await _users(viewer)
-    _ = page_text(request)
-    return page(request, "portal/users.html", title=_("Users"), users=users, roles=ROLES)
-
-
-@get(
-    "/api/v1/users",
-    name="api-users",
-    tags=["admin"],
-    summary="Users and their roles (admin)",
-    responses=refusals(401, 403),
-)
-async def users_api(viewer: CurrentViewer) -> list[UserOut]:
-    return await _users(viewer)
-
-
-MANAGE_ROUTES = [
-    *WAVE_ROUTES,
-    exports_page,
-    raw_export_page,
-    aggregate_export_page,
-    raw_export_api,
-    aggregate_export_api,
-    audit_page,
-    audit_api,
-    users_page,
-    users_api,
-]
+EXPORT_ROUTES = [exports_page, raw_export_page, aggregate_export_page, raw_export_api, aggregate_export_api]

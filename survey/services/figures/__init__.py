@@ -1,0 +1,37 @@
+"""Figures of units across waves: what department leads and the overview show, with anonymity
+applied first.
+
+Everything here comes from count tables and grouped queries of value scores (survey.store.counts);
+the statistics are survey.stats; suppression is survey.domain.anonymity, applied to every group
+before any of its figures is built. A hidden figure is a `HiddenFigure` with its reason, never a
+zero or a gap. This package assembles; survey.stats computes.
+
+    unit_figures(unit, questionnaire, last, until=) -> UnitFigures
+        (_unit; its items _items, its values _unit_values, their reliability _reliability)
+    organisation_overview(questionnaire)            -> OrganisationOverview (_overview)
+    waves_with_figures(questionnaire)               -> the open and closed waves (_suppression)
+    suppressed_history(history, units, parents)     -> who may be seen, per wave (_suppression)
+
+Inside: _context (the unit, its waves and versions), _mapping (which items count for which
+value, not-asked pairs, breaks), _scores (scores, changes, rates as shown), _adjustment
+(Benjamini–Hochberg over what one report tests), _images (self- and external image), _cache
+(the per-worker cache keyed by the data stamp).
+"""
+
+from survey.domain.figures import HiddenFigure, Score, UnitFigures
+from survey.services.figures._adjustment import ALPHA
+from survey.services.figures._cache import CACHE as _CACHE  # noqa: F401  (tests clear it to compute afresh)
+from survey.services.figures._overview import organisation_overview
+from survey.services.figures._suppression import suppressed_history, waves_with_figures
+from survey.services.figures._unit import unit_figures
+
+__all__ = [
+    "ALPHA",
+    "HiddenFigure",
+    "Score",
+    "UnitFigures",
+    "organisation_overview",
+    "suppressed_history",
+    "unit_figures",
+    "waves_with_figures",
+]

@@ -1,0 +1,163 @@
+"""Figures of one unit across waves: what a department lead reads, with anonymity applied first."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import msgspec
+
+from survey.domain.figures import CONTACTS_NOT_RECORDED, ChildScores, ItemFigures, UnitFigures, WaveSummary
+from survey.services.figures._adjustment import Tests
+from survey.services.figures._cache import cached, organisation_moments
+from survey.services.figures._context import UnitContext, unit_context
+from survey.services.figures._images import Images, self_and_external
+from survey.services.figures._items import PendingChange, item_figures
+from survey.services.figures._mapping import Mapping, moments_by_subtree, value_mapping
+from survey.services.figures._reliability import reliability_by_wave
+from survey.services.figures._scores import Moments, rate, rate_base, score
+from survey.services.figures._suppression import hidden_figure
+from survey.services.figures._unit_values import PersonScores, ValueInputs, value_figures
+from survey.store import counts as store
+
+__all__ = ["unit_figures"]
+
+
+async def unit_figures(
+    unit_key: str, questionnaire: str = "staff-pulse", last: int | None = None, *, until: str | None = None
+) -> UnitFigures:
+    """The unit's figures across the waves of `questionnaire`; with `until` (a wave key), as they
+    stood in that wave: the waves after it are left out, so its items are the latest ones."""
+    return await cached(
+        ("unit", unit_key, questionnaire, last, until),
+        lambda: _unit_figures(unit_key, questionnaire, last, until),
+    )
+
+
+def _wave_summaries(ctx: UnitContext) -> list[WaveSummary]:
+    """Respondents and response rate of the unit's subtree in every wave shown."""
+    summaries = []
+    for wave in ctx.waves:
+        n = ctx.view.respondents(wave.id, ctx.unit.key)
+        h = ctx.view.counts(wave.id, ctx.unit.key)
+        headcount = rate_base(wave.audience, ctx.units, ctx.unit)
+        summaries.append(
+            WaveSummary(
+                wave.key,
+                wave.title,
+                wave.opens_on,
+                wave.closes_on,
+                wave.version,
+                hidden_figure(h) if h else n,
+                headcount,
+                rate(n, headcount, h),
+                wave.audience,
+                CONTACTS_NOT_RECORDED if headcount is None else None,
+            )
+        )
+    return summaries
+
+
+async def _person_scores(ctx: UnitContext, mapping: Mapping) -> PersonScores:
+    """Value scores per person (one grouped query), for the unit and each of its children."""
+    scores: PersonScores = defaultdict(lambda: defaultdict(list))
+    groups = {"unit": ctx.unit.path, **{f"child:{kid.key}": kid.path for kid in ctx.kids}}
+    path_of = {u.id: u.path for u in ctx.units}
+    rows = await store.value_scores([w.id for w in ctx.waves], mapping, ctx.unit.path)
+    for _, wave_id, unit_id, value, value_score in rows:
+        path = path_of.get(unit_id, "")
+        for name, prefix in groups.items():
+            if prefix and path.startswith(prefix):
+                scores[(wave_id, value)][name].append(value_score)
+    return scores
+
+
+async def _references(ctx: UnitContext, mapping: Mapping) -> dict[tuple[int, str, str], Moments]:
+    """The parent and the organisation in the latest wave: sums per unit from the database,
+    shared by every report of the same data."""
+    latest_id = ctx.latest.id
+    rows = await organisation_moments([latest_id], [m for m in mapping if m[0] == latest_id])
+    groups = {"organisation": ctx.root.path, **({"parent": ctx.parent.path} if ctx.parent else {})}
+    return moments_by_subtree(rows, {u.id: u.path for u in ctx.units}, groups)
+
+
+async def _images(ctx: UnitContext) -> Images:
+    images = await self_and_external(
+        ctx.unit, ctx.units, ctx.parents, ctx.latest, ctx.newest, list(ctx.value_names)
+    )
+    latest_hidden = ctx.view.scores(ctx.latest.id, ctx.unit.key)
+    if latest_hidden:  # the staff side is the unit's own people
+        return {v: (hidden_figure(latest_hidden), ext, items) for v, (_, ext, items) in images.items()}
+    return images
+
+
+def _children(ctx: UnitContext) -> list[dict[str, object]]:
+    children: list[dict[str, object]] = []
+    for child in ctx.kids:
+        n = ctx.view.respondents(ctx.latest.id, child.key)
+        h = ctx.view.counts(ctx.latest.id, child.key)
+        children.append(
+            {
+                "unit": child.key,
+                "name": child.name,
+                "respondents": msgspec.to_builtins(hidden_figure(h)) if h else n,
+            }
+        )
+    return children
+
+
+def _child_scores(ctx: UnitContext, inputs: ValueInputs) -> list[ChildScores]:
+    """Each child's value scores in the latest wave (the heatmap), with its own suppression."""
+    latest = ctx.latest
+    out = []
+    for kid in ctx.kids:
+        h = ctx.view.scores(latest.id, kid.key)
+        scores = {
+            value: None
+            if (latest.id, value) in inputs.not_asked
+            else hidden_figure(h)
+            if h
+            else score(inputs.scores[(latest.id, value)][f"child:{kid.key}"])
+            for value in ctx.value_names
+        }
+        out.append(ChildScores(kid.key, kid.name, scores))
+    return out
+
+
+def _final_items(items: list[ItemFigures], pending: list[PendingChange], tests: Tests) -> list[ItemFigures]:
+    changes = {item: tests.change(index, data) for item, index, data in pending}
+    return [msgspec.structs.replace(i, change=changes.get(i.item, i.change)) for i in items]
+
+
+async def _unit_figures(
+    unit_key: str, questionnaire: str, last: int | None, until: str | None
+) -> UnitFigures:
+    ctx = await unit_context(unit_key, questionnaire, last, until)
+    mapping, breaks, not_asked = value_mapping(ctx.waves, ctx.versions, ctx.newest, list(ctx.value_names))
+    inputs = ValueInputs(
+        breaks,
+        not_asked,
+        await _person_scores(ctx, mapping),
+        await _references(ctx, mapping),
+        await _images(ctx),
+        await reliability_by_wave(ctx),
+    )
+    # every p-value of the page is adjusted together: the items' tests first, then the values'
+    tests = Tests()
+    items, pending_items = await item_figures(ctx, tests)
+    values = value_figures(ctx, inputs, tests)
+    return UnitFigures(
+        ctx.unit.key,
+        ctx.unit.name,
+        ctx.unit.kind,
+        ctx.unit.parent,
+        questionnaire,
+        _wave_summaries(ctx),
+        values,
+        _final_items(items, pending_items, tests),
+        _children(ctx),
+        ctx.latest.k,
+        ctx.latest.k_text,
+        len(tests.raw),
+        _child_scores(ctx, inputs),
+        ctx.latest.audience,
+    )

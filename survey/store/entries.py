@@ -1,0 +1,114 @@
+"""The one read of every respondent request: the code, link or service point with its wave(s),
+unit and the Kommune's name, in a single query.
+
+A form and each submission start here; the rest of a submission is the write of survey.store.
+submissions. Plain SQL through the driver: building the query with piccolo costs more than the
+indexed lookup itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from survey.store.access import current_minute
+from survey.store.engine import fetch_tuples
+from survey.store.waves import WAVE_COLUMNS, Wave, wave_of_row
+
+__all__ = [
+    "EntryRecord",
+    "find_invitation_entry",
+    "find_service_point_entry",
+    "find_unit_link_entry",
+    "submission_key_used",
+]
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    """What a code, link or service point leads to."""
+
+    #: the code's or link's wave; a service point's waves of the audience asked for, newest first
+    waves: list[Wave]
+    unit_id: int
+    unit_name: str
+    kommune: str | None
+    service_point_id: int | None = None
+    service_point_name: str | None = None
+    #: a unit link's keyed hash of its shared access code
+    access_hash: str | None = None
+    #: a unit link's wrong access codes in the minutes asked for (0 where not asked)
+    failures: int = 0
+
+
+_VERSION = "JOIN questionnaire_version v ON v.id = w.questionnaire_version"
+_KOMMUNE = "(SELECT value FROM setting WHERE key = {})"
+
+
+def _record(rows: Sequence[Sequence[Any]]) -> EntryRecord | None:
+    if not rows:
+        return None
+    first = rows[0]
+    unit_id, unit_name, kommune, point_id, point_name, access_hash, failures = first[11:]
+    waves = [wave_of_row(row) for row in rows if row[0] is not None]
+    return EntryRecord(
+        waves, unit_id, unit_name, kommune, point_id, point_name, access_hash, int(failures or 0)
+    )
+
+
+async def find_invitation_entry(code_hash: str) -> EntryRecord | None:
+    """The unused invitation with this keyed hash (a used one is deleted with its response)."""
+    rows = await fetch_tuples(
+        f"SELECT {WAVE_COLUMNS}, u.id, u.name, {_KOMMUNE}, NULL, NULL, NULL, 0 "
+        f"FROM invitation i JOIN wave w ON w.id = i.wave {_VERSION} JOIN org_unit u ON u.id = i.unit "
+        "WHERE i.code_hash = {}",
+        "kommune",
+        code_hash,
+        quick=True,
+    )
+    return _record(rows)
+
+
+async def find_unit_link_entry(
+    token: str, failure_scope: str | None = None, minutes: int = 10
+) -> EntryRecord | None:
+    """The unit link of `token`; with `failure_scope`, its failed access codes in the last `minutes`
+    (read here, as survey.store.access.count_failures would, so that a submission needs no second
+    lookup)."""
+    rows = await fetch_tuples(
+        f"SELECT {WAVE_COLUMNS}, u.id, u.name, {_KOMMUNE}, NULL, NULL, l.code_hash, "
+        "(SELECT COALESCE(SUM(f.count), 0) FROM flood_counter f WHERE f.scope = {} AND f.minute > {}) "
+        f"FROM unit_link l JOIN wave w ON w.id = l.wave {_VERSION} JOIN org_unit u ON u.id = l.unit "
+        "WHERE l.token = {}",
+        "kommune",
+        failure_scope or "",
+        current_minute() - minutes,
+        token,
+        quick=True,
+    )
+    return _record(rows)
+
+
+async def find_service_point_entry(key: str, audience: str) -> EntryRecord | None:
+    """The active service point `key` with the waves of `audience` that cover its unit (none: an
+    empty list)."""
+    rows = await fetch_tuples(
+        f"SELECT {WAVE_COLUMNS}, u.id, u.name, {_KOMMUNE}, p.id, p.name, NULL, 0 "
+        "FROM service_point p JOIN org_unit u ON u.id = p.unit "
+        f"LEFT JOIN (wave_unit wu JOIN wave w ON w.id = wu.wave AND w.audience = {{}} {_VERSION}) "
+        "ON wu.unit = u.id "
+        "WHERE p.key = {} AND p.active = {} ORDER BY w.opens_on DESC",
+        "kommune",
+        audience,
+        key,
+        True,
+        quick=True,
+    )
+    return _record(rows)
+
+
+async def submission_key_used(key_hash: str) -> bool:
+    """Has a response been stored with this submission key (its hash)?"""
+    rows = await fetch_tuples("SELECT 1 FROM submission_key WHERE key_hash = {}", key_hash, quick=True)
+    return bool(rows)

@@ -1,0 +1,343 @@
+"""The dashboard's pages: where to begin, a unit's values × waves, its items, and the reports."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import html
+import re
+from typing import Any
+
+import anyio.to_thread
+from litestar import Request, Response, get
+from litestar.enums import MediaType
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from survey.domain.figures import (
+    HiddenFigure,
+    ItemFigures,
+    Score,
+)
+from survey.errors import SurveyError
+from survey.report import format as fmt
+from survey.services.accounts import Principal
+from survey.services.audit import record
+from survey.services.permissions import (
+    DASHBOARD_ROLES,
+    dashboard_roles,
+    may_see,
+    organisation_wide,
+    starting_points,
+)
+from survey.web.auth import CurrentViewer, Viewer, forbidden
+from survey.web.dashboard._scope import (
+    DEFAULT_QUESTIONNAIRE,
+    NO_STORE_HEADER,
+    Gettext,
+    Questionnaire,
+    Scope,
+    Unit,
+    find_overview_scope,
+    find_scope,
+    list_questionnaires,
+    list_units,
+    load_comments,
+    load_figures,
+    no_questionnaire,
+)
+from survey.web.dashboard._show import PageShow, trend_figures
+from survey.web.portal import page, portal_lang, translator
+from survey.web.report_worker import ReportBuilder
+
+# --- the report page's Content-Security-Policy ---------------------------------------------------
+
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+_STYLE_VALUE = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def report_policy(page_html: str) -> str:
+    """A CSP for a self-contained report: nothing from anywhere, except exactly its own stylesheet
+    and the charts' sizing attributes, each by its sha256 hash (`'unsafe-hashes'` lets a hash name a
+    style attribute; nothing else is allowed by it)."""
+    elements = sorted({_sha256(m.group(1)) for m in _STYLE_ELEMENT.finditer(page_html)})
+    attributes = sorted(
+        {_sha256(html.unescape(m.group(1) or m.group(2) or "")) for m in _STYLE_VALUE.finditer(page_html)}
+    )
+    parts = ["default-src 'none'"]
+    parts.append("style-src-elem " + (" ".join(elements) if elements else "'none'"))
+    parts.append("style-src-attr " + ("'unsafe-hashes' " + " ".join(attributes) if attributes else "'none'"))
+    parts += ["img-src data:", "frame-ancestors 'none'", "form-action 'none'", "base-uri 'none'"]
+    return "; ".join(parts)
+
+
+def reports(request: Request[Any, Any, Any]) -> ReportBuilder:
+    return request.app.state["reports"]
+
+
+def report_response(page_html: str) -> Response[str]:
+    return Response(
+        page_html,
+        media_type=MediaType.HTML,
+        headers={"content-security-policy": report_policy(page_html), **NO_STORE_HEADER},
+    )
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def _questionnaire_name(q: Questionnaire, _: Gettext) -> str:
+    kind = _("staff survey") if q.audience == "staff" else _("citizen feedback")
+    return f"{kind} ({q.key})"
+
+
+def _breadcrumbs(scope: Scope, principal: Principal) -> list[tuple[Unit, bool]]:
+    """The unit's ancestors and itself; each with whether the viewer may open it."""
+    by_key = {u.key: u for u in scope.units}
+    chain = []
+    current: Unit | None = scope.unit
+    while current is not None:
+        chain.append(current)
+        current = by_key.get(current.parent) if current.parent else None
+    return [(u, may_see(principal, u, scope.questionnaire.audience)) for u in reversed(chain)]
+
+
+def _base_context(request: Request[Any, Any, Any], viewer: Viewer, scope: Scope) -> dict[str, Any]:
+    lang = portal_lang(request)
+    _ = translator(lang)
+    return {
+        "unit": scope.unit,
+        "questionnaire": scope.questionnaire,
+        "questionnaire_name": _questionnaire_name(scope.questionnaire, _),
+        "trail": _breadcrumbs(scope, viewer.principal),
+        "query": f"?fragebogen={scope.questionnaire.key}",
+        "show": PageShow(lang),
+    }
+
+
+@get("/dashboard", name="dashboard", include_in_schema=False)
+async def dashboard_start(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, fragebogen: FromQuery[str | None] = None
+) -> Template:
+    """Where the viewer may begin: their units for the chosen questionnaire."""
+    _ = translator(portal_lang(request))
+    principal = viewer.principal
+    if not principal.holds(DASHBOARD_ROLES):
+        raise await forbidden(viewer, "dashboard")
+    questionnaires = await list_questionnaires()
+    offered = [q for q in questionnaires.values() if principal.holds(dashboard_roles(q.audience))]
+    chosen = None
+    if fragebogen is not None:
+        chosen = questionnaires.get(fragebogen)
+        if chosen is None:
+            raise no_questionnaire(fragebogen, _)
+        if chosen not in offered:
+            raise await forbidden(viewer, f"dashboard {fragebogen}")
+    elif offered:
+        chosen = next((q for q in offered if q.key == DEFAULT_QUESTIONNAIRE), offered[0])
+    units = await list_units()
+    starts = starting_points(principal, units, chosen.audience) if chosen else []
+    return page(
+        request,
+        "portal/dashboard.html",
+        title=_("Dashboard"),
+        viewer=viewer,
+        offered=[(q, _questionnaire_name(q, _)) for q in offered],
+        chosen=chosen,
+        starts=starts,
+        overview_allowed=chosen is not None and organisation_wide(principal, chosen.audience),
+    )
+
+
+@get("/dashboard/{unit:str}", name="dashboard-unit", include_in_schema=False)
+async def dashboard_unit(
+    request: Request[Any, Any, Any],
+    viewer: CurrentViewer,
+    unit: FromPath[str],
+    fragebogen: FromQuery[str | None] = None,
+) -> Template:
+    """Values × waves with trends and significance, the charts, the sub-units and the comments."""
+    lang = portal_lang(request)
+    _ = translator(lang)
+    scope = await find_scope(viewer, unit, fragebogen, _)
+    figures = await load_figures(unit, scope.questionnaire.key, _)
+    comments = await load_comments(viewer, figures)
+    trend_charts = await anyio.to_thread.run_sync(functools.partial(trend_figures, figures, lang))
+    show = PageShow(lang)
+    # a column of the sub-units' table for a value the latest wave does not ask would be empty
+    asked_now = [v for v in figures.values if not v.series or v.series[-1].asked]
+    value_keys = [v.value for v in asked_now]
+    scores_of = {c.unit: c.scores for c in figures.child_scores}
+    by_key = {u.key: u for u in scope.units}
+    children = [
+        {
+            "key": child["unit"],
+            "name": child["name"],
+            "respondents": show.count(child["respondents"]),
+            "scores": [
+                show.score(scores_of.get(str(child["unit"]), {}).get(v), interval=False) for v in value_keys
+            ],
+            "link": may_see(viewer.principal, by_key[str(child["unit"])], scope.questionnaire.audience),
+        }
+        for child in figures.children
+    ]
+    latest = figures.waves[-1] if figures.waves else None
+    dashboard = _("Dashboard")
+    return page(
+        request,
+        "portal/dashboard_unit.html",
+        title=f"{figures.name} – {dashboard}",
+        viewer=viewer,
+        figures=figures,
+        latest=latest,
+        children=children,
+        child_values=asked_now,
+        not_asked_now=", ".join(v.name for v in figures.values if v not in asked_now),
+        comments=comments if isinstance(comments, list) else [],
+        comments_hidden=comments if isinstance(comments, HiddenFigure) else None,
+        charts=trend_charts,
+        legend={
+            "significance": _(
+                "* significant after the Benjamini–Hochberg adjustment across the %(tests)s tests of this "
+                "page (false discovery rate 5 %%).",
+                tests=fmt.integer(figures.tests, lang),
+            ),
+            "interval": _("Small figures after a score: its 95 %% interval."),
+            "hidden": _(
+                "Hidden: scores are shown from %(k)s respondents on, comments and answer distributions "
+                "from %(k_text)s; a group is also hidden where it could be worked out by difference.",
+                k=figures.k,
+                k_text=figures.k_text,
+            ),
+        },
+        **_base_context(request, viewer, scope),
+    )
+
+
+@get(
+    "/dashboard/{unit:str}/fragen",
+    name="dashboard-items",
+    include_in_schema=False,
+)
+async def dashboard_items(
+    request: Request[Any, Any, Any],
+    viewer: CurrentViewer,
+    unit: FromPath[str],
+    fragebogen: FromQuery[str | None] = None,
+    welle: FromQuery[str | None] = None,
+) -> Template:
+    """The items of one wave (the latest unless `welle` names another) with the change since the
+    wave before."""
+    lang = portal_lang(request)
+    _ = translator(lang)
+    scope = await find_scope(viewer, unit, fragebogen, _)
+    waves = scope.questionnaire.waves
+    if welle is not None and welle not in {w.key for w in waves}:
+        raise NotFoundException(_("The questionnaire has no open or closed wave “%(wave)s”.", wave=welle))
+    figures = await load_figures(unit, scope.questionnaire.key, _, until=welle)
+    chosen = figures.waves[-1] if figures.waves else None
+    value_names = {v.value: v.name for v in figures.values}
+    show = PageShow(lang)
+    return page(
+        request,
+        "portal/dashboard_items.html",
+        title=_("Items: %(unit)s", unit=figures.name),
+        viewer=viewer,
+        figures=figures,
+        waves=waves,
+        chosen=chosen,
+        items=[_item_row(item, value_names, show) for item in figures.items],
+        legend={
+            "significance": _(
+                "* significant after the Benjamini–Hochberg adjustment across the %(tests)s tests of this "
+                "page (false discovery rate 5 %%).",
+                tests=fmt.integer(figures.tests, lang),
+            ),
+            "top_box": _(
+                "Agreement: the share of the highest answers (4 and 5 on a five-point scale, "
+                "9 and 10 on a scale of 0 to 10)."
+            ),
+            "hidden": _(
+                "Hidden: scores are shown from %(k)s respondents on, comments and answer distributions "
+                "from %(k_text)s; a group is also hidden where it could be worked out by difference.",
+                k=figures.k,
+                k_text=figures.k_text,
+            ),
+        },
+        **_base_context(request, viewer, scope),
+    )
+
+
+def _item_row(item: ItemFigures, value_names: dict[str, str], show: PageShow) -> dict[str, Any]:
+    # agreement comes from the same respondents as the score: hidden (or missing) together
+    agreement = (
+        show.share(item.top_box, item.top_box_low, item.top_box_high)
+        if isinstance(item.latest, Score)
+        else show.score(item.latest)
+    )
+    return {
+        "text": item.text,
+        "value_names": ", ".join(value_names.get(v, v) for v in item.values),
+        "score": show.score(item.latest),
+        "agreement": agreement,
+        "distribution": show.distribution(item.distribution),
+        "change": show.change(item.change, points=False),
+    }
+
+
+@get(
+    "/dashboard/organisation/bericht",
+    name="dashboard-overview-report",
+    include_in_schema=False,
+)
+async def overview_report(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, fragebogen: FromQuery[str | None] = None
+) -> Response[str]:
+    """The organisation overview report, for organisation-wide office, Personalrat and admin grants."""
+    lang = portal_lang(request)
+    _ = translator(lang)
+    chosen = await find_overview_scope(viewer, fragebogen, _)
+    try:
+        report = await reports(request).overview(chosen.key, lang)
+    except SurveyError as problem:
+        raise NotFoundException(_("No figures: %(problem)s", problem=problem.message.text(_))) from None
+    return report_response(report.html)
+
+
+@get(
+    "/dashboard/{unit:str}/bericht",
+    name="dashboard-report",
+    include_in_schema=False,
+)
+async def unit_report(
+    request: Request[Any, Any, Any],
+    viewer: CurrentViewer,
+    unit: FromPath[str],
+    fragebogen: FromQuery[str | None] = None,
+) -> Response[str]:
+    """The department report (the same HTML file as `survey report`), in the viewer's language."""
+    lang = portal_lang(request)
+    _ = translator(lang)
+    scope = await find_scope(viewer, unit, fragebogen, _)
+    try:
+        report = await reports(request).department(unit, scope.questionnaire.key, lang)
+    except SurveyError as problem:
+        raise NotFoundException(_("No figures: %(problem)s", problem=problem.message.text(_))) from None
+    if report.comments is not None:
+        await record(
+            viewer.username,
+            "comments.view",
+            unit,
+            f"{scope.questionnaire.key} {report.wave}: {report.comments} (report)",
+        )
+    return report_response(report.html)
+
+
+#: the pages, for the app's route_handlers (through survey.web.dashboard.DASHBOARD_ROUTES)
+PAGE_ROUTES = [dashboard_start, dashboard_unit, dashboard_items, overview_report, unit_report]

@@ -1,0 +1,136 @@
+"""What a dashboard request is about: the unit and questionnaire asked for, if they exist and the
+viewer may see them (the rules are `survey.services.permissions`), and their figures and comments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from litestar.datastructures import CacheControlHeader
+from litestar.exceptions import NotFoundException
+
+from survey.domain.figures import (
+    HiddenFigure,
+    UnitFigures,
+)
+from survey.errors import SurveyError
+from survey.services.audit import record
+from survey.services.figures import unit_figures
+from survey.services.org import organisation_listing
+from survey.services.overview import overview
+from survey.services.permissions import (
+    may_open_overview,
+    may_see,
+    organisation_wide,
+)
+from survey.services.reports import report_comments
+from survey.web.auth import Viewer, forbidden
+
+DEFAULT_QUESTIONNAIRE = "staff-pulse"
+NO_STORE = CacheControlHeader(no_store=True, max_age=0)
+NO_STORE_HEADER = {"cache-control": "no-store, max-age=0"}
+SHOWN_STATUSES = ("open", "closed")
+
+Gettext = Callable[..., str]
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: str
+    name: str
+    kind: str
+    parent: str | None
+    path: str
+    depth: int
+
+
+@dataclass(frozen=True)
+class Wave:
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    key: str
+    audience: str  # staff | citizen
+    waves: tuple[Wave, ...]  # open and closed ones, oldest first
+
+
+async def list_units() -> list[Unit]:
+    _, units, _ = await organisation_listing()
+    return [Unit(u.key, u.name, u.kind, u.parent, u.path, u.depth) for u in units]
+
+
+async def list_questionnaires() -> dict[str, Questionnaire]:
+    """The questionnaires with an open or closed wave, staff ones first."""
+    found: dict[str, tuple[str, list[Wave]]] = {}
+    for wave in (await overview()).waves:
+        if wave.status in SHOWN_STATUSES:
+            found.setdefault(wave.questionnaire, (wave.audience, []))[1].append(Wave(wave.key, wave.title))
+    ordered = sorted(found.items(), key=lambda item: (item[1][0] != "staff", item[0]))
+    return {key: Questionnaire(key, audience, tuple(waves)) for key, (audience, waves) in ordered}
+
+
+@dataclass(frozen=True)
+class Scope:
+    unit: Unit
+    units: list[Unit]
+    questionnaire: Questionnaire
+
+
+def no_questionnaire(key: str, _: Gettext) -> NotFoundException:
+    return NotFoundException(
+        _(
+            "There are no figures of the questionnaire “%(questionnaire)s”: it has no open or closed wave.",
+            questionnaire=key,
+        )
+    )
+
+
+async def find_scope(viewer: Viewer, unit_key: str, questionnaire: str | None, _: Gettext) -> Scope:
+    """The unit and questionnaire asked for, if they exist (else 404) and the viewer may see them
+    (else 403, logged)."""
+    units = await list_units()
+    unit = next((u for u in units if u.key == unit_key), None)
+    if unit is None:
+        raise NotFoundException(_("There is no unit “%(unit)s”.", unit=unit_key))
+    if not may_see(viewer.principal, unit):
+        raise await forbidden(viewer, f"dashboard {unit_key}")
+    questionnaires = await list_questionnaires()
+    chosen = questionnaires.get(questionnaire or DEFAULT_QUESTIONNAIRE)
+    if chosen is None:
+        raise no_questionnaire(questionnaire or DEFAULT_QUESTIONNAIRE, _)
+    if not may_see(viewer.principal, unit, chosen.audience):
+        raise await forbidden(viewer, f"dashboard {unit_key} {chosen.key}")
+    return Scope(unit, units, chosen)
+
+
+async def find_overview_scope(viewer: Viewer, questionnaire: str | None, _: Gettext) -> Questionnaire:
+    if not may_open_overview(viewer.principal):
+        raise await forbidden(viewer, "dashboard organisation overview")
+    questionnaires = await list_questionnaires()
+    chosen = questionnaires.get(questionnaire or DEFAULT_QUESTIONNAIRE)
+    if chosen is None:
+        raise no_questionnaire(questionnaire or DEFAULT_QUESTIONNAIRE, _)
+    if not organisation_wide(viewer.principal, chosen.audience):
+        raise await forbidden(viewer, f"dashboard organisation overview {chosen.key}")
+    return chosen
+
+
+async def load_figures(unit: str, questionnaire: str, _: Gettext, until: str | None = None) -> UnitFigures:
+    try:
+        return await unit_figures(unit, questionnaire, until=until)
+    except SurveyError as problem:
+        raise NotFoundException(_("No figures: %(problem)s", problem=problem.message.text(_))) from None
+
+
+async def load_comments(viewer: Viewer, figures: UnitFigures) -> list[str] | HiddenFigure:
+    """The latest wave's comments where they reach k_text; each view is written to the audit log."""
+    comments = await report_comments(figures)
+    if isinstance(comments, list):
+        wave = figures.waves[-1].wave if figures.waves else ""
+        await record(
+            viewer.username, "comments.view", figures.unit, f"{figures.questionnaire} {wave}: {len(comments)}"
+        )
+    return comments

@@ -1,0 +1,155 @@
+"""The dashboard's words and numbers (`PageShow`) and its trend charts, shared by its pages."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import msgspec
+from markupsafe import Markup
+
+from survey.domain.figures import (
+    Change,
+    HiddenFigure,
+    Score,
+    Trend,
+    UnitFigures,
+)
+from survey.errors import N_
+from survey.report import charts
+from survey.report import format as fmt
+from survey.report.show import Figure, FigureText, inline_chart, slug
+from survey.web.portal import translator
+
+# --- words and numbers of the pages ------------------------------------------------------------
+
+
+class PageShow(FigureText):
+    """Figures as the dashboard writes them: compact cells with marks and arrows, an interval in
+    small print; numbers and hidden figures as in the reports (`FigureText`)."""
+
+    NO_FIGURE = N_("no respondents")
+    NOT_ASKED = N_("not asked in this questionnaire")
+    NO_RATE = N_(
+        "Citizen feedback: no response rate, because the number of contacts at the service "
+        "points is not recorded."
+    )
+
+    def __init__(self, lang: str) -> None:
+        self._ = translator(lang)
+        super().__init__(lang, self._)
+        self.lang = lang
+
+    def signed(self, x: float, digits: int = 1) -> str:
+        text = self.number(abs(x), digits)
+        # U+2212 MINUS SIGN: a hyphen is easily overlooked in a column of small differences
+        return ("+" if x > 0 else "−" if x < 0 else "±") + text
+
+    def score(
+        self, score: Score | HiddenFigure | None, *, interval: bool = True, asked: bool = True
+    ) -> Markup:
+        if not asked:
+            return self.not_asked()
+        if isinstance(score, HiddenFigure):
+            return self.hidden(score)
+        if score is None:
+            return self.missing()
+        mean = Markup("<strong>{}</strong>").format(self.number(score.mean))
+        if not interval or score.low is None or score.high is None:
+            return mean
+        return Markup('{} <span class="ci"><span class="visually-hidden">{} </span>{}</span>').format(
+            mean, self._("95 %% interval"), fmt.interval(score.low, score.high, self.lang)
+        )
+
+    def share(self, share: float | None, low: float | None, high: float | None) -> Markup:
+        if share is None:
+            return self.missing()
+        text = Markup("{}").format(fmt.percent(share, self.lang))
+        if low is None or high is None:
+            return text
+        return Markup('{} <span class="ci"><span class="visually-hidden">{} </span>{}–{}</span>').format(
+            text, self._("95 %% interval"), fmt.percent(low, self.lang), fmt.percent(high, self.lang)
+        )
+
+    def mark(self, change: Change) -> Markup:
+        """The significance mark: an asterisk to see, words to hear."""
+        if not change.significant:
+            return Markup('<span class="visually-hidden"> ({})</span>').format(self._("not significant"))
+        return Markup(
+            '<span class="sig" aria-hidden="true">*</span><span class="visually-hidden"> ({})</span>'
+        ).format(self._("significant"))
+
+    def change(self, change: Change | HiddenFigure | None, *, points: bool) -> Markup:
+        if isinstance(change, HiddenFigure):
+            return self.hidden(change)
+        if change is None:
+            return Markup('<span class="no-data">{}</span>').format(self._("no comparison"))
+        if points:
+            shown = self.signed(change.difference)
+        else:
+            shown = f"{change.effect_name} = {self.signed(change.effect, 2)}"
+        p = (
+            Markup('<span class="p">{}</span>').format(
+                self._("adjusted p = %(p)s", p=self.p_value(change.p_adjusted))
+            )
+            if change.p_adjusted is not None
+            else Markup("")
+        )
+        return Markup('<span class="change">{}{}</span> {}').format(shown, self.mark(change), p)
+
+    def trend(self, trend: Trend) -> Markup:
+        """An arrow to see and a sentence to hear: ↑ and ↓ only where significant after BH."""
+        _ = self._
+        arrow, css, words = {
+            "rising": ("↑", "up", _("rising significantly")),
+            "falling": ("↓", "down", _("falling significantly")),
+            "flat": ("→", "flat", _("no significant trend")),
+        }.get(trend.direction, ("–", "none", _("no trend yet: fewer than five waves with figures")))
+        slope = (
+            Markup(' <span class="slope">{}</span>').format(
+                _("%(slope)s per wave", slope=self.signed(trend.slope_per_wave))
+            )
+            if trend.slope_per_wave is not None and trend.direction in ("rising", "falling", "flat")
+            else Markup("")
+        )
+        return Markup(
+            '<span class="trend {}"><span aria-hidden="true">{}</span>'
+            '<span class="visually-hidden">{}</span></span>{}'
+        ).format(css, arrow, words, slope)
+
+    def distribution(self, distribution: dict[str, int] | HiddenFigure | None) -> Markup:
+        if isinstance(distribution, HiddenFigure):
+            return self.hidden(distribution)
+        if not distribution:
+            return self.missing()
+        return Markup(", ").join(
+            Markup("{}: {}").format(code, fmt.integer(count, self.lang))
+            for code, count in distribution.items()
+        )
+
+
+# --- charts -------------------------------------------------------------------------------------
+
+#: the trend charts of the pages by their figures and language: the same figures, the same chart
+_CHART_CACHE: OrderedDict[tuple[bytes, str], Figure] = OrderedDict()
+_CHART_CACHE_SIZE = 256
+_chart_lock = threading.Lock()
+
+
+def trend_figures(figures: UnitFigures, lang: str) -> list[Figure]:
+    """One trend chart per value; the same figures give the same chart, so it is kept for a while."""
+    out = []
+    for value in (v for v in figures.values if v.asked):  # no chart of what nobody was asked
+        key = (msgspec.json.encode(value), lang)
+        with _chart_lock:
+            cached = _CHART_CACHE.get(key)
+            if cached is not None:
+                _CHART_CACHE.move_to_end(key)
+        if cached is None:
+            cached = inline_chart(charts.value_trend(value, lang), f"trend-{slug(value.value)}", page=True)
+            with _chart_lock:
+                _CHART_CACHE[key] = cached
+                while len(_CHART_CACHE) > _CHART_CACHE_SIZE:
+                    _CHART_CACHE.popitem(last=False)
+        out.append(cached)
+    return out
