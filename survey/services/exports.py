@@ -50,7 +50,7 @@ from survey.store import exports as store
 from survey.store import org as org_store
 from survey.store import waves as wave_store
 from survey.store.catalog import load_leitbild, load_published_version
-from survey.store.waves import StoredWave
+from survey.store.waves import Wave
 
 __all__ = [
     "AGGREGATE_FORMATS",
@@ -115,11 +115,11 @@ def _filename(*parts: str, fmt: str) -> str:
 # --- raw data ------------------------------------------------------------------------------------
 
 
-def _keys(waves: list[StoredWave]) -> Code:
+def _keys(waves: list[Wave]) -> Code:
     return Code(", ".join(w.key for w in waves))
 
 
-async def _chosen_waves(keys: list[str] | None, questionnaire: str | None) -> list[StoredWave]:
+async def _chosen_waves(keys: list[str] | None, questionnaire: str | None) -> list[Wave]:
     """The closed waves asked for; every closed one (of `questionnaire`) for None."""
     every = await wave_store.list_waves()
     if keys is None:
@@ -184,7 +184,7 @@ async def _chosen_waves(keys: list[str] | None, questionnaire: str | None) -> li
     return chosen
 
 
-async def _versions(waves: list[StoredWave]) -> list[QuestionnaireVersion]:
+async def _versions(waves: list[Wave]) -> list[QuestionnaireVersion]:
     """The waves' versions in a stable order: questionnaires as their first wave comes, each
     questionnaire's versions by number."""
     first_seen: dict[str, int] = {}
@@ -328,7 +328,7 @@ def _describing_variables(lang: str) -> list[Variable]:
 
 
 async def _raw_rows(
-    chosen: list[StoredWave],
+    chosen: list[Wave],
     unit: str | None,
     unit_ids: list[int] | None,
     paths: dict[str, str],

@@ -13,7 +13,6 @@ from survey.store.tables import Answer, Comment, QuestionnaireVersionRow, Respon
 
 __all__ = [
     "WAVE_COLUMNS",
-    "StoredWave",
     "Wave",
     "WaveFacts",
     "count_responses",
@@ -52,9 +51,6 @@ class Wave(WaveFacts, frozen=True):
     #: the database id: joins and the responses' foreign key; never shown
     id: int
 
-
-#: the former name, kept while modules restructured in parallel still import it; use Wave
-StoredWave = Wave
 
 #: the columns of a Wave in order; the respondent side reads waves on every submission, and plain
 #: SQL through the driver costs a fraction of building the query with piccolo each time

@@ -11,14 +11,12 @@ from survey.services.figures._suppression import Visibility, visibility, waves_w
 from survey.store import catalog as catalog_store
 from survey.store import org as org_store
 from survey.store.org import StoredUnit
-from survey.store.waves import StoredWave
+from survey.store.waves import Wave
 
 __all__ = ["UnitContext", "load_versions", "unit_context", "value_names_of"]
 
 
-async def load_versions(
-    questionnaire: str, waves: list[StoredWave]
-) -> dict[int, QuestionnaireVersion | None]:
+async def load_versions(questionnaire: str, waves: list[Wave]) -> dict[int, QuestionnaireVersion | None]:
     return {w.version: await catalog_store.load_published_version(questionnaire, w.version) for w in waves}
 
 
@@ -38,7 +36,7 @@ class UnitContext:
     root: StoredUnit
     parent: StoredUnit | None
     #: the waves shown, oldest first
-    waves: list[StoredWave]
+    waves: list[Wave]
     versions: dict[int, QuestionnaireVersion | None]
     newest: QuestionnaireVersion
     value_names: dict[str, str]
@@ -46,26 +44,24 @@ class UnitContext:
     view: Visibility
 
     @property
-    def latest(self) -> StoredWave:
+    def latest(self) -> Wave:
         return self.waves[-1]
 
     @property
-    def previous(self) -> StoredWave | None:
+    def previous(self) -> Wave | None:
         return self.waves[-2] if len(self.waves) > 1 else None
 
     @property
     def kids(self) -> list[StoredUnit]:
         return [u for u in self.units if u.parent == self.unit.key]
 
-    def version(self, wave: StoredWave) -> QuestionnaireVersion:
+    def version(self, wave: Wave) -> QuestionnaireVersion:
         version = self.versions[wave.version]
         assert version is not None
         return version
 
 
-def _window(
-    history: list[StoredWave], questionnaire: str, last: int | None, until: str | None
-) -> list[StoredWave]:
+def _window(history: list[Wave], questionnaire: str, last: int | None, until: str | None) -> list[Wave]:
     """The waves shown: up to `until` (a wave key) if given, the `last` of them if given."""
     waves = history
     if until is not None:

@@ -15,7 +15,7 @@ from survey.store import catalog as catalog_store
 from survey.store import counts as store
 from survey.store import waves as wave_store
 from survey.store.org import StoredUnit
-from survey.store.waves import StoredWave
+from survey.store.waves import Wave
 
 __all__ = ["Images", "self_and_external"]
 
@@ -23,7 +23,7 @@ __all__ = ["Images", "self_and_external"]
 Images = dict[str, tuple[Score | HiddenFigure | None, Score | HiddenFigure | None, list[str]]]
 
 
-async def _citizen_wave(latest: StoredWave) -> StoredWave | None:
+async def _citizen_wave(latest: Wave) -> Wave | None:
     """The newest citizen wave whose period overlaps the staff wave's."""
     citizen_waves = [
         w
@@ -37,9 +37,9 @@ async def _citizen_wave(latest: StoredWave) -> StoredWave | None:
 
 
 def _shared_mapping(
-    latest: StoredWave,
+    latest: Wave,
     newest: QuestionnaireVersion,
-    citizen: StoredWave,
+    citizen: Wave,
     version: QuestionnaireVersion,
     values: list[str],
 ) -> tuple[Mapping, dict[str, list[str]]]:
@@ -58,7 +58,7 @@ def _shared_mapping(
 
 
 async def _citizens_hidden(
-    citizen: StoredWave, units: list[StoredUnit], parents: dict[str, str | None]
+    citizen: Wave, units: list[StoredUnit], parents: dict[str, str | None]
 ) -> dict[str, Hidden]:
     per_unit: dict[int, int] = {}
     for row in await store.respondents([citizen.id]):
@@ -73,7 +73,7 @@ async def self_and_external(
     unit: StoredUnit,
     units: list[StoredUnit],
     parents: dict[str, str | None],
-    latest: StoredWave,
+    latest: Wave,
     newest: QuestionnaireVersion,
     values: list[str],
 ) -> Images:

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from survey.domain import QuestionnaireVersion
 from survey.services.figures._scores import Moments
-from survey.store.waves import StoredWave
+from survey.store.waves import Wave
 
 __all__ = ["Mapping", "moments_by_subtree", "scale_range", "top_codes", "value_mapping"]
 
@@ -37,7 +37,7 @@ def _comparable(older: QuestionnaireVersion, newer: QuestionnaireVersion) -> set
 
 
 def value_mapping(
-    waves: list[StoredWave],
+    waves: list[Wave],
     versions: dict[int, QuestionnaireVersion | None],
     newest: QuestionnaireVersion,
     values: list[str],

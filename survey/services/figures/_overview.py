@@ -32,7 +32,7 @@ from survey.services.figures._scores import (
 from survey.services.figures._suppression import Visibility, hidden_figure, visibility, waves_with_figures
 from survey.store import org as org_store
 from survey.store.org import StoredUnit
-from survey.store.waves import StoredWave
+from survey.store.waves import Wave
 
 __all__ = ["organisation_overview"]
 
@@ -48,8 +48,8 @@ async def organisation_overview(questionnaire: str = "staff-pulse") -> Organisat
 @dataclass(frozen=True)
 class _Overview:
     units: list[StoredUnit]
-    latest: StoredWave
-    previous: StoredWave | None
+    latest: Wave
+    previous: Wave | None
     value_names: dict[str, str]
     view: Visibility
     breaks: dict[tuple[int, str], bool]

@@ -13,7 +13,7 @@ from survey.services.figures._scores import r
 from survey.services.figures._suppression import hidden_figure
 from survey.stats import cronbach_alpha, omega_total
 from survey.store import counts as store
-from survey.store.waves import StoredWave
+from survey.store.waves import Wave
 
 __all__ = ["reliability_by_wave"]
 
@@ -44,7 +44,7 @@ async def _answer_matrices(ctx: UnitContext) -> _Matrices:
     return matrices
 
 
-def _of_wave(ctx: UnitContext, wave: StoredWave, value: str, matrices: _Matrices) -> WaveReliability:
+def _of_wave(ctx: UnitContext, wave: Wave, value: str, matrices: _Matrices) -> WaveReliability:
     version = ctx.version(wave)
     h = ctx.view.scores(wave.id, ctx.unit.key)
     items = [i.id for i in version.items if value in i.values and not version.scale_of(i).is_text]

@@ -13,7 +13,7 @@ from survey.services.figures._cache import cached
 from survey.store import counts as store
 from survey.store import waves as wave_store
 from survey.store.org import StoredUnit
-from survey.store.waves import StoredWave
+from survey.store.waves import Wave
 
 __all__ = [
     "Visibility",
@@ -37,7 +37,7 @@ def subtree_counts(units: list[StoredUnit], per_unit: dict[int, int]) -> dict[st
     return {u.key: sum(per_unit.get(v.id, 0) for v in units if v.path.startswith(u.path)) for u in units}
 
 
-async def waves_with_figures(questionnaire: str) -> list[StoredWave]:
+async def waves_with_figures(questionnaire: str) -> list[Wave]:
     """The open and closed waves of a questionnaire, oldest first; a clear error if there are none."""
     history = [
         w
@@ -54,7 +54,7 @@ async def waves_with_figures(questionnaire: str) -> list[StoredWave]:
 
 
 async def suppressed_history(
-    history: list[StoredWave], units: list[StoredUnit], parents: dict[str, str | None]
+    history: list[Wave], units: list[StoredUnit], parents: dict[str, str | None]
 ) -> tuple[_Counts, _HiddenByWave, _HiddenByWave, _HiddenByWave]:
     """Per wave of a questionnaire's whole history: respondents per subtree, and what to hide of
     its scores, of its distributions and comments (k_text), and of its respondent counts (an open
@@ -68,7 +68,7 @@ async def suppressed_history(
 
 
 async def _suppressed_history(
-    history: list[StoredWave], units: list[StoredUnit], parents: dict[str, str | None]
+    history: list[Wave], units: list[StoredUnit], parents: dict[str, str | None]
 ) -> tuple[_Counts, _HiddenByWave, _HiddenByWave, _HiddenByWave]:
     people: dict[int, dict[int, int]] = defaultdict(dict)
     for row in await store.respondents([w.id for w in history]):
@@ -117,6 +117,6 @@ class Visibility:
 
 
 async def visibility(
-    history: list[StoredWave], units: list[StoredUnit], parents: dict[str, str | None]
+    history: list[Wave], units: list[StoredUnit], parents: dict[str, str | None]
 ) -> Visibility:
     return Visibility(*await suppressed_history(history, units, parents))
