@@ -30,7 +30,7 @@ __all__ = [
 class WaveFacts(msgspec.Struct, frozen=True):
     """What every view of a wave shows: which wave, of which questionnaire version, for whom, when,
     and in which state (draft | open | closed). The API's schemas of a wave extend it with what
-    they add (survey.services.overview, survey.web.manage_waves), so its fields are written once."""
+    they add (survey.services.overview, survey.web.manage._waves), so its fields are written once."""
 
     key: str
     title: str
