@@ -64,19 +64,7 @@ def rates_spec(waves: list[WaveSummary], language: str) -> alt.LayerChart:
         scale=alt.Scale(domain=[0, 1], nice=False),
         axis=alt.Axis(title=pgettext("chart", "Response rate"), format=".0%", values=[0, 0.25, 0.5, 0.75, 1]),
     )
-    layers = [
-        alt.Chart(alt.Data(values=bars)).mark_bar(color=HIGH_DARK).encode(x=x, y=y),
-        alt.Chart(alt.Data(values=bars))
-        .mark_text(dy=-7, fontSize=10)
-        .encode(x=x, y=y, text=alt.Text("rate:Q", format=".1%")),
-        alt.Chart(alt.Data(values=gaps))
-        .mark_point(shape="triangle-up", size=60, color=GREY, strokeWidth=1.5)
-        .encode(x=x, y=y),
-        alt.Chart(alt.Data(values=gaps))
-        .mark_text(dy=-14, fontSize=10, fontStyle="italic", color=GREY)
-        .encode(x=x, y=y, text="label:N"),
-    ]
-    return layered(layers, width=max(240, 64 * len(waves)), height=200)
+    return _bars_with_gaps(bars, gaps, x, y, "rate", ".1%", len(waves))
 
 
 def _respondents_spec(waves: list[WaveSummary], language: str) -> alt.LayerChart:
@@ -95,19 +83,7 @@ def _respondents_spec(waves: list[WaveSummary], language: str) -> alt.LayerChart
         scale=alt.Scale(domain=[0, top * 1.15], nice=False),
         axis=alt.Axis(title=pgettext("chart", "Respondents"), format=",d", tickMinStep=1),
     )
-    layers = [
-        alt.Chart(alt.Data(values=bars)).mark_bar(color=HIGH_DARK).encode(x=x, y=y),
-        alt.Chart(alt.Data(values=bars))
-        .mark_text(dy=-7, fontSize=10)
-        .encode(x=x, y=y, text=alt.Text("n:Q", format=",d")),
-        alt.Chart(alt.Data(values=gaps))
-        .mark_point(shape="triangle-up", size=60, color=GREY, strokeWidth=1.5)
-        .encode(x=x, y=y),
-        alt.Chart(alt.Data(values=gaps))
-        .mark_text(dy=-14, fontSize=10, fontStyle="italic", color=GREY)
-        .encode(x=x, y=y, text="label:N"),
-    ]
-    return layered(layers, width=max(240, 64 * len(waves)), height=200)
+    return _bars_with_gaps(bars, gaps, x, y, "n", ",d", len(waves))
 
 
 def response_rates(waves: list[WaveSummary], language: str) -> Chart:
@@ -173,3 +149,22 @@ def response_rates(waves: list[WaveSummary], language: str) -> Chart:
         else [*head, pgettext("chart", "Headcount"), pgettext("chart", "Response rate")],
         table_rows=rows,
     )
+
+
+def _bars_with_gaps(
+    bars: list[dict], gaps: list[dict], x: alt.X, y: alt.Y, field: str, fmt: str, waves: int
+) -> alt.LayerChart:
+    """A bar per wave labelled with its value, and a grey mark with its reason where a wave has none."""
+    layers = [
+        alt.Chart(alt.Data(values=bars)).mark_bar(color=HIGH_DARK).encode(x=x, y=y),
+        alt.Chart(alt.Data(values=bars))
+        .mark_text(dy=-7, fontSize=10)
+        .encode(x=x, y=y, text=alt.Text(f"{field}:Q", format=fmt)),
+        alt.Chart(alt.Data(values=gaps))
+        .mark_point(shape="triangle-up", size=60, color=GREY, strokeWidth=1.5)
+        .encode(x=x, y=y),
+        alt.Chart(alt.Data(values=gaps))
+        .mark_text(dy=-14, fontSize=10, fontStyle="italic", color=GREY)
+        .encode(x=x, y=y, text="label:N"),
+    ]
+    return layered(layers, width=max(240, 64 * waves), height=200)
