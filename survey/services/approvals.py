@@ -85,9 +85,9 @@ class ApprovalRecord(msgspec.Struct, frozen=True):
 class ApprovalState(msgspec.Struct, frozen=True):
     """Whether the current content of a staff version or wave is approved.
 
-    `state` is, for a version: `unpublished` (only in the files), `published`, `file_changed`
-    (the published version's file differs from what was published) or `file_missing` (gone or
-    unreadable); for a wave its status (`draft`, `open`). `latest` is the approval that counts
+    `state` is, for a version: `unpublished` (only in the files), `published`, or `file_changed`
+    (the published version's file differs from what was published; a published version without a
+    file is `published`: the database holds it); for a wave its status (`draft`, `open`). `latest` is the approval that counts
     when `approved`, else the newest one (under another hash: then `stale`).
     """
 
@@ -240,7 +240,13 @@ async def approve_version(
     subject = version_subject(questionnaire, version)
     await _check_personalrat(by, subject)
     disk = _on_disk(questionnaires, questionnaire, version)
-    if disk.version is None:
+    published = await catalog_store.published_versions()
+    record = published.get((questionnaire, version))
+    current = disk.version
+    if current is None and not disk.problems and record is not None:
+        # made in the browser or published from a folder that is gone: the database is the record
+        current = await catalog_store.load_published_version(questionnaire, version)
+    if current is None:
         if disk.problems:
             listed = "\n".join(f"    {p}" for p in disk.problems)
             raise ApprovalError(
@@ -249,7 +255,7 @@ async def approve_version(
                 hint=f"`survey questionnaires check` lists them:\n{listed}",
             )
         raise ApprovalError(_unknown(disk.catalog, questionnaire, version))
-    if disk.version.audience != "staff":
+    if current.audience != "staff":
         raise ApprovalError(
             N_(
                 "%(subject)s is a citizen questionnaire: only staff questionnaires need the "
@@ -257,11 +263,9 @@ async def approve_version(
             ),
             subject=subject,
         )
-    published = await catalog_store.published_versions()
-    record = published.get((questionnaire, version))
-    if record is not None and record.content_hash != disk.version.content_hash:
+    if record is not None and record.content_hash != current.content_hash:
         raise ApprovalError(_changed_file(disk, questionnaire, version, published))
-    digest = disk.version.content_hash
+    digest = current.content_hash
     await _refuse_repeat("version", subject, digest)
     at = _now()
     await _store("version", subject, digest, by.username, at)
@@ -368,14 +372,7 @@ async def wave_approval_problems(key: str, questionnaires: Path) -> list[Message
                 f"`survey questionnaires check --dir {questionnaires}` lists them",
             )
         )
-    elif disk.version is None:
-        problems.append(
-            Message(
-                N_("the file %(file)s of %(subject)s is missing: restore it as it was published on %(day)s"),
-                {"file": disk.file, "subject": subject, "day": f"{published.published_at:%Y-%m-%d}"},
-            )
-        )
-    elif disk.version.content_hash != published.content_hash:
+    elif disk.version is not None and disk.version.content_hash != published.content_hash:
         problems.append(_changed_file(disk, wave.questionnaire, wave.version, all_published))
     version_approvals = await store.list_approvals("version", subject)
     if _matching(version_approvals, published.content_hash) is None:
@@ -480,9 +477,7 @@ async def approval_status(questionnaires: Path) -> ApprovalStatus:
                 continue
             digest = record.content_hash
             title = _title(stored.title)
-            if on_disk is None:
-                state = "file_missing"
-            elif on_disk.content_hash != record.content_hash:
+            if on_disk is not None and on_disk.content_hash != record.content_hash:
                 state = "file_changed"
             else:
                 state = "published"

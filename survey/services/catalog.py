@@ -15,7 +15,7 @@ from survey.domain import (
     diff_versions,
     load_catalog,
 )
-from survey.errors import Problem, PublishedVersionChanged
+from survey.errors import Problem, PublishedVersionChanged, UnknownVersion
 from survey.store import catalog as store
 from survey.store.engine import write_transaction
 
@@ -27,6 +27,7 @@ __all__ = [
     "publish_folder",
     "published_versions",
     "read_folder",
+    "version_for_wave",
 ]
 
 published_versions = store.published_versions
@@ -92,6 +93,39 @@ async def publish_catalog(catalog: Catalog, only: set[tuple[str, int]] | None = 
             await store.insert_version(version, now)
             result.published.append(version.label)
     return result
+
+
+def _folder_catalog(root: Path) -> Catalog:
+    """The folder's catalog; an empty one where there is no folder (the database holds it all)."""
+    return load_catalog(root) if root.is_dir() else Catalog(root)
+
+
+async def version_for_wave(root: Path, questionnaire: str, number: int | None) -> QuestionnaireVersion:
+    """The version a new wave asks: without a number the newest one. The database is the record:
+    a version published there (from the browser or an earlier publish) is used as it was frozen;
+    a version only in the folder is published now. A folder file of a published version that has
+    changed since is refused (PublishedVersionChanged), as `publish_catalog` does. Without the
+    folder, only the database counts."""
+    catalog = _folder_catalog(root)
+    published = await store.published_versions()
+    numbers = {v for q, v in published if q == questionnaire}
+    numbers |= {v.version for v in catalog.versions_of(questionnaire)}
+    chosen = number or max(numbers, default=1)
+    ref = (questionnaire, chosen)
+    if ref in catalog.versions:
+        await publish_catalog(catalog, only={ref})
+        return catalog.versions[ref]
+    if ref in published:
+        stored = await store.load_published_version(questionnaire, chosen)
+        assert stored is not None
+        return stored
+    known = sorted(numbers)
+    if not known:
+        names = ", ".join(sorted({q for q, _ in published} | set(catalog.questionnaires()))) or "none"
+        raise UnknownVersion(f"there is no questionnaire `{questionnaire}` (questionnaires: {names})")
+    raise UnknownVersion(
+        f"{questionnaire} has no version {chosen} (versions: {', '.join(f'v{v}' for v in known)})"
+    )
 
 
 def read_folder(root: Path) -> Catalog:

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from survey.domain import load_catalog
 from survey.errors import N_, Code, Message, SurveyError
 from survey.services.approvals import ApprovalError, wave_approval_problems
 from survey.services.audit import record
-from survey.services.catalog import publish_catalog
+from survey.services.catalog import version_for_wave
 from survey.store import org as org_store
 from survey.store import waves as store
 from survey.store.engine import write_transaction
@@ -141,11 +140,7 @@ async def create_wave(
         raise WaveError("--units: name at least one unit key (a Dezernat includes its sub-units)")
     if await store.get_wave(key) is not None:
         raise WaveError(f"a wave `{key}` exists already: choose another key")
-    catalog = load_catalog(questionnaires)
-    versions = catalog.versions_of(questionnaire)
-    # Without --version, the newest; catalog.version() names what exists when nothing fits.
-    chosen = versions[-1] if versions and not version else catalog.version(questionnaire, version or 1)
-    await publish_catalog(catalog, only={(chosen.questionnaire, chosen.version)})
+    chosen = await version_for_wave(questionnaires, questionnaire, version)
     unit_ids = await _unit_ids(units, subtrees)
     version_id = await store.version_id(chosen.questionnaire, chosen.version)
     assert version_id is not None

@@ -59,6 +59,21 @@ async def test_create_takes_the_newest_version_and_the_subtree(field) -> None:  
     assert await WaveUnitRow.count().where(WaveUnitRow.wave == single.id).run() == 1
 
 
+async def test_a_version_only_in_the_database_serves_a_wave(field) -> None:  # type: ignore[no-untyped-def]
+    """The database is the record: a version published there (from the browser) needs no file,
+    and without a folder the newest published version is taken."""
+    import shutil
+
+    shutil.rmtree(field.questionnaires / "staff-pulse")
+    wave = await _create(field)
+    assert (wave.questionnaire, wave.version) == ("staff-pulse", 2)
+    shutil.rmtree(field.questionnaires)
+    older = await _create(field, key="aelter", version=1)
+    assert older.version == 1
+    with pytest.raises(Exception, match=r"staff-pulse has no version 9 \(versions: v1, v2\)"):
+        await _create(field, key="gibt-es-nicht", version=9)
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -11,55 +11,13 @@ matrix.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib
+from pathlib import Path
 
 import pytest
 from litestar.testing import AsyncTestClient
+from matrix_rules import OTHER, OWN, Route, citizen_figures, everyone, figures, only, raw
 from portal_helpers import USERS, sign_in
-
-OWN, OTHER = "asd", "sozialamt"
-ORG_WIDE = {"admin", "buero", "personalrat", "auswertung"}
-
-Rule = Callable[[str, str], bool]  # (user, unit kind "own" | "other" | "") → allowed
-
-
-def everyone(user: str, unit: str) -> bool:
-    return True
-
-
-def only(*users: str) -> Rule:
-    return lambda user, unit: user in users
-
-
-def figures(user: str, unit: str) -> bool:
-    """Suppressed figures of a unit: its leads, the office, the Personalrat (staff), analysts, admin."""
-    return user in ORG_WIDE or unit == "own"
-
-
-def citizen_figures(user: str, unit: str) -> bool:
-    """The citizens' ratings are no business of the Personalrat."""
-    return user != "personalrat" and figures(user, unit)
-
-
-def raw(user: str, unit: str) -> bool:
-    """Raw answers: analysts (and admins) whose grant covers the whole scope asked for."""
-    return user in ("admin", "auswertung") or (user == "auswertung-jugendamt" and unit == "own")
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    #: `{unit}` is replaced by the own or the other unit; without it the route has no unit
-    path: str
-    allowed: Rule
-    #: the path of the app's route handler, for the completeness check
-    pattern: str = ""
-
-    @property
-    def api(self) -> bool:
-        return self.path.startswith("/api/")
-
 
 ROUTES = [
     Route("GET", "/bereich", everyone),
@@ -148,6 +106,13 @@ ROUTES = [
     Route(
         "GET", "/api/v1/exports/aggregate/{unit}?format=xlsx", figures, "/api/v1/exports/aggregate/{unit:str}"
     ),
+]
+#: the rows of each manage area's own module (matrix_<area>.py, each with a list ROUTES)
+ROUTES += [
+    route
+    for module in sorted(Path(__file__).parent.glob("matrix_*.py"))
+    if module.stem != "matrix_rules"
+    for route in importlib.import_module(module.stem).ROUTES
 ]
 #: routes anyone may use without signing in: respondents, sign-in, health, the public overview
 PUBLIC = {

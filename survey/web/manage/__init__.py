@@ -1,7 +1,8 @@
 """The pages of everyone who runs the surveys, by area, each page with a JSON twin under /api/v1
 with the same access rules (survey.services.permissions; tagged in the OpenAPI document):
 
-- the survey office's waves and the Personalrat's approvals: `_waves`
+- the survey office's waves: `_waves`
+- the Personalrat's approvals: `_approvals`
 - exports (raw answers of closed waves only; every export audited): `_exports`
 - the audit log (every view of it audited): `_audit`
 - users and their roles: `_users`
@@ -9,6 +10,7 @@ with the same access rules (survey.services.permissions; tagged in the OpenAPI d
 
 from __future__ import annotations
 
+from survey.web.manage._approvals import APPROVAL_ROUTES
 from survey.web.manage._audit import AUDIT_ROUTES, AuditOut
 from survey.web.manage._exports import EXPORT_ROUTES
 from survey.web.manage._users import USER_ROUTES, GrantOut, UserOut
@@ -16,4 +18,4 @@ from survey.web.manage._waves import WAVE_ROUTES
 
 __all__ = ["MANAGE_ROUTES", "AuditOut", "GrantOut", "UserOut"]
 
-MANAGE_ROUTES = [*WAVE_ROUTES, *EXPORT_ROUTES, *AUDIT_ROUTES, *USER_ROUTES]
+MANAGE_ROUTES = [*WAVE_ROUTES, *APPROVAL_ROUTES, *EXPORT_ROUTES, *AUDIT_ROUTES, *USER_ROUTES]

@@ -13,26 +13,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from survey.errors import N_, Code, Message, SurveyError
 from survey.services.approvals import (
     ApprovalError,
-    ApprovalRecord,
-    ApprovalStatus,
-    approval_status,
-    approve_version,
-    approve_wave,
     wave_approval_problems,
 )
 from survey.services.audit import record
-from survey.services.permissions import may_approve, may_run_waves
+from survey.services.permissions import may_run_waves
 from survey.services.waves import (
     WaveAction,
     WaveFacts,
@@ -46,19 +39,16 @@ from survey.services.waves import (
 from survey.settings import Settings
 from survey.web.api import refusals
 from survey.web.auth import CsrfChecked, CurrentViewer, Viewer, require
+from survey.web.manage._common import ACTION_RESPONSES, ActionResult, api_result, settings_of
 from survey.web.notices import Notice, forget_notice, redirect_with, say, show, take_notice
 from survey.web.portal import gettext_for as page_text
 from survey.web.portal import page, portal_lang
 from survey.web.security import PathText
 
-__all__ = ["WAVE_ROUTES", "ActionResult", "WaveOut"]
+__all__ = ["WAVE_ROUTES", "WaveOut"]
 
 WAVES_PAGE = "/buero/runden"
 APPROVALS_PAGE = "/personalrat/freigaben"
-
-
-def _settings(state: State) -> Settings:
-    return state["settings"]
 
 
 class WaveOut(WaveFacts, frozen=True):
@@ -71,30 +61,6 @@ class WaveOut(WaveFacts, frozen=True):
     responses: int
     #: why a staff wave may not open yet (Personalrat approvals, changed files); empty: it may
     approval_problems: list[str]
-
-
-class ActionResult(msgspec.Struct, frozen=True):
-    ok: bool
-    #: what was done, or why not (English, without command-line hints)
-    message: str
-    #: the single reasons of a refusal, e.g. each approval a wave still needs before it opens
-    details: list[str] = msgspec.field(default_factory=list)
-
-
-#: the OpenAPI responses of an action on a wave or an approval: done, or refused and why
-_ACTION = {
-    409: ResponseSpec(
-        ActionResult, generate_examples=False, description="Refused: `message` and `details` say why"
-    ),
-    **refusals(401, 403, 404),
-}
-
-
-def _api_result(notice: Notice) -> Response[ActionResult]:
-    """200 done, 409 refused; in English, values marked as code, never a command."""
-    message = notice.message
-    result = ActionResult(notice.ok, message.text(code=True), [d.text(code=True) for d in message.details])
-    return Response(result, status_code=200 if notice.ok else 409)
 
 
 # --- waves (survey office) ------------------------------------------------------------------
@@ -165,7 +131,7 @@ async def waves_page(request: Request[Any, Any, Any], viewer: CurrentViewer, sta
     _ = page_text(request)
     waves = [
         _wave_out(listing, [say(p, lang) for p in problems])
-        for listing, problems in await _listings(_settings(state))
+        for listing, problems in await _listings(settings_of(state))
     ]
     response = page(
         request,
@@ -192,7 +158,7 @@ async def wave_confirm_page(
     lang = portal_lang(request)
     try:
         detail = await wave_detail(key)
-        refusal = await wave_action_refusal(key, step, dt.date.today(), _settings(state).questionnaires)
+        refusal = await wave_action_refusal(key, step, dt.date.today(), settings_of(state).questionnaires)
     except SurveyError as exc:
         raise NotFoundException(say(exc.message, lang)) from None
     _ = page_text(request)
@@ -215,7 +181,7 @@ async def wave_action_page(
     key: FromPath[str],
     action: FromPath[str],
 ) -> Redirect:
-    notice = await _change_wave(viewer, _settings(state), key, _action(action))
+    notice = await _change_wave(viewer, settings_of(state), key, _action(action))
     return redirect_with(request, viewer, WAVES_PAGE, notice)
 
 
@@ -230,7 +196,7 @@ async def waves_api(viewer: CurrentViewer, state: State) -> list[WaveOut]:
     await require(viewer, may_run_waves, "waves")
     return [
         _wave_out(listing, [p.text(code=True) for p in problems])
-        for listing, problems in await _listings(_settings(state))
+        for listing, problems in await _listings(settings_of(state))
     ]
 
 
@@ -240,12 +206,12 @@ async def waves_api(viewer: CurrentViewer, state: State) -> list[WaveOut]:
     tags=["office"],
     summary="Open a wave (staff waves need the Personalrat's approvals)",
     status_code=200,
-    responses=_ACTION,
+    responses=ACTION_RESPONSES,
 )
 async def wave_open_api(
     viewer: CurrentViewer, csrf: CsrfChecked, state: State, key: PathText
 ) -> Response[ActionResult]:
-    return _api_result(await _change_wave(viewer, _settings(state), key, "open"))
+    return api_result(await _change_wave(viewer, settings_of(state), key, "open"))
 
 
 @post(
@@ -254,128 +220,12 @@ async def wave_open_api(
     tags=["office"],
     summary="Close a wave",
     status_code=200,
-    responses=_ACTION,
+    responses=ACTION_RESPONSES,
 )
 async def wave_close_api(
     viewer: CurrentViewer, csrf: CsrfChecked, state: State, key: PathText
 ) -> Response[ActionResult]:
-    return _api_result(await _change_wave(viewer, _settings(state), key, "close"))
-
-
-# --- approvals (Personalrat) ----------------------------------------------------------------
-
-
-async def _approve(
-    viewer: Viewer, settings: Settings, kind: str, subject: str, version: int | None
-) -> Notice:
-    await require(viewer, may_approve, f"approve {kind} {subject}")
-    try:
-        approval: ApprovalRecord
-        if kind == "version":
-            assert version is not None
-            approval = await approve_version(
-                subject, version, by=viewer.principal, questionnaires=settings.questionnaires
-            )
-        else:
-            approval = await approve_wave(subject, by=viewer.principal)
-    except SurveyError as exc:
-        return Notice(False, exc.message)
-    return Notice(
-        True,
-        Message(
-            N_("%(subject)s is approved (content hash %(hash)s…)"),
-            {"subject": approval.subject, "hash": approval.content_hash[:12]},
-        ),
-    )
-
-
-@get(APPROVALS_PAGE, name="approvals", include_in_schema=False)
-async def approvals_page(request: Request[Any, Any, Any], viewer: CurrentViewer, state: State) -> Template:
-    await require(viewer, may_approve, "approvals")
-    _ = page_text(request)
-    status = await approval_status(_settings(state).questionnaires)
-    response = page(
-        request,
-        "portal/approvals.html",
-        title=_("Approvals"),
-        status_=status,
-        result=show(take_notice(request, viewer), portal_lang(request)),
-    )
-    forget_notice(request, response)
-    return response
-
-
-@post(
-    "/personalrat/freigaben/version/{questionnaire:str}/{version:int}",
-    name="approve-version",
-    include_in_schema=False,
-)
-async def approve_version_page(
-    request: Request[Any, Any, Any],
-    viewer: CurrentViewer,
-    csrf: CsrfChecked,
-    state: State,
-    questionnaire: FromPath[str],
-    version: FromPath[int],
-) -> Redirect:
-    notice = await _approve(viewer, _settings(state), "version", questionnaire, version)
-    return redirect_with(request, viewer, APPROVALS_PAGE, notice)
-
-
-@post("/personalrat/freigaben/runde/{key:str}", name="approve-wave", include_in_schema=False)
-async def approve_wave_page(
-    request: Request[Any, Any, Any],
-    viewer: CurrentViewer,
-    csrf: CsrfChecked,
-    state: State,
-    key: FromPath[str],
-) -> Redirect:
-    notice = await _approve(viewer, _settings(state), "wave", key, None)
-    return redirect_with(request, viewer, APPROVALS_PAGE, notice)
-
-
-@get(
-    "/api/v1/approvals",
-    name="api-approvals",
-    tags=["personalrat"],
-    summary="What the Personalrat approved",
-    responses=refusals(401, 403),
-)
-async def approvals_api(viewer: CurrentViewer, state: State) -> ApprovalStatus:
-    await require(viewer, may_approve, "approvals")
-    return await approval_status(_settings(state).questionnaires)
-
-
-@post(
-    "/api/v1/approvals/versions/{questionnaire:str}/{version:int}",
-    name="api-approve-version",
-    tags=["personalrat"],
-    summary="Approve a staff questionnaire version (its content hash is recorded)",
-    status_code=200,
-    responses=_ACTION,
-)
-async def approve_version_api(
-    viewer: CurrentViewer,
-    csrf: CsrfChecked,
-    state: State,
-    questionnaire: PathText,
-    version: FromPath[int],
-) -> Response[ActionResult]:
-    return _api_result(await _approve(viewer, _settings(state), "version", questionnaire, version))
-
-
-@post(
-    "/api/v1/approvals/waves/{key:str}",
-    name="api-approve-wave",
-    tags=["personalrat"],
-    summary="Approve a staff wave's thresholds, version and units",
-    status_code=200,
-    responses=_ACTION,
-)
-async def approve_wave_api(
-    viewer: CurrentViewer, csrf: CsrfChecked, state: State, key: PathText
-) -> Response[ActionResult]:
-    return _api_result(await _approve(viewer, _settings(state), "wave", key, None))
+    return api_result(await _change_wave(viewer, settings_of(state), key, "close"))
 
 
 WAVE_ROUTES = [
@@ -385,10 +235,4 @@ WAVE_ROUTES = [
     waves_api,
     wave_open_api,
     wave_close_api,
-    approvals_page,
-    approve_version_page,
-    approve_wave_page,
-    approvals_api,
-    approve_version_api,
-    approve_wave_api,
 ]
