@@ -193,6 +193,14 @@ def test_value_trend_splits_the_line_at_a_break_and_at_hidden_waves() -> None:
     assert "unterbrochen" in charts.value_trend(trend_value(), "de").summary
 
 
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_a_latest_score_without_an_interval_is_summarised_without_one(language: str) -> None:
+    v = value(series=[wave_point(0, score(61.4)), wave_point(1, score(58.7, half=None))])
+    summary = charts.value_trend(v, language).summary
+    assert format.number(58.7, language) in summary
+    assert "95" not in summary.split(format.number(58.7, language))[1].split(".")[0]
+
+
 def test_value_trend_hidden_references_and_latest() -> None:
     v = value(
         series=[wave_point(0, score(52.3)), wave_point(1, HIDDEN)],

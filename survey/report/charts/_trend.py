@@ -232,14 +232,15 @@ def _trend_summary(value: ValueFigures, language: str) -> list[str]:
         last = value.series[-1]
         latest = value.latest if value.latest is not None else last.score
         if isinstance(latest, Score):
-            ci = f"{number(latest.low, language)}–{number(latest.high, language)}"
+            has_ci = latest.low is not None and latest.high is not None
+            ci = f"{number(latest.low, language)}–{number(latest.high, language)}" if has_ci else ""
             template = (
                 pgettext(
                     "chart",
                     "“%(name)s” scored %(score)s out of 100 in the latest wave (%(wave)s) "
                     "(95%% interval %(ci)s).",
                 )
-                if latest.low is not None and latest.high is not None
+                if has_ci
                 else pgettext(
                     "chart", "“%(name)s” scored %(score)s out of 100 in the latest wave (%(wave)s)."
                 )
