@@ -19,6 +19,8 @@ these into clear messages; anything else is a bug.
     │   (among those the services raise, defined beside them)
     ├── WaveError              survey.services.waves: a wave cannot be created, opened, closed, edited
     ├── ApprovalError          survey.services.approvals: no approval, or none may be given
+    ├── AccessError            survey.services.invitations: codes, links or posters cannot be issued
+    ├── LogFilterError         survey.services.audit: a filter of the audit log is not understood
     └── ExportError            survey.services.exports: an export cannot be made as asked
         ├── WaveNotClosed            raw answers of a wave that is not closed (still running, a draft)
         └── NothingToExport          no such wave, questionnaire or unit, or no responses there

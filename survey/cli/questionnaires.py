@@ -1,4 +1,5 @@
-"""`survey questionnaires`: check, compare, list and publish questionnaire files."""
+"""`survey questionnaires`: check, compare, list and publish questionnaire files; export and import
+versions and Leitbilder kept in the database (the drafts and versions of the office's pages)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,14 @@ from survey.cli.common import (
     fail,
     folder_option,
     folder_path,
+    input_file,
+    output_file,
     run_async,
     surface_errors,
     version_number,
+    write_file,
 )
+from survey.domain.yamlfile import MAX_FILE_BYTES
 from survey.services.catalog import (
     check_folder,
     compare_versions,
@@ -26,6 +31,9 @@ from survey.services.catalog import (
     published_versions,
     read_folder,
 )
+from survey.services.draft_import import import_text
+from survey.services.drafts import version_yaml
+from survey.services.leitbild_drafts import leitbild_yaml
 
 
 @click.group()
@@ -122,3 +130,55 @@ def questionnaires_list(folder: Path | None) -> None:
             catalog.files[ref],
         )
     console.print(table)
+
+
+def _optional_version(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    return None if value is None else version_number(ctx, param, value)
+
+
+@questionnaires.command("export")
+@click.argument("key")
+@click.argument("version", required=False, callback=_optional_version)
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help="Write the file here (default: print it)."
+)
+@surface_errors
+def questionnaires_export(key: str, version: int | None, out: Path | None) -> None:
+    """Write VERSION of questionnaire KEY (without VERSION: the Leitbild KEY) as a file (YAML), from
+    the database: a draft as saved, a published version so that it reads back to its content hash."""
+    if out is not None:
+        output_file(out, "--out")
+    if version is None:
+        text, state = run_async(lambda: leitbild_yaml(key))
+        what = f"Leitbild {key}"
+    else:
+        text, state = run_async(lambda: version_yaml(key, version))
+        what = f"{key} v{version}"
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    write_file(out, "--out", text)
+    click.echo(f"wrote {out}: {what} ({state})")
+
+
+@questionnaires.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace a draft of the same version, if there is one.")
+@click.option("--publish", is_flag=True, help="Publish it at once if the check finds no problem.")
+@surface_errors
+def questionnaires_import(file: Path, replace: bool, publish: bool) -> None:
+    """Check a version or Leitbild FILE as `check` does (its version before it from the database)
+    and keep it as a draft, as the office's upload does; the very content of a published version
+    changes nothing. Exits 1 if the check finds a problem (the draft is kept, to be fixed)."""
+    input_file(file, "FILE", max_bytes=MAX_FILE_BYTES)
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        fail(f"FILE {file}: not UTF-8 text (byte {exc.start}): save the file as UTF-8")
+        raise  # unreachable
+    outcome = run_async(lambda: import_text(text, str(file), "cli", replace=replace, publish=publish))
+    for problem in outcome.problems:
+        click.echo(str(problem))
+    if outcome.problems:
+        fail(outcome.message.for_cli())
+    click.echo(f"{outcome.kind}: {outcome.message.for_cli()}")

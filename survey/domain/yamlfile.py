@@ -17,7 +17,7 @@ import yaml
 
 from survey.errors import Problem
 
-__all__ = ["MAX_FILE_BYTES", "YamlDocument", "format_path", "read_yaml"]
+__all__ = ["MAX_FILE_BYTES", "YamlDocument", "format_path", "read_yaml", "read_yaml_text"]
 
 # Questionnaire and organisation files are a few hundred kilobytes at most.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -134,11 +134,33 @@ _Loader.add_implicit_resolver(
 
 def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     """Decode `path`; problems (unreadable, not YAML, duplicate keys) are in `.problems`."""
-    name = display or str(path)
-    doc = YamlDocument(name, None)
+    doc = YamlDocument(display or str(path), None)
     text = _read_text(path, doc)
     if text is None:
         return doc
+    return _decode(text, doc)
+
+
+def read_yaml_text(text: str, name: str) -> YamlDocument:
+    """Decode `text` (an upload, a draft kept in the database) as `read_yaml` decodes a file:
+    the same limit, the same problems, named `name`."""
+    doc = YamlDocument(name, None)
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        doc.problems.append(
+            Problem(
+                name,
+                "",
+                f"the file is {size:,} bytes; files over "
+                f"{MAX_FILE_BYTES:,} bytes are refused: split it or check it is the right file",
+            )
+        )
+        return doc
+    return _decode(text, doc)
+
+
+def _decode(text: str, doc: YamlDocument) -> YamlDocument:
+    name = doc.file
     try:
         # PyYAML checks for control characters already when the loader is made.
         loader = _Loader(text)

@@ -1,4 +1,8 @@
-"""Who may sign in and what they may see: users, roles scoped to the org tree, sessions.
+"""Who may sign in and what they may see: users, roles scoped to the org tree, sessions; and the
+admin's use cases on users (add, roles, disable and enable, unlock), which the users page and the
+`survey user` command share. Each takes `by`, the user name the audit log records as the actor
+("cli" on the command line); an admin can neither disable themselves nor take their own
+administration of the whole organisation away.
 
 Passwords are hashed with argon2. A session is a random token in an HttpOnly cookie; the
 database keeps only its hash, the user's id, a CSRF token and two expiry times, so every worker
@@ -12,15 +16,27 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from survey.errors import SurveyError
+from survey.errors import N_, Code, Message, SurveyError
 from survey.services.audit import record
+from survey.services.user_rules import (
+    MIN_PASSWORD,
+    ROLES,
+    UNIT_ROLES,
+    AccountError,
+    GrantChoice,
+    checked_grants,
+    new_user_problems,
+    parse_grant,
+    password_problem,
+    refusal,
+)
 from survey.store import access as access_store
 from survey.store import accounts as store
 from survey.store import org as org_store
@@ -30,29 +46,41 @@ from survey.store.engine import write_transaction
 __all__ = [
     "LOCKOUT",
     "MAX_FAILURES",
+    "MIN_PASSWORD",
     "ROLES",
     "SESSION_IDLE",
     "SESSION_MAX",
     "SIGN_IN_RATE",
+    "UNIT_ROLES",
     "AccountError",
     "Grant",
+    "GrantChoice",
+    "GrantUnit",
     "Principal",
     "SignIn",
     "SignInRefused",
     "UserListing",
     "add_user",
     "disable_user",
+    "enable_user",
+    "existing_user",
+    "grant_units",
+    "hash_password",
     "list_users",
     "parse_grant",
+    "password_problem",
     "principal_of",
+    "refusal",
     "session_principal",
     "set_password",
     "set_roles",
     "sign_in",
     "sign_out",
+    "token_hash",
+    "unlock_user",
+    "user_listing",
 ]
 
-ROLES = ("admin", "office", "lead", "personalrat", "analyst")
 #: failed sign-ins in a row before the account is locked, and for how long
 MAX_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=15)
@@ -62,8 +90,6 @@ SESSION_MAX = dt.timedelta(hours=10)
 #: sign-in attempts in the current and the previous minute for the whole installation (a
 #: password-guessing brake that a minute boundary does not reset)
 SIGN_IN_RATE = 100
-MIN_PASSWORD = 12
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 _HASHER = PasswordHasher()
 
 
@@ -71,10 +97,6 @@ _HASHER = PasswordHasher()
 def _dummy_hash() -> str:
     """Verified against when the user does not exist, so the answer takes as long either way."""
     return _HASHER.hash("not a password of anyone")
-
-
-class AccountError(SurveyError):
-    """A user command that cannot be carried out as asked."""
 
 
 class SignInRefused(SurveyError):
@@ -98,6 +120,15 @@ class Grant:
     @property
     def label(self) -> str:
         return f"{self.role}:{self.unit}" if self.unit else self.role
+
+
+@dataclass(frozen=True)
+class GrantUnit:
+    """A unit a role can be given for, with its depth in the organisation tree."""
+
+    key: str
+    name: str
+    depth: int
 
 
 @dataclass(frozen=True)
@@ -141,6 +172,9 @@ class UserListing:
     active: bool
     locked: bool
     grants: list[Grant]
+    #: failed sign-ins in a row since the last success
+    failed_sign_ins: int = 0
+    locked_until: dt.datetime | None = None
 
 
 def _now() -> dt.datetime:
@@ -151,110 +185,155 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What the database keeps of a session token or a one-time link: its SHA-256, never the token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(
-            f"the password is too short ({len(password)} characters): use at least {MIN_PASSWORD}, "
-            "e.g. four random words"
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def _labels(choices: Sequence[GrantChoice | Grant]) -> str:
+    return ", ".join(c.label for c in choices)
+
+
+async def add_user(
+    username: str,
+    display_name: str,
+    password: str | None,
+    grants: Sequence[str | GrantChoice],
+    *,
+    by: str = "cli",
+) -> None:
+    """A new active user with `grants`. Without a password nobody can sign in as them until they
+    set one through a one-time link (survey.services.passwords)."""
+    problems = new_user_problems(username, display_name, password)
+    ids, choices, grant_problems = await checked_grants(grants)
+    problems.update(grant_problems)
+    if "username" not in problems and await store.find_user(username) is not None:
+        problems["username"] = Message(
+            N_("a user %(user)s exists already"),
+            {"user": Code(username)},
+            f"`survey user passwd {username}` sets a new password",
         )
-
-
-def parse_grant(text: str) -> tuple[str, str | None]:
-    """`lead:jugendamt` → ("lead", "jugendamt"); `office` → ("office", None)."""
-    role, _, unit = text.strip().partition(":")
-    if role not in ROLES:
-        raise AccountError(f"--role {text!r}: `{role}` is not a role; use one of {', '.join(ROLES)}")
-    if role == "lead" and not unit:
-        raise AccountError(f"--role {text!r}: a lead leads a unit; write lead:UNIT, e.g. lead:jugendamt")
-    return role, unit or None
-
-
-async def _unit_ids(grants: list[tuple[str, str | None]]) -> list[tuple[str, int | None]]:
-    units = {u.key: u.id for u in await org_store.list_units()}
-    resolved = []
-    for role, unit in grants:
-        if unit is not None and unit not in units:
-            raise AccountError(
-                f"--role {role}:{unit}: there is no unit `{unit}`; `survey org list` shows the keys"
-            )
-        resolved.append((role, units[unit] if unit else None))
-    return resolved
-
-
-async def add_user(username: str, display_name: str, password: str, grants: list[str]) -> None:
-    if not _USERNAME.match(username):
-        raise AccountError(
-            f"`{username}` is not a user name: use 2–63 lower-case letters, digits, dots, hyphens "
-            "or underscores, e.g. m.schmidt"
-        )
-    if not grants:
-        raise AccountError("give at least one --role, e.g. --role lead:jugendamt")
-    _check_password(password)
-    parsed = await _unit_ids([parse_grant(g) for g in grants])
-    if await store.find_user(username) is not None:
-        raise AccountError(
-            f"a user `{username}` exists already: `survey user passwd {username}` sets a new password"
-        )
+    if problems:
+        raise refusal(problems)
+    secret = password if password is not None else secrets.token_urlsafe(32)
     async with write_transaction():
-        user_id = await store.insert_user(username, display_name or username, _HASHER.hash(password), _now())
-        await store.insert_grants(user_id, parsed)
-    await record("cli", "user.add", username, ", ".join(grants))
+        user_id = await store.insert_user(username, display_name or username, hash_password(secret), _now())
+        await store.insert_grants(user_id, ids)
+    how = "" if password is not None else "; no password yet"
+    await record(by, "user.add", username, _labels(choices) + how)
 
 
-async def _existing(username: str) -> StoredUser:
+async def existing_user(username: str) -> StoredUser:
     user = await store.find_user(username)
     if user is None:
-        raise AccountError(f"there is no user `{username}`: `survey user list` shows them")
+        raise AccountError(
+            N_("there is no user %(user)s"), hint="`survey user list` shows them", user=Code(username)
+        )
     return user
 
 
-async def set_password(username: str, password: str) -> None:
+async def set_password(username: str, password: str, *, by: str = "cli") -> None:
     """A new password; it also unlocks the account and ends its sessions."""
-    user = await _existing(username)
-    _check_password(password)
+    user = await existing_user(username)
+    if problem := password_problem(password):
+        raise AccountError(problem, fields={"password": problem})
     async with write_transaction():
         await store.update_user(
-            user.id, password_hash=_HASHER.hash(password), failed_sign_ins=0, locked_until=None
+            user.id, password_hash=hash_password(password), failed_sign_ins=0, locked_until=None
         )
         await store.delete_sessions(user_id=user.id)
-    await record("cli", "user.passwd", username)
+        await store.delete_reset_links(user_id=user.id)
+    await record(by, "user.passwd", username)
 
 
-async def disable_user(username: str) -> None:
-    user = await _existing(username)
+async def disable_user(username: str, *, by: str = "cli") -> None:
+    """No sign-in any more; open sessions and unused one-time links end. Never one's own account."""
+    user = await existing_user(username)
+    if by == username:
+        raise AccountError(N_("you cannot disable your own account: only another administrator can do that"))
+    if not user.active:
+        raise AccountError(N_("%(user)s is disabled already"), user=Code(username))
     async with write_transaction():
         await store.update_user(user.id, active=False)
         await store.delete_sessions(user_id=user.id)
-    await record("cli", "user.disable", username)
+        await store.delete_reset_links(user_id=user.id)
+    await record(by, "user.disable", username)
 
 
-async def set_roles(username: str, grants: list[str]) -> None:
-    user = await _existing(username)
-    if not grants:
-        raise AccountError("give at least one --role")
-    parsed = await _unit_ids([parse_grant(g) for g in grants])
+async def enable_user(username: str, *, by: str = "cli") -> None:
+    """A disabled user may sign in again, with their old password and their roles."""
+    user = await existing_user(username)
+    if user.active:
+        raise AccountError(N_("%(user)s is active already"), user=Code(username))
+    await store.update_user(user.id, active=True)
+    await record(by, "user.enable", username)
+
+
+async def unlock_user(username: str, *, by: str = "cli") -> None:
+    """Forget the failed sign-ins: a locked account may sign in again at once."""
+    user = await existing_user(username)
+    if user.failed_sign_ins == 0 and user.locked_until is None:
+        raise AccountError(N_("%(user)s is not locked and has no failed sign-ins"), user=Code(username))
+    await store.reset_failures(user.id)
+    await record(by, "user.unlock", username, f"after {user.failed_sign_ins} failed sign-ins")
+
+
+def _administers_all(choices: Sequence[GrantChoice | Grant]) -> bool:
+    return any(c.role == "admin" and c.unit is None for c in choices)
+
+
+async def set_roles(username: str, grants: Sequence[str | GrantChoice], *, by: str = "cli") -> None:
+    """Replace the user's grants. An admin keeps their own administration of the whole
+    organisation: else nobody might be left to manage the users."""
+    user = await existing_user(username)
+    ids, choices, problems = await checked_grants(grants)
+    before = [Grant(g.role, g.unit, g.unit_name, g.path) for g in await store.grants_of(user.id)]
+    if by == username and _administers_all(before) and not _administers_all(choices) and not problems:
+        problems["roles"] = Message(
+            N_(
+                "you cannot take the administration of the whole organisation from yourself: "
+                "only another administrator can do that"
+            )
+        )
+    if problems:
+        raise refusal(problems)
     async with write_transaction():
         await store.delete_grants(user.id)
-        await store.insert_grants(user.id, parsed)
-    await record("cli", "user.roles", username, ", ".join(grants))
+        await store.insert_grants(user.id, ids)
+    await record(by, "user.roles", username, f"{_labels(before)} → {_labels(choices)}")
+
+
+async def _listing(user: StoredUser, now: dt.datetime) -> UserListing:
+    locked_until = _aware(user.locked_until) if user.locked_until is not None else None
+    return UserListing(
+        user.username,
+        user.display_name,
+        user.active,
+        locked_until is not None and locked_until > now,
+        [Grant(g.role, g.unit, g.unit_name, g.path) for g in await store.grants_of(user.id)],
+        user.failed_sign_ins,
+        locked_until,
+    )
 
 
 async def list_users() -> list[UserListing]:
     now = _now()
-    return [
-        UserListing(
-            u.username,
-            u.display_name,
-            u.active,
-            u.locked_until is not None and _aware(u.locked_until) > now,
-            [Grant(g.role, g.unit, g.unit_name, g.path) for g in await store.grants_of(u.id)],
-        )
-        for u in await store.list_users()
-    ]
+    return [await _listing(u, now) for u in await store.list_users()]
+
+
+async def user_listing(username: str) -> UserListing | None:
+    """One user as the list shows them, or None if there is no such user."""
+    user = await store.find_user(username)
+    return await _listing(user, _now()) if user is not None else None
+
+
+async def grant_units() -> list[GrantUnit]:
+    """The units a role can be given for, in the order of the organisation tree."""
+    return [GrantUnit(u.key, u.name, u.depth) for u in await org_store.list_units()]
 
 
 async def _principal(user: StoredUser) -> Principal:
@@ -307,7 +386,7 @@ async def sign_in(username: str, password: str) -> SignIn:
         await store.reset_failures(user.id)
         if _HASHER.check_needs_rehash(user.password_hash):
             await store.update_user(user.id, password_hash=_HASHER.hash(password))
-        await store.insert_session(_token_hash(token), user.id, csrf, now, now + SESSION_MAX)
+        await store.insert_session(token_hash(token), user.id, csrf, now, now + SESSION_MAX)
     await store.delete_expired_sessions(now)
     await record(username, "signin.ok")
     return SignIn(await _principal(user), token, csrf)
@@ -324,7 +403,7 @@ class SessionCheck:
 
 async def session_principal(token: str) -> SessionCheck:
     now = _now()
-    digest = _token_hash(token)
+    digest = token_hash(token)
     session = await store.find_session(digest)
     if session is None:
         return SessionCheck(None, "", "unknown")
@@ -341,17 +420,17 @@ async def session_principal(token: str) -> SessionCheck:
 
 
 async def sign_out(token: str) -> None:
-    await store.delete_sessions(token_hash=_token_hash(token))
+    await store.delete_sessions(token_hash=token_hash(token))
 
 
 async def expire_session_for_test(token: str, last_seen: dt.datetime) -> None:
     """Move a session's last request into the past (tests of the idle expiry use it)."""
-    await store.touch_session(_token_hash(token), last_seen)
+    await store.touch_session(token_hash(token), last_seen)
 
 
 async def principal_of(username: str) -> Principal:
     """The grants of an active user (for commands run on the server in someone's name)."""
-    user = await _existing(username)
+    user = await existing_user(username)
     if not user.active:
         raise AccountError(f"the user `{username}` is disabled")
     return await _principal(user)

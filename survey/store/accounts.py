@@ -1,27 +1,32 @@
-"""Users, their role grants and their signed-in sessions."""
+"""Users, their role grants, their signed-in sessions and the one-time links to set a password."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from survey.store.tables import OrgUnitRow, RoleGrant, UserRow, WebSession
+from survey.store.tables import OrgUnitRow, PasswordResetLink, RoleGrant, UserRow, WebSession
 
 __all__ = [
     "StoredGrant",
+    "StoredResetLink",
     "StoredUser",
     "add_failure",
+    "delete_reset_links",
     "delete_sessions",
+    "find_reset_link",
     "find_session",
     "find_user",
     "grants_of",
     "insert_grants",
+    "insert_reset_link",
     "insert_session",
     "insert_user",
     "list_users",
     "reset_failures",
     "touch_session",
     "update_user",
+    "use_reset_link",
 ]
 
 
@@ -203,3 +208,77 @@ async def delete_expired_sessions(now: dt.datetime) -> None:
 async def find_user_by_id(user_id: int) -> StoredUser | None:
     row = await UserRow.select().where(UserRow.id == user_id).first().run()
     return _user(row) if row else None
+
+
+# --- one-time links to set a new password -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredResetLink:
+    user_id: int
+    created_by: str
+    expires_at: dt.datetime
+    used_at: dt.datetime | None
+
+
+async def insert_reset_link(
+    token_hash: str, user_id: int, created_by: str, now: dt.datetime, expires_at: dt.datetime
+) -> None:
+    await PasswordResetLink.insert(
+        PasswordResetLink(
+            token_hash=token_hash,
+            user=user_id,
+            created_by=created_by,
+            created_at=now,
+            expires_at=expires_at,
+            used_at=None,
+        )
+    ).run()
+
+
+async def find_reset_link(token_hash: str) -> StoredResetLink | None:
+    row = (
+        await PasswordResetLink.select(
+            PasswordResetLink.user,
+            PasswordResetLink.created_by,
+            PasswordResetLink.expires_at,
+            PasswordResetLink.used_at,
+        )
+        .where(PasswordResetLink.token_hash == token_hash)
+        .first()
+        .run()
+    )
+    if row is None:
+        return None
+    return StoredResetLink(row["user"], row["created_by"], row["expires_at"], row["used_at"])
+
+
+async def use_reset_link(token_hash: str, now: dt.datetime) -> bool:
+    """Mark the link used, if nobody has used it yet and it has not expired: one statement, so
+    that of two requests with the same link (on two workers, say) exactly one gets True."""
+    rows = (
+        await PasswordResetLink.update({PasswordResetLink.used_at: now})
+        .where(
+            (PasswordResetLink.token_hash == token_hash)
+            & PasswordResetLink.used_at.is_null()
+            & (PasswordResetLink.expires_at > now)
+        )
+        .returning(PasswordResetLink.id)
+        .run()
+    )
+    return bool(rows)
+
+
+async def delete_reset_links(
+    *, user_id: int | None = None, expired_before: dt.datetime | None = None
+) -> None:
+    """The links of a user that are still unused (a newer link or a new password replaces them),
+    or every link that expired before a moment (housekeeping)."""
+    if user_id is not None:
+        await (
+            PasswordResetLink.delete()
+            .where((PasswordResetLink.user == user_id) & PasswordResetLink.used_at.is_null())
+            .run()
+        )
+    if expired_before is not None:
+        await PasswordResetLink.delete().where(PasswordResetLink.expires_at < expired_before).run()

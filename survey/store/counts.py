@@ -174,7 +174,9 @@ async def data_stamp() -> str:
         "WHERE r.wave IN (SELECT id FROM wave WHERE status = 'open') GROUP BY r.wave ORDER BY r.wave"
     )
     waves = await Answer.raw("SELECT id, status, k, k_text, title, opens_on, closes_on FROM wave ORDER BY id")
-    units = await Answer.raw("SELECT id, key, path, active FROM org_unit ORDER BY id")
+    units = await Answer.raw(
+        "SELECT id, key, name, kind, parent, path, headcount, active FROM org_unit ORDER BY id"
+    )
     versions = await Answer.raw("SELECT id, content_hash FROM questionnaire_version ORDER BY id")
     engine = current_engine()
     database = getattr(engine, "path", None) or getattr(engine, "config", {}).get("dsn")

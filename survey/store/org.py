@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 
 from survey.domain import Organisation
 from survey.store.engine import fetch_tuples
-from survey.store.tables import OrgUnitRow, ServicePointRow, SettingRow
+from survey.store.tables import OrgUnitRow, OrgUpload, ServicePointRow, SettingRow
 
 __all__ = [
     "OrgChange",
     "StoredServicePoint",
     "StoredUnit",
+    "StoredUpload",
+    "delete_upload",
+    "delete_uploads_before",
+    "find_upload",
     "list_service_points",
     "list_units",
+    "lock_organisation",
+    "organisation_stamp",
     "save_organisation",
+    "save_upload",
+    "set_headcount",
+    "units_in_running_waves",
 ]
 
 
@@ -81,7 +93,7 @@ async def list_units(include_retired: bool = False) -> list[StoredUnit]:
     ]
 
 
-async def list_service_points() -> list[StoredServicePoint]:
+async def list_service_points(include_retired: bool = False) -> list[StoredServicePoint]:
     rows = (
         await ServicePointRow.select(
             ServicePointRow.id,
@@ -96,7 +108,7 @@ async def list_service_points() -> list[StoredServicePoint]:
     return [
         StoredServicePoint(r["id"], r["key"], r["name"], r["unit_key"], bool(r["active"]))
         for r in rows
-        if r["active"]
+        if include_retired or r["active"]
     ]
 
 
@@ -174,3 +186,100 @@ async def save_organisation(org: Organisation) -> OrgChange:
     else:
         await SettingRow.insert(SettingRow(key="kommune", value=org.kommune)).run()
     return OrgChange(added, updated, len(retired), len(org.service_points))
+
+
+# --- what the browser's organisation pages need ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    token: str
+    filename: str
+    content: str
+    content_hash: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+
+
+async def organisation_stamp() -> str:
+    """A fingerprint of the organisation as stored: the Kommune's name and every unit and service
+    point with all its fields, retired ones included. Equal stamps, equal organisations; a preview
+    made against one stamp is applied only while the stamp is still the same."""
+    units = [
+        [u.key, u.name, u.kind, u.parent, u.headcount, u.path, u.active]
+        for u in sorted(await list_units(include_retired=True), key=lambda u: u.key)
+    ]
+    points = [[p.key, p.name, p.unit, p.active] for p in await list_service_points(include_retired=True)]
+    data = json.dumps([await kommune_name(), units, points], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+async def lock_organisation() -> None:
+    """Inside a write transaction: wait for any other change of the organisation to end first.
+
+    SQLite's IMMEDIATE transaction is one writer already; on PostgreSQL the row of the Kommune's
+    name is locked (an update that changes nothing), so that two applies or headcount changes do
+    not both pass the stamp check before either has written."""
+    await SettingRow.update({SettingRow.value: SettingRow.value}).where(SettingRow.key == "kommune").run()
+
+
+async def set_headcount(key: str, headcount: int) -> int | None:
+    """Set an active unit's headcount; its headcount before, None if there is no such unit."""
+    rows = (
+        await OrgUnitRow.select(OrgUnitRow.id, OrgUnitRow.headcount)
+        .where((OrgUnitRow.key == key) & (OrgUnitRow.active == True))  # noqa: E712
+        .run()
+    )
+    if not rows:
+        return None
+    await OrgUnitRow.update({OrgUnitRow.headcount: headcount}).where(OrgUnitRow.id == rows[0]["id"]).run()
+    return int(rows[0]["headcount"])
+
+
+async def units_in_running_waves(keys: list[str]) -> list[tuple[str, str, str]]:
+    """(unit key, wave key, wave status) for each of the units `keys` in a draft or open wave."""
+    if not keys:
+        return []
+    marks = ", ".join("{}" for _ in keys)
+    rows = await fetch_tuples(
+        "SELECT u.key, w.key, w.status FROM wave_unit wu JOIN wave w ON w.id = wu.wave "
+        f"JOIN org_unit u ON u.id = wu.unit WHERE w.status IN ('draft', 'open') AND u.key IN ({marks}) "
+        "ORDER BY u.key, w.key",
+        *keys,
+    )
+    return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+async def save_upload(upload: StoredUpload) -> None:
+    await OrgUpload.insert(
+        OrgUpload(
+            {
+                OrgUpload.token: upload.token,
+                OrgUpload.filename: upload.filename,
+                OrgUpload.content: upload.content,
+                OrgUpload.content_hash: upload.content_hash,
+                OrgUpload.uploaded_by: upload.uploaded_by,
+                OrgUpload.uploaded_at: upload.uploaded_at,
+            }
+        )
+    ).run()
+
+
+async def find_upload(token: str) -> StoredUpload | None:
+    rows = await OrgUpload.select().where(OrgUpload.token == token).run()
+    if not rows:
+        return None
+    r = rows[0]
+    return StoredUpload(
+        r["token"], r["filename"], r["content"], r["content_hash"], r["uploaded_by"], r["uploaded_at"]
+    )
+
+
+async def delete_upload(token: str) -> bool:
+    """Delete the upload; whether there was one (two confirmations of one upload: one wins)."""
+    deleted = await OrgUpload.delete().where(OrgUpload.token == token).returning(OrgUpload.id).run()
+    return bool(deleted)
+
+
+async def delete_uploads_before(moment: dt.datetime) -> None:
+    await OrgUpload.delete().where(OrgUpload.uploaded_at < moment).run()

@@ -101,6 +101,9 @@ class WaveRow(Table, tablename="wave"):
     k = Integer(default=5)
     k_text = Integer(default=10)
     created_at = Timestamptz()
+    #: the title in each language of the version, as JSON text ({"de": …, "en": …}); `title` is
+    #: the German (default) one, which everything else reads
+    titles = Text(default="{}")
 
 
 class WaveUnitRow(Table, tablename="wave_unit"):
@@ -250,6 +253,9 @@ class Approval(Table, tablename="approval"):
     content_hash = Varchar(length=64)
     approved_by = Varchar(length=64)
     approved_at = Timestamptz()
+    #: for a wave, what it was when approved (JSON: version, k, k_text, units), so that a later
+    #: change can be named ("k von 5 auf 6"); empty for versions and for older approvals
+    facts = Text(null=True, default=None)
 
 
 TABLES: tuple[type[Table], ...] = (
@@ -274,3 +280,156 @@ TABLES: tuple[type[Table], ...] = (
     AuditEntry,
     Approval,
 )
+
+
+class PasswordResetLink(Table, tablename="password_reset_link"):
+    """A one-time link to set a new password, made by an admin. Only the hash of its token is kept;
+    it works once (`used_at`) and until `expires_at`."""
+
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(UserRow, null=False, on_delete=OnDelete.cascade, index=True)
+    #: the admin who made it (a name, as in the audit log)
+    created_by = Varchar(length=64)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+TABLES += (PasswordResetLink,)
+__all__ += ["PasswordResetLink"]
+
+
+class OrgUpload(Table, tablename="org_upload"):
+    """An organisation file uploaded in the browser, kept between its preview and its apply.
+
+    In the database, not in one worker's memory: the preview and the confirmation may reach
+    different workers on different hosts. Deleted when applied; uploads older than a day are
+    deleted with the next upload.
+    """
+
+    token = Varchar(length=64, unique=True)
+    filename = Varchar(length=200)
+    content = Text()
+    #: sha256 of `content`: the confirmation names it, so that what is applied is what was shown
+    content_hash = Varchar(length=64)
+    uploaded_by = Varchar(length=64)
+    uploaded_at = Timestamptz()
+
+
+__all__ += ["OrgUpload"]
+TABLES = (*TABLES, OrgUpload)
+
+
+class WaveParticipationRow(Table, tablename="wave_participation"):
+    """A wave's participation as last counted: responses per unit and per day, as JSON text, and
+    when they were counted. One row per wave, shared by every worker on every host; counted again
+    when older than an hour (survey.services.participation). Counts of responses only: nothing
+    about who answered."""
+
+    wave = ForeignKey(WaveRow, null=False, on_delete=OnDelete.cascade, unique=True)
+    counted_at = Timestamptz()
+    counts = Text(default="{}")
+
+
+__all__ += ["WaveParticipationRow"]
+TABLES = (*TABLES, WaveParticipationRow)
+
+
+class CatalogDraft(Table, tablename="catalog_draft"):
+    """A questionnaire version or a Leitbild the survey office is editing: its YAML text (the
+    exchange format), until it is published and frozen. In the database, so that every worker of
+    every host edits the same draft; (kind, key, version) is unique (see the migration).
+
+    `revision` counts the saves: a save names the revision it was based on and is refused when
+    another save came in between (optimistic locking), so that neither overwrites the other."""
+
+    #: "version" or "leitbild"
+    kind = Varchar(length=16)
+    #: the questionnaire's key, or the Leitbild's
+    key = Varchar(length=64)
+    #: the version number; 0 for a Leitbild
+    version = Integer(default=0)
+    text = Text()
+    revision = Integer(default=1)
+    created_by = Varchar(length=64)
+    created_at = Timestamptz()
+    saved_by = Varchar(length=64)
+    saved_at = Timestamptz()
+
+
+__all__ += ["CatalogDraft"]
+TABLES = (*TABLES, CatalogDraft)
+
+
+class AccessBatch(Table, tablename="access_batch"):
+    """What the survey office handed out for respondents: invitation codes for a unit, a unit link,
+    receipt codes for a service point. How many, for whom, when and by whom; never a code."""
+
+    #: invitations | unit_link | receipts
+    kind = Varchar(length=16)
+    wave = ForeignKey(WaveRow, null=True, on_delete=OnDelete.cascade, index=True)
+    unit = ForeignKey(OrgUnitRow, null=True, on_delete=OnDelete.restrict)
+    service_point = ForeignKey(ServicePointRow, null=True, on_delete=OnDelete.cascade, index=True)
+    count = Integer(default=0)
+    #: the last day receipt codes work
+    valid_until = Date(null=True, default=None)
+    issued_by = Varchar(length=64)
+    issued_at = Timestamptz()
+
+
+class OneTimeFile(Table, tablename="one_time_file"):
+    """Codes in plain text, kept for the one download of the person who issued them: the letters
+    and the mail-merge CSV of invitation codes, receipt codes, a unit link's access code.
+
+    In the database, not in one worker's folder: the page that offers a file and the download may
+    reach different workers on different hosts. Deleted when fetched, and at the latest when
+    `expires_at` has passed (a day after issuing).
+    """
+
+    token = Varchar(length=64, unique=True)
+    batch = ForeignKey(AccessBatch, null=False, on_delete=OnDelete.cascade, index=True)
+    owner = Varchar(length=64)
+    #: letters | invitations_csv | receipts_csv | access_code
+    kind = Varchar(length=16)
+    #: JSON: the codes and what the file needs besides (the letters' language, a link)
+    content = Text()
+    expires_at = Timestamptz()
+
+
+__all__ += ["AccessBatch", "OneTimeFile"]
+TABLES = (*TABLES, AccessBatch, OneTimeFile)
+
+
+class ApprovalRejection(Table, tablename="approval_rejection"):
+    """The Personalrat's refusal of a staff questionnaire version or a staff wave as it was, and why.
+
+    Like an approval it holds the content hash it refers to: a rejection counts only while the
+    content is unchanged (and until a newer approval of that same content). Never changed or
+    deleted. `facts` as in Approval.
+    """
+
+    kind = Varchar(length=16)
+    subject = Varchar(length=100, index=True)
+    content_hash = Varchar(length=64)
+    reason = Text()
+    rejected_by = Varchar(length=64)
+    rejected_at = Timestamptz()
+    facts = Text(null=True, default=None)
+
+
+__all__ += ["ApprovalRejection"]
+TABLES = (*TABLES, ApprovalRejection)
+
+
+class AuditWord(Table, tablename="audit_word"):
+    """A word of an audit log entry's target or detail that can be a unit key (survey.store.audit
+    `words_of`), one row per entry and word: the audit log's unit filter looks the keys up here
+    instead of reading every entry. Written with the entry; neither is ever changed or deleted."""
+
+    #: the entry (audit_log.id)
+    entry = Integer()
+    word = Varchar(length=64)
+
+
+__all__ += ["AuditWord"]
+TABLES = (*TABLES, AuditWord)

@@ -3,26 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
 from survey.store.engine import as_date, fetch_tuples
-from survey.store.tables import Answer, Comment, QuestionnaireVersionRow, ResponseRow, WaveRow, WaveUnitRow
+from survey.store.tables import (
+    Answer,
+    Comment,
+    QuestionnaireVersionRow,
+    ResponseRow,
+    WaveParticipationRow,
+    WaveRow,
+    WaveUnitRow,
+)
 
 __all__ = [
     "WAVE_COLUMNS",
+    "CountedParticipation",
     "Wave",
     "WaveFacts",
+    "count_participation",
     "count_responses",
     "delete_wave",
     "get_wave",
     "get_wave_by_id",
     "insert_wave",
     "list_waves",
+    "participation_counted",
+    "save_participation",
     "set_wave_status",
+    "set_wave_units",
+    "update_wave",
     "wave_of_row",
+    "wave_titles",
+    "wave_unit_ids",
     "waves_covering",
 ]
 
@@ -101,12 +120,14 @@ async def insert_wave(
     status: str = "draft",
     k: int = 5,
     k_text: int = 10,
+    titles: dict[str, str] | None = None,
 ) -> int:
     rows = (
         await WaveRow.insert(
             WaveRow(
                 key=key,
                 title=title,
+                titles=json.dumps(titles or {}, ensure_ascii=False),
                 questionnaire_version=version_id,
                 audience=audience,
                 opens_on=opens_on,
@@ -132,6 +153,7 @@ async def set_wave_status(wave_id: int, status: str) -> None:
 
 async def delete_wave(wave_id: int) -> None:
     """Remove a wave and everything answered in it (the demo's --reset; never for real waves)."""
+    await WaveParticipationRow.delete().where(WaveParticipationRow.wave == wave_id).run()
     await Comment.delete().where(Comment.wave == wave_id).run()
     await Answer.delete().where(Answer.wave == wave_id).run()
     await ResponseRow.delete().where(ResponseRow.wave == wave_id).run()
@@ -160,8 +182,27 @@ async def version_id(questionnaire: str, version: int) -> int | None:
 
 
 async def update_wave(wave_id: int, **values: object) -> None:
+    """Set the named columns; `titles` is given as a dict (language → title)."""
+    if "titles" in values:
+        values["titles"] = json.dumps(values["titles"], ensure_ascii=False)
     columns = {getattr(WaveRow, name): value for name, value in values.items()}
     await WaveRow.update(columns).where(WaveRow.id == wave_id).run()
+
+
+async def set_wave_units(wave_id: int, unit_ids: list[int]) -> None:
+    """The wave covers exactly `unit_ids` from now on (a draft's units, changed)."""
+    await WaveUnitRow.delete().where(WaveUnitRow.wave == wave_id).run()
+    if unit_ids:
+        await WaveUnitRow.insert(*[WaveUnitRow(wave=wave_id, unit=u) for u in unit_ids]).run()
+
+
+async def wave_titles(wave_id: int) -> dict[str, str]:
+    """The wave's title per language as stored ({} for waves made before titles per language)."""
+    row = await WaveRow.select(WaveRow.titles).where(WaveRow.id == wave_id).first().run()
+    if row is None or not row["titles"]:
+        return {}
+    titles = json.loads(row["titles"])
+    return {str(k): str(v) for k, v in titles.items()} if isinstance(titles, dict) else {}
 
 
 async def wave_unit_ids(wave_id: int) -> list[int]:
@@ -184,3 +225,64 @@ async def waves_covering(unit_id: int, audience: str) -> list[Wave]:
 async def get_wave_by_id(wave_id: int) -> Wave | None:
     rows = await fetch_tuples(_SELECT + "WHERE w.id = {}", int(wave_id), quick=True)
     return wave_of_row(rows[0]) if rows else None
+
+
+# --- participation: responses counted per unit and per day ----------------------------------------
+
+
+@dataclass(frozen=True)
+class CountedParticipation:
+    """A wave's responses per unit (database id) and per day (ISO date), and when they were counted."""
+
+    counted_at: dt.datetime
+    per_unit: dict[int, int]
+    per_day: dict[str, int]
+
+
+async def count_participation(wave_id: int) -> tuple[dict[int, int], dict[str, int]]:
+    """Responses per unit and per day of submission (days are all a response keeps of its time)."""
+    rows = await fetch_tuples(
+        "SELECT unit, submitted_on, COUNT(*) FROM response WHERE wave = {} GROUP BY unit, submitted_on",
+        int(wave_id),
+    )
+    per_unit: dict[int, int] = defaultdict(int)
+    per_day: dict[str, int] = defaultdict(int)
+    for unit, day, n in rows:
+        per_unit[int(unit)] += int(n)
+        per_day[as_date(day).isoformat()] += int(n)
+    return dict(per_unit), dict(per_day)
+
+
+async def participation_counted(wave_id: int) -> CountedParticipation | None:
+    """The wave's participation as last counted (saved by any worker), if it has been."""
+    row = (
+        await WaveParticipationRow.select(WaveParticipationRow.counted_at, WaveParticipationRow.counts)
+        .where(WaveParticipationRow.wave == wave_id)
+        .first()
+        .run()
+    )
+    if row is None:
+        return None
+    counts = json.loads(row["counts"] or "{}")
+    per_unit = {int(k): int(v) for k, v in counts.get("units", {}).items()}
+    per_day = {str(k): int(v) for k, v in counts.get("days", {}).items()}
+    at = row["counted_at"]
+    if isinstance(at, str):  # pragma: no cover - piccolo converts TIMESTAMPTZ on both engines
+        at = dt.datetime.fromisoformat(at)
+    return CountedParticipation(at, per_unit, per_day)
+
+
+async def save_participation(wave_id: int, counted: CountedParticipation) -> None:
+    """Keep `counted` as the wave's participation (one row per wave; a later count replaces it)."""
+    counts = json.dumps({"units": {str(k): v for k, v in counted.per_unit.items()}, "days": counted.per_day})
+    await (
+        WaveParticipationRow.insert(
+            WaveParticipationRow(wave=wave_id, counted_at=counted.counted_at, counts=counts)
+        )
+        .on_conflict(
+            target=WaveParticipationRow.wave,
+            action="DO UPDATE",
+            values=[WaveParticipationRow.counted_at, WaveParticipationRow.counts],
+        )
+        .run()
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -56,6 +57,9 @@ async def health_api() -> Health:
     return await health()
 
 
+_PARAMETER_TYPE = re.compile(r":[^{}]+}")
+
+
 async def _allow_every_method(message: Message, scope: Scope) -> None:
     """`before_send` hook: the `Allow` header of an OPTIONS answer lists every method of its path.
 
@@ -69,7 +73,14 @@ async def _allow_every_method(message: Message, scope: Scope) -> None:
     headers = list(message.get("headers", []))
     if not any(key.lower() == b"allow" for key, _ in headers):
         return
-    methods = scope["litestar_app"].route_handler_method_map.get(scope.get("path_template", ""))
+    # the map's paths keep their parameters' types (`{key:str}`), the scope's template does not
+    template = scope.get("path_template", "")
+    methods = {
+        method
+        for path, handlers in scope["litestar_app"].route_handler_method_map.items()
+        if _PARAMETER_TYPE.sub("}", path) == template
+        for method in handlers
+    }
     if methods:
         allow = ", ".join(sorted(methods)).encode()
         message["headers"] = [(k, v) for k, v in headers if k.lower() != b"allow"] + [(b"allow", allow)]

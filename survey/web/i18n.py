@@ -94,7 +94,22 @@ def _plural_locale(catalog: str) -> str:
 PORTAL_DOMAIN = "portal"
 PORTAL_LANGUAGES = ("de", "en")
 #: the services whose messages (marked with survey.errors.N_) the office and Personalrat pages show
-_PORTAL_SERVICES = ("services/waves", "services/approvals", "services/exports", "services/figures")
+_PORTAL_SERVICES = (
+    "services/waves",
+    "services/approvals",
+    "services/exports",
+    "services/figures",
+    "services/org",
+    "services/accounts",
+    "services/passwords",
+    "services/user_rules",
+    "services/invitations",
+    "services/access_files",
+    "services/audit",
+    "services/audit_events",
+    "services/draft",
+    "services/leitbild_drafts",
+)
 _PORTAL_SOURCES = (
     "web/templates/portal/",
     "web/portal",

@@ -20,7 +20,13 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from survey.services.accounts import SESSION_MAX, Principal, SignInRefused, sign_in, sign_out
-from survey.services.permissions import may_approve, may_manage_users, may_open_dashboard, may_open_exports
+from survey.services.permissions import (
+    may_approve,
+    may_manage_users,
+    may_open_dashboard,
+    may_open_exports,
+    may_read_audit,
+)
 from survey.web.api import STRICT_JSON_BODY, Refusal, refusals
 from survey.web.auth import (
     COOKIE,
@@ -88,11 +94,13 @@ def _navigation(viewer: Viewer | None, path: str, _: Callable[..., str]) -> list
         links.append(("/dashboard", _("Dashboard")))
     if p.holds("office"):  # offered to an office grant anywhere; the pages want the whole organisation
         links.append(("/buero/runden", _("Waves")))
+        links.append(("/buero/frageboegen", _("Questionnaires")))
+        links.append(("/buero/organisation", _("Organisation")))
     if may_approve(p):
         links.append(("/personalrat/freigaben", _("Approvals")))
     if may_open_exports(p):
         links.append(("/exporte", _("Exports")))
-    if p.holds("personalrat"):
+    if may_read_audit(p):
         links.append(("/protokoll", _("Audit log")))
     if may_manage_users(p):
         links.append(("/verwaltung/benutzer", _("Users")))

@@ -11,18 +11,23 @@ import yaml
 
 from survey.services.accounts import add_user, principal_of
 from survey.services.approvals import (
+    AlreadyRejected,
     ApprovalError,
+    ReasonRefused,
     approval_status,
     approve_version,
     approve_wave,
+    reject_version,
+    reject_wave,
     version_subject,
     wave_approval_problems,
     wave_content_hash,
 )
+from survey.services.approvals_decisions import WaveChange, wave_changes
 from survey.services.audit import audit_log
 from survey.services.demo import DemoOptions, build_demo
 from survey.services.waves import close_wave, create_wave, edit_wave, open_wave
-from survey.store.tables import Approval, QuestionnaireVersionRow, WaveRow
+from survey.store.tables import Approval, ApprovalRejection, QuestionnaireVersionRow, WaveRow
 from survey.store.waves import set_wave_status
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
@@ -140,7 +145,8 @@ async def test_editing_thresholds_after_approval_needs_a_new_one(field) -> None:
     with pytest.raises(ApprovalError) as refused:
         await open_wave("runde", TODAY, field.questionnaires)
     message = str(refused.value)
-    assert "the wave `runde` has changed (version, thresholds k=6, k_text=10 or units)" in message
+    day = f"{dt.datetime.now(dt.UTC):%Y-%m-%d}"
+    assert f"has changed since the Personalrat approved it on {day}: k from 5 to 6; it needs a new" in message
     assert "staff-pulse v1" not in message  # the version's approval still holds
     assert await _status("runde") == "draft"
     await approve_wave("runde", by=personalrat)
@@ -326,3 +332,116 @@ async def test_the_demo_records_its_approvals_in_the_personalrat_s_name(db: str)
     await set_wave_status(wave_id, "closed")
     await build_demo(questionnaires, options)
     assert await Approval.count().run() == len(approvals)
+
+
+async def test_rejections_carry_a_reason_count_for_their_content_only_and_are_audited(field) -> None:  # type: ignore[no-untyped-def]
+    await _create(field)
+    folder = field.questionnaires
+    personalrat = await _personalrat()
+    day = f"{dt.datetime.now(dt.UTC):%Y-%m-%d}"
+
+    # A reason is required (and not a novel); only the Personalrat rejects; nothing is recorded.
+    with pytest.raises(ReasonRefused, match="rejects `runde`: the reason is required"):
+        await reject_wave("runde", by=personalrat, reason="  \n ")
+    with pytest.raises(ReasonRefused, match="the reason has 2001 characters: shorten it to 2000 at most"):
+        await reject_wave("runde", by=personalrat, reason="x" * 2001)
+    await add_user("admin-x", "Ada Admin", PASSWORD, ["admin"])
+    with pytest.raises(ApprovalError, match="`admin-x` is not a Personalrat member"):
+        await reject_version(
+            "staff-pulse", 1, by=await principal_of("admin-x"), reason="nein", questionnaires=folder
+        )
+    for call, message in (
+        (reject_wave("buerger", by=personalrat, reason="nein"), "`buerger` is a citizen wave"),
+        (reject_wave("nirgendwo", by=personalrat, reason="nein"), "there is no wave `nirgendwo`"),
+        (
+            reject_wave("puls", by=personalrat, reason="nein"),
+            "`puls` is open already: a rejection cannot stop it",
+        ),
+        (
+            reject_version("citizen-contact", 1, by=personalrat, reason="nein", questionnaires=folder),
+            "citizen-contact v1 is a citizen questionnaire",
+        ),
+    ):
+        with pytest.raises(ApprovalError, match=message):
+            await call
+    assert await ApprovalRejection.count().run() == 0
+
+    # The version rejected: the wave may not open, and the office is told when and why.
+    rejected = await reject_version(
+        "staff-pulse", 1, by=personalrat, reason="Frage 3 ist unklar.", questionnaires=folder
+    )
+    assert (rejected.kind, rejected.subject, rejected.reason, rejected.rejected_by) == (
+        "version",
+        "staff-pulse v1",
+        "Frage 3 ist unklar.",
+        "pr-mitglied",
+    )
+    texts = [p.text(code=True) for p in await wave_approval_problems("runde", folder)]
+    assert texts[0] == f"the Personalrat rejected staff-pulse v1 on {day}: Frage 3 ist unklar."
+    assert "has not approved the wave `runde`" in texts[1]
+    with pytest.raises(AlreadyRejected, match="staff-pulse v1 is rejected already as it is now"):
+        await reject_version("staff-pulse", 1, by=personalrat, reason="noch einmal", questionnaires=folder)
+    # ... approved after all: the newest decision about the content counts
+    await approve_version("staff-pulse", 1, by=personalrat, questionnaires=folder)
+    assert len(await wave_approval_problems("runde", folder)) == 1
+
+    # The wave rejected as it is; changed afterwards, the rejection no longer counts.
+    await reject_wave("runde", by=personalrat, reason="k ist zu klein.")
+    [problem] = await wave_approval_problems("runde", folder)
+    assert str(problem) == f"the Personalrat rejected the wave `runde` on {day}: k ist zu klein."
+    with pytest.raises(ApprovalError):
+        await open_wave("runde", TODAY, folder)
+    runde = {s.subject: s for s in (await approval_status(folder)).waves}["runde"]
+    assert (runde.decision, runde.approved, runde.rejection and runde.rejection.reason) == (
+        "rejected",
+        False,
+        "k ist zu klein.",
+    )
+    await edit_wave("runde", k=7, questionnaires=folder)
+    runde = {s.subject: s for s in (await approval_status(folder)).waves}["runde"]
+    assert (runde.decision, runde.changed_since, runde.changes) == (
+        "changed",
+        "rejection",
+        [WaveChange("k", "5", "7")],
+    )
+    [problem] = await wave_approval_problems("runde", folder)
+    assert "has not approved the wave `runde` (its version, thresholds k=7" in str(problem)
+
+    # Approved, then rejected as it is: the approval is taken back; approved again, it opens.
+    await approve_wave("runde", by=personalrat)
+    assert await wave_approval_problems("runde", folder) == []
+    await reject_wave("runde", by=personalrat, reason="Doch nicht: erst nach der Personalversammlung.")
+    assert "Doch nicht" in str(await wave_approval_problems("runde", folder))
+    with pytest.raises(AlreadyRejected):
+        await reject_wave("runde", by=personalrat, reason="noch einmal")
+    await approve_wave("runde", by=personalrat)
+    assert (await open_wave("runde", TODAY, folder)).status == "open"
+    with pytest.raises(ApprovalError, match="`runde` is open already"):
+        await reject_wave("runde", by=personalrat, reason="zu spät")
+
+    rows = await ApprovalRejection.select().order_by(ApprovalRejection.id).run()
+    assert [(r["kind"], r["subject"], r["rejected_by"]) for r in rows] == [
+        ("version", "staff-pulse v1", "pr-mitglied"),
+        ("wave", "runde", "pr-mitglied"),
+        ("wave", "runde", "pr-mitglied"),
+    ]
+    assert rows[1]["content_hash"] != rows[2]["content_hash"] and rows[1]["facts"]
+    entries = [(e.action, e.target, e.detail) for e in reversed(await audit_log()) if "rejected" in e.action]
+    assert entries == [
+        ("approval.rejected_version", "staff-pulse v1", f"sha256 {rows[0]['content_hash']}"),
+        ("approval.rejected_wave", "runde", f"sha256 {rows[1]['content_hash']}"),
+        ("approval.rejected_wave", "runde", f"sha256 {rows[2]['content_hash']}"),
+    ]
+
+
+def test_a_change_of_a_wave_is_named_from_what_was_decided_on() -> None:
+    before = '{"k": 5, "k_text": 10, "units": ["asd", "jugendamt"], "version": "staff-pulse v1"}'
+    now = '{"k": 5, "k_text": 12, "units": ["jugendamt", "kita"], "version": "staff-pulse v2"}'
+    names = {"asd": "Allgemeiner Sozialer Dienst", "kita": "Kita-Verwaltung"}
+    assert wave_changes(before, now, names) == [
+        WaveChange("version", "staff-pulse v1", "staff-pulse v2"),
+        WaveChange("k_text", "10", "12"),
+        WaveChange("units_added", "", "Kita-Verwaltung"),
+        WaveChange("units_removed", "Allgemeiner Sozialer Dienst", ""),
+    ]
+    assert wave_changes(None, now, names) == [] and wave_changes("kaputt", now, names) == []

@@ -36,6 +36,7 @@ PARAMETERS = {
     "key": "buergerbuero-mitte",
     "code": "K7QM-2XHD-9RTC",
     "token": "kein-link",
+    "username": "gibt-es-nicht",
     "questionnaire": "staff-pulse",
     "version": "99",
     "action": "open",

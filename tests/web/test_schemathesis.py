@@ -57,9 +57,9 @@ load_all_checks()
 #: every check schemathesis has, as `--checks all`
 ALL_CHECKS = CHECKS.get_all()
 #: examples per operation, identity and kind of data: valid data, data that breaks the document
-POSITIVE, NEGATIVE = 25, 10
+POSITIVE, NEGATIVE = 12, 6
 #: examples per operation of the command line's fuzzing phase (its coverage phase has its own)
-COMMAND_LINE_EXAMPLES = 10
+COMMAND_LINE_EXAMPLES = 5
 HYPOTHESIS = settings(
     deadline=None,
     database=None,
@@ -446,7 +446,9 @@ def test_the_document_declares_every_refusal_of_the_api() -> None:
     paths = _document()["paths"]
     refusal = {"$ref": "#/components/schemas/Refusal"}
     answer = {"$ref": "#/components/schemas/ResponseOut"}
-    public = {"/api/overview", "/health"} | {p for p in paths if p.startswith("/api/v1/forms/")}
+    public = {"/api/overview", "/health", "/api/v1/password-links/{token}"} | {
+        p for p in paths if p.startswith("/api/v1/forms/")
+    }
     for path, operations in paths.items():
         for method, operation in operations.items():
             responses = operation["responses"]
@@ -518,6 +520,8 @@ async def test_options_names_every_method_of_its_path(portal_client: AsyncTestCl
         ("/api/v1/session", "DELETE, GET, OPTIONS, POST"),
         ("/api/v1/waves/fuzz-puls/open", "OPTIONS, POST"),
         ("/api/v1/units/jugendamt/figures", "GET, OPTIONS"),
+        # a path with a parameter and two methods (its template has no types, the map's paths do)
+        ("/api/v1/approvals/waves/fuzz-puls", "GET, OPTIONS, POST"),
     ):
         response = await portal_client.options(path)
         assert response.status_code == 204, path
@@ -567,7 +571,9 @@ def test_the_document_takes_what_the_guard_takes() -> None:
             for parameter in operation.get("parameters", []):
                 for text in _texts(parameter["schema"], components):
                     parameters += 1
-                    assert "enum" in text or text["not"] == {"pattern": ADDRESS_FORBIDDEN}, (
+                    # a date is checked as a date (nothing with a control character is one)
+                    dated = text.get("format") in ("date", "date-time")
+                    assert "enum" in text or dated or text["not"] == {"pattern": ADDRESS_FORBIDDEN}, (
                         method,
                         path,
                         parameter["name"],

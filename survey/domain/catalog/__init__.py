@@ -16,10 +16,29 @@ The rooms behind this door:
     _leitbild   the checks of a Leitbild file
     _version    the checks of one version file on its own
     _changes    the checks between v(N-1) and vN
+    _document   one version's document checked: on its own and against the version before
+    _text_check one version or Leitbild given as text (a draft, an upload), and the YAML written
 """
 
 from survey.domain.catalog._folder import check_catalog, load_catalog
 from survey.domain.catalog._model import Catalog
+from survey.domain.catalog._text_check import (
+    CheckedText,
+    check_leitbild_text,
+    check_version_text,
+    items_with_problems,
+    yaml_text,
+)
 from survey.domain.catalog._texts import valid_language
 
-__all__ = ["Catalog", "check_catalog", "load_catalog", "valid_language"]
+__all__ = [
+    "Catalog",
+    "CheckedText",
+    "check_catalog",
+    "check_leitbild_text",
+    "check_version_text",
+    "items_with_problems",
+    "load_catalog",
+    "valid_language",
+    "yaml_text",
+]

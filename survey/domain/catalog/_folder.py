@@ -11,14 +11,11 @@ from typing import Any
 
 import msgspec
 
-from survey.domain.catalog._changes import check_changes, check_first_version
+from survey.domain.catalog._document import check_version_document
 from survey.domain.catalog._leitbild import read_leitbild
 from survey.domain.catalog._model import Catalog
 from survey.domain.catalog._texts import items_of
-from survey.domain.catalog._version import check_version
 from survey.domain.questionnaire import Leitbild, QuestionnaireVersion
-from survey.domain.schemas import VERSION_SCHEMA
-from survey.domain.validation import schema_problems
 from survey.domain.yamlfile import YamlDocument, read_yaml
 from survey.errors import Problem, QuestionnaireFileError
 
@@ -125,7 +122,11 @@ def _load_questionnaire(
     previous_broken: set[str] = set()
     for number in sorted(docs):
         doc = docs[number]
-        found = schema_problems(doc, VERSION_SCHEMA)
+        data = doc.data if isinstance(doc.data, dict) else {}
+        before = previous_data if isinstance(previous_data, dict) and number - 1 in docs else None
+        found = check_version_document(
+            doc, folder.name, number, catalog.leitbilder, broken, before, previous_broken
+        )
         if number > 1 and number - 1 not in on_disk:
             found.insert(
                 0,
@@ -133,14 +134,6 @@ def _load_questionnaire(
                     doc.file, "", f"there is no v{number - 1}.yaml in {folder}: number versions without gaps"
                 ),
             )
-        data = doc.data if isinstance(doc.data, dict) else {}
-        check_version(doc, data, folder.name, number, catalog.leitbilder, broken, found)
-        if isinstance(previous_data, dict) and number - 1 in docs:
-            check_changes(doc, data, previous_data, number - 1, found, previous_broken)
-        elif number == 1:
-            # Where v(N-1) is missing or unreadable, that is reported already; the fix is
-            # there, not in removing `change`/`replaces` here.
-            check_first_version(doc, data, found)
         previous_data = data
         previous_broken = _broken_items(data, found)
         problems.extend(found)

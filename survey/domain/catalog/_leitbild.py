@@ -21,9 +21,15 @@ def read_leitbild(path: Path, problems: list[Problem]) -> tuple[YamlDocument, Le
     if path.suffix == ".yml":
         problems.append(Problem(doc.file, "", "the file ends in .yml: rename it to end in .yaml"))
         return doc, None
+    return doc, check_leitbild(doc, problems)
+
+
+def check_leitbild(doc: YamlDocument, problems: list[Problem]) -> Leitbild | None:
+    """The document's Leitbild unless it has problems (added to `problems`): of a file, or of a
+    text (a draft kept in the database, an upload)."""
     if doc.problems:
         problems.extend(doc.problems)
-        return doc, None
+        return None
     found = schema_problems(doc, LEITBILD_SCHEMA)
     data = doc.data if isinstance(doc.data, dict) else {}
     languages = declared_languages(doc, data, found)
@@ -47,5 +53,5 @@ def read_leitbild(path: Path, problems: list[Problem]) -> tuple[YamlDocument, Le
             check_complete(doc, data, ["values", index, text], languages, found)
     problems.extend(found)
     if found:
-        return doc, None
-    return doc, msgspec.convert(data, Leitbild)
+        return None
+    return msgspec.convert(data, Leitbild)

@@ -1,4 +1,6 @@
-"""The Personalrat's approvals of staff questionnaire versions and staff waves: page and JSON twins."""
+"""The Personalrat's approvals of staff questionnaire versions and staff waves: the list, approving,
+and (survey.web.manage._approval_review) the page of each version and wave, with rejecting; each with
+its JSON twin. Every form answers 303 to the list, which shows the result once."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from survey.services.permissions import may_approve
 from survey.settings import Settings
 from survey.web.api import refusals
 from survey.web.auth import CsrfChecked, CurrentViewer, Viewer, require
+from survey.web.manage._approval_review import APPROVALS_PAGE, REVIEW_ROUTES, day_formatter
 from survey.web.manage._common import ACTION_RESPONSES, ActionResult, api_result, settings_of
 from survey.web.notices import Notice, forget_notice, redirect_with, show, take_notice
 from survey.web.portal import gettext_for as page_text
@@ -28,8 +31,6 @@ from survey.web.portal import page, portal_lang
 from survey.web.security import PathText
 
 __all__ = ["APPROVAL_ROUTES"]
-
-APPROVALS_PAGE = "/personalrat/freigaben"
 
 
 async def _approve(
@@ -66,6 +67,7 @@ async def approvals_page(request: Request[Any, Any, Any], viewer: CurrentViewer,
         "portal/approvals.html",
         title=_("Approvals"),
         status_=status,
+        day=day_formatter(portal_lang(request)),
         result=show(take_notice(request, viewer), portal_lang(request)),
     )
     forget_notice(request, response)
@@ -152,4 +154,5 @@ APPROVAL_ROUTES = [
     approvals_api,
     approve_version_api,
     approve_wave_api,
+    *REVIEW_ROUTES,
 ]
