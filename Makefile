@@ -44,7 +44,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 demo: install
 	$(BIN)/survey db upgrade
-	$(BIN)/survey demo
+	SURVEY_BASE_URL=$${SURVEY_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/survey demo
 	$(BIN)/survey report kjfs --out var/reports/kjfs.html
 	$(BIN)/survey report --overview --out var/reports/organisation.html
 	$(BIN)/survey serve --host $(HOST) --port $(PORT)

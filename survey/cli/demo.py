@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
-from survey.cli.common import folder_option, folder_path, input_file, progress_bar, run_async, surface_errors
+from survey.cli.common import (
+    folder_option,
+    folder_path,
+    input_file,
+    progress_bar,
+    run_async,
+    settings,
+    surface_errors,
+)
 from survey.domain.yamlfile import MAX_FILE_BYTES
 from survey.services.demo import DemoOptions, build_demo
+from survey.services.demo_open import TryIt, open_demo_waves
 from survey.services.demo_users import DEMO_PASSWORD, ensure_demo_users
 
 
@@ -55,7 +65,10 @@ def demo(
 ) -> None:
     """Build the demo Kommune (Stadt Lindenau) with simulated staff and citizen waves.
 
-    Running it again adds nothing twice: waves already there are kept.
+    The past quarters' waves are closed; the current quarter's citizen wave is open at every
+    service point and a staff wave is open for the Jugendamt, with invitation codes. Running it
+    again adds nothing twice: waves already there are kept (only one new invitation code is issued,
+    for the link it prints).
     """
     if org_file is not None:
         input_file(org_file, "--org", max_bytes=MAX_FILE_BYTES)
@@ -86,3 +99,27 @@ def demo(
     click.echo(f"demo users (password {DEMO_PASSWORD}):")
     for username, _name, roles in users:
         click.echo(f"  {username:<20} {', '.join(roles)}")
+    folder_dir = folder_path(folder)
+    config = settings()
+    try_it = run_async(lambda: open_demo_waves(config, folder_dir, dt.date.today()))
+    _echo_try_it(try_it, [u[0] for u in users])
+
+
+def _echo_try_it(try_it: TryIt, usernames: list[str]) -> None:
+    if try_it.citizen_wave or try_it.staff_wave:
+        running = ", ".join(w for w in (try_it.citizen_wave, try_it.staff_wave) if w)
+        click.echo(
+            f"open now: {running}"
+            + (
+                f" ({try_it.codes:,} invitation code{'s' if try_it.codes != 1 else ''} issued)"
+                if try_it.codes
+                else ""
+            )
+        )
+    click.echo("try it:")
+    if try_it.service_point:
+        click.echo(f"  citizen form:     {try_it.service_point}")
+    if try_it.invitation:
+        click.echo(f"  staff invitation: {try_it.invitation}")
+    lead = next((u for u in ("leitung-jugendamt", "leitung-kjfs") if u in usernames), "admin")
+    click.echo(f"  sign in:          {try_it.sign_in}  (user {lead}, password {DEMO_PASSWORD})")

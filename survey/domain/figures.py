@@ -186,6 +186,9 @@ class UnitFigures(msgspec.Struct, frozen=True):
     child_scores: list[ChildScores] = []
     #: staff | citizen: who answers the questionnaire
     audience: str = "staff"
+    #: the waves still open: participation only (respondents so far, hidden where the group is
+    #: small), never answers; the figures above are the closed waves'
+    open_waves: list[WaveSummary] = []
 
 
 class OverviewRow(msgspec.Struct, frozen=True):

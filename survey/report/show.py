@@ -53,6 +53,8 @@ class FigureText:
     NO_RATE: ClassVar[str]
     #: nobody was asked (said so, never as if nobody had answered)
     NOT_ASKED: ClassVar[str]
+    #: what a screen reader says before a footnote's number ("note 1")
+    NOTE: ClassVar[str]
 
     def __init__(self, language: str, gettext: Callable[[str], str]) -> None:
         self.language = language
@@ -88,6 +90,35 @@ class FigureText:
         # the same words as in the charts' tables: "verborgen (weniger als 5 Antworten)"
         words = format.hidden_text(figure, self.language)
         return Markup('<span class="hidden-figure">{}</span>').format(words)
+
+    def footnoted(self, html: str, name: str) -> Markup:
+        """A table (or any block) whose hidden figures become a short mark ("verborgen¹") with one
+        footnote per reason after it, instead of the reason in every cell.
+
+        `name` makes the footnotes' ids unique on the page. Each mark links to its footnote, and the
+        footnote describes the link (`aria-describedby`), so a screen reader still hears the reason.
+        """
+        notes: dict[str, tuple[int, str]] = {}
+        note = self.gettext(self.NOTE)
+
+        def mark(found: re.Match[str]) -> str:
+            word, why = found.group(1), found.group(2)
+            number = notes.setdefault(why, (len(notes) + 1, word))[0]
+            ident = f"fn-{slug(name)}-{number}"
+            return (
+                f'<span class="hidden-figure">{word}<sup class="fn-ref"><a href="#{ident}" '
+                f'aria-describedby="{ident}"><span class="visually-hidden">{escape(note)} </span>'
+                f"{number}</a></sup></span>"
+            )
+
+        body = _HIDDEN_FIGURE.sub(mark, str(html))
+        if not notes:
+            return Markup(body)
+        items = "".join(
+            f'<li id="fn-{slug(name)}-{number}"><sup aria-hidden="true">{number}</sup> {word}: {why}</li>'
+            for why, (number, word) in notes.items()
+        )
+        return Markup(f'{body}<ol class="footnotes">{items}</ol>')
 
     def missing(self) -> Markup:
         return Markup('<span class="no-data">{}</span>').format(self.gettext(self.NO_FIGURE))
@@ -131,6 +162,9 @@ class Figure:
     head: list[str]
     rows: list[list[str]]
 
+
+#: a hidden figure as `FigureText.hidden` writes it: the word, then its (escaped) reason in brackets
+_HIDDEN_FIGURE = re.compile(r'<span class="hidden-figure">([^<(]+?) \(([^<]*)\)</span>')
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
 _SVG_ROOT = re.compile(r"<svg\b[^>]*>")

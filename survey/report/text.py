@@ -34,6 +34,7 @@ class ReportText(FigureText):
 
     NO_FIGURE = N_("no data")
     NOT_ASKED = N_("not asked in this questionnaire")
+    NOTE = N_("note")
     NO_RATE = N_(
         "Citizen feedback: no response rate, because the number of contacts at the service "
         "points is not recorded"

@@ -23,7 +23,15 @@ from survey.store.bulk import BulkCounts, ResponseBatch, bulk_insert_responses, 
 from survey.store.engine import write_transaction
 from survey.store.migrate import upgrade
 
-__all__ = ["DemoOptions", "DemoResult", "build_demo", "demo_org_file", "quarters"]
+__all__ = [
+    "DemoOptions",
+    "DemoResult",
+    "build_demo",
+    "demo_org_file",
+    "quarter_end",
+    "quarter_start",
+    "quarters",
+]
 
 STAFF_QUESTIONNAIRE = "staff-pulse"
 CITIZEN_QUESTIONNAIRE = "citizen-contact"
@@ -108,14 +116,14 @@ def _morning(day: dt.date, days_before: int) -> dt.datetime:
     return dt.datetime.combine(day - dt.timedelta(days=days_before), dt.time(9), dt.UTC)
 
 
-def _quarter_start(year: int, quarter: int) -> dt.date:
+def quarter_start(year: int, quarter: int) -> dt.date:
     return dt.date(year, 3 * quarter - 2, 1)
 
 
-def _quarter_end(year: int, quarter: int) -> dt.date:
+def quarter_end(year: int, quarter: int) -> dt.date:
     if quarter == 4:
         return dt.date(year, 12, 31)
-    return _quarter_start(year, quarter + 1) - dt.timedelta(days=1)
+    return quarter_start(year, quarter + 1) - dt.timedelta(days=1)
 
 
 def _scaled(organisation: Organisation, staff: int | None) -> Organisation:
@@ -199,6 +207,8 @@ class _PlannedWave:
     version: QuestionnaireVersion
     opens_on: dt.date
     closes_on: dt.date
+    #: the wave's place on the simulated trends: waves from the middle of the series
+    position: float
 
 
 async def _simulate_wave(
@@ -250,7 +260,7 @@ def _plan(catalog: Catalog, options: DemoOptions) -> Iterator[_PlannedWave]:
     for index, (year, quarter) in enumerate(quarters(options.today, options.waves)):
         # v1 for the first half of the waves, then the newest version (switch midway)
         version = staff_versions[0] if index < options.waves // 2 else staff_versions[-1]
-        start = _quarter_start(year, quarter)
+        start = quarter_start(year, quarter)
         yield _PlannedWave(
             f"demo-puls-{year}-q{quarter}",
             f"Mitarbeitendenpuls {quarter}. Quartal {year}",
@@ -259,6 +269,7 @@ def _plan(catalog: Catalog, options: DemoOptions) -> Iterator[_PlannedWave]:
             version,
             start + dt.timedelta(days=14),
             start + dt.timedelta(days=34),
+            index - (options.waves - 1) / 2,
         )
         yield _PlannedWave(
             f"demo-buerger-{year}-q{quarter}",
@@ -267,7 +278,8 @@ def _plan(catalog: Catalog, options: DemoOptions) -> Iterator[_PlannedWave]:
             True,
             citizen_version,
             start,
-            _quarter_end(year, quarter),
+            quarter_end(year, quarter),
+            index - (options.waves - 1) / 2,
         )
 
 
@@ -327,7 +339,7 @@ def _staff_batches(
         people = int(rng.binomial(unit.headcount, rate))
         if people == 0:
             continue
-        codes = model.answers(rng, wave.version, unit.key, wave.index, people, citizen=False)
+        codes = model.answers(rng, wave.version, unit.key, wave.position, people, citizen=False)
         _add_people(
             batch, rng, wave, codes, units[unit.key].id, None, [language] * people, STAFF_COMMENTS, 0.08
         )
@@ -357,7 +369,7 @@ def _citizen_batches(
         # Split large service points so that one batch stays bounded in memory.
         for start in range(0, int(people), BATCH_ROWS // 8):
             size = min(BATCH_ROWS // 8, int(people) - start)
-            codes = model.answers(rng, wave.version, point.unit, wave.index, size, citizen=True)
+            codes = model.answers(rng, wave.version, point.unit, wave.position, size, citizen=True)
             languages = [available[i] for i in rng.choice(len(available), size=size, p=shares / shares.sum())]
             _add_people(
                 batch, rng, wave, codes, units[point.unit].id, point.id, languages, CITIZEN_COMMENTS, 0.1

@@ -21,22 +21,32 @@ from survey.domain import Organisation, QuestionnaireVersion
 __all__ = ["CITIZEN_OFFSET", "STORIES", "LatentModel"]
 
 BASE = {
-    "gemeinsam": 0.1,
-    "kundenorientiert": 0.5,
-    "vertrauen": 0.2,
-    "transparenz": 0.0,
-    "unbuerokratisch": -0.2,
-    "nachhaltig": 0.1,
+    "gemeinsam": 0.25,
+    "kundenorientiert": 0.4,
+    "vertrauen": 0.3,
+    "transparenz": 0.2,
+    "unbuerokratisch": 0.05,
+    "nachhaltig": 0.2,
 }
-#: How citizens see a value compared with staff of the same unit (external − self-image).
-CITIZEN_OFFSET = {"unbuerokratisch": -0.6, "transparenz": -0.4, "gemeinsam": -0.25, "vertrauen": 0.2}
-#: Known trends in latent units per wave: (unit, value) → slope. Applies to the unit's subtree.
+#: How citizens see a value compared with staff of the same unit (external − self-image); about
+#: 5 to 15 points on 0–100.
+CITIZEN_OFFSET = {"unbuerokratisch": -0.5, "transparenz": -0.35, "gemeinsam": -0.25, "vertrauen": 0.2}
+#: Known trends in latent units per wave: (unit, value) → slope, about 3 points on 0–100 per
+#: wave. Applies to the unit's subtree.
 STORIES = {
-    ("jobcenter", "unbuerokratisch"): 0.25,
-    ("jugendamt", "gemeinsam"): 0.25,
-    ("ordnungsamt", "kundenorientiert"): -0.3,
-    ("sozialamt", "transparenz"): -0.3,
+    ("jobcenter", "unbuerokratisch"): 0.095,
+    ("jugendamt", "gemeinsam"): 0.11,
+    ("ordnungsamt", "kundenorientiert"): -0.12,
+    ("sozialamt", "vertrauen"): -0.12,
 }
+#: where a story's unit stands in the middle of its series (about 60 on 0–100)
+STORY_LEVEL = 0.2
+#: spread of the units' own effects (each level adds to its parent's) and of the random slopes
+#: some units get besides the stories
+EFFECT_SD = 0.12
+RANDOM_SLOPE = 0.08
+#: spread of a person's general mood, of their view of each value, and of each single answer
+TRAIT_SD, VALUE_TRAIT_SD, ANSWER_SD = 0.35, 0.3, 0.45
 _CUTS_5 = np.array([-1.3, -0.45, 0.35, 1.2])
 
 
@@ -62,9 +72,12 @@ class LatentModel:
             for value in self.values:
                 parent_effect = self.effect.get((unit.parent, value), 0.0) if unit.parent else 0.0
                 parent_slope = self.slope.get((unit.parent, value), 0.0) if unit.parent else 0.0
-                self.effect[(unit.key, value)] = parent_effect + float(rng.normal(0, 0.25))
+                own_effect = float(rng.normal(0, EFFECT_SD))
+                if (unit.key, value) in STORIES:
+                    own_effect = STORY_LEVEL - BASE.get(value, 0.0) - parent_effect
+                self.effect[(unit.key, value)] = parent_effect + own_effect
                 kind = rng.choice(3, p=[0.8, 0.1, 0.1])
-                own = (0.0, 0.07, -0.07)[kind]
+                own = (0.0, RANDOM_SLOPE, -RANDOM_SLOPE)[kind]
                 self.slope[(unit.key, value)] = STORIES.get((unit.key, value), parent_slope + own)
 
     def answers(
@@ -72,13 +85,14 @@ class LatentModel:
         rng: np.random.Generator,
         version: QuestionnaireVersion,
         unit: str,
-        wave_index: int,
+        position: float,
         people: int,
         citizen: bool,
     ) -> dict[str, np.ndarray]:
-        """Answer codes per item for `people` respondents; -1 = "keine Angabe", -2 = skipped."""
-        trait = rng.normal(0, 0.6, size=people)
-        value_trait = {v: rng.normal(0, 0.4, size=people) for v in self.values}
+        """Answer codes per item for `people` respondents; -1 = "keine Angabe", -2 = skipped.
+        `position` is the wave's place on the trends, in waves from the middle of the series."""
+        trait = rng.normal(0, TRAIT_SD, size=people)
+        value_trait = {v: rng.normal(0, VALUE_TRAIT_SD, size=people) for v in self.values}
         out: dict[str, np.ndarray] = {}
         for item in version.items:
             scale = version.scale_of(item)
@@ -87,12 +101,12 @@ class LatentModel:
             latent = np.zeros(people)
             for value in item.values:
                 shift = BASE.get(value, 0.0) + self.effect[(unit, value)]
-                shift += self.slope[(unit, value)] * wave_index
+                shift += self.slope[(unit, value)] * position
                 if citizen:
                     shift += CITIZEN_OFFSET.get(value, 0.0)
                 latent += shift + value_trait[value]
             latent = latent / len(item.values) + trait + _stable_normal(item.id, 0.25)
-            latent += rng.normal(0, 0.6, size=people)
+            latent += rng.normal(0, ANSWER_SD, size=people)
             if item.reverse:
                 latent = -latent
             codes = self._categorise(latent, scale.type, scale.codes)

@@ -747,7 +747,8 @@ def test_overview_embeds_its_figures_and_indents_rows_by_depth() -> None:
     )
     text = visible_text(page)
     assert "61,4" in text and "63,4" in text and "+2,4" in text and "54,9 %" in text.replace("\xa0", " ")
-    assert "Fachbereich Archiv" in text and "verborgen (weniger als 5 Antworten)" in text
+    # hidden cells are a short mark; the reason is said once, in the table's footnote
+    assert "Fachbereich Archiv" in text and "verborgen: weniger als 5 Antworten" in text
     assert "size: A4 landscape" in page
     assert "21. November 2026" in text
 
@@ -816,3 +817,53 @@ def test_reports_with_the_real_charts(language: str) -> None:
                 assert svg.get("role") == "img" and svg.get("aria-label")
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+# --- hidden figures: a mark in the cell, the reason once per table (issue 20) ---------------------
+
+
+def _tables_with_notes(page: str) -> list[str]:
+    """Each footnoted table of a page with the footnotes after it."""
+    return re.findall(
+        r'<div class="table-scroll".*?</table>\s*</div>\s*(?:<ol class="footnotes">.*?</ol>)?',
+        page,
+        re.DOTALL,
+    )
+
+
+@pytest.mark.parametrize("language, word", [("de", "verborgen"), ("en", "hidden")])
+def test_hidden_cells_are_marks_with_one_footnote_per_reason_per_table(language: str, word: str) -> None:
+    page = department(language)
+    tables = _tables_with_notes(page)
+    assert len(tables) == 2  # the items and the reliability
+    reasons = {
+        "de": ("weniger als 5 Antworten", "eine der verglichenen Gruppen ist verborgen"),
+        "en": ("fewer than 5 respondents", "one of the compared groups is hidden"),
+    }[language]
+    for table in tables:
+        cells = re.findall(r"<td>(.*?)</td>", table, re.DOTALL)
+        hidden = [c for c in cells if "hidden-figure" in c]
+        assert hidden, "each table of the sample has hidden cells"
+        notes = re.findall(r'<li id="(fn-[\w-]+)">(.*?)</li>', table)
+        for cell in hidden:
+            # a short mark that links to its footnote, which describes it for screen readers
+            mark = re.search(r'<a href="#(fn-[\w-]+)" aria-describedby="\1">', cell)
+            assert mark and mark.group(1) in {ident for ident, _ in notes}
+            assert "(" not in visible_text(cell) and visible_text(cell).startswith(word)
+        text = visible_text(table)
+        for reason in reasons:
+            assert text.count(reason) <= 1  # said once per table, never per cell
+        assert sum(text.count(reason) for reason in reasons) == len(notes) >= 1
+    items = tables[0]
+    assert visible_text(items).count(reasons[0]) == 1 and visible_text(items).count(reasons[1]) == 1
+    # the ids are unique on the page, and the report still refers to nothing outside itself
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+
+
+def test_overview_marks_hidden_cells_and_says_the_reason_once() -> None:
+    page = overview_html(overview(), kommune=KOMMUNE, language="en", generated_on=TODAY)
+    (table,) = _tables_with_notes(page)
+    assert 'class="footnotes"' in table
+    assert visible_text(table).count("fewer than 5 respondents") == 1
+    assert "hidden (fewer than" not in visible_text(page)

@@ -9,9 +9,13 @@ import pytest
 
 from survey.errors import SurveyError
 from survey.services.demo import DemoOptions, build_demo, quarters
+from survey.services.demo_open import open_demo_waves
+from survey.services.figures import Score, unit_figures
+from survey.services.simulation import STORIES
+from survey.settings import Settings
 from survey.store import waves as wave_store
 from survey.store.org import list_service_points, list_units
-from survey.store.tables import Answer, Comment, OrgUnitRow, ResponseRow, WaveRow
+from survey.store.tables import Answer, Comment, Invitation, OrgUnitRow, ResponseRow, WaveRow
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
 TODAY = dt.date(2026, 11, 21)
@@ -105,15 +109,15 @@ async def test_simulated_truths_are_there_to_be_found(db: str, demo_kommune: dt.
     staff = [w for w in await wave_store.list_waves() if w.audience == "staff"]
     citizen = [w for w in await wave_store.list_waves() if w.audience == "citizen"]
     unbureaucratic = ["schnell-unbuerokratisch", "spielraum-nutzen"]
-    # The Jobcenter becomes less bureaucratic, the Bauaufsicht less customer-minded.
+    # The Jobcenter becomes less bureaucratic, the Ordnungsamt less customer-minded (planted).
     assert (
         await _mean("jobcenter", unbureaucratic, staff[-1].id)
         > await _mean("jobcenter", unbureaucratic, staff[0].id) + 0.3
     )
     friendly = ["freundlich-respektvoll", "anliegen-verstehen"]
     assert (
-        await _mean("bauaufsicht", friendly, staff[-1].id)
-        < await _mean("bauaufsicht", friendly, staff[0].id) - 0.2
+        await _mean("ordnungsamt", friendly, staff[-1].id)
+        < await _mean("ordnungsamt", friendly, staff[0].id) - 0.2
     )
     # Citizens find the administration more bureaucratic than its staff do (external < self-image).
     assert (
@@ -169,3 +173,42 @@ async def test_bad_options_are_refused_before_anything_is_stored(
     with pytest.raises(SurveyError, match=message):
         await build_demo(QUESTIONNAIRES, options)
     assert await _counts() == (0, 0, 0, 0)
+
+
+async def test_scores_and_trends_look_like_a_real_kommune(db: str, demo_kommune: dt.date) -> None:
+    # mostly between 45 and 80; the planted trends move 2 to 4 points per wave (Theil–Sen)
+    latest = []
+    for unit in await list_units():
+        for value in (await unit_figures(unit.key)).values:
+            if isinstance(value.latest, Score):
+                latest.append(value.latest.mean)
+    assert len(latest) > 100
+    assert sum(45 <= s <= 80 for s in latest) / len(latest) >= 0.75
+    for unit, value in STORIES:
+        trend = next(v.trend for v in (await unit_figures(unit)).values if v.value == value)
+        assert trend.slope_per_wave is not None and 2 <= abs(trend.slope_per_wave) <= 4, (unit, value, trend)
+
+
+async def test_open_waves_to_try_are_kept_on_a_second_run(db: str) -> None:
+    await build_demo(QUESTIONNAIRES, DemoOptions(staff=300, waves=1, citizen_ratings=50, today=TODAY))
+    settings = Settings(database_url=db, base_url="http://demo.invalid")
+    first = await open_demo_waves(settings, QUESTIONNAIRES, TODAY)
+    assert (first.citizen_wave, first.staff_wave) == ("demo-buerger-2026-q4", "demo-puls-2026-q4")
+    assert first.service_point == "http://demo.invalid/s/buergerbuero-mitte"
+    assert first.invitation and first.invitation.startswith("http://demo.invalid/i/")
+    waves = {w.key: w for w in await wave_store.list_waves()}
+    citizen, staff = waves["demo-buerger-2026-q4"], waves["demo-puls-2026-q4"]
+    assert citizen.status == staff.status == "open"
+    assert (citizen.opens_on, citizen.closes_on) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    # every unit with a service point, and the Jugendamt's subtree
+    assert len(await wave_store.wave_unit_ids(citizen.id)) == len(
+        {p.unit for p in await list_service_points()}
+    )
+    assert len(await wave_store.wave_unit_ids(staff.id)) == 3
+    codes = await Invitation.count().run()
+    assert codes == first.codes > 20
+    again = await open_demo_waves(settings, QUESTIONNAIRES, TODAY)
+    assert (again.citizen_wave, again.staff_wave, again.codes) == (first.citizen_wave, first.staff_wave, 1)
+    assert again.invitation != first.invitation
+    assert len(await wave_store.list_waves()) == len(waves)
+    assert await Invitation.count().run() == codes + 1

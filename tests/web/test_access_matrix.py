@@ -29,6 +29,8 @@ ROUTES = [
     Route("GET", "/dashboard/{unit}/fragen", figures, "/dashboard/{unit:str}/fragen"),
     Route("GET", "/dashboard/{unit}/bericht", figures, "/dashboard/{unit:str}/bericht"),
     Route("GET", "/dashboard/organisation/bericht", only("admin", "buero", "personalrat")),
+    Route("GET", "/dashboard/{unit}/bericht.pdf", figures, "/dashboard/{unit:str}/bericht.pdf"),
+    Route("GET", "/dashboard/organisation/bericht.pdf", only("admin", "buero", "personalrat")),
     Route("GET", "/api/v1/units", everyone),
     Route("GET", "/api/v1/units/{unit}/figures", figures, "/api/v1/units/{unit:str}/figures"),
     Route(

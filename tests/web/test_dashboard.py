@@ -54,10 +54,15 @@ UNIT_ROUTES = {
     "/dashboard/{unit}",
     "/dashboard/{unit}/fragen",
     "/dashboard/{unit}/bericht",
+    "/dashboard/{unit}/bericht.pdf",
     "/api/v1/units/{unit}/figures",
     "/api/v1/units/{unit}/comments",
 }
-ORGANISATION_ROUTES = {"/dashboard/organisation/bericht", "/api/v1/overview/figures"}
+ORGANISATION_ROUTES = {
+    "/dashboard/organisation/bericht",
+    "/dashboard/organisation/bericht.pdf",
+    "/api/v1/overview/figures",
+}
 LIST_ROUTES = {"/dashboard", "/api/v1/units"}
 
 
@@ -665,3 +670,196 @@ async def test_a_value_the_citizen_questionnaire_does_not_ask_says_not_asked(cli
     overview = (await client.get("/api/v1/overview/figures?questionnaire=citizen-contact")).json()
     assert overview["not_asked"] == ["vertrauen"]
     assert (await client.get("/api/v1/overview/figures")).json()["not_asked"] == []
+
+
+# --- hidden figures: a short mark per cell, the reason once per table (issue 20) -------------------
+
+
+def footnoted_tables(page: str) -> dict[str, str]:
+    """Each table of a page by its caption's id, with the footnotes that follow it."""
+    found = re.findall(
+        r'<div class="table-wrap" role="region" aria-labelledby="([\w-]+)".*?</table>\s*</div>\s*'
+        r'(?:<ol class="footnotes">.*?</ol>)?',
+        page,
+        re.DOTALL,
+    )
+    bodies = re.findall(
+        r'<div class="table-wrap" role="region".*?</table>\s*</div>\s*(?:<ol class="footnotes">.*?</ol>)?',
+        page,
+        re.DOTALL,
+    )
+    return dict(zip(found, bodies, strict=True))
+
+
+def visible(fragment: str) -> str:
+    """The text a sighted reader sees: no tags, no text only for screen readers."""
+    fragment = re.sub(r'<span class="visually-hidden">[^<]*</span>', "", fragment)
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+async def test_hidden_cells_are_marks_and_each_reason_is_said_once_per_table(client: AsyncTestClient) -> None:
+    await as_user(client, "leitung-jugendamt")
+    for lang, word, note in (("de", "verborgen", "Anmerkung"), ("en", "hidden", "note")):
+        page = (await client.get(f"/dashboard/jugendamt?fragebogen=staff-pulse&lang={lang}")).text
+        tables = footnoted_tables(page)
+        assert {"values-caption", "subunits-caption"} <= set(tables)
+        reasons = {hidden_text(HiddenFigure(True, r, "fewer than 5 respondents"), lang) for r in REASONS}
+        marked = 0
+        for name, table in tables.items():
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", table, re.DOTALL)
+            hidden = [cell for cell in cells if 'class="hidden-figure"' in cell]
+            notes = dict(re.findall(r'<li id="(fn-[\w-]+)">(.*?)</li>', table))
+            assert bool(hidden) == bool(notes), name
+            for cell in hidden:
+                # the word and a number that links to its footnote; the footnote describes the link
+                link = re.search(r'<a href="#(fn-[\w-]+)" aria-describedby="\1">', cell)
+                assert link and link.group(1) in notes, cell
+                assert re.fullmatch(rf"{word}\d", visible(cell).strip()), cell
+                assert f'<span class="visually-hidden">{note} </span>' in cell
+                marked += 1
+            text = visible(table)
+            for reason in reasons:
+                why = reason.split(" (", 1)[1][:-1]
+                assert text.count(why) <= 1, (name, why)  # once per table, never per cell
+            # each footnote is a reason the pages know, in words
+            for footnote in notes.values():
+                said = visible(footnote).strip()
+                assert f"{said[2:].replace(': ', ' (', 1)})" in reasons, said
+        assert marked >= 6, "Jugendamt hides a wave of each value and several sub-units"
+        ids = re.findall(r'\bid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), "footnote ids are unique on the page"
+        # the anonymity explanation once per page
+        assert visible(page).count("5 respondents on" if lang == "en" else "ab 5 Antwortenden") == 1
+
+
+REASONS = ("below_k", "secondary", "other_side_hidden", "wave_open", "few_changed")
+
+
+async def test_the_report_page_has_the_apps_bar_and_a_pdf_with_the_same_access(
+    client: AsyncTestClient,
+) -> None:
+    await as_user(client, "leitung-jugendamt")
+    page = await client.get("/dashboard/jugendamt/bericht?fragebogen=staff-pulse")
+    assert page.status_code == 200
+    bar = page.text[
+        page.text.index('<div class="app-bar">') : page.text.index("</div>", page.text.index("app-bar"))
+    ]
+    kommune = re.search(r'<p class="kommune">(.+?)</p>', page.text)
+    assert kommune and f'<p class="app-kommune">{kommune.group(1)}</p>' in bar
+    assert '<a href="/dashboard?fragebogen=staff-pulse">Übersicht der Einheiten</a>' in bar
+    assert (
+        '<a class="app-back" href="/dashboard/jugendamt?fragebogen=staff-pulse">'
+        "Zurück zu Fachbereich Jugendamt</a>" in bar
+    )
+    assert '<button type="button" id="print-report">Drucken</button>' in bar
+    assert 'href="/dashboard/jugendamt/bericht.pdf?fragebogen=staff-pulse"' in bar
+    # the print button's script, and nothing else, is allowed by its hash
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'sha256-" in policy and "unsafe-inline" not in policy
+    assert page.text.count("<script>") == 1
+
+    pdf = await client.get("/dashboard/jugendamt/bericht.pdf?fragebogen=staff-pulse")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and "attachment" in pdf.headers["content-disposition"]
+    assert pdf.headers["cache-control"].startswith("no-store")
+    # the same access rules: a unit the lead may not see is refused for the PDF as for the page
+    for path in (f"/dashboard/{FOREIGN[0]}/bericht", f"/dashboard/{FOREIGN[0]}/bericht.pdf"):
+        assert (await client.get(f"{path}?fragebogen=staff-pulse")).status_code == 403
+    assert (await client.get("/dashboard/organisation/bericht.pdf")).status_code == 403
+
+
+async def _open_staff_wave_with_answers(approve: Any, answers: dict[str, int]) -> tuple[str, str, str]:
+    """A new staff-pulse wave over the Jugendamt, open today, with `answers` (unit key → people)
+    stored; (its key, its title, the latest closed wave's key)."""
+    from survey.services.waves import create_wave, open_wave
+    from survey.store import catalog as catalog_store
+    from survey.store import waves as wave_store
+    from survey.store.bulk import ResponseBatch, bulk_insert_responses
+    from survey.store.tables import OrgUnitRow
+
+    closed = [w for w in await wave_store.list_waves() if w.questionnaire == "staff-pulse"]
+    latest = closed[-1]
+    assert latest.status == "closed"
+    version = await catalog_store.load_published_version("staff-pulse", latest.version)
+    assert version is not None
+    today = dt.date.today()
+    wave = await create_wave(
+        key="puls-offen",
+        questionnaires=QUESTIONNAIRES,
+        questionnaire="staff-pulse",
+        version=latest.version,
+        units=["jugendamt"],
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=20),
+    )
+    await approve("puls-offen", QUESTIONNAIRES)
+    await open_wave("puls-offen", today, QUESTIONNAIRES)
+    ids = {r["key"]: r["id"] for r in await OrgUnitRow.select(OrgUnitRow.key, OrgUnitRow.id).run()}
+    batch = ResponseBatch()
+    for unit, people in answers.items():
+        for _ in range(people):
+            rid = uuid.uuid4()
+            batch.responses.append((rid, ids[unit], None, "de", today))
+            for item in version.items:
+                if not version.scale_of(item).is_text:
+                    batch.answers.append((rid, ids[unit], item.id, 1))
+    await bulk_insert_responses(wave.id, [batch])
+    return "puls-offen", wave.title, latest.key
+
+
+async def test_an_open_wave_shows_participation_and_the_latest_closed_wave_the_results(
+    portal: Any, approve: Any
+) -> None:
+    """Acceptance 3 of issue 20: while a wave runs, the dashboard, the items page, the report and the
+    figures API show the latest closed wave's results, and the open wave only as participation (a
+    small group's count hidden as everywhere)."""
+    import json
+
+    import msgspec
+
+    from survey.services.figures import unit_figures
+
+    before = json.loads(msgspec.json.encode(await unit_figures("jugendamt")))
+    key, title, closed_key = await _open_staff_wave_with_answers(approve, {"jugendamt": 7, "asd": 2})
+    closes = dt.date.today() + dt.timedelta(days=20)
+    async with AsyncTestClient(app=create_app(portal.settings)) as client:
+        client.follow_redirects = False
+        await sign_in(client, "leitung-jugendamt")
+        # the JSON API: results of the closed waves, unchanged; the open wave as participation
+        figures = (await client.get("/api/v1/units/jugendamt/figures")).json()
+        assert figures["waves"][-1]["wave"] == closed_key
+        assert [(w["wave"], w["respondents"]) for w in figures["open_waves"]] == [(key, 9)]
+        assert figures["values"] == before["values"] and figures["items"] == before["items"]
+        assert figures["child_scores"] == before["child_scores"]
+        latest_scores = [v["latest"] for v in figures["values"] if v["asked"]]
+        # the latest closed wave's results, exactly as before the wave opened (in this Kommune its
+        # Jugendamt scores are hidden by that wave's own secondary suppression: never because a wave runs)
+        assert latest_scores
+        assert "wave_open" not in json.dumps(figures)
+        # the small team's count stays hidden while its wave runs
+        asd = (await client.get("/api/v1/units/asd/figures")).json()
+        assert asd["open_waves"][0]["respondents"]["hidden"] is True
+        # the unit page: real numbers, the participation line, nothing "still open"
+        page = (await client.get("/dashboard/jugendamt?fragebogen=staff-pulse")).text
+        day = closes.strftime("%d.%m.%Y")
+        assert f"Befragungsrunde {html.escape(title)} läuft bis {day}, bisher 9 Antworten." in page
+        assert "läuft noch" not in page
+        assert value_rows(page)
+        english = (await client.get("/dashboard/jugendamt?fragebogen=staff-pulse&lang=en")).text
+        assert f"Wave {html.escape(title)} runs until" in english and ", 9 responses so far." in english
+        small = (await client.get("/dashboard/asd?fragebogen=staff-pulse&lang=de")).text
+        assert "wie viele bisher geantwortet haben, wird zum Schutz der Anonymität" in small
+        assert "bisher 2 Antworten" not in small
+        # the items page: the latest closed wave; the open one is no choice and no page
+        items = await client.get("/dashboard/jugendamt/fragen?fragebogen=staff-pulse")
+        assert items.status_code == 200
+        assert f'welle={closed_key}" aria-current="page"' in items.text
+        assert f"welle={key}" not in items.text and "läuft noch" not in items.text
+        refused = await client.get(f"/dashboard/jugendamt/fragen?fragebogen=staff-pulse&welle={key}")
+        assert refused.status_code == 404
+        # the report in the app: the closed wave's results
+        report = await client.get("/dashboard/jugendamt/bericht?fragebogen=staff-pulse")
+        assert report.status_code == 200
+        shown = re.sub(r"<script\b.*?</script>", "", report.text, flags=re.DOTALL)
+        assert "läuft noch" not in shown and html.escape(title) not in shown
+        assert '"open_waves":[{"wave":"puls-offen"' in report.text  # its data: participation only

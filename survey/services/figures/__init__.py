@@ -6,10 +6,13 @@ the statistics are survey.stats; suppression is survey.domain.anonymity, applied
 before any of its figures is built. A hidden figure is a `HiddenFigure` with its reason, never a
 zero or a gap. This package assembles; survey.stats computes.
 
-    unit_figures(unit, questionnaire, last, until=) -> UnitFigures
-        (_unit; its items _items, its values _unit_values, their reliability _reliability)
+    unit_figures(unit, questionnaire, last, until=) -> UnitFigures over the closed waves, the open
+        ones as participation (_unit; its items _items, its values _unit_values, their
+        reliability _reliability, respondents per wave _participation)
+    unit_participation(unit, questionnaire)         -> the open waves' participation (_participation)
     organisation_overview(questionnaire)            -> OrganisationOverview (_overview)
     waves_with_figures(questionnaire)               -> the open and closed waves (_suppression)
+    NoClosedWave                                    -> raised where no wave has closed yet
     suppressed_history(history, units, parents)     -> who may be seen, per wave (_suppression)
 
 Inside: _context (the unit, its waves and versions), _mapping (which items count for which
@@ -22,16 +25,19 @@ from survey.domain.figures import HiddenFigure, Score, UnitFigures
 from survey.services.figures._adjustment import ALPHA
 from survey.services.figures._cache import CACHE as _CACHE  # noqa: F401  (tests clear it to compute afresh)
 from survey.services.figures._overview import organisation_overview
-from survey.services.figures._suppression import suppressed_history, waves_with_figures
+from survey.services.figures._participation import unit_participation
+from survey.services.figures._suppression import NoClosedWave, suppressed_history, waves_with_figures
 from survey.services.figures._unit import unit_figures
 
 __all__ = [
     "ALPHA",
     "HiddenFigure",
+    "NoClosedWave",
     "Score",
     "UnitFigures",
     "organisation_overview",
     "suppressed_history",
     "unit_figures",
+    "unit_participation",
     "waves_with_figures",
 ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from survey.domain import QuestionnaireVersion
 from survey.errors import N_, Code, SurveyError
-from survey.services.figures._suppression import Visibility, visibility, waves_with_figures
+from survey.services.figures._suppression import Visibility, closed_waves, visibility, waves_with_figures
 from survey.store import catalog as catalog_store
 from survey.store import org as org_store
 from survey.store.org import StoredUnit
@@ -35,13 +35,15 @@ class UnitContext:
     #: the organisation's root and the unit's parent (None at the root)
     root: StoredUnit
     parent: StoredUnit | None
-    #: the waves shown, oldest first
+    #: the waves shown (closed ones only), oldest first
     waves: list[Wave]
     versions: dict[int, QuestionnaireVersion | None]
     newest: QuestionnaireVersion
     value_names: dict[str, str]
     #: suppression over the questionnaire's whole history (not only the waves shown)
     view: Visibility
+    #: the waves still open: their participation is shown, never their answers
+    open_waves: list[Wave]
 
     @property
     def latest(self) -> Wave:
@@ -62,13 +64,14 @@ class UnitContext:
 
 
 def _window(history: list[Wave], questionnaire: str, last: int | None, until: str | None) -> list[Wave]:
-    """The waves shown: up to `until` (a wave key) if given, the `last` of them if given."""
-    waves = history
+    """The waves shown, closed ones only (an open wave shows participation, never results): up to
+    `until` (a wave key) if given, the `last` of them if given."""
+    waves = closed_waves(history, questionnaire)
     if until is not None:
         keys = [w.key for w in waves]
         if until not in keys:
             raise SurveyError(
-                N_("%(wave)s is no open or closed wave of questionnaire %(questionnaire)s"),
+                N_("%(wave)s is no closed wave of questionnaire %(questionnaire)s"),
                 wave=Code(until),
                 questionnaire=Code(questionnaire),
                 hint="`survey wave list` shows the waves",
@@ -102,4 +105,5 @@ async def unit_context(unit_key: str, questionnaire: str, last: int | None, unti
         newest,
         await value_names_of(newest),
         await visibility(history, units, parents),
+        [w for w in history if w.status == "open"],
     )

@@ -29,7 +29,13 @@ from survey.services.figures._scores import (
     score_of_moments,
     value_change_of_moments,
 )
-from survey.services.figures._suppression import Visibility, hidden_figure, visibility, waves_with_figures
+from survey.services.figures._suppression import (
+    Visibility,
+    closed_waves,
+    hidden_figure,
+    visibility,
+    waves_with_figures,
+)
 from survey.store import org as org_store
 from survey.store.org import StoredUnit
 from survey.store.waves import Wave
@@ -40,8 +46,9 @@ _SHOWN_KINDS = ("Verwaltung", "Dezernat", "Fachbereich")
 
 
 async def organisation_overview(questionnaire: str = "staff-pulse") -> OrganisationOverview:
-    """Every Dezernat and Fachbereich (and the whole administration) × values: the latest wave's
-    scores and their change since the previous wave, with the same suppression as everywhere."""
+    """Every Dezernat and Fachbereich (and the whole administration) × values: the latest closed
+    wave's scores and their change since the closed wave before, with the same suppression as
+    everywhere (over the whole history, open waves included)."""
     return await cached(("overview", questionnaire), lambda: _organisation_overview(questionnaire))
 
 
@@ -115,7 +122,8 @@ async def _load(questionnaire: str) -> tuple[_Overview, list[StoredUnit]]:
         raise SurveyError(N_("no organisation yet"), hint="run `survey org import FILE` first")
     parents = {u.key: u.parent for u in units}
     history = await waves_with_figures(questionnaire)
-    waves = history[-2:]
+    # the latest closed wave and the one before: an open wave shows participation only
+    waves = closed_waves(history, questionnaire)[-2:]
     versions = await load_versions(questionnaire, waves)
     newest: QuestionnaireVersion = versions[waves[-1].version]  # type: ignore[assignment]
     value_names = await value_names_of(newest)

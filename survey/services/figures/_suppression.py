@@ -16,7 +16,9 @@ from survey.store.org import StoredUnit
 from survey.store.waves import Wave
 
 __all__ = [
+    "NoClosedWave",
     "Visibility",
+    "closed_waves",
     "hidden_figure",
     "subtree_counts",
     "suppressed_history",
@@ -51,6 +53,24 @@ async def waves_with_figures(questionnaire: str) -> list[Wave]:
             hint="`survey wave list` shows the waves",
         )
     return history
+
+
+class NoClosedWave(SurveyError):
+    """The questionnaire has waves, but none has closed yet: there are no results to show, only
+    the participation of its open waves."""
+
+
+def closed_waves(history: list[Wave], questionnaire: str) -> list[Wave]:
+    """The closed waves of a history, oldest first: the only waves whose results are shown (an
+    open wave shows participation only). A clear error if none has closed yet."""
+    closed = [w for w in history if w.status == "closed"]
+    if not closed:
+        raise NoClosedWave(
+            N_("no wave of questionnaire %(questionnaire)s has closed yet: results are shown once one has"),
+            questionnaire=Code(questionnaire),
+            hint="`survey wave list` shows the waves",
+        )
+    return closed
 
 
 async def suppressed_history(

@@ -6,15 +6,16 @@ from collections import defaultdict
 
 import msgspec
 
-from survey.domain.figures import CONTACTS_NOT_RECORDED, ChildScores, ItemFigures, UnitFigures, WaveSummary
+from survey.domain.figures import ChildScores, ItemFigures, UnitFigures
 from survey.services.figures._adjustment import Tests
 from survey.services.figures._cache import cached, organisation_moments
 from survey.services.figures._context import UnitContext, unit_context
 from survey.services.figures._images import Images, self_and_external
 from survey.services.figures._items import PendingChange, item_figures
 from survey.services.figures._mapping import Mapping, moments_by_subtree, value_mapping
+from survey.services.figures._participation import wave_summaries
 from survey.services.figures._reliability import reliability_by_wave
-from survey.services.figures._scores import Moments, rate, rate_base, score
+from survey.services.figures._scores import Moments, score
 from survey.services.figures._suppression import hidden_figure
 from survey.services.figures._unit_values import PersonScores, ValueInputs, value_figures
 from survey.store import counts as store
@@ -25,36 +26,14 @@ __all__ = ["unit_figures"]
 async def unit_figures(
     unit_key: str, questionnaire: str = "staff-pulse", last: int | None = None, *, until: str | None = None
 ) -> UnitFigures:
-    """The unit's figures across the waves of `questionnaire`; with `until` (a wave key), as they
-    stood in that wave: the waves after it are left out, so its items are the latest ones."""
+    """The unit's figures across the closed waves of `questionnaire`; with `until` (a closed wave's
+    key), as they stood in that wave: the waves after it are left out, so its items are the latest
+    ones. A wave still open shows only its participation (`open_waves`), never its answers;
+    `NoClosedWave` where none has closed yet."""
     return await cached(
         ("unit", unit_key, questionnaire, last, until),
         lambda: _unit_figures(unit_key, questionnaire, last, until),
     )
-
-
-def _wave_summaries(ctx: UnitContext) -> list[WaveSummary]:
-    """Respondents and response rate of the unit's subtree in every wave shown."""
-    summaries = []
-    for wave in ctx.waves:
-        n = ctx.view.respondents(wave.id, ctx.unit.key)
-        h = ctx.view.counts(wave.id, ctx.unit.key)
-        headcount = rate_base(wave.audience, ctx.units, ctx.unit)
-        summaries.append(
-            WaveSummary(
-                wave.key,
-                wave.title,
-                wave.opens_on,
-                wave.closes_on,
-                wave.version,
-                hidden_figure(h) if h else n,
-                headcount,
-                rate(n, headcount, h),
-                wave.audience,
-                CONTACTS_NOT_RECORDED if headcount is None else None,
-            )
-        )
-    return summaries
 
 
 async def _person_scores(ctx: UnitContext, mapping: Mapping) -> PersonScores:
@@ -151,7 +130,7 @@ async def _unit_figures(
         ctx.unit.kind,
         ctx.unit.parent,
         questionnaire,
-        _wave_summaries(ctx),
+        wave_summaries(ctx.waves, ctx.unit, ctx.units, ctx.view),
         values,
         _final_items(items, pending_items, tests),
         _children(ctx),
@@ -160,4 +139,5 @@ async def _unit_figures(
         len(tests.raw),
         _child_scores(ctx, inputs),
         ctx.latest.audience,
+        wave_summaries(ctx.open_waves, ctx.unit, ctx.units, ctx.view),
     )

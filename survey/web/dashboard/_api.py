@@ -21,6 +21,7 @@ from survey.domain.figures import (
     UnitFigures,
 )
 from survey.errors import SurveyError
+from survey.services.figures import NoClosedWave
 from survey.services.permissions import (
     may_see,
 )
@@ -162,10 +163,16 @@ async def units_api(viewer: CurrentViewer, questionnaire: OptionalQueryText = No
 async def unit_figures_api(
     viewer: CurrentViewer, unit: PathText, questionnaire: QueryText = DEFAULT_QUESTIONNAIRE
 ) -> Response[bytes]:
-    """Values × waves, changes (Benjamini–Hochberg), trends, sub-units and items; every figure below
-    the thresholds is an object `{hidden, reason, explanation}`, never a number."""
+    """Values × closed waves, changes (Benjamini–Hochberg), trends, sub-units and items; every
+    figure below the thresholds is an object `{hidden, reason, explanation}`, never a number. A wave
+    still open appears only in `open_waves`, as participation (respondents so far, hidden where
+    the group is small), never with answers; 404 where no wave has closed yet."""
     scope = await find_scope(viewer, unit, questionnaire, _english)
-    return _json(await load_figures(unit, scope.questionnaire.key, _english))
+    try:
+        figures = await load_figures(unit, scope.questionnaire.key, _english)
+    except NoClosedWave as problem:
+        raise NotFoundException(f"no figures: {problem.message.text(code=True)}") from None
+    return _json(figures)
 
 
 @get(
@@ -179,7 +186,10 @@ async def unit_comments_api(
     viewer: CurrentViewer, unit: PathText, questionnaire: QueryText = DEFAULT_QUESTIONNAIRE
 ) -> Comments:
     scope = await find_scope(viewer, unit, questionnaire, _english)
-    figures = await load_figures(unit, scope.questionnaire.key, _english)
+    try:
+        figures = await load_figures(unit, scope.questionnaire.key, _english)
+    except NoClosedWave as problem:
+        raise NotFoundException(f"no comments: {problem.message.text(code=True)}") from None
     comments = await load_comments(viewer, figures)
     wave = figures.waves[-1].wave if figures.waves else ""
     if isinstance(comments, HiddenFigure):

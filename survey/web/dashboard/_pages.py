@@ -20,11 +20,13 @@ from survey.domain.figures import (
     HiddenFigure,
     ItemFigures,
     Score,
+    WaveSummary,
 )
 from survey.errors import SurveyError
 from survey.report import format as fmt
 from survey.services.accounts import Principal
 from survey.services.audit import record
+from survey.services.figures import NoClosedWave, unit_participation
 from survey.services.permissions import (
     DASHBOARD_ROLES,
     dashboard_roles,
@@ -33,6 +35,7 @@ from survey.services.permissions import (
     starting_points,
 )
 from survey.web.auth import CurrentViewer, Viewer, forbidden
+from survey.web.dashboard._report import pdf_response, with_app_bar
 from survey.web.dashboard._scope import (
     DEFAULT_QUESTIONNAIRE,
     NO_STORE_HEADER,
@@ -49,12 +52,14 @@ from survey.web.dashboard._scope import (
     no_questionnaire,
 )
 from survey.web.dashboard._show import PageShow, trend_figures
+from survey.web.i18n import portal_translations
 from survey.web.portal import page, portal_lang, translator
 from survey.web.report_worker import ReportBuilder
 
 # --- the report page's Content-Security-Policy ---------------------------------------------------
 
 _STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+_SCRIPT_ELEMENT = re.compile(r"<script>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 _STYLE_VALUE = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
@@ -73,6 +78,9 @@ def report_policy(page_html: str) -> str:
     parts = ["default-src 'none'"]
     parts.append("style-src-elem " + (" ".join(elements) if elements else "'none'"))
     parts.append("style-src-attr " + ("'unsafe-hashes' " + " ".join(attributes) if attributes else "'none'"))
+    scripts = sorted({_sha256(m.group(1)) for m in _SCRIPT_ELEMENT.finditer(page_html)})
+    if scripts:  # the in-app report's print button (survey.web.dashboard._report)
+        parts.append("script-src " + " ".join(scripts))
     parts += ["img-src data:", "frame-ancestors 'none'", "form-action 'none'", "base-uri 'none'"]
     return "; ".join(parts)
 
@@ -121,6 +129,46 @@ def _base_context(request: Request[Any, Any, Any], viewer: Viewer, scope: Scope)
     }
 
 
+def participation_lines(open_waves: list[WaveSummary], lang: str) -> list[str]:
+    """One sentence per open wave: until when it runs and how many have answered so far (where
+    the group is large enough to show it); an open wave shows participation, never answers."""
+    catalog = portal_translations(lang)
+    lines = []
+    for wave in open_waves:
+        day = fmt.day(wave.closes_on, lang)
+        if isinstance(wave.respondents, int):
+            sentence = catalog.ngettext(
+                "Wave %(wave)s runs until %(date)s, %(num)s response so far.",
+                "Wave %(wave)s runs until %(date)s, %(num)s responses so far.",
+                wave.respondents,
+            )
+            lines.append(
+                sentence % {"wave": wave.title, "date": day, "num": fmt.integer(wave.respondents, lang)}
+            )
+        else:
+            sentence = catalog.gettext(
+                "Wave %(wave)s runs until %(date)s; how many have answered so far is not shown, "
+                "to protect the anonymity of a small group."
+            )
+            lines.append(sentence % {"wave": wave.title, "date": day})
+    return lines
+
+
+async def _no_closed_wave_page(request: Request[Any, Any, Any], viewer: Viewer, scope: Scope) -> Template:
+    """Where no wave has closed yet: that in plain words, and the open waves' participation."""
+    lang = portal_lang(request)
+    _ = translator(lang)
+    open_waves = await unit_participation(scope.unit.key, scope.questionnaire.key)
+    return page(
+        request,
+        "portal/dashboard_unit_waiting.html",
+        title=f"{scope.unit.name} – {_('Dashboard')}",
+        viewer=viewer,
+        participation=participation_lines(open_waves, lang),
+        **_base_context(request, viewer, scope),
+    )
+
+
 @get("/dashboard", name="dashboard", include_in_schema=False)
 async def dashboard_start(
     request: Request[Any, Any, Any], viewer: CurrentViewer, fragebogen: FromQuery[str | None] = None
@@ -166,7 +214,10 @@ async def dashboard_unit(
     lang = portal_lang(request)
     _ = translator(lang)
     scope = await find_scope(viewer, unit, fragebogen, _)
-    figures = await load_figures(unit, scope.questionnaire.key, _)
+    try:
+        figures = await load_figures(unit, scope.questionnaire.key, _)
+    except NoClosedWave:
+        return await _no_closed_wave_page(request, viewer, scope)
     comments = await load_comments(viewer, figures)
     trend_charts = await anyio.to_thread.run_sync(functools.partial(trend_figures, figures, lang))
     show = PageShow(lang)
@@ -196,6 +247,7 @@ async def dashboard_unit(
         viewer=viewer,
         figures=figures,
         latest=latest,
+        participation=participation_lines(figures.open_waves, lang),
         children=children,
         child_values=asked_now,
         not_asked_now=", ".join(v.name for v in figures.values if v not in asked_now),
@@ -232,15 +284,18 @@ async def dashboard_items(
     fragebogen: FromQuery[str | None] = None,
     welle: FromQuery[str | None] = None,
 ) -> Template:
-    """The items of one wave (the latest unless `welle` names another) with the change since the
-    wave before."""
+    """The items of one closed wave (the latest unless `welle` names another) with the change since
+    the wave before; an open wave has no results to show."""
     lang = portal_lang(request)
     _ = translator(lang)
     scope = await find_scope(viewer, unit, fragebogen, _)
-    waves = scope.questionnaire.waves
+    waves = scope.questionnaire.closed_waves
     if welle is not None and welle not in {w.key for w in waves}:
-        raise NotFoundException(_("The questionnaire has no open or closed wave “%(wave)s”.", wave=welle))
-    figures = await load_figures(unit, scope.questionnaire.key, _, until=welle)
+        raise NotFoundException(_("The questionnaire has no closed wave “%(wave)s”.", wave=welle))
+    try:
+        figures = await load_figures(unit, scope.questionnaire.key, _, until=welle)
+    except NoClosedWave:
+        return await _no_closed_wave_page(request, viewer, scope)
     chosen = figures.waves[-1] if figures.waves else None
     value_names = {v.value: v.name for v in figures.values}
     show = PageShow(lang)
@@ -292,26 +347,34 @@ def _item_row(item: ItemFigures, value_names: dict[str, str], show: PageShow) ->
 
 
 @get(
-    "/dashboard/organisation/bericht",
+    ["/dashboard/organisation/bericht", "/dashboard/organisation/bericht.pdf"],
     name="dashboard-overview-report",
     include_in_schema=False,
 )
 async def overview_report(
     request: Request[Any, Any, Any], viewer: CurrentViewer, fragebogen: FromQuery[str | None] = None
-) -> Response[str]:
+) -> Response[Any]:
     """The organisation overview report, for organisation-wide office, Personalrat and admin grants."""
     lang = portal_lang(request)
     _ = translator(lang)
+    pdf = request.url.path.endswith(".pdf")
     chosen = await find_overview_scope(viewer, fragebogen, _)
     try:
         report = await reports(request).overview(chosen.key, lang)
     except SurveyError as problem:
         raise NotFoundException(_("No figures: %(problem)s", problem=problem.message.text(_))) from None
-    return report_response(report.html)
+    if pdf:
+        return await pdf_response(report.html, f"uebersicht-{chosen.key}.pdf")
+    query = f"?fragebogen={chosen.key}"
+    back = (f"/dashboard{query}", _("Dashboard"))
+    page_html = with_app_bar(
+        report.html, _, back=back, trail=[], pdf=f"/dashboard/organisation/bericht.pdf{query}"
+    )
+    return report_response(page_html)
 
 
 @get(
-    "/dashboard/{unit:str}/bericht",
+    ["/dashboard/{unit:str}/bericht", "/dashboard/{unit:str}/bericht.pdf"],
     name="dashboard-report",
     include_in_schema=False,
 )
@@ -320,10 +383,11 @@ async def unit_report(
     viewer: CurrentViewer,
     unit: FromPath[str],
     fragebogen: FromQuery[str | None] = None,
-) -> Response[str]:
+) -> Response[Any]:
     """The department report (the same HTML file as `survey report`), in the viewer's language."""
     lang = portal_lang(request)
     _ = translator(lang)
+    pdf = request.url.path.endswith(".pdf")
     scope = await find_scope(viewer, unit, fragebogen, _)
     try:
         report = await reports(request).department(unit, scope.questionnaire.key, lang)
@@ -336,7 +400,20 @@ async def unit_report(
             unit,
             f"{scope.questionnaire.key} {report.wave}: {report.comments} (report)",
         )
-    return report_response(report.html)
+    if pdf:
+        return await pdf_response(report.html, f"bericht-{unit}-{scope.questionnaire.key}.pdf")
+    query = f"?fragebogen={scope.questionnaire.key}"
+    trail = [
+        (f"/dashboard/{u.key}{query}", u.name) for u, open_ in _breadcrumbs(scope, viewer.principal) if open_
+    ]
+    page_html = with_app_bar(
+        report.html,
+        _,
+        back=trail[-1] if trail else (f"/dashboard{query}", _("Dashboard")),
+        trail=[(f"/dashboard{query}", _("Dashboard")), *trail[:-1]],
+        pdf=f"/dashboard/{unit}/bericht.pdf{query}",
+    )
+    return report_response(page_html)
 
 
 #: the pages, for the app's route_handlers (through survey.web.dashboard.DASHBOARD_ROUTES)

@@ -15,7 +15,7 @@ from survey.domain.figures import (
 )
 from survey.errors import SurveyError
 from survey.services.audit import record
-from survey.services.figures import unit_figures
+from survey.services.figures import NoClosedWave, unit_figures
 from survey.services.org import organisation_listing
 from survey.services.overview import overview
 from survey.services.permissions import (
@@ -48,6 +48,8 @@ class Unit:
 class Wave:
     key: str
     title: str
+    #: open | closed: only a closed wave shows results, an open one its participation
+    status: str = "closed"
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,11 @@ class Questionnaire:
     key: str
     audience: str  # staff | citizen
     waves: tuple[Wave, ...]  # open and closed ones, oldest first
+
+    @property
+    def closed_waves(self) -> tuple[Wave, ...]:
+        """The waves with results: an open wave shows participation only."""
+        return tuple(w for w in self.waves if w.status == "closed")
 
 
 async def list_units() -> list[Unit]:
@@ -67,7 +74,9 @@ async def list_questionnaires() -> dict[str, Questionnaire]:
     found: dict[str, tuple[str, list[Wave]]] = {}
     for wave in (await overview()).waves:
         if wave.status in SHOWN_STATUSES:
-            found.setdefault(wave.questionnaire, (wave.audience, []))[1].append(Wave(wave.key, wave.title))
+            found.setdefault(wave.questionnaire, (wave.audience, []))[1].append(
+                Wave(wave.key, wave.title, wave.status)
+            )
     ordered = sorted(found.items(), key=lambda item: (item[1][0] != "staff", item[0]))
     return {key: Questionnaire(key, audience, tuple(waves)) for key, (audience, waves) in ordered}
 
@@ -119,8 +128,12 @@ async def find_overview_scope(viewer: Viewer, questionnaire: str | None, _: Gett
 
 
 async def load_figures(unit: str, questionnaire: str, _: Gettext, until: str | None = None) -> UnitFigures:
+    """The unit's figures over the closed waves; `NoClosedWave` goes to the caller (a page says so
+    in plain words and shows the open waves' participation), any other problem is a 404."""
     try:
         return await unit_figures(unit, questionnaire, until=until)
+    except NoClosedWave:
+        raise
     except SurveyError as problem:
         raise NotFoundException(_("No figures: %(problem)s", problem=problem.message.text(_))) from None
 

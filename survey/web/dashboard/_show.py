@@ -30,6 +30,7 @@ class PageShow(FigureText):
 
     NO_FIGURE = N_("no respondents")
     NOT_ASKED = N_("not asked in this questionnaire")
+    NOTE = N_("note")
     NO_RATE = N_(
         "Citizen feedback: no response rate, because the number of contacts at the service "
         "points is not recorded."
