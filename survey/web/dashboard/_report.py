@@ -7,6 +7,7 @@ button's one line of script is allowed by its hash in the page's Content-Securit
 
 from __future__ import annotations
 
+import functools
 import re
 
 import anyio.to_thread
@@ -66,9 +67,15 @@ def with_app_bar(
     return page.replace("</body>", f"{script}\n</body>", 1)
 
 
+#: the PDFs of the last reports asked for, by their HTML: a report printed by several people, or
+#: again, is rendered once per worker (a report's HTML changes with every new figure, so a hit is
+#: always the same content; 16 reports of a few hundred kB at most)
+_cached_pdf = functools.lru_cache(maxsize=16)(html_to_pdf)
+
+
 async def pdf_response(page_html: str, filename: str) -> Response[bytes]:
     """The report file as PDF (WeasyPrint, in a thread: it takes a moment of CPU)."""
-    pdf = await anyio.to_thread.run_sync(html_to_pdf, page_html)
+    pdf = await anyio.to_thread.run_sync(_cached_pdf, page_html)
     return Response(
         pdf,
         media_type="application/pdf",
