@@ -298,6 +298,20 @@ async def test_the_lead_sees_jugendamt_and_drills_down(client: AsyncTestClient) 
         assert sum("<strong>" in cell for cell in cells[:6]) == 4
         assert "noch kein Trend: weniger als fünf Befragungsrunden mit Zahlen" in row
     assert set(texts(page, "hidden-figure")) <= hidden_words()
+    # above them, at a glance: per value the latest score, the change and the trend in words and
+    # the comparison; the wave-by-wave table comes after, behind a disclosure
+    glance = page[page.index('class="figures glance"') : page.index('<details class="wave-table">')]
+    assert page.index('<details class="wave-table">') < page.index('id="values-caption"')
+    glance_rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", glance, re.DOTALL)
+    assert len(glance_rows) == 6
+    for row in glance_rows:
+        assert 'data-label="Letzte Runde"' in row and 'data-label="Im Vergleich"' in row
+        change = re.search(r'data-label="Seit der Runde davor">(.*?)</td>', row, re.DOTALL)
+        assert change and re.search(
+            r"etwa gleich|deutlich besser|deutlich schlechter|verborgen|kein Vergleich", change.group(1)
+        )
+        assert "zu wenige Runden für einen Trend" in row  # four waves with figures: no trend yet
+        assert "übergeordnete Einheit:" in row
     legend = page[page.index('<div class="legend">') :]
     assert "Benjamini" in legend and "*" in legend  # the legend of the significance marks
     # charts: one inline SVG per value, each an image with a name, a text and a table

@@ -51,7 +51,7 @@ from survey.web.dashboard._scope import (
     load_figures,
     no_questionnaire,
 )
-from survey.web.dashboard._show import PageShow, trend_figures
+from survey.web.dashboard._show import PageShow, sparkline, trend_figures
 from survey.web.i18n import portal_translations
 from survey.web.portal import page, portal_lang, translator
 from survey.web.report_worker import ReportBuilder
@@ -254,6 +254,7 @@ async def dashboard_unit(
         comments=comments if isinstance(comments, list) else [],
         comments_hidden=comments if isinstance(comments, HiddenFigure) else None,
         charts=trend_charts,
+        sparkline=sparkline,
         legend={
             "significance": _(
                 "* significant after the Benjamini–Hochberg adjustment across the %(tests)s tests of this "

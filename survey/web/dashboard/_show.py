@@ -14,6 +14,7 @@ from survey.domain.figures import (
     Score,
     Trend,
     UnitFigures,
+    ValueFigures,
 )
 from survey.errors import N_
 from survey.report import charts
@@ -118,6 +119,43 @@ class PageShow(FigureText):
             '<span class="visually-hidden">{}</span></span>{}'
         ).format(css, arrow, words, slope)
 
+    def change_words(self, change: Change | HiddenFigure | None) -> Markup:
+        """The change since the wave before in words with an arrow: "deutlich besser" only where the
+        test says so after the adjustment, else "etwa gleich"; the points in small print."""
+        _ = self._
+        if isinstance(change, HiddenFigure):
+            return self.hidden(change)
+        if change is None:
+            return Markup('<span class="no-data">{}</span>').format(_("no comparison"))
+        arrow, css, words = (
+            ("↑", "up", _("clearly better"))
+            if change.significant and change.difference > 0
+            else ("↓", "down", _("clearly worse"))
+            if change.significant and change.difference < 0
+            else ("→", "flat", _("about the same"))
+        )
+        return Markup(
+            '<span class="trend {}"><span aria-hidden="true">{}</span> {}</span><span class="ci">{}</span>'
+        ).format(css, arrow, words, _("%(points)s points", points=self.signed(change.difference)))
+
+    def trend_words(self, trend: Trend) -> Markup:
+        """The trend over the waves in words with an arrow (significant only after the adjustment)."""
+        _ = self._
+        arrow, css, words = {
+            "rising": ("↑", "up", _("rising over %(waves)s waves", waves=trend.waves)),
+            "falling": ("↓", "down", _("falling over %(waves)s waves", waves=trend.waves)),
+            "flat": ("→", "flat", _("no clear trend over %(waves)s waves", waves=trend.waves)),
+        }.get(trend.direction, ("–", "none", _("too few waves for a trend")))
+        return Markup('<span class="trend {}"><span aria-hidden="true">{}</span> {}</span>').format(
+            css, arrow, words
+        )
+
+    def compared(self, score: Score | HiddenFigure | None, label: str) -> Markup:
+        """One comparison figure with what it is ("Übergeordnet 66,0"); nothing where there is none."""
+        if score is None:
+            return Markup("")
+        return Markup('<span class="compared">{}: {}</span>').format(label, self.score(score, interval=False))
+
     def distribution(self, distribution: dict[str, int] | HiddenFigure | None) -> Markup:
         if isinstance(distribution, HiddenFigure):
             return self.hidden(distribution)
@@ -127,6 +165,34 @@ class PageShow(FigureText):
             Markup("{}: {}").format(code, fmt.integer(count, self.lang))
             for code, count in distribution.items()
         )
+
+
+def sparkline(value: ValueFigures) -> Markup:
+    """The value's scores over the waves as a small line (decoration: the words beside it say it),
+    broken where a wave is hidden, not asked, or not comparable."""
+    width, height, pad = 96, 28, 3
+    points = value.series
+    if len(points) < 2:
+        return Markup("")
+    step = (width - 2 * pad) / (len(points) - 1)
+    segments: list[list[str]] = [[]]
+    for index, point in enumerate(points):
+        if point.break_before and segments[-1]:
+            segments.append([])
+        if not isinstance(point.score, Score):
+            if segments[-1]:
+                segments.append([])
+            continue
+        y = pad + (height - 2 * pad) * (1 - point.score.mean / 100)
+        segments[-1].append(f"{pad + index * step:.1f},{y:.1f}")
+    drawn = [" ".join(segment) for segment in segments if len(segment) > 1]
+    lines = Markup("").join(Markup('<polyline points="{}"/>').format(line) for line in drawn)
+    if not lines:
+        return Markup("")
+    return Markup(
+        '<svg class="sparkline" viewBox="0 0 {w} {h}" width="{w}" height="{h}" aria-hidden="true" '
+        'focusable="false">{lines}</svg>'
+    ).format(w=width, h=height, lines=lines)
 
 
 # --- charts -------------------------------------------------------------------------------------
