@@ -22,8 +22,10 @@ from survey.domain.figures import HiddenFigure, OrganisationOverview, UnitFigure
 from survey.report.render import department_html, overview_html
 from survey.services.figures import (
     organisation_overview,
+    overview_in_language,
     suppressed_history,
     unit_figures,
+    unit_in_language,
     waves_with_figures,
 )
 from survey.store import counts as store
@@ -79,18 +81,23 @@ async def department_data(
     questionnaire: str = "staff-pulse",
     last: int | None = None,
     progress: Progress | None = None,
+    language: str = "de",
 ) -> DepartmentData:
-    """Everything the department report shows (rendering is survey.report's part)."""
+    """Everything the department report shows (rendering is survey.report's part), its value names
+    and item texts in `language`."""
     report = progress or _silent
     report("Zahlen")
-    figures = await unit_figures(unit, questionnaire, last)
+    figures = await unit_in_language(await unit_figures(unit, questionnaire, last), language)
     report("Kommentare")
     comments = await report_comments(figures)
     return DepartmentData(figures, comments, await org_store.kommune_name() or "")
 
 
-async def overview_data(questionnaire: str = "staff-pulse") -> tuple[OrganisationOverview, str]:
-    return await organisation_overview(questionnaire), await org_store.kommune_name() or ""
+async def overview_data(
+    questionnaire: str = "staff-pulse", language: str = "de"
+) -> tuple[OrganisationOverview, str]:
+    overview = await overview_in_language(await organisation_overview(questionnaire), language)
+    return overview, await org_store.kommune_name() or ""
 
 
 # --- the reports themselves: one path for `survey report` and the pages ----------------------------
@@ -133,7 +140,9 @@ async def department_report(
 ) -> BuiltReport:
     """The department trend report of a unit as one self-contained HTML file (`survey report`
     and the dashboard's report page alike); `last` keeps only the last N waves."""
-    data = await department_data(unit, questionnaire=questionnaire, last=last, progress=progress)
+    data = await department_data(
+        unit, questionnaire=questionnaire, last=last, progress=progress, language=language
+    )
     (progress or _silent)("Diagramme")
     html = await _rendered(
         ("department", language, today, data.kommune, data.figures, data.comments),
@@ -154,7 +163,7 @@ async def overview_report(
     questionnaire: str, language: str, today: dt.date, *, progress: Progress | None = None
 ) -> BuiltReport:
     """The organisation overview as one self-contained HTML file."""
-    figures, kommune = await overview_data(questionnaire)
+    figures, kommune = await overview_data(questionnaire, language)
     (progress or _silent)("Diagramme")
     html = await _rendered(
         ("overview", language, today, kommune, figures),

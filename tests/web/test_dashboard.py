@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import yaml
 from litestar.testing import AsyncTestClient
 from markupsafe import Markup, escape
 from portal_helpers import sign_in
@@ -381,6 +382,29 @@ async def test_items_per_wave(client: AsyncTestClient) -> None:
     assert set(texts(earlier.text, "hidden-figure")) <= hidden_words()
     unknown = await client.get("/dashboard/jugendamt/fragen?welle=keine-welle")
     assert unknown.status_code == 404 and "keine-welle" in unknown.text
+
+
+async def test_english_pages_name_values_and_items_in_english(client: AsyncTestClient) -> None:
+    """The Leitbild's value names and the items' texts as the files give them in English: no
+    German name or text on the English unit, items and report pages (checked against the files)."""
+    leitbild = yaml.safe_load((QUESTIONNAIRES / "leitbild.yaml").read_text(encoding="utf-8"))
+    version = yaml.safe_load((QUESTIONNAIRES / "staff-pulse" / "v2.yaml").read_text(encoding="utf-8"))
+    names = [(v["name"]["de"], v["name"]["en"]) for v in leitbild["values"]]
+    items = [(i["text"]["de"], i["text"]["en"]) for i in version["items"] if i["scale"] != "comment"]
+    await as_user(client, "leitung-jugendamt")
+    for path, expected in (
+        ("/dashboard/jugendamt?fragebogen=staff-pulse&lang=en", names),
+        ("/dashboard/jugendamt/fragen?fragebogen=staff-pulse&lang=en", items),
+        ("/dashboard/jugendamt/bericht?fragebogen=staff-pulse&lang=en", names),
+    ):
+        page = html.unescape((await client.get(path)).text)
+        for german, english in expected:
+            assert german not in page, (path, german)
+            assert english in page, (path, english)
+    german_page = html.unescape(
+        (await client.get("/dashboard/jugendamt?fragebogen=staff-pulse&lang=de")).text
+    )
+    assert [german for german, _ in names if german not in german_page] == []
 
 
 async def test_the_report_page_has_its_own_strict_policy(client: AsyncTestClient) -> None:

@@ -11,6 +11,8 @@ zero or a gap. This package assembles; survey.stats computes.
         reliability _reliability, respondents per wave _participation)
     unit_participation(unit, questionnaire)         -> the open waves' participation (_participation)
     organisation_overview(questionnaire)            -> OrganisationOverview (_overview)
+    unit_in_language(figures, lang), overview_in_language(overview, lang)
+                                                    -> value names and item texts in `lang` (_language)
     waves_with_figures(questionnaire)               -> the open and closed waves (_suppression)
     NoClosedWave                                    -> raised where no wave has closed yet
     suppressed_history(history, units, parents)     -> who may be seen, per wave (_suppression)
@@ -24,6 +26,7 @@ value, not-asked pairs, breaks), _scores (scores, changes, rates as shown), _adj
 from survey.domain.figures import HiddenFigure, Score, UnitFigures
 from survey.services.figures._adjustment import ALPHA
 from survey.services.figures._cache import CACHE as _CACHE  # noqa: F401  (tests clear it to compute afresh)
+from survey.services.figures._language import overview_in_language, unit_in_language
 from survey.services.figures._overview import organisation_overview
 from survey.services.figures._participation import unit_participation
 from survey.services.figures._suppression import NoClosedWave, suppressed_history, waves_with_figures
@@ -36,8 +39,10 @@ __all__ = [
     "Score",
     "UnitFigures",
     "organisation_overview",
+    "overview_in_language",
     "suppressed_history",
     "unit_figures",
+    "unit_in_language",
     "unit_participation",
     "waves_with_figures",
 ]

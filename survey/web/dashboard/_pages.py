@@ -215,7 +215,7 @@ async def dashboard_unit(
     _ = translator(lang)
     scope = await find_scope(viewer, unit, fragebogen, _)
     try:
-        figures = await load_figures(unit, scope.questionnaire.key, _)
+        figures = await load_figures(unit, scope.questionnaire.key, _, language=lang)
     except NoClosedWave:
         return await _no_closed_wave_page(request, viewer, scope)
     comments = await load_comments(viewer, figures)
@@ -294,7 +294,7 @@ async def dashboard_items(
     if welle is not None and welle not in {w.key for w in waves}:
         raise NotFoundException(_("The questionnaire has no closed wave “%(wave)s”.", wave=welle))
     try:
-        figures = await load_figures(unit, scope.questionnaire.key, _, until=welle)
+        figures = await load_figures(unit, scope.questionnaire.key, _, until=welle, language=lang)
     except NoClosedWave:
         return await _no_closed_wave_page(request, viewer, scope)
     chosen = figures.waves[-1] if figures.waves else None

@@ -15,7 +15,7 @@ from survey.domain.figures import (
 )
 from survey.errors import SurveyError
 from survey.services.audit import record
-from survey.services.figures import NoClosedWave, unit_figures
+from survey.services.figures import NoClosedWave, unit_figures, unit_in_language
 from survey.services.org import organisation_listing
 from survey.services.overview import overview
 from survey.services.permissions import (
@@ -127,11 +127,14 @@ async def find_overview_scope(viewer: Viewer, questionnaire: str | None, _: Gett
     return chosen
 
 
-async def load_figures(unit: str, questionnaire: str, _: Gettext, until: str | None = None) -> UnitFigures:
-    """The unit's figures over the closed waves; `NoClosedWave` goes to the caller (a page says so
-    in plain words and shows the open waves' participation), any other problem is a 404."""
+async def load_figures(
+    unit: str, questionnaire: str, _: Gettext, until: str | None = None, language: str = "de"
+) -> UnitFigures:
+    """The unit's figures over the closed waves, named in `language`; `NoClosedWave` goes to the
+    caller (a page says so in plain words and shows the open waves' participation), any other
+    problem is a 404."""
     try:
-        return await unit_figures(unit, questionnaire, until=until)
+        return await unit_in_language(await unit_figures(unit, questionnaire, until=until), language)
     except NoClosedWave:
         raise
     except SurveyError as problem:
