@@ -375,6 +375,18 @@ async def test_items_per_wave(client: AsyncTestClient) -> None:
     assert latest.status_code == 200
     assert f'welle={LATEST_STAFF_WAVE}" aria-current="page"' in latest.text
     assert latest.text.count('<th scope="row">') == 16  # the scored items of staff-pulse v2
+    # plain words: a change is "eher höhere Bewertungen" (Cliff's δ only in small print after it),
+    # answers a stacked bar over every code of the scale, lowest first, with the shares in words
+    rows = re.findall(r'<tr>\s*<th scope="row">.*?</tr>', latest.text, re.DOTALL)
+    for row in rows:
+        cells = re.findall(r"<td\b[^>]*>(.*?)</td>", row, re.DOTALL)
+        spread, change = cells[-2], cells[-1]
+        if 'class="hidden-figure"' not in spread:
+            assert '<svg class="distribution"' in spread and "von der niedrigsten Antwort" in spread
+            assert re.search(r"\(0\) bis zur höchsten \(10\)|\(1\) bis zur höchsten \(5\)", spread)
+        if "Cliff" in change:
+            assert re.match(r'<span class="change">(etwa gleiche|eher|deutlich|viel) ', change.strip())
+    assert "Antworten je Antwortcode" not in latest.text
     earlier = await client.get("/dashboard/jugendamt/fragen?fragebogen=staff-pulse&welle=demo-puls-2025-q3")
     assert earlier.status_code == 200
     assert 'welle=demo-puls-2025-q3" aria-current="page"' in earlier.text

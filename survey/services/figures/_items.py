@@ -85,7 +85,10 @@ def _shown_item(
         round(top / n, 4) if n else None,
         r(interval.low) if interval else None,
         r(interval.high) if interval else None,
-        hidden_figure(text_hidden) if text_hidden else {str(code): table[code] for code in sorted(table)},
+        # every answer code of the scale, lowest first, those nobody chose with 0: a whole distribution
+        hidden_figure(text_hidden)
+        if text_hidden
+        else {str(code): table.get(code, 0) for code in newest.scale_of(newest.item(item.id)).codes},
         change,
     )
     return figures, pending

@@ -257,11 +257,19 @@ async def dashboard_unit(
         sparkline=sparkline,
         legend={
             "significance": _(
-                "* significant after the Benjamini–Hochberg adjustment across the %(tests)s tests of this "
-                "page (false discovery rate 5 %%).",
+                "“Clearly better”, “clearly worse” and *: the difference is too large to be chance, even "
+                "allowing for the %(tests)s comparisons this page makes (Benjamini–Hochberg adjustment: "
+                "adjusted p below 0.05, at most 5 %% false alarms).",
                 tests=fmt.integer(figures.tests, lang),
             ),
-            "interval": _("Small figures after a score: its 95 %% interval."),
+            "interval": _(
+                "Small figures under a score: its 95 %% interval — the range the true score lies in "
+                "with high certainty; the fewer respondents, the wider it is."
+            ),
+            "reliability": _(
+                "Whether a value's questions measure the same thing (Cronbach's α and McDonald's ω, "
+                "from 0.7 on: yes) is shown in the report."
+            ),
             "hidden": _(
                 "Hidden: scores are shown from %(k)s respondents on, comments and answer distributions "
                 "from %(k_text)s; a group is also hidden where it could be worked out by difference.",
@@ -311,8 +319,9 @@ async def dashboard_items(
         items=[_item_row(item, value_names, show) for item in figures.items],
         legend={
             "significance": _(
-                "* significant after the Benjamini–Hochberg adjustment across the %(tests)s tests of this "
-                "page (false discovery rate 5 %%).",
+                "“Clearly better”, “clearly worse” and *: the difference is too large to be chance, even "
+                "allowing for the %(tests)s comparisons this page makes (Benjamini–Hochberg adjustment: "
+                "adjusted p below 0.05, at most 5 %% false alarms).",
                 tests=fmt.integer(figures.tests, lang),
             ),
             "top_box": _(
@@ -342,8 +351,8 @@ def _item_row(item: ItemFigures, value_names: dict[str, str], show: PageShow) ->
         "value_names": ", ".join(value_names.get(v, v) for v in item.values),
         "score": show.score(item.latest),
         "agreement": agreement,
-        "distribution": show.distribution(item.distribution),
-        "change": show.change(item.change, points=False),
+        "distribution": show.distribution_bar(item.distribution),
+        "change": show.effect_words(item.change),
     }
 
 

@@ -156,6 +156,63 @@ class PageShow(FigureText):
             return Markup("")
         return Markup('<span class="compared">{}: {}</span>').format(label, self.score(score, interval=False))
 
+    def effect_words(self, change: Change | HiddenFigure | None) -> Markup:
+        """An item's change since the wave before in words ("etwas höhere Bewertungen"), from the
+        size of the effect (Cliff's δ: under 0.147 negligible, 0.33 small, 0.474 medium); the
+        number itself in small print, the significance mark as everywhere."""
+        _ = self._
+        if isinstance(change, HiddenFigure):
+            return self.hidden(change)
+        if change is None:
+            return Markup('<span class="no-data">{}</span>').format(_("no comparison"))
+        size = abs(change.effect)
+        higher = change.effect > 0
+        if size < 0.147:
+            words = _("about the same ratings")
+        elif size < 0.33:
+            words = _("somewhat higher ratings") if higher else _("somewhat lower ratings")
+        elif size < 0.474:
+            words = _("clearly higher ratings") if higher else _("clearly lower ratings")
+        else:
+            words = _("much higher ratings") if higher else _("much lower ratings")
+        return Markup('<span class="change">{}{}</span><span class="ci">{} = {}</span>').format(
+            words, self.mark(change), change.effect_name, self.signed(change.effect, 2)
+        )
+
+    def distribution_bar(self, distribution: dict[str, int] | HiddenFigure | None) -> Markup:
+        """The answers as one stacked bar, lowest answer on the left; the shares in words for
+        screen readers and in the figures' table below it."""
+        if isinstance(distribution, HiddenFigure):
+            return self.hidden(distribution)
+        total = sum(distribution.values()) if distribution else 0
+        if not distribution or total == 0:
+            return self.missing()
+        codes = list(distribution)
+        width, x = 160.0, 0.0
+        rects = []
+        for index, code in enumerate(codes):
+            share = distribution[code] / total
+            shade = round(4 * index / max(len(codes) - 1, 1))
+            rects.append(
+                Markup('<rect x="{:.1f}" y="0" width="{:.1f}" height="14" class="shade-{}"/>').format(
+                    x, share * width, shade
+                )
+            )
+            x += share * width
+        said = ", ".join(f"{code}: {fmt.percent(distribution[code] / total, self.lang)}" for code in codes)
+        return Markup(
+            '<svg class="distribution" viewBox="0 0 160 14" width="160" height="14" aria-hidden="true" '
+            'focusable="false">{}</svg><span class="ci">{}</span>'
+        ).format(
+            Markup("").join(rects),
+            self._(
+                "from the lowest answer (%(low)s) to the highest (%(high)s): %(shares)s",
+                low=codes[0],
+                high=codes[-1],
+                shares=said,
+            ),
+        )
+
     def distribution(self, distribution: dict[str, int] | HiddenFigure | None) -> Markup:
         if isinstance(distribution, HiddenFigure):
             return self.hidden(distribution)
