@@ -23,6 +23,7 @@ from survey.report.render import department_html, overview_html
 from survey.services.figures import (
     organisation_overview,
     overview_in_language,
+    overview_within,
     suppressed_history,
     unit_figures,
     unit_in_language,
@@ -94,10 +95,13 @@ async def department_data(
 
 
 async def overview_data(
-    questionnaire: str = "staff-pulse", language: str = "de"
+    questionnaire: str = "staff-pulse", language: str = "de", within: str | None = None
 ) -> tuple[OrganisationOverview, str]:
-    overview = await overview_in_language(await organisation_overview(questionnaire), language)
-    return overview, await org_store.kommune_name() or ""
+    """The organisation overview, or its rows inside one unit (a Dezernat), in `language`."""
+    overview = await organisation_overview(questionnaire)
+    if within is not None:
+        overview = await overview_within(overview, within)
+    return await overview_in_language(overview, language), await org_store.kommune_name() or ""
 
 
 # --- the reports themselves: one path for `survey report` and the pages ----------------------------
@@ -160,10 +164,15 @@ async def department_report(
 
 
 async def overview_report(
-    questionnaire: str, language: str, today: dt.date, *, progress: Progress | None = None
+    questionnaire: str,
+    language: str,
+    today: dt.date,
+    within: str | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> BuiltReport:
-    """The organisation overview as one self-contained HTML file."""
-    figures, kommune = await overview_data(questionnaire, language)
+    """The organisation overview (or a Dezernat's, `within`) as one self-contained HTML file."""
+    figures, kommune = await overview_data(questionnaire, language, within)
     (progress or _silent)("Diagramme")
     html = await _rendered(
         ("overview", language, today, kommune, figures),

@@ -28,6 +28,8 @@ ROUTES = [
     Route("GET", "/dashboard/{unit}?fragebogen=citizen-contact", citizen_figures, "/dashboard/{unit:str}"),
     Route("GET", "/dashboard/{unit}/fragen", figures, "/dashboard/{unit:str}/fragen"),
     Route("GET", "/dashboard/{unit}/bericht", figures, "/dashboard/{unit:str}/bericht"),
+    Route("GET", "/dashboard/{unit}/uebersicht", figures, "/dashboard/{unit:str}/uebersicht"),
+    Route("GET", "/dashboard/{unit}/uebersicht.pdf", figures, "/dashboard/{unit:str}/uebersicht.pdf"),
     Route("GET", "/dashboard/organisation/bericht", only("admin", "buero", "personalrat")),
     Route("GET", "/dashboard/{unit}/bericht.pdf", figures, "/dashboard/{unit:str}/bericht.pdf"),
     Route("GET", "/dashboard/organisation/bericht.pdf", only("admin", "buero", "personalrat")),

@@ -441,6 +441,45 @@ async def test_the_report_page_has_its_own_strict_policy(client: AsyncTestClient
     assert "sha256" not in page.headers["content-security-policy"]
 
 
+async def test_a_dezernat_overview_shows_its_units_side_by_side_to_whoever_may_see_it(
+    client: AsyncTestClient,
+) -> None:
+    """A Dezernat's (or any unit's) overview: its rows of the organisation overview — the same
+    figures, the same suppression — for its leads too, not only for organisation-wide roles."""
+    from survey.store.org import list_units
+
+    await as_user(client, "buero")
+    units = {u.key: u for u in await app_call(client, list_units)}
+    kjfs = units["kjfs"]
+    inside = {
+        u.name
+        for u in units.values()
+        if u.kind in ("Dezernat", "Fachbereich") and (u.path + "/").startswith(kjfs.path + "/")
+    }
+    outside = {u.name for u in units.values() if u.kind == "Fachbereich"} - inside
+    assert inside and outside
+    dezernat = await client.get("/dashboard/kjfs/uebersicht?fragebogen=staff-pulse")
+    assert dezernat.status_code == 200
+    page = html.unescape(dezernat.text)
+    assert all(name in page for name in inside)
+    assert not any(name in page for name in outside)
+    assert 'href="/dashboard/kjfs/uebersicht.pdf?fragebogen=staff-pulse"' in dezernat.text
+    whole = html.unescape((await client.get("/dashboard/organisation/bericht?fragebogen=staff-pulse")).text)
+    assert all(name in whole for name in inside | outside)
+    unit_page = await client.get("/dashboard/kjfs?fragebogen=staff-pulse")
+    assert 'href="/dashboard/kjfs/uebersicht?fragebogen=staff-pulse"' in unit_page.text
+
+    await as_user(client, "leitung-jugendamt")
+    own = await client.get("/dashboard/jugendamt/uebersicht?fragebogen=staff-pulse")
+    assert own.status_code == 200 and "Fachbereich Jugendamt" in html.unescape(own.text)
+    for path in (
+        "/dashboard/kjfs/uebersicht",
+        "/dashboard/sozialamt/uebersicht",
+        "/dashboard/organisation/bericht",
+    ):
+        assert (await client.get(path)).status_code == 403, path
+
+
 async def test_comments_only_from_k_text(client: AsyncTestClient) -> None:
     await as_user(client, "buero")
     # Bauaufsicht has fewer than k_text = 10 respondents in the latest wave

@@ -11,6 +11,7 @@ zero or a gap. This package assembles; survey.stats computes.
         reliability _reliability, respondents per wave _participation)
     unit_participation(unit, questionnaire)         -> the open waves' participation (_participation)
     organisation_overview(questionnaire)            -> OrganisationOverview (_overview)
+    overview_within(overview, unit)                 -> its rows in a Dezernat's subtree (_overview)
     unit_in_language(figures, lang), overview_in_language(overview, lang)
                                                     -> value names and item texts in `lang` (_language)
     waves_with_figures(questionnaire)               -> the open and closed waves (_suppression)
@@ -27,7 +28,7 @@ from survey.domain.figures import HiddenFigure, Score, UnitFigures
 from survey.services.figures._adjustment import ALPHA
 from survey.services.figures._cache import CACHE as _CACHE  # noqa: F401  (tests clear it to compute afresh)
 from survey.services.figures._language import overview_in_language, unit_in_language
-from survey.services.figures._overview import organisation_overview
+from survey.services.figures._overview import organisation_overview, overview_within
 from survey.services.figures._participation import unit_participation
 from survey.services.figures._suppression import NoClosedWave, suppressed_history, waves_with_figures
 from survey.services.figures._unit import unit_figures
@@ -40,6 +41,7 @@ __all__ = [
     "UnitFigures",
     "organisation_overview",
     "overview_in_language",
+    "overview_within",
     "suppressed_history",
     "unit_figures",
     "unit_in_language",

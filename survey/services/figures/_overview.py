@@ -40,7 +40,7 @@ from survey.store import org as org_store
 from survey.store.org import StoredUnit
 from survey.store.waves import Wave
 
-__all__ = ["organisation_overview"]
+__all__ = ["organisation_overview", "overview_within"]
 
 _SHOWN_KINDS = ("Verwaltung", "Dezernat", "Fachbereich")
 
@@ -165,3 +165,15 @@ async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
         latest.audience,
         [value for value in o.value_names if (latest.id, value) in o.not_asked],
     )
+
+
+async def overview_within(overview: OrganisationOverview, unit: str) -> OrganisationOverview:
+    """The overview's rows inside `unit`'s subtree (a Dezernat and its Fachbereiche), side by side.
+    Computed on the whole organisation: the same suppression and the same adjusted tests as the
+    organisation overview, so no figure differs between the two."""
+    units = {u.key: u for u in await org_store.list_units()}
+    top = units.get(unit)
+    if top is None:
+        raise SurveyError(N_("there is no unit %(unit)s"), unit=unit)
+    inside = {key for key, u in units.items() if u.path == top.path or u.path.startswith(top.path + "/")}
+    return msgspec.structs.replace(overview, rows=[r for r in overview.rows if r.unit in inside])

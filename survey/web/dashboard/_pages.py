@@ -384,6 +384,39 @@ async def overview_report(
 
 
 @get(
+    ["/dashboard/{unit:str}/uebersicht", "/dashboard/{unit:str}/uebersicht.pdf"],
+    name="dashboard-unit-overview",
+    include_in_schema=False,
+)
+async def unit_overview_report(
+    request: Request[Any, Any, Any],
+    viewer: CurrentViewer,
+    unit: FromPath[str],
+    fragebogen: FromQuery[str | None] = None,
+) -> Response[Any]:
+    """A unit's overview report (a Dezernat's Fachbereiche side by side), for whoever may see the
+    unit: its leads, and the organisation-wide roles."""
+    lang = portal_lang(request)
+    _ = translator(lang)
+    scope = await find_scope(viewer, unit, fragebogen, _)
+    try:
+        report = await reports(request).overview(scope.questionnaire.key, lang, unit)
+    except SurveyError as problem:
+        raise NotFoundException(_("No figures: %(problem)s", problem=problem.message.text(_))) from None
+    if request.url.path.endswith(".pdf"):
+        return await pdf_response(report.html, f"uebersicht-{unit}-{scope.questionnaire.key}.pdf")
+    query = f"?fragebogen={scope.questionnaire.key}"
+    page_html = with_app_bar(
+        report.html,
+        _,
+        back=(f"/dashboard/{unit}{query}", scope.unit.name),
+        trail=[(f"/dashboard{query}", _("Dashboard"))],
+        pdf=f"/dashboard/{unit}/uebersicht.pdf{query}",
+    )
+    return report_response(page_html)
+
+
+@get(
     ["/dashboard/{unit:str}/bericht", "/dashboard/{unit:str}/bericht.pdf"],
     name="dashboard-report",
     include_in_schema=False,
@@ -427,4 +460,11 @@ async def unit_report(
 
 
 #: the pages, for the app's route_handlers (through survey.web.dashboard.DASHBOARD_ROUTES)
-PAGE_ROUTES = [dashboard_start, dashboard_unit, dashboard_items, overview_report, unit_report]
+PAGE_ROUTES = [
+    dashboard_start,
+    dashboard_unit,
+    dashboard_items,
+    overview_report,
+    unit_overview_report,
+    unit_report,
+]
