@@ -175,5 +175,5 @@ async def overview_within(overview: OrganisationOverview, unit: str) -> Organisa
     top = units.get(unit)
     if top is None:
         raise SurveyError(N_("there is no unit %(unit)s"), unit=unit)
-    inside = {key for key, u in units.items() if u.path == top.path or u.path.startswith(top.path + "/")}
+    inside = {key for key, u in units.items() if u.path.startswith(top.path)}  # paths end in "/"
     return msgspec.structs.replace(overview, rows=[r for r in overview.rows if r.unit in inside])
