@@ -119,7 +119,9 @@ async def test_every_route_anonymous_and_signed_in(app_and_client) -> None:  # t
         for method, path in asked:
             response = await _ask(client, method, path, csrf)
             statuses.add(response.status_code)
-            report = method == "GET" and path.endswith("/bericht") and response.status_code == 200
+            report = (
+                method == "GET" and path.endswith(("/bericht", "/uebersicht")) and response.status_code == 200
+            )
             wrong += check_headers(
                 response, f"{who} {method} {path} ({response.status_code})", own_policy=report
             )
