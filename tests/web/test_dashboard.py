@@ -56,6 +56,8 @@ UNIT_ROUTES = {
     "/dashboard/{unit}/fragen",
     "/dashboard/{unit}/bericht",
     "/dashboard/{unit}/bericht.pdf",
+    "/dashboard/{unit}/uebersicht",
+    "/dashboard/{unit}/uebersicht.pdf",
     "/api/v1/units/{unit}/figures",
     "/api/v1/units/{unit}/comments",
 }
@@ -723,10 +725,15 @@ async def test_a_value_the_citizen_questionnaire_does_not_ask_says_not_asked(cli
     assert all(v["asked"] for v in figures["values"] if v["value"] != "vertrauen")
     quiet = next(c["unit"] for c in figures["children"] if c["respondents"] == 0)
 
+    leitbild = yaml.safe_load((QUESTIONNAIRES / "leitbild.yaml").read_text(encoding="utf-8"))
+    every_name = {v["key"]: v["name"] for v in leitbild["values"]}
+    names = every_name["vertrauen"]
+    assert names["de"] == name  # the API names values in German; the pages in their language
     for lang in ("de", "en"):
         page = html.unescape(
             (await client.get(f"/dashboard/jugendamt?fragebogen=citizen-contact&lang={lang}")).text
         )
+        name = names[lang]
         row = value_row(page, name)
         assert NOT_ASKED[lang] in row and NO_RESPONDENTS[lang] not in row
         assert "<strong>" not in row and 'href="#chart-trend-vertrauen"' not in row
@@ -735,14 +742,14 @@ async def test_a_value_the_citizen_questionnaire_does_not_ask_says_not_asked(cli
         assert f">{name}<" not in subunits, "no column of the sub-units for it"
         assert name in subunits.split("</table>", 1)[1]  # named below the table instead
         for other in (v for v in figures["values"] if v["value"] != "vertrauen"):
-            assert NOT_ASKED[lang] not in value_row(page, other["name"])
+            assert NOT_ASKED[lang] not in value_row(page, every_name[other["value"]][lang])
 
         # asked, but nobody in the sub-unit answered: that is what "keine Antwortenden" says
         empty = html.unescape(
             (await client.get(f"/dashboard/{quiet}?fragebogen=citizen-contact&lang={lang}")).text
         )
         for value in figures["values"]:
-            row = value_row(empty, value["name"])
+            row = value_row(empty, every_name[value["value"]][lang])
             if value["value"] == "vertrauen":
                 assert NOT_ASKED[lang] in row and NO_RESPONDENTS[lang] not in row
             else:
@@ -756,7 +763,7 @@ async def test_a_value_the_citizen_questionnaire_does_not_ask_says_not_asked(cli
         assert 'id="value-vertrauen"' not in report and f"{name} – {NO_RESPONDENTS[lang]}" not in report
 
     staff = html.unescape((await client.get("/dashboard/jugendamt?fragebogen=staff-pulse&lang=de")).text)
-    assert NOT_ASKED["de"] not in staff and "<strong>" in value_row(staff, name)
+    assert NOT_ASKED["de"] not in staff and "<strong>" in value_row(staff, names["de"])
     overview = (await client.get("/api/v1/overview/figures?questionnaire=citizen-contact")).json()
     assert overview["not_asked"] == ["vertrauen"]
     assert (await client.get("/api/v1/overview/figures")).json()["not_asked"] == []
