@@ -27,10 +27,12 @@ __all__ = [
     "DemoOptions",
     "DemoResult",
     "build_demo",
+    "citizen_titles",
     "demo_org_file",
     "quarter_end",
     "quarter_start",
     "quarters",
+    "staff_titles",
 ]
 
 STAFF_QUESTIONNAIRE = "staff-pulse"
@@ -201,7 +203,8 @@ async def build_demo(
 @dataclass(frozen=True)
 class _PlannedWave:
     key: str
-    title: str
+    #: per language (German first): the respondents' pages and the reports name the wave in theirs
+    titles: dict[str, str]
     index: int
     citizen: bool
     version: QuestionnaireVersion
@@ -230,7 +233,8 @@ async def _simulate_wave(
     async with write_transaction():
         wave_id = await wave_store.insert_wave(
             key=wave.key,
-            title=wave.title,
+            title=wave.titles["de"],
+            titles=wave.titles,
             version_id=version_id,
             audience=wave.version.audience,
             opens_on=wave.opens_on,
@@ -254,6 +258,16 @@ async def _simulate_wave(
     return counts
 
 
+def staff_titles(year: int, quarter: int) -> dict[str, str]:
+    """A demo staff wave's title in German and English."""
+    return {"de": f"Mitarbeitendenpuls {quarter}. Quartal {year}", "en": f"Staff pulse Q{quarter} {year}"}
+
+
+def citizen_titles(year: int, quarter: int) -> dict[str, str]:
+    """A demo citizen wave's title in German and English."""
+    return {"de": f"Bürgerfeedback {quarter}. Quartal {year}", "en": f"Citizen feedback Q{quarter} {year}"}
+
+
 def _plan(catalog: Catalog, options: DemoOptions) -> Iterator[_PlannedWave]:
     staff_versions = catalog.versions_of(STAFF_QUESTIONNAIRE)
     citizen_version = catalog.versions_of(CITIZEN_QUESTIONNAIRE)[0]
@@ -263,7 +277,7 @@ def _plan(catalog: Catalog, options: DemoOptions) -> Iterator[_PlannedWave]:
         start = quarter_start(year, quarter)
         yield _PlannedWave(
             f"demo-puls-{year}-q{quarter}",
-            f"Mitarbeitendenpuls {quarter}. Quartal {year}",
+            staff_titles(year, quarter),
             index,
             False,
             version,
@@ -273,7 +287,7 @@ def _plan(catalog: Catalog, options: DemoOptions) -> Iterator[_PlannedWave]:
         )
         yield _PlannedWave(
             f"demo-buerger-{year}-q{quarter}",
-            f"Bürgerfeedback {quarter}. Quartal {year}",
+            citizen_titles(year, quarter),
             index,
             True,
             citizen_version,

@@ -18,11 +18,13 @@ from survey.services.demo import (
     CITIZEN_QUESTIONNAIRE,
     DEMO_PERSONALRAT,
     STAFF_QUESTIONNAIRE,
+    citizen_titles,
     quarter_end,
     quarter_start,
+    staff_titles,
 )
 from survey.services.invitations import issue_invitations, service_point_url
-from survey.services.waves import create_wave, open_wave
+from survey.services.waves import WavePlan, create_planned_wave, open_wave
 from survey.settings import Settings
 from survey.store import org as org_store
 from survey.store import waves as wave_store
@@ -66,17 +68,17 @@ async def _citizen_wave(today: dt.date, questionnaires: Path, tag: str) -> str |
     key = f"demo-buerger-{tag}"
     year, quarter = today.year, (today.month - 1) // 3 + 1
     if await wave_store.get_wave(key) is None:
-        await create_wave(
-            key=key,
-            questionnaires=questionnaires,
-            questionnaire=CITIZEN_QUESTIONNAIRE,
-            version=None,
-            units=sorted({p.unit for p in points}),
-            opens_on=quarter_start(year, quarter),
-            closes_on=quarter_end(year, quarter),
-            title=f"Bürgerfeedback {quarter}. Quartal {year}",
+        plan = WavePlan(
+            CITIZEN_QUESTIONNAIRE,
+            None,
+            sorted({p.unit for p in points}),
+            quarter_start(year, quarter),
+            quarter_end(year, quarter),
+            key,
+            citizen_titles(year, quarter),
             subtrees=False,
         )
+        await create_planned_wave(plan, questionnaires)
     await _open(key, today, questionnaires)
     return key
 
@@ -88,16 +90,18 @@ async def _staff_wave(today: dt.date, questionnaires: Path, tag: str) -> str | N
     key = f"demo-puls-{tag}"
     if await wave_store.get_wave(key) is None:
         year, quarter = today.year, (today.month - 1) // 3 + 1
-        await create_wave(
-            key=key,
-            questionnaires=questionnaires,
-            questionnaire=STAFF_QUESTIONNAIRE,
-            version=None,
-            units=[STAFF_OPEN_UNIT],
-            opens_on=today - _STAFF_BEFORE,
-            closes_on=today + _STAFF_AFTER,
-            title=f"Mitarbeitendenpuls {quarter}. Quartal {year} ({units[STAFF_OPEN_UNIT].name})",
+        name = units[STAFF_OPEN_UNIT].name
+        titles = {lang: f"{title} ({name})" for lang, title in staff_titles(year, quarter).items()}
+        plan = WavePlan(
+            STAFF_QUESTIONNAIRE,
+            None,
+            [STAFF_OPEN_UNIT],
+            today - _STAFF_BEFORE,
+            today + _STAFF_AFTER,
+            key,
+            titles,
         )
+        await create_planned_wave(plan, questionnaires)
     version = load_catalog(questionnaires).versions_of(STAFF_QUESTIONNAIRE)[-1]
     approved_at = dt.datetime.combine(today - _STAFF_BEFORE - dt.timedelta(days=14), dt.time(9), dt.UTC)
     await record_demo_approvals(DEMO_PERSONALRAT, versions=[version], waves=[key], at=approved_at)

@@ -38,6 +38,7 @@ __all__ = [
     "save_participation",
     "set_wave_status",
     "set_wave_units",
+    "titles_by_key",
     "update_wave",
     "wave_of_row",
     "wave_titles",
@@ -203,6 +204,19 @@ async def wave_titles(wave_id: int) -> dict[str, str]:
         return {}
     titles = json.loads(row["titles"])
     return {str(k): str(v) for k, v in titles.items()} if isinstance(titles, dict) else {}
+
+
+async def titles_by_key(keys: list[str]) -> dict[str, dict[str, str]]:
+    """The stored titles per language of the waves `keys` (waves without any are left out)."""
+    if not keys:
+        return {}
+    rows = await WaveRow.select(WaveRow.key, WaveRow.titles).where(WaveRow.key.is_in(keys)).run()
+    out: dict[str, dict[str, str]] = {}
+    for row in rows:
+        titles = json.loads(row["titles"]) if row["titles"] else {}
+        if isinstance(titles, dict) and titles:
+            out[row["key"]] = {str(k): str(v) for k, v in titles.items()}
+    return out
 
 
 async def wave_unit_ids(wave_id: int) -> list[int]:

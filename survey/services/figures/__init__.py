@@ -27,7 +27,7 @@ value, not-asked pairs, breaks), _scores (scores, changes, rates as shown), _adj
 from survey.domain.figures import HiddenFigure, Score, UnitFigures
 from survey.services.figures._adjustment import ALPHA
 from survey.services.figures._cache import CACHE as _CACHE  # noqa: F401  (tests clear it to compute afresh)
-from survey.services.figures._language import overview_in_language, unit_in_language
+from survey.services.figures._language import overview_in_language, unit_in_language, wave_titles_in
 from survey.services.figures._overview import organisation_overview, overview_within
 from survey.services.figures._participation import unit_participation
 from survey.services.figures._suppression import NoClosedWave, suppressed_history, waves_with_figures
@@ -46,5 +46,6 @@ __all__ = [
     "unit_figures",
     "unit_in_language",
     "unit_participation",
+    "wave_titles_in",
     "waves_with_figures",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import hashlib
 import html
@@ -26,7 +27,7 @@ from survey.errors import SurveyError
 from survey.report import format as fmt
 from survey.services.accounts import Principal
 from survey.services.audit import record
-from survey.services.figures import NoClosedWave, unit_participation
+from survey.services.figures import NoClosedWave, unit_participation, wave_titles_in
 from survey.services.permissions import (
     DASHBOARD_ROLES,
     dashboard_roles,
@@ -299,6 +300,8 @@ async def dashboard_items(
     _ = translator(lang)
     scope = await find_scope(viewer, unit, fragebogen, _)
     waves = scope.questionnaire.closed_waves
+    titles = await wave_titles_in([w.key for w in waves], lang)
+    waves = tuple(dataclasses.replace(w, title=titles.get(w.key, w.title)) for w in waves)
     if welle is not None and welle not in {w.key for w in waves}:
         raise NotFoundException(_("The questionnaire has no closed wave “%(wave)s”.", wave=welle))
     try:
