@@ -121,6 +121,47 @@ def _follow(page: Any, selector: str) -> Any:
     return response
 
 
+#: the widths every results page and report must fit without scrolling sideways (issue 20)
+WIDTHS = (320, 375, 768, 1366)
+
+
+#: the elements that stick out of the window: outside any region that scrolls on its own, or
+#: positioned (those escape such a region unless it is their containing block)
+_WIDEST = """() => [...document.querySelectorAll('body *')].filter(el => {
+  const right = el.getBoundingClientRect().right, parent = el.parentElement, edge = window.innerWidth + 1;
+  const positioned = getComputedStyle(el).position === 'absolute';
+  return right > edge && (positioned || (parent && parent.getBoundingClientRect().right <= edge
+    && !['auto', 'scroll'].includes(getComputedStyle(parent).overflowX)));
+}).slice(0, 3).map(el => el.tagName + '.' + (el.getAttribute('class') || '') + ' '
+  + el.textContent.trim().slice(0, 40))"""
+
+
+def _sideways(page: Any) -> list[str]:
+    """The widths at which the page scrolls sideways (none: it reflows at every one)."""
+    wide = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        if page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1"):
+            wide.append(f"{page.url} at {width} px: {page.evaluate(_WIDEST)}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return wide
+
+
+def _glance_fits(page: Any) -> None:
+    """At 1366 × 768 every value's latest score, change and trend are on screen without scrolling
+    sideways: the glance table ends inside the window."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    rows = page.locator("table.glance tbody tr")
+    assert rows.count() == 6
+    for index in range(rows.count()):
+        cells = rows.nth(index).locator("td")
+        assert cells.count() >= 3
+        for cell in range(min(cells.count(), 3)):
+            box = cells.nth(cell).bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 1366, (index, cell, box)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_lead_drills_down_to_a_report_without_axe_violations(
     portal: Portal, browser: Any, axe_source: str, language: str
@@ -152,6 +193,7 @@ def test_lead_drills_down_to_a_report_without_axe_violations(
         assert page.locator("svg.chart-svg[role=img][aria-label]").count() == 6
         assert page.locator("figure.chart").count() == page.locator("figure.chart figcaption").count() == 6
         assert page.locator("table.figures .trend").count() >= 6
+        _glance_fits(page)
         checked.append(page.url)
         assert_no_axe_violations(page, axe_source)
 
@@ -175,5 +217,10 @@ def test_lead_drills_down_to_a_report_without_axe_violations(
         assert_no_axe_violations(page, axe_source)
 
         assert not problems, f"Content-Security-Policy violations on {checked}: {problems}"
+        sideways = []
+        for url in checked:
+            page.goto(url)
+            sideways += _sideways(page)
+        assert not sideways, f"scrolls sideways: {sideways}"
     finally:
         context.close()

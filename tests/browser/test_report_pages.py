@@ -102,3 +102,7 @@ def test_report_opens_offline_and_has_no_axe_violations(
     assert page.locator("figure svg[role=img][aria-label]").count() >= 1
     assert page.locator("figure").count() == page.locator("figure figcaption").count()
     assert_no_axe_violations(page, axe_source)
+    # it reflows from a phone to a desktop: a wide table scrolls inside itself, never the page
+    for width in (320, 375, 768, 1366):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1"), width
