@@ -101,7 +101,11 @@ def department_html(
         distribution=drawn["distribution"],
         self_external=drawn["self-external"],
         response_rates=drawn["response-rates"],
-        reliability_head=[w.title for w in figures.waves],
+        # a wave by its month (its title for screen readers): eight titles made the table 1,630 px wide
+        reliability_head=[
+            Markup('{}<span class="visually-hidden"> – {}</span>').format(text.month(w.opens_on), w.title)
+            for w in figures.waves
+        ],
         reliability_rows=[_reliability_row(value, figures.waves, text) for value in asked],
         comments=comments if isinstance(comments, list) else [],
         comments_hidden=isinstance(comments, HiddenFigure),

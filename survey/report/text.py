@@ -76,7 +76,7 @@ class ReportText(FigureText):
         }
         if score.low is None or score.high is None:
             return Markup("<strong>{}</strong> ({})").format(self.number(score.mean), n)
-        band = _("95 %% band %(low)s to %(high)s") % {
+        band = _("95 %% interval %(low)s to %(high)s") % {
             "low": self.number(score.low),
             "high": self.number(score.high),
         }
@@ -130,7 +130,7 @@ class ReportText(FigureText):
         if trend.slope_per_wave is not None:
             slope = _("%(slope)s points per wave") % {"slope": self.signed(trend.slope_per_wave)}
             if trend.slope_low is not None and trend.slope_high is not None:
-                slope += " " + _("(95 %% band %(low)s to %(high)s)") % {
+                slope += " " + _("(95 %% interval %(low)s to %(high)s)") % {
                     "low": self.signed(trend.slope_low),
                     "high": self.signed(trend.slope_high),
                 }
@@ -156,7 +156,7 @@ class ReportText(FigureText):
             )
         parts = [f"α = {self.number(reliability.alpha, 2)}"]
         if reliability.alpha_low is not None and reliability.alpha_high is not None:
-            parts[0] += " " + _("(95 %% band %(low)s to %(high)s)") % {
+            parts[0] += " " + _("(95 %% interval %(low)s to %(high)s)") % {
                 "low": self.number(reliability.alpha_low, 2),
                 "high": self.number(reliability.alpha_high, 2),
             }
@@ -175,7 +175,7 @@ class ReportText(FigureText):
             return Markup("{}").format(self.percent(share))
         return Markup("{} ({})").format(
             self.percent(share),
-            _("95 %% band %(low)s to %(high)s") % {"low": self.percent(low), "high": self.percent(high)},
+            _("95 %% interval %(low)s to %(high)s") % {"low": self.percent(low), "high": self.percent(high)},
         )
 
 

@@ -437,11 +437,11 @@ def test_value_sections_show_score_change_trend_and_reliability() -> None:
     text = visible_text(department("de"))
     section = text.split("Vertrauen Letzte Runde", 1)[1]
     assert section.startswith(
-        " 44,8 (95-%-Bereich 41,9 bis 47,7; 49 Antwortende)"
+        " 44,8 (95-%-Intervall 41,9 bis 47,7; 49 Antwortende)"
     )  # 41.85 and 47.65 round half up, as in the charts
     assert "signifikanter Rückgang: −4,8 Punkte; adjustiertes p = 0,012; Cohen's d = −0,31" in section
     assert "noch kein Trend: 3 Runden, ein Trend braucht mindestens 5" in section
-    assert "α = 0,84 (95-%-Bereich 0,80 bis 0,87); ω = 0,83; 3 Fragen" in section
+    assert "α = 0,84 (95-%-Intervall 0,80 bis 0,87); ω = 0,83; 3 Fragen" in section
 
 
 def test_significance_is_a_symbol_and_words_not_colour_alone() -> None:
@@ -705,7 +705,7 @@ def test_hidden_comments_are_not_shown_and_the_rule_is_said() -> None:
 def test_methods_page_explains_band_significance_and_anonymity() -> None:
     text = visible_text(department("en")).split("How to read this report", 2)[2]
     for phrase in (
-        "The 95 % band",
+        "The 95 % interval",
         "in 95 of 100 surveys",
         "Benjamini–Hochberg",
         "false discovery rate of 5 %",
