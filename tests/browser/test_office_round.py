@@ -1,0 +1,633 @@
+"""A whole survey round in headless Chromium, without the command line (issue 18, acceptance 1–3).
+
+One server per engine over a small demo built through the real CLI: on SQLite one worker, on
+PostgreSQL `survey serve --workers 2`, so the round there runs through two worker processes that
+share nothing but the database. The survey office (`buero`) makes staff-pulse v3 from v2 in the
+editor, publishes it and creates a wave for the Jugendamt; the Personalrat (`personalrat`) rejects
+the wave with a reason and approves after the office changed k_text; the office opens the wave,
+issues invitation codes, downloads the letters (PDF) and the mail-merge CSV; staff answer with
+links from that CSV; the office sees participation per unit and closes the wave; the Jugendamt's
+lead (`leitung-jugendamt`) sees its results.
+
+Participation is counted at most once an hour and the count is kept in the database
+(survey.services.participation). Opening a wave lands on the waves list, which counts at once
+(nobody has answered yet), so a look after the answers still shows that count — the test checks
+that — and then removes the kept count (`wave_participation`), as if the hour had passed, so that
+the next look counts again.
+
+Acceptance 2 on PostgreSQL: a draft saved through one server is edited through another. Two
+workers behind one port cannot be told apart from outside (the app does not say which process
+answered), so the test starts a second `survey serve` on a port of its own over the same database
+— two hosts — and edits there what the first saved; a save based on an older state is refused with
+what was typed kept.
+
+Acceptance 3: the editor and the wave's approval page by keyboard alone, and axe-core on every new
+page in German and English.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib.util
+import io
+import re
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+
+
+def _load(name: str, path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+browser_setup = _load("round_browser_setup", HERE / "conftest.py")
+respondent_pages = _load("round_respondent_pages", HERE / "test_respondent_pages.py")
+assert_no_axe_violations = respondent_pages.assert_no_axe_violations
+
+PASSWORD = "lindenau-demo-2026"  # the demo users' password
+WAVE = "puls-jugendamt-v3"
+REASON = "Die Kita-Verwaltung ist klein: bitte k_text auf 12 setzen."
+NEW_ITEM = "voneinander-lernen"
+NEW_ITEM_EN = "In my team we learn from each other."
+NEW_ITEM_DE = "In meinem Team lernen wir voneinander."
+REPLACEMENT = "eine-anlaufstelle-2027"
+
+
+@dataclass
+class Server:
+    engine: str
+    url: str
+    database_url: str
+    environment: dict[str, str]
+    log: Path
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+
+def _start(server: Server, port: int, *extra: str) -> subprocess.Popen[bytes]:
+    log = server.log.with_name(f"server-{port}.log")
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*browser_setup.SURVEY, "serve", "--port", str(port), *extra],
+            cwd=browser_setup.ROOT,
+            env=server.environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    server.processes.append(process)
+    browser_setup._wait_for_health(process, f"http://127.0.0.1:{port}", log)
+    return process
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, browser: Any
+) -> Iterator[Server]:
+    """`survey serve` over a small demo (one worker on SQLite, two on PostgreSQL)."""
+    engine = request.param
+    folder = tmp_path_factory.mktemp(f"round-{engine}")
+    database_url = (
+        f"sqlite:///{folder}/survey.sqlite3"
+        if engine == "sqlite"
+        else browser_setup._fresh_postgres_database()
+    )
+    port = browser_setup._free_port()
+    url = f"http://127.0.0.1:{port}"
+    running = Server(
+        engine, url, database_url, browser_setup._environment(database_url, url), folder / "server.log"
+    )
+    try:
+        browser_setup._survey(running.environment, "db", "upgrade")
+        browser_setup._survey(
+            running.environment, "demo", "--staff", "300", "--waves", "2", "--citizen-ratings", "50"
+        )
+        _start(running, port, *(["--workers", "2"] if engine == "postgres" else []))
+        yield running
+    finally:
+        for process in running.processes:
+            _stop(process)
+        if engine == "postgres":
+            name = urlsplit(database_url).path.lstrip("/")
+            browser_setup._in_thread(
+                browser_setup._pg_execute(
+                    browser_setup.PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+                )
+            )
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _context(browser: Any) -> Any:
+    context = browser.new_context(
+        locale="de-DE", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    context.set_default_timeout(20_000)
+    return context
+
+
+def signed_in(browser: Any, url: str, username: str) -> Any:
+    """A page of a fresh browser context, signed in as `username` through the form."""
+    page = _context(browser).new_page()
+    page.goto(f"{url}/anmelden")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("form.signin button[type=submit]").click()
+    assert urlsplit(page.url).path != "/anmelden", f"{username} could not sign in"
+    return page
+
+
+def go(page: Any, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+
+
+def click_to(page: Any, selector: str) -> None:
+    """Click what `selector` finds first and wait for the page it leads to (200)."""
+    with page.expect_navigation() as navigation:
+        page.locator(selector).first.click()
+    response = navigation.value
+    assert response is not None and response.status == 200, f"{selector}: {response and response.status}"
+
+
+def main_text(page: Any) -> str:
+    return " ".join(page.locator("main").inner_text().split())
+
+
+def item_prefix(page: Any, item: str) -> str:
+    """`f-items-N` of the editor's question whose id field holds `item`."""
+    field_id = page.locator(f'input[name$=".id"][value="{item}"]').get_attribute("id")
+    assert field_id, f"no question {item} in the editor"
+    return field_id.removesuffix("-id")
+
+
+def expire_participation_count(server: Server, wave: str) -> None:
+    """Remove the wave's kept participation count, as if its hour had passed."""
+    assert re.fullmatch(r"[a-z0-9-]+", wave)  # a wave's key, safe inside the statement
+    sql = f"DELETE FROM wave_participation WHERE wave = (SELECT id FROM wave WHERE key = '{wave}')"
+    if server.engine == "sqlite":
+        with sqlite3.connect(server.database_url[len("sqlite:///") :]) as connection:
+            connection.execute(sql)
+    else:
+        browser_setup._in_thread(browser_setup._pg_execute(server.database_url, sql))
+
+
+def download(page: Any, selector: str) -> bytes:
+    with page.expect_download() as downloading:
+        page.locator(selector).first.click()
+    path = downloading.value.path()
+    assert path is not None
+    return Path(path).read_bytes()
+
+
+def pdf_pages(data: bytes) -> int:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def issue_codes(page: Any, unit: str, count: int) -> list[str]:
+    """On the access page: codes for `unit`; the CSV's links (the letters PDF checked on the way)."""
+    page.select_option("#invitations-unit", unit)
+    page.fill("#invitations-count", str(count))
+    page.select_option("#invitations-language", "de")
+    click_to(page, 'form[action$="/zugang/einladungen"] button[type=submit]')
+    assert f"{count} Einladungscode" in page.locator(".notice").inner_text()
+    letters = download(page, 'section.waiting a:has-text("(PDF)")')
+    assert letters.startswith(b"%PDF-")
+    assert pdf_pages(letters) == count, "one letter per code"
+    table = download(page, 'section.waiting a:has-text("(CSV)")').decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(table), delimiter=";"))
+    assert len(rows) == count and all(row["code"] and row["code"] in row["link"] for row in rows)
+    return [row["link"] for row in rows]
+
+
+def answer(browser: Any, link: str) -> None:
+    """A staff member opens the link from the CSV in a browser of their own and answers."""
+    context = _context(browser)
+    try:
+        page = context.new_page()
+        go(page, link)
+        assert page.locator("html").get_attribute("lang") == "de"
+        for option in page.locator('form.questionnaire input[type=radio][value="4"]').all():
+            option.check()
+        page.locator('input[type=radio][value="8"]').first.check()
+        click_to(page, "form.questionnaire button[type=submit]")
+        assert urlsplit(page.url).path == "/danke"
+    finally:
+        context.close()
+
+
+def participation(page: Any) -> dict[str, str]:
+    """The wave page's participation table: unit → what the answers column shows."""
+    rows = page.locator("table.participation tbody tr")
+    shown = {}
+    for index in range(rows.count()):
+        row = rows.nth(index)
+        name = row.locator("th").evaluate("th => th.firstChild.textContent.trim()")
+        shown[name] = row.locator("td").first.inner_text().strip()
+    return shown
+
+
+# --- acceptance 1 -------------------------------------------------------------------------------
+
+
+def _make_version_3(page: Any, url: str) -> None:
+    """The office: staff-pulse v3 from v2 with an editorial, a substantive and a new question."""
+    go(page, f"{url}/buero/frageboegen")
+    click_to(page, 'form[action="/buero/frageboegen/staff-pulse"] button[type=submit]')
+    assert urlsplit(page.url).path == "/buero/frageboegen/staff-pulse/3"
+    assert "Version 3" in page.locator("h1").inner_text()
+
+    editorial = item_prefix(page, "fachbereiche-ziehen-mit")
+    page.check(f"#{editorial}-kind-editorial")
+    page.fill(
+        f"#{editorial}-text-de",
+        "Wenn eine Aufgabe mehrere Fachbereiche betrifft, ziehen alle Beteiligten gemeinsam an einem Strang.",
+    )
+    substantive = item_prefix(page, "eine-anlaufstelle")
+    page.check(f"#{substantive}-kind-substantive")
+    page.fill(f"#{substantive}-id", REPLACEMENT)
+    page.fill(f"#{substantive}-text-de", "Anliegen, die mehrere Stellen betreffen, klären wir untereinander.")
+    page.fill(
+        f"#{substantive}-text-en", "Where a request concerns several offices, we sort it out among ourselves."
+    )
+    click_to(page, 'form.editor button[value="add-item"]')
+    new = page.locator("fieldset.item-edit").last.get_attribute("id")
+    assert page.locator(f"#{editorial}-kind-editorial").is_checked(), "adding a question keeps what was typed"
+
+    # the new question in English only: saved, and the check marks the missing German text
+    page.fill(f"#{new}-id", NEW_ITEM)
+    page.fill(f"#{new}-text-en", NEW_ITEM_EN)
+    page.check(f"#{new}-values-gemeinsam")
+    click_to(page, 'form.editor button[value="save"]')
+    assert "1 Problem" in page.locator(".notice").first.inner_text()
+    german = page.locator(f"#{new}-text-de")  # the problem next to the German field, tied to it
+    assert german.get_attribute("aria-invalid") == "true"
+    assert german.get_attribute("aria-describedby") == f"{new}-text-de-error"
+    assert "Übersetzung fehlt" in page.locator(f"#{new}-text-de-error").inner_text()
+    assert "Übersetzung fehlt" in page.locator(f'label[for="{new}-text-de"]').inner_text()
+    assert "Übersetzung fehlt" not in page.locator(f'label[for="{new}-text-en"]').inner_text()
+    assert page.locator(f"#{new}-text-en").get_attribute("aria-invalid") is None
+    assert page.input_value(f"#{new}-text-en") == NEW_ITEM_EN
+    assert "Deutsch (de)" in page.locator("#error-summary").inner_text()
+
+    page.fill(f"#{new}-text-de", NEW_ITEM_DE)
+    click_to(page, 'form.editor button[value="save"]')
+    assert "kein Problem" in page.locator(".check-ok").inner_text()
+    assert page.locator(".field-error").count() == 0
+
+
+def _review_preview_publish(page: Any, url: str) -> None:
+    click_to(page, 'a[href="/buero/frageboegen/staff-pulse/3/veroeffentlichen"]')
+    changes = page.locator("table.changes")
+    assert "fachbereiche-ziehen-mit" in changes.locator("tr.change-editorial").inner_text()
+    replaced = changes.locator("tr.change-replaced").inner_text()
+    assert REPLACEMENT in replaced and "ersetzt eine-anlaufstelle" in replaced
+    assert NEW_ITEM in changes.locator("tr.change-added").inner_text()
+    trends = page.locator("ul.value-trends li")
+    assert trends.count() == 6
+    together = trends.filter(has_text="Gemeinsam für Lindenau").inner_text()
+    assert "bleibt vergleichbar" in together
+    assert "Nicht vergleichbar" in together and REPLACEMENT in together and NEW_ITEM in together
+
+    click_to(page, 'main a[href="/buero/frageboegen/staff-pulse/3/vorschau"]')
+    assert page.locator(f"#item-{NEW_ITEM} legend").inner_text() == NEW_ITEM_DE
+    assert page.locator(f"#item-{REPLACEMENT}").count() == 1
+    assert page.locator("#item-eine-anlaufstelle").count() == 0
+    go(page, f"{url}/buero/frageboegen/staff-pulse/3/vorschau?sprache=en")
+    assert page.locator(f"#item-{NEW_ITEM} legend").inner_text() == NEW_ITEM_EN
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375, "the preview at phone width"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    go(page, f"{url}/buero/frageboegen/staff-pulse/3/veroeffentlichen")
+    click_to(page, 'main form[action$="/veroeffentlichen"] button[type=submit]')
+    go(page, f"{url}/buero/frageboegen")
+    row = page.locator('#q-staff-pulse ~ div table tr:has(th:text-is("Version 3"))')
+    assert "veröffentlicht" in row.inner_text()
+
+
+def _create_wave(page: Any, url: str) -> None:
+    go(page, f"{url}/buero/runden")
+    click_to(page, 'main a[href="/buero/runden/neu"]')
+    today = dt.date.today()
+    page.fill("#key", WAVE)
+    page.select_option("#version", "staff-pulse:3")
+    page.check("#unit-jugendamt")
+    assert page.locator("#subtrees-yes").is_checked()
+    page.fill("#opens_on", today.isoformat())
+    page.fill("#closes_on", (today + dt.timedelta(days=14)).isoformat())
+    page.fill("#titles-de", "Puls Jugendamt mit Version 3")
+    page.fill("#titles-en", "Youth office pulse, version 3")
+    click_to(page, "form.wave-form button[type=submit]:not([name])")
+    assert urlsplit(page.url).path == f"/buero/runden/{WAVE}"
+    text = main_text(page)
+    assert "Abteilung Allgemeiner Sozialer Dienst, Abteilung Kita-Verwaltung" in text
+    assert "noch nicht freigegeben" in page.locator(".open-refusal").inner_text()
+    assert page.locator(f'a[href="/buero/runden/{WAVE}/open"]').count() == 0
+
+
+def _personalrat_rejects(page: Any, url: str) -> None:
+    go(page, f"{url}/personalrat/freigaben")
+    click_to(page, 'main a[href="/personalrat/freigaben/version/staff-pulse/3"]')
+    items = page.locator("table.items tbody tr")
+    assert items.count() == 18, "every question"
+    new_row = items.filter(has_text=NEW_ITEM)
+    assert NEW_ITEM_DE in new_row.inner_text() and NEW_ITEM_EN in new_row.inner_text()
+    assert "ersetzt eine-anlaufstelle" in items.filter(has_text=REPLACEMENT).inner_text()
+    assert "Prüfsumme" in page.locator("span.checksum").inner_text()
+
+    go(page, f"{url}/personalrat/freigaben")
+    click_to(page, f'main a[href="/personalrat/freigaben/runde/{WAVE}"]')
+    facts = main_text(page)
+    assert "k = 5" in facts and "k_text = 10" in facts
+    assert page.locator('main a[href="/personalrat/freigaben/version/staff-pulse/3"]').count() == 1
+    units = page.locator("main table tbody tr")
+    assert units.count() == 3 and "20" in units.nth(1).inner_text() and "8" in units.nth(2).inner_text()
+    page.fill("#reason", REASON)
+    click_to(page, "main form.reject button[type=submit]")
+    assert "abgelehnt" in page.locator(".notice").inner_text()
+
+
+def _personalrat_approves(page: Any, url: str) -> None:
+    for path in ("/personalrat/freigaben/version/staff-pulse/3", f"/personalrat/freigaben/runde/{WAVE}"):
+        go(page, url + path)
+        if "runde" in path:
+            assert "k_text = 12" in main_text(page), "the changed threshold"
+        click_to(page, f'main form[action="{path}"] button[type=submit]')
+        assert "freigegeben" in page.locator(".notice").inner_text()
+
+
+def test_a_whole_round_in_the_browser(server: Server, browser: Any) -> None:
+    url = server.url
+    office = signed_in(browser, url, "buero")
+    council = signed_in(browser, url, "personalrat")
+    try:
+        _make_version_3(office, url)
+        _review_preview_publish(office, url)
+        _create_wave(office, url)
+        _personalrat_rejects(council, url)
+
+        # the office sees the reason, changes k_text
+        go(office, f"{url}/buero/runden/{WAVE}")
+        assert REASON in office.locator(".open-refusal").inner_text()
+        click_to(office, f'main a[href="/buero/runden/{WAVE}/bearbeiten"]')
+        assert office.input_value("#k_text") == "10"
+        office.fill("#k_text", "12")
+        click_to(office, "form.wave-form button[type=submit]:not([name])")
+        assert "ab 12 (k_text)" in main_text(office)
+
+        _personalrat_approves(council, url)
+
+        # opened after the confirmation page
+        go(office, f"{url}/buero/runden/{WAVE}")
+        click_to(office, f'main a[href="/buero/runden/{WAVE}/open"]')
+        assert "festgeschrieben" in main_text(office)
+        click_to(office, f'main form[action="/buero/runden/{WAVE}/open"] button[type=submit]')
+        assert "ist geöffnet" in office.locator(".notice").inner_text()  # the waves list: counted now
+
+        # invitation codes, the letters and the CSV; then only their count stays on the page
+        go(office, f"{url}/buero/runden/{WAVE}")
+        click_to(office, f'main a[href="/buero/runden/{WAVE}/zugang"]')
+        asd = issue_codes(office, "asd", 5)
+        kita = issue_codes(office, "kita-verwaltung", 1)
+        go(office, f"{url}/buero/runden/{WAVE}/zugang")
+        page_text = main_text(office)
+        assert office.locator("section.waiting").count() == 0
+        assert not any(link.rsplit("/", 1)[1] in page_text for link in asd + kita), "codes shown once only"
+
+        for link in asd + kita:
+            assert link.startswith(url + "/i/")
+            answer(browser, link)
+
+        go(office, f"{url}/buero/runden/{WAVE}")
+        before = participation(office)
+        assert set(before.values()) == {"0"}, f"counted at opening, an hour is not over: {before}"
+        expire_participation_count(server, WAVE)
+        go(office, f"{url}/buero/runden/{WAVE}")
+        shown = participation(office)
+        assert shown["Fachbereich Jugendamt"] == "6"
+        assert shown["Abteilung Kita-Verwaltung"] == "unter 5"
+        # the ASD's 5 would give away the Kita-Verwaltung's 1 (6 − 5): hidden too
+        assert shown["Abteilung Allgemeiner Sozialer Dienst"] == "verborgen"
+        assert office.locator("#participation ~ figure.chart svg[role=img]").count() == 1
+
+        go(office, f"{url}/buero/runden")
+        click_to(office, f'main a[href="/buero/runden/{WAVE}/close"]')
+        assert "keine Antworten mehr" in main_text(office)
+        click_to(office, f'main form[action="/buero/runden/{WAVE}/close"] button[type=submit]')
+        assert "ist abgeschlossen" in office.locator(".notice").inner_text()
+    finally:
+        office.context.close()
+        council.context.close()
+
+    lead = signed_in(browser, url, "leitung-jugendamt")
+    try:
+        go(lead, f"{url}/dashboard/jugendamt")
+        assert "letzte Befragungsrunde: Puls Jugendamt mit Version 3" in lead.locator(".lead-in").inner_text()
+        # the value of "Gemeinsam für Lindenau" in the new wave: six answers, k = 5
+        column = lead.locator("table.figures thead th").filter(has_text="Puls Jugendamt mit Version 3")
+        assert column.count() == 1
+        cell = lead.locator("table.figures:not(.glance) tbody tr").first.locator("td").nth(2)
+        assert cell.locator("strong").count() == 1, cell.inner_text()
+        go(lead, f"{url}/dashboard/jugendamt/fragen?welle={WAVE}")
+        assert lead.locator(f"table.figures tbody tr:has-text('{NEW_ITEM_DE}')").count() == 1
+    finally:
+        lead.context.close()
+
+
+# --- acceptance 2: a draft saved through one server, edited through another ----------------------
+
+DRAFT = "/buero/frageboegen/citizen-contact/2"
+
+
+def open_draft(page: Any, url: str) -> None:
+    """The editor of citizen-contact's draft v2, started from the list where there is none yet."""
+    response = page.goto(url + DRAFT)
+    if response is None or response.status != 200:
+        go(page, f"{url}/buero/frageboegen")
+        click_to(page, 'form[action="/buero/frageboegen/citizen-contact"] button[type=submit]')
+    assert urlsplit(page.url).path == DRAFT and page.locator("form.editor").count() == 1
+
+
+@pytest.fixture(scope="module")
+def second_host(server: Server) -> str:
+    """PostgreSQL only: another `survey serve` over the same database, on a port of its own."""
+    if server.engine != "postgres":
+        pytest.skip("two hosts share a PostgreSQL database; SQLite is one host's file")
+    port = browser_setup._free_port()
+    _start(server, port)
+    return f"http://127.0.0.1:{port}"
+
+
+def test_a_draft_saved_on_one_host_is_edited_on_another(
+    server: Server, second_host: str, browser: Any
+) -> None:
+    first = signed_in(browser, server.url, "buero")
+    # the session lives in the database: the same browser is signed in on the other host, too
+    second = first.context.new_page()
+    stale = first.context.new_page()
+    try:
+        open_draft(first, server.url)
+        first.fill("#f-title-de", "Wie war Ihr Kontakt mit uns? (Host A)")
+        click_to(first, 'form.editor button[value="save"]')
+        assert "Gespeichert" in first.locator(".notice").first.inner_text()
+        go(stale, server.url + DRAFT)  # a form of this state, saved later
+
+        go(second, second_host + DRAFT)
+        assert second.input_value("#f-title-de") == "Wie war Ihr Kontakt mit uns? (Host A)"
+        second.fill("#f-title-en", "How was your contact with us? (host B)")
+        click_to(second, 'form.editor button[value="save"]')
+        assert "Gespeichert" in second.locator(".notice").first.inner_text()
+
+        go(first, server.url + DRAFT)
+        assert first.input_value("#f-title-de") == "Wie war Ihr Kontakt mit uns? (Host A)"
+        assert first.input_value("#f-title-en") == "How was your contact with us? (host B)"
+
+        # a save based on the older state is refused, and what was typed comes back
+        stale.fill("#f-title-de", "Überholt")
+        with stale.expect_navigation() as refused:
+            stale.locator('form.editor button[value="save"]').first.click()
+        assert refused.value is not None and refused.value.status == 409
+        assert stale.input_value("#f-title-de") == "Überholt"
+        assert "buero" in main_text(stale) and "Gespeichert" not in main_text(stale)
+        go(second, second_host + DRAFT)
+        assert second.input_value("#f-title-de") == "Wie war Ihr Kontakt mit uns? (Host A)"
+    finally:
+        first.context.close()
+
+
+# --- acceptance 3: by keyboard alone; axe-core on every new page in German and English -----------
+
+KEYBOARD_WAVE = "tastatur-runde"
+
+
+def press_until(page: Any, key: str, condition: str, presses: int = 120) -> None:
+    """Press `key` (Tab or Shift+Tab) until `condition` (JS over `el`, the focused element) holds."""
+    for _ in range(presses):
+        page.keyboard.press(key)
+        if page.evaluate(f"() => {{ const el = document.activeElement; return Boolean({condition}); }}"):
+            return
+    raise AssertionError(f"{key} never reached an element where {condition} on {page.url}")
+
+
+def in_language(url: str, lang: str) -> str:
+    """`url` with the portal's language; a preview also in that language (`sprache`, the form's)."""
+    query = f"lang={lang}" + (f"&sprache={lang}" if url.endswith("/vorschau") else "")
+    return f"{url}{'&' if '?' in url else '?'}{query}"
+
+
+def check_pages(page: Any, axe_source: str, urls: list[str]) -> None:
+    for url in urls:
+        for lang in ("de", "en"):
+            go(page, in_language(url, lang))
+            assert page.locator("html").get_attribute("lang") == lang, page.url
+            assert_no_axe_violations(page, axe_source)
+
+
+def test_keyboard_alone_and_no_axe_violation(server: Server, browser: Any, axe_source: str) -> None:
+    url = server.url
+    office = signed_in(browser, url, "buero")
+    council = signed_in(browser, url, "personalrat")
+    admin = signed_in(browser, url, "admin")
+    try:
+        # the editor by keyboard: reach the German title, change it, save
+        open_draft(office, url)
+        go(office, url + DRAFT)
+        press_until(office, "Tab", "el.id === 'f-title-de'")
+        office.keyboard.press("Control+A")
+        office.keyboard.type("Wie war Ihr Kontakt mit uns? (per Tastatur)")
+        press_until(office, "Shift+Tab", "el.tagName === 'BUTTON' && el.value === 'save'")
+        with office.expect_navigation():
+            office.keyboard.press("Enter")
+        assert "Gespeichert" in office.locator(".notice").first.inner_text()
+        assert office.input_value("#f-title-de") == "Wie war Ihr Kontakt mit uns? (per Tastatur)"
+
+        # a draft staff wave for the Personalrat to reject
+        go(office, f"{url}/buero/runden/neu")
+        office.fill("#key", KEYBOARD_WAVE)
+        office.select_option("#version", "staff-pulse:2")
+        office.check("#unit-musikschule")
+        click_to(office, "form.wave-form button[type=submit]:not([name])")
+        assert urlsplit(office.url).path == f"/buero/runden/{KEYBOARD_WAVE}"
+
+        # the wave's approval page by keyboard: reach the reason, type, reject
+        go(council, f"{url}/personalrat/freigaben/runde/{KEYBOARD_WAVE}")
+        press_until(council, "Tab", "el.id === 'reason'")
+        council.keyboard.type("Bitte k auf 6 setzen.")
+        press_until(council, "Tab", "el.tagName === 'BUTTON' && el.closest('form.reject')")
+        with council.expect_navigation():
+            council.keyboard.press("Space")
+        assert "abgelehnt" in council.locator(".notice").inner_text()
+
+        check_pages(
+            office,
+            axe_source,
+            [
+                f"{url}/buero/frageboegen",
+                url + DRAFT,
+                f"{url}{DRAFT}/veroeffentlichen",
+                f"{url}{DRAFT}/vorschau",
+                f"{url}/buero/frageboegen/staff-pulse/2",
+                f"{url}/buero/leitbilder/lindenau",
+                f"{url}/buero/runden",
+                f"{url}/buero/runden/neu",
+                f"{url}/buero/runden/{KEYBOARD_WAVE}",
+                f"{url}/buero/runden/{KEYBOARD_WAVE}/bearbeiten",
+                f"{url}/buero/runden/{KEYBOARD_WAVE}/zugang",
+                f"{url}/buero/runden/demo-puls-2026-q4",  # open: participation, table and chart
+                f"{url}/buero/runden/demo-puls-2026-q4/close",
+                f"{url}/buero/organisation",
+            ],
+        )
+        check_pages(
+            council,
+            axe_source,
+            [
+                f"{url}/personalrat/freigaben",
+                f"{url}/personalrat/freigaben/version/staff-pulse/2",
+                f"{url}/personalrat/freigaben/runde/{KEYBOARD_WAVE}",
+                f"{url}/protokoll",
+            ],
+        )
+        check_pages(
+            admin,
+            axe_source,
+            [
+                f"{url}/verwaltung/benutzer",
+                f"{url}/verwaltung/benutzer/neu",
+                f"{url}/verwaltung/benutzer/konto/buero",
+            ],
+        )
+    finally:
+        for page in (office, council, admin):
+            page.context.close()
