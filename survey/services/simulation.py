@@ -30,7 +30,7 @@ BASE = {
 }
 #: How citizens see a value compared with staff of the same unit (external − self-image); about
 #: 5 to 15 points on 0–100.
-CITIZEN_OFFSET = {"unbuerokratisch": -0.5, "transparenz": -0.35, "gemeinsam": -0.25, "vertrauen": 0.2}
+CITIZEN_OFFSET = {"unbuerokratisch": -0.3, "transparenz": -0.22, "gemeinsam": -0.2, "vertrauen": 0.15}
 #: Known trends in latent units per wave: (unit, value) → slope, about 3 points on 0–100 per
 #: wave. Applies to the unit's subtree.
 STORIES = {

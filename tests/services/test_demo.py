@@ -11,7 +11,7 @@ from survey.errors import SurveyError
 from survey.services.demo import DemoOptions, build_demo, quarters
 from survey.services.demo_open import open_demo_waves
 from survey.services.figures import Score, unit_figures
-from survey.services.simulation import STORIES
+from survey.services.simulation import CITIZEN_OFFSET, STORIES
 from survey.settings import Settings
 from survey.store import waves as wave_store
 from survey.store.org import list_service_points, list_units
@@ -187,6 +187,15 @@ async def test_scores_and_trends_look_like_a_real_kommune(db: str, demo_kommune:
     for unit, value in STORIES:
         trend = next(v.trend for v in (await unit_figures(unit)).values if v.value == value)
         assert trend.slope_per_wave is not None and 2 <= abs(trend.slope_per_wave) <= 4, (unit, value, trend)
+    # citizens see the values the model sets apart by about 5 to 15 points (self − external image)
+    gaps = {
+        v.value: v.self_on_shared.mean - v.external.mean
+        for v in (await unit_figures("verwaltung")).values
+        if isinstance(v.self_on_shared, Score) and isinstance(v.external, Score)
+    }
+    planted = [value for value in CITIZEN_OFFSET if value in gaps]
+    assert len(planted) >= 3
+    assert all(4 <= abs(gaps[value]) <= 16 for value in planted), gaps
 
 
 async def test_open_waves_to_try_are_kept_on_a_second_run(db: str) -> None:

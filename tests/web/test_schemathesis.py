@@ -57,9 +57,9 @@ load_all_checks()
 #: every check schemathesis has, as `--checks all`
 ALL_CHECKS = CHECKS.get_all()
 #: examples per operation, identity and kind of data: valid data, data that breaks the document
-POSITIVE, NEGATIVE = 12, 6
+POSITIVE, NEGATIVE = 8, 4
 #: examples per operation of the command line's fuzzing phase (its coverage phase has its own)
-COMMAND_LINE_EXAMPLES = 5
+COMMAND_LINE_EXAMPLES = 3
 HYPOTHESIS = settings(
     deadline=None,
     database=None,
