@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from litestar.testing import AsyncTestClient
 
@@ -67,3 +70,14 @@ async def sign_in(client: AsyncTestClient, username: str, password: str = PASSWO
     match = _CSRF.search(start.text)
     assert match, "the start page carries the CSRF token in its sign-out form"
     return match.group(1)
+
+
+async def app_call(
+    client: AsyncTestClient, function: Callable[..., Awaitable[Any]], *args: Any, **kw: Any
+) -> Any:
+    """A database call on the app's own event loop, where its connection pool lives."""
+
+    async def call() -> Any:
+        return await function(*args, **kw)
+
+    return await asyncio.to_thread(client.blocking_portal.call, call)

@@ -9,18 +9,17 @@ WeasyPrint takes seconds; everything else is checked through the CSVs and PNGs.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import datetime as dt
 import io
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 from litestar.testing import AsyncTestClient
-from portal_helpers import QUESTIONNAIRES, Portal, sign_in
+from portal_helpers import QUESTIONNAIRES, Portal, app_call, sign_in
 
 from survey.services import access_files
 from survey.services.answering import EntryError, entry_for
@@ -36,17 +35,6 @@ LETTERS, TABLE = f"Briefe für {ASD} (PDF)", f"Codes für {ASD} als Tabelle für
 #: what only a command line shows: code marks, options, `survey` commands
 COMMAND = re.compile(r"`|--unit|--count|\bsurvey (?:wave|org|poster|invite|receipts)\b")
 CODE = re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
-
-
-async def app_call(
-    client: AsyncTestClient, function: Callable[..., Awaitable[Any]], *args: Any, **kw: Any
-) -> Any:
-    """A database call on the app's own event loop, where its connection pool lives."""
-
-    async def call() -> Any:
-        return await function(*args, **kw)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 @pytest.fixture

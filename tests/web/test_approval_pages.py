@@ -10,19 +10,18 @@ Each test walks one whole story (the portal fixtures are built once per run and 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import html
 import re
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from litestar.testing import AsyncTestClient
-from portal_helpers import QUESTIONNAIRES, Portal, sign_in
+from portal_helpers import QUESTIONNAIRES, Portal, app_call, sign_in
 
 from survey.services.audit import audit_log
 from survey.services.waves import create_wave, edit_wave
@@ -37,17 +36,6 @@ WAVE = "/personalrat/freigaben/runde/entwurf"
 COMMAND = re.compile(r"`|--by|\bsurvey (?:approve|wave|questionnaires|org|db|user)\b")
 NOTICE = re.compile(r'<div class="(notice|error-summary)" role="(?:status|alert)"[^>]*>(.*?)</div>', re.S)
 REASON = "Die Schwelle k_text ist für das Jugendamt zu niedrig: bitte 12."
-
-
-async def app_call(
-    client: AsyncTestClient, function: Callable[..., Awaitable[Any]], *args: Any, **kw: Any
-) -> Any:
-    """A database call on the app's own event loop, where its connection pool lives."""
-
-    async def call() -> Any:
-        return await function(*args, **kw)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 def _v3(folder: Path) -> dict[str, Any]:

@@ -6,19 +6,16 @@ reading written to the log itself. On SQLite and PostgreSQL; the registry checks
 from __future__ import annotations
 
 import ast
-import asyncio
 import csv
 import datetime as dt
 import html
 import io
 import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
-from portal_helpers import QUESTIONNAIRES, sign_in
+from portal_helpers import QUESTIONNAIRES, app_call, sign_in
 
 from survey.errors import Message, SurveyError
 from survey.services.audit import audit_log
@@ -35,17 +32,6 @@ RAW_CODE = re.compile(r"\b(signin\.ok|signin\.failed|approval\.wave|audit\.view|
 ENGLISH = re.compile(r"\b(signed in|approved|wrong password|was refused|the wave)\b")
 GERMAN = re.compile(r"\b(hat sich angemeldet|freigegeben|falsches Passwort|abgewiesen|Befragungsrunde)\b")
 DAY = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.UTC)
-
-
-async def app_call(
-    client: AsyncTestClient, function: Callable[..., Awaitable[Any]], *args: Any, **kw: Any
-) -> Any:
-    """A database call on the app's own event loop, where its connection pool lives."""
-
-    async def call() -> Any:
-        return await function(*args, **kw)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 def _text(page: str) -> str:

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from litestar.testing import AsyncTestClient
+from portal_helpers import app_call
 
 from survey.store import submissions
 from survey.store.tables import FloodCounter, ResponseRow
@@ -54,13 +55,6 @@ def minute(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     now = [int(time.time() // 60)]
     monkeypatch.setattr(submissions, "_minute", lambda: now[0])
     return now
-
-
-async def app_call(client: AsyncTestClient, function, *args):  # type: ignore[no-untyped-def]
-    async def call():  # type: ignore[no-untyped-def]
-        return await function(*args)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 async def _stored(client: AsyncTestClient, point: str | None = None) -> int:

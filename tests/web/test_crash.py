@@ -30,7 +30,7 @@ from survey.store.tables import ResponseRow, WaveRow
 
 pytestmark = pytest.mark.slow
 
-FORMS_PER_ROUND = 1500
+FORMS_PER_ROUND = 1000
 CLIENTS = 50
 #: the kill comes once this many submissions have been acknowledged: well inside the run
 KILL_AFTER = 300

@@ -7,7 +7,6 @@ Jugendamt's latest wave is made to look like markup, to see it come back escaped
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import datetime as dt
 import hashlib
@@ -15,7 +14,7 @@ import html
 import os
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -24,7 +23,7 @@ import pytest
 import yaml
 from litestar.testing import AsyncTestClient
 from markupsafe import Markup, escape
-from portal_helpers import sign_in
+from portal_helpers import app_call, sign_in
 
 from survey.domain.figures import Change, HiddenFigure, Score, Trend
 from survey.report.format import hidden_text
@@ -150,17 +149,6 @@ async def client(kommune: str) -> AsyncIterator[AsyncTestClient]:
     async with AsyncTestClient(app=app) as test_client:
         test_client.follow_redirects = False
         yield test_client
-
-
-async def app_call(
-    client: AsyncTestClient, function: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any
-) -> Any:
-    """A database call on the app's own event loop, where its connection pool lives."""
-
-    async def call() -> Any:
-        return await function(*args, **kwargs)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 async def as_user(client: AsyncTestClient, username: str) -> None:

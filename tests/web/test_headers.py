@@ -13,7 +13,6 @@ headers once the app sends them through the `before_send` hook survey.web.securi
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import re
@@ -22,7 +21,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
-from portal_helpers import PASSWORD, QUESTIONNAIRES, Portal, sign_in
+from portal_helpers import PASSWORD, QUESTIONNAIRES, Portal, app_call, sign_in
 
 from survey.web.app import MAX_BODY_BYTES, create_app
 from survey.web.security import add_security_headers
@@ -146,15 +145,6 @@ async def test_report_pages_carry_their_own_policy(app_and_client) -> None:  # t
         assert "script-src 'sha256-" in policy and "'unsafe-inline'" not in policy
         assert "form-action 'none'" in policy and "base-uri 'none'" in policy
         assert response.headers["cache-control"].startswith("no-store")
-
-
-async def app_call(client: AsyncTestClient, function, *args):  # type: ignore[no-untyped-def]
-    """Run a database call on the app's own event loop, where its connection pool lives."""
-
-    async def call():  # type: ignore[no-untyped-def]
-        return await function(*args)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 async def _open_citizen_wave() -> None:

@@ -36,7 +36,7 @@ import pytest
 import yaml
 from litestar.testing import AsyncTestClient
 from markupsafe import escape
-from portal_helpers import PASSWORD, sign_in
+from portal_helpers import PASSWORD, app_call, sign_in
 
 from survey.services.accounts import add_user
 from survey.services.exports import aggregate_export, raw_export
@@ -73,15 +73,6 @@ async def client(field) -> AsyncIterator[AsyncTestClient]:  # type: ignore[no-un
     async with AsyncTestClient(app=create_app(field.settings)) as test_client:
         test_client.follow_redirects = False
         yield test_client
-
-
-async def app_call(client: AsyncTestClient, function, *args, **kwargs):  # type: ignore[no-untyped-def]
-    """Run a database call on the app's own event loop, where its connection pool lives."""
-
-    async def call():  # type: ignore[no-untyped-def]
-        return await function(*args, **kwargs)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 async def _responses(client: AsyncTestClient) -> int:

@@ -8,19 +8,17 @@ first, on a page that says what the step means.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import html
 import re
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 from litestar.testing import AsyncTestClient
-from portal_helpers import QUESTIONNAIRES, Portal, sign_in
+from portal_helpers import QUESTIONNAIRES, Portal, app_call, sign_in
 
 from survey.services.audit import audit_log
 from survey.services.waves import create_wave, list_waves, open_wave
@@ -44,17 +42,6 @@ WAVES = [
     ("buerger-de", "citizen-contact", TODAY, TODAY + dt.timedelta(days=14)),
     ("buerger-en", "citizen-contact", TODAY, TODAY + dt.timedelta(days=14)),
 ]
-
-
-async def app_call(
-    client: AsyncTestClient, function: Callable[..., Awaitable[Any]], *args: Any, **kw: Any
-) -> Any:
-    """A database call on the app's own event loop, where its connection pool lives."""
-
-    async def call() -> Any:
-        return await function(*args, **kw)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 @pytest.fixture

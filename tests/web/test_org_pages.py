@@ -8,18 +8,16 @@ in the page's language, German or English, never with command-line text.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import html
 import re
 import tempfile
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 from litestar.testing import AsyncTestClient
-from portal_helpers import sign_in
+from portal_helpers import app_call, sign_in
 
 from survey.domain import check_org
 from survey.domain.schemas import ORG_SCHEMA
@@ -32,17 +30,6 @@ COMMAND = re.compile(r"`|--[a-z]|\bsurvey (?:org|db|user|questionnaires)\b")
 NOTICE = re.compile(r'<div class="(notice|error-summary)" role="(?:status|alert)"[^>]*>(.*?)</div>', re.S)
 ENGLISH = re.compile(r"\b(the|is|has|not|file|units?|changed|nothing|enter)\b")
 GERMAN = re.compile(r"\b(der|die|das|ist|nicht|Datei|Einheiten?|geändert|nichts|Bitte)\b")
-
-
-async def app_call(
-    client: AsyncTestClient, function: Callable[..., Awaitable[Any]], *args: Any, **kw: Any
-) -> Any:
-    """A database call on the app's own event loop, where its connection pool lives."""
-
-    async def call() -> Any:
-        return await function(*args, **kw)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 def _text(page: str) -> str:

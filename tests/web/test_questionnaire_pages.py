@@ -8,18 +8,15 @@ changes a person makes (tests/web/test_questionnaire_pages.py's `Form`)."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
 import shutil
-from collections.abc import Awaitable, Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import yaml
 from litestar.testing import AsyncTestClient
-from portal_helpers import QUESTIONNAIRES, sign_in
+from portal_helpers import QUESTIONNAIRES, app_call, sign_in
 
 from survey.domain import check_catalog
 from survey.errors import Problem
@@ -28,15 +25,6 @@ from survey.web.manage._catalog_problems import catalog_problem_text, is_known
 
 #: no page of the office shows a command line
 COMMAND = re.compile(r"\bsurvey (questionnaires|wave|approve|org|user)\b|--[a-z]")
-
-
-async def app_call(client: AsyncTestClient, function: Callable[..., Awaitable[Any]], **kwargs: Any) -> Any:
-    """A database call on the app's own event loop, where its connection pool lives."""
-
-    async def call() -> Any:
-        return await function(**kwargs)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 class Form(HTMLParser):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 from collections.abc import AsyncIterator
@@ -10,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from babel.dates import format_date
 from litestar.testing import AsyncTestClient
+from portal_helpers import app_call
 
 from survey.services.invitations import create_unit_link, issue_invitations, issue_receipt_codes
 from survey.services.waves import close_wave
@@ -25,15 +25,6 @@ async def client(field) -> AsyncIterator[AsyncTestClient]:  # type: ignore[no-un
     await stop_writer()
     async with AsyncTestClient(app=create_app(field.settings)) as test_client:
         yield test_client
-
-
-async def app_call(client: AsyncTestClient, function, *args):  # type: ignore[no-untyped-def]
-    """Run a database call on the app's own event loop, where its connection pool lives."""
-
-    async def call():  # type: ignore[no-untyped-def]
-        return await function(*args)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 def _key(page: str) -> str:

@@ -5,25 +5,15 @@ Each refusal is checked twice: the answer the browser gets, and the audit log en
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 
 from litestar.testing import AsyncTestClient
-from portal_helpers import PASSWORD, sign_in
+from portal_helpers import PASSWORD, app_call, sign_in
 
 from survey.services import accounts
 from survey.services.audit import audit_log
 from survey.store.tables import WebSession
-
-
-async def app_call(client: AsyncTestClient, function, *args, **kwargs):  # type: ignore[no-untyped-def]
-    """Run a database call on the app's own event loop, where its connection pool lives."""
-
-    async def call():  # type: ignore[no-untyped-def]
-        return await function(*args, **kwargs)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 async def _actions(client: AsyncTestClient, action: str) -> list[tuple[str, str, str]]:

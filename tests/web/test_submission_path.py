@@ -9,7 +9,6 @@ ask of the store.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import functools
 import inspect
@@ -21,6 +20,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from portal_helpers import app_call
 
 import survey.store
 import survey.web.api
@@ -108,15 +108,6 @@ async def client(field) -> AsyncIterator[AsyncTestClient]:  # type: ignore[no-un
     async with AsyncTestClient(app=create_app(field.settings)) as test_client:
         test_client.follow_redirects = False
         yield test_client
-
-
-async def app_call(client: AsyncTestClient, function, *args):  # type: ignore[no-untyped-def]
-    """Run a database call on the app's own event loop, where its connection pool lives."""
-
-    async def call():  # type: ignore[no-untyped-def]
-        return await function(*args)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 def _key(page: str) -> str:

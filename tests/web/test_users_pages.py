@@ -9,14 +9,11 @@ portal_helpers.USERS, without survey data)."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from litestar.testing import AsyncTestClient
-from portal_helpers import PASSWORD, sign_in
+from portal_helpers import PASSWORD, app_call, sign_in
 
 from survey.services import accounts
 from survey.services.audit import audit_log
@@ -28,17 +25,6 @@ COMMAND = re.compile(r"`|--role|--password|\bsurvey (?:user|org|db)\b")
 SECRET = re.compile(r'<textarea id="secret-value"[^>]*>([^<]+)</textarea>')
 NOTICE = re.compile(r'<div class="(notice|error-summary)" role="(?:status|alert)">(.*?)</div>', re.S)
 ENGLISH = re.compile(r"\b(the|is|cannot|already|there|user|role|password|choose)\b")
-
-
-async def app_call(
-    client: AsyncTestClient, function: Callable[..., Awaitable[Any]], *args: Any, **kw: Any
-) -> Any:
-    """A database call on the app's own event loop, where its connection pool lives."""
-
-    async def call() -> Any:
-        return await function(*args, **kw)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 async def _log(client: AsyncTestClient, action: str) -> list[tuple[str, str, str]]:

@@ -9,7 +9,6 @@ command-line text.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import html
 import json
@@ -19,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.testing import AsyncTestClient
-from portal_helpers import QUESTIONNAIRES, sign_in
+from portal_helpers import QUESTIONNAIRES, app_call, sign_in
 
 from survey.services.audit import audit_log
 from survey.store.bulk import ResponseBatch, bulk_insert_responses
@@ -28,17 +27,6 @@ from survey.store.tables import OrgUnitRow, WaveRow
 TODAY = dt.date.today()
 COMMAND = re.compile(r"`|--\w|\bsurvey (?:approve|wave|questionnaires|org|db|user|export)\b")
 ERRORS = re.compile(r'<span class="field-error" id="([\w-]+)-error-\d+">(.*?)</span>')
-
-
-async def app_call(
-    client: AsyncTestClient, function: Callable[..., Awaitable[Any]], *args: Any, **kw: Any
-) -> Any:
-    """A database call on the app's own event loop, where its connection pool lives."""
-
-    async def call() -> Any:
-        return await function(*args, **kw)
-
-    return await asyncio.to_thread(client.blocking_portal.call, call)
 
 
 def _text(page: str) -> str:
