@@ -24,6 +24,12 @@ Trends over waves (state a trend only from MIN_TREND_WAVES waves on)
     mann_kendall(series)      -> MannKendall (S, var(S), z, p, τ)
     theil_sen(y, x=None)      -> TheilSen    (slope, intercept, slope interval)
 
+Effect of a measure (owning units before/after its start against the rest of the organisation)
+    effect_check(own, rest, after_from)          -> EffectCheck (DiD, interval, p, MDE, verdict; Segmented)
+    effect_check_units(units, rest, after_from)  -> EffectCheck (several units, each against the rest)
+    verdict(result, adjusted_p=None)             -> Verdict     (the verdict again on an adjusted p)
+    add_moments(*moments)                        -> Moments     (n, Σx, Σx² of groups taken together)
+
 Many tests in one report
     benjamini_hochberg(pvalues) -> tuple of adjusted p-values
 
@@ -48,6 +54,18 @@ from survey.stats._comparison import (
     welch_from_summary,
 )
 from survey.stats._description import Description, Summary, describe, describe_values
+from survey.stats._effect import (
+    MIN_SEGMENT_WAVES,
+    Coefficient,
+    EffectCheck,
+    Moments,
+    Segmented,
+    Verdict,
+    add_moments,
+    effect_check,
+    effect_check_units,
+    verdict,
+)
 from survey.stats._moments import describe_moments, mean_variance
 from survey.stats._multiplicity import benjamini_hochberg
 from survey.stats._proportion import Interval, wilson
@@ -56,19 +74,26 @@ from survey.stats._tables import Counts
 from survey.stats._trend import MIN_TREND_WAVES, MannKendall, TheilSen, mann_kendall, theil_sen
 
 __all__ = [
+    "MIN_SEGMENT_WAVES",
     "MIN_TREND_WAVES",
     "BrunnerMunzel",
     "CliffsDelta",
+    "Coefficient",
     "Counts",
     "CronbachAlpha",
     "Description",
+    "EffectCheck",
     "Interval",
     "MannKendall",
+    "Moments",
     "NanPolicy",
     "Omega",
+    "Segmented",
     "Summary",
     "TheilSen",
+    "Verdict",
     "Welch",
+    "add_moments",
     "benjamini_hochberg",
     "brunner_munzel",
     "brunner_munzel_counts",
@@ -80,10 +105,13 @@ __all__ = [
     "describe",
     "describe_moments",
     "describe_values",
+    "effect_check",
+    "effect_check_units",
     "mann_kendall",
     "mean_variance",
     "omega_total",
     "theil_sen",
+    "verdict",
     "welch",
     "welch_from_summary",
     "wilson",
