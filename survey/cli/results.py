@@ -135,7 +135,9 @@ def report(
         # the same report as the dashboard's report pages (survey.services.reports)
         today = dt.date.today()
         if overview:
-            built = run_async(lambda: overview_report(questionnaire, lang, today, progress=step))
+            built = run_async(
+                lambda: overview_report(questionnaire, lang, today, with_citizens=True, progress=step)
+            )
         else:
             built = run_async(
                 lambda: department_report(unit or "", questionnaire, lang, today, last=last, progress=step)

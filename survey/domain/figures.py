@@ -206,6 +206,9 @@ class OverviewRow(msgspec.Struct, frozen=True):
     changes: dict[str, Change | HiddenFigure | None]
     #: why there is no response rate at all (citizen questionnaires)
     no_rate: NoRate | None = None
+    #: per value, the trend over the closed waves the row's scores are shown in (adjusted with
+    #: the overview's other tests); none for a value nobody was asked about
+    trends: dict[str, Trend] = {}
 
 
 class OrganisationOverview(msgspec.Struct, frozen=True):
@@ -222,3 +225,5 @@ class OrganisationOverview(msgspec.Struct, frozen=True):
     #: values of the Leitbild the latest wave's version does not ask for: their scores are None
     #: because nobody was asked
     not_asked: list[str] = []
+    #: the questionnaire's title (of its newest version) in the overview's language
+    title: str = ""

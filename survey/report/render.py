@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -219,18 +219,19 @@ def _reliability_row(value: ValueFigures, waves: list[WaveSummary], text: Report
     }
 
 
-def overview_html(
-    overview: OrganisationOverview, *, kommune: str, language: str, generated_on: dt.date
-) -> str:
-    """The organisation overview for the survey office and the Verwaltungsleitung: every Dezernat and
-    Fachbereich × value in the latest wave with the change since the previous one, and response rates."""
-    text = ReportText(language, overview.k)
+def _overview_table(
+    overview: OrganisationOverview, text: ReportText, links: Mapping[str, str]
+) -> dict[str, Any]:
+    """The rows of an overview's table: per unit and value the latest score, the change since the
+    previous wave and the trend over all waves in words; the unit's name links to its page where
+    `links` has an address for it (keyed "questionnaire:unit")."""
     # a column of a value nobody was asked about would hold nothing: it is left out and named
     shown_values = {k: name for k, name in overview.values.items() if k not in overview.not_asked}
     no_rate = next((row.no_rate for row in overview.rows if row.no_rate), None)
     rows = [
         {
             "name": row.name,
+            "href": links.get(f"{overview.questionnaire}:{row.unit}"),
             "kind": row.kind,
             "depth": min(row.depth, 4),
             "respondents": text.count(row.respondents),
@@ -239,23 +240,46 @@ def overview_html(
             "cells": [
                 {
                     "score": text.score(row.scores.get(value), short=True),
-                    "change": text.change(row.changes.get(value), points=True, short=True),
+                    "change": text.change_words(row.changes.get(value)),
+                    "trend": text.trend_words(row.trends.get(value)),
                 }
                 for value in shown_values
             ],
         }
         for row in overview.rows
     ]
+    return {
+        "value_names": list(shown_values.values()),
+        "not_asked": [name for k, name in overview.values.items() if k in overview.not_asked],
+        "with_rates": no_rate is None,
+        "no_rate": text.no_rate(no_rate) if no_rate else None,
+        "rows": rows,
+        "wave_title": overview.wave_title,
+    }
+
+
+def overview_html(
+    overview: OrganisationOverview,
+    *,
+    kommune: str,
+    language: str,
+    generated_on: dt.date,
+    citizens: OrganisationOverview | None = None,
+    links: Mapping[str, str] | None = None,
+) -> str:
+    """The organisation overview for the survey office and the Verwaltungsleitung (or a Dezernat's
+    for its lead): every Dezernat and Fachbereich × value in the latest wave with the change since
+    the previous one, the trend over all waves and response rates; `citizens`, the same units in
+    the citizens' latest ratings; `links`, the address of each unit's page (in the app)."""
+    text = ReportText(language, overview.k)
+    table = _overview_table(overview, text, links or {})
     return _render(
         OVERVIEW_TEMPLATE,
         text,
         kommune=kommune,
         overview=overview,
-        value_names=list(shown_values.values()),
-        not_asked=[name for k, name in overview.values.items() if k in overview.not_asked],
-        with_rates=no_rate is None,
-        no_rate=text.no_rate(no_rate) if no_rate else None,
-        rows=rows,
+        **table,
+        citizens=_overview_table(citizens, text, links or {}) if citizens and citizens.rows else None,
         generated_on=text.date(generated_on),
         chart=_draw(
             {

@@ -21,7 +21,7 @@ import msgspec
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from survey.domain.figures import CONTACTS_NOT_RECORDED, HiddenFigure, NoRate
+from survey.domain.figures import CONTACTS_NOT_RECORDED, Change, HiddenFigure, NoRate, Trend
 from survey.report import format
 from survey.report.charts import Chart
 
@@ -85,6 +85,22 @@ class FigureText:
         return format.month_short(date, self.language)
 
     # figures
+
+    @staticmethod
+    def direction(change: Change) -> tuple[str, str, int]:
+        """Arrow, CSS class and sign of a change: up or down only where the adjusted test says so."""
+        if change.significant and change.difference > 0:
+            return "↑", "up", 1
+        if change.significant and change.difference < 0:
+            return "↓", "down", -1
+        return "→", "flat", 0
+
+    @staticmethod
+    def trend_direction(trend: Trend) -> tuple[str, str]:
+        """Arrow and CSS class of a trend (rising and falling only where significant)."""
+        return {"rising": ("↑", "up"), "falling": ("↓", "down"), "flat": ("→", "flat")}.get(
+            trend.direction, ("–", "none")
+        )
 
     def hidden(self, figure: HiddenFigure) -> Markup:
         # the same words as in the charts' tables: "verborgen (weniger als 5 Antworten)"

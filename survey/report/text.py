@@ -111,6 +111,36 @@ class ReportText(FigureText):
         details.append(f"{change.effect_name} = {self.signed(change.effect, 2)}")
         return Markup("{}: {}").format(self.significance(change), "; ".join(details))
 
+    def change_words(self, change: Change | HiddenFigure | None) -> Markup:
+        """A cell's change since the previous wave in words with an arrow ("besser" only where the
+        adjusted test says so, else "etwa gleich"), the points in small print."""
+        _ = self.gettext
+        if isinstance(change, HiddenFigure):
+            return self.hidden(change)
+        if change is None:
+            return Markup('<span class="no-data">{}</span>').format(_("no comparison"))
+        arrow, css, sign = self.direction(change)
+        words = {1: _("better"), -1: _("worse")}.get(sign, _("about the same"))
+        return Markup(
+            '<span class="move {}"><span aria-hidden="true">{} </span>{}</span> '
+            '<span class="points">{}</span>'
+        ).format(css, arrow, words, self.signed(change.difference))
+
+    def trend_words(self, trend: Trend | None) -> Markup:
+        """A cell's trend over all waves in a few words with an arrow."""
+        _ = self.gettext
+        if trend is None:
+            return Markup("")
+        arrow, css = self.trend_direction(trend)
+        words = {
+            "rising": _("trend: rising"),
+            "falling": _("trend: falling"),
+            "flat": _("trend: no clear direction"),
+        }.get(trend.direction, _("trend: too few waves"))
+        return Markup('<span class="move {}"><span aria-hidden="true">{} </span>{}</span>').format(
+            css, arrow, words
+        )
+
     def trend(self, trend: Trend) -> str:
         _ = self.gettext
         if trend.direction == "not_enough_waves":

@@ -36,6 +36,7 @@ from survey.store import waves as wave_store
 __all__ = [
     "BuiltReport",
     "DepartmentData",
+    "citizens_overview",
     "department_data",
     "department_report",
     "overview_data",
@@ -104,6 +105,27 @@ async def overview_data(
     return await overview_in_language(overview, language), await org_store.kommune_name() or ""
 
 
+async def citizens_overview(language: str, within: str | None = None) -> OrganisationOverview | None:
+    """The citizens' view beside a staff overview: the newest citizen questionnaire with a closed
+    wave, its rows limited to the units with a service point in their subtree (and to `within`);
+    None where citizens have not rated yet."""
+    closed = [w for w in await wave_store.list_waves() if w.audience == "citizen" and w.status == "closed"]
+    if not closed:
+        return None
+    overview = await organisation_overview(closed[-1].questionnaire)
+    if within is not None:
+        overview = await overview_within(overview, within)
+    units = {u.key: u for u in await org_store.list_units()}
+    served = {units[p.unit].path for p in await org_store.list_service_points() if p.unit in units}
+    rows = [
+        row
+        for row in overview.rows
+        if row.unit in units and any(path.startswith(units[row.unit].path) for path in served)
+    ]
+    overview = msgspec.structs.replace(overview, rows=rows)
+    return await overview_in_language(overview, language)
+
+
 # --- the reports themselves: one path for `survey report` and the pages ----------------------------
 
 
@@ -168,14 +190,36 @@ async def overview_report(
     language: str,
     today: dt.date,
     within: str | None = None,
+    with_citizens: bool = False,
+    link: str | None = None,
     *,
     progress: Progress | None = None,
 ) -> BuiltReport:
-    """The organisation overview (or a Dezernat's, `within`) as one self-contained HTML file."""
+    """The organisation overview (or a Dezernat's, `within`) as one self-contained HTML file; with
+    the citizens' view beside a staff questionnaire where `with_citizens`; `link` is the address of
+    a unit's page, with {unit} and {questionnaire} in it (the app's pages; none in a file)."""
     figures, kommune = await overview_data(questionnaire, language, within)
+    citizens = (
+        await citizens_overview(language, within) if with_citizens and figures.audience == "staff" else None
+    )
+    links: dict[str, str] = {}
+    if link is not None:
+        for table in (figures, citizens):
+            for row in table.rows if table else []:
+                links[f"{table.questionnaire}:{row.unit}"] = link.format(
+                    unit=row.unit, questionnaire=table.questionnaire
+                )
     (progress or _silent)("Diagramme")
     html = await _rendered(
-        ("overview", language, today, kommune, figures),
-        functools.partial(overview_html, figures, kommune=kommune, language=language, generated_on=today),
+        ("overview", language, today, kommune, figures, citizens, links),
+        functools.partial(
+            overview_html,
+            figures,
+            kommune=kommune,
+            language=language,
+            generated_on=today,
+            citizens=citizens,
+            links=links,
+        ),
     )
     return BuiltReport(html)

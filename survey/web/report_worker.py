@@ -64,8 +64,18 @@ class ReportBuilder:
     async def department(self, unit: str, questionnaire: str, language: str) -> BuiltReport:
         return await self._shared("department", unit, questionnaire, language, dt.date.today())
 
-    async def overview(self, questionnaire: str, language: str, within: str | None = None) -> BuiltReport:
-        return await self._shared("overview", questionnaire, language, dt.date.today(), within)
+    async def overview(
+        self,
+        questionnaire: str,
+        language: str,
+        within: str | None = None,
+        *,
+        with_citizens: bool = False,
+        link: str | None = None,
+    ) -> BuiltReport:
+        return await self._shared(
+            "overview", questionnaire, language, dt.date.today(), within, with_citizens, link
+        )
 
     async def _shared(self, kind: str, *arguments: Any) -> BuiltReport:
         key = (kind, *arguments)

@@ -45,6 +45,7 @@ PASSWORD = "ein langes Browser-Testpasswort"
 class Portal:
     url: str
     log: Path
+    engine: str
 
 
 def _add_lead(environment: dict[str, str]) -> None:
@@ -94,7 +95,7 @@ def portal(
                 stderr=subprocess.STDOUT,
             )
         browser_setup._wait_for_health(server, url, log)
-        yield Portal(url, log)
+        yield Portal(url, log, engine)
     finally:
         if server is not None:
             server.terminate()
@@ -162,10 +163,11 @@ def _glance_fits(page: Any) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-@pytest.mark.parametrize("language", ["de", "en"])
 def test_lead_drills_down_to_a_report_without_axe_violations(
-    portal: Portal, browser: Any, axe_source: str, language: str
+    portal: Portal, browser: Any, axe_source: str
 ) -> None:
+    # the markup does not depend on the engine: German is checked on one, English on the other
+    language = "de" if portal.engine == "sqlite" else "en"
     context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(30_000)  # a unit's figures and charts take a few seconds
     problems: list[str] = []

@@ -448,8 +448,57 @@ def test_significance_is_a_symbol_and_words_not_colour_alone() -> None:
     page = department("en")
     assert re.search(r'<span aria-hidden="true">▼ </span>significant fall', page)
     page = overview_html(overview(), kommune=KOMMUNE, language="en", generated_on=TODAY)
-    assert re.search(r'<span aria-hidden="true">▲ </span>significant rise', page)
-    assert "not significant" in visible_text(page)
+    # the overview says a change in words: "better" only where significant, else "about the same"
+    assert re.search(r'<span class="move up"><span aria-hidden="true">↑ </span>better</span>', page)
+    assert re.search(r'<span class="move flat"><span aria-hidden="true">→ </span>about the same</span>', page)
+    assert "not significant" not in visible_text(page)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("de", ["Trend: steigend", "Trend: keine klare Richtung", "Trend: zu wenige Runden"]),
+        ("en", ["trend: rising", "trend: no clear direction", "trend: too few waves"]),
+    ],
+)
+def test_the_overview_says_each_units_trend_in_words(language: str, words: list[str]) -> None:
+    base = overview()
+    trends = [
+        {"gemeinsam": Trend(6, "rising", 0.6, 0.001, 0.004, 2.5, 1.0, 3.5), "vertrauen": Trend(6, "flat")},
+        {"gemeinsam": Trend(3, "not_enough_waves")},
+    ]
+    rows = [
+        msgspec.structs.replace(row, trends=trends[0] if i == 0 else trends[1])
+        for i, row in enumerate(base.rows)
+    ]
+    page = visible_text(
+        overview_html(
+            msgspec.structs.replace(base, rows=rows), kommune=KOMMUNE, language=language, generated_on=TODAY
+        )
+    )
+    for word in words:
+        assert word in page
+
+
+def test_the_overview_links_units_only_where_given_and_shows_the_citizens_view() -> None:
+    base = overview()
+    citizens = msgspec.structs.replace(
+        base, questionnaire="citizen-contact", wave_title="Bürgerfeedback Herbst 2026", rows=base.rows[1:3]
+    )
+    links = {"staff-pulse:kjfs": "/dashboard/kjfs?fragebogen=staff-pulse", "citizen-contact:jugendamt": "/j"}
+    page = overview_html(
+        base, kommune=KOMMUNE, language="en", generated_on=TODAY, citizens=citizens, links=links
+    )
+    assert page.count('<a href="/dashboard/kjfs?fragebogen=staff-pulse">Dezernat III – Soziales</a>') == 1
+    assert page.count('<a href="/j">Fachbereich Jugend</a>') == 1
+    assert page.count(">Fachbereich Jugend</a>") == 1  # linked in the citizens' table only
+    text = visible_text(page)
+    assert "The citizens' view" in text and "Bürgerfeedback Herbst 2026" in text
+    assert "Each unit's name leads to its own page" in text
+    # the file written by `survey report`: no links, no citizens' section where none is given
+    offline = overview_html(base, kommune=KOMMUNE, language="en", generated_on=TODAY)
+    assert '<a href="/dashboard' not in offline and 'id="citizens"' not in offline
+    assert "Each unit's name leads" not in visible_text(offline)
 
 
 @pytest.mark.parametrize("language, word", [("de", "verborgen"), ("en", "hidden")])

@@ -398,11 +398,13 @@ async def test_english_pages_name_values_and_items_in_english(client: AsyncTestC
         ("/dashboard/jugendamt?fragebogen=staff-pulse&lang=en", names),
         ("/dashboard/jugendamt/fragen?fragebogen=staff-pulse&lang=en", items),
         ("/dashboard/jugendamt/bericht?fragebogen=staff-pulse&lang=en", names),
+        ("/dashboard/jugendamt/uebersicht?fragebogen=staff-pulse&lang=en", names),
     ):
         page = html.unescape((await client.get(path)).text)
         for german, english in expected:
             assert german not in page, (path, german)
             assert english in page, (path, english)
+        assert version["title"]["de"] not in page, path
         # the waves' titles as the office gave them in English (the demo's: "Staff pulse Q3 2026")
         assert "Mitarbeitendenpuls" not in page and re.search(r"Staff pulse Q\d 20\d\d", page), path
     german_page = html.unescape(
@@ -457,6 +459,10 @@ async def test_a_dezernat_overview_shows_its_units_side_by_side_to_whoever_may_s
     assert all(name in page for name in inside)
     assert not any(name in page for name in outside)
     assert 'href="/dashboard/kjfs/uebersicht.pdf?fragebogen=staff-pulse"' in dezernat.text
+    # each row leads down to its unit's page; the citizens' view of the same units follows
+    assert '<a href="/dashboard/jugendamt?fragebogen=staff-pulse&amp;lang=de">' in dezernat.text
+    citizens = dezernat.text[dezernat.text.index('id="citizens"') :]
+    assert '<a href="/dashboard/jobcenter?fragebogen=citizen-contact&amp;lang=de">' in citizens
     whole = html.unescape((await client.get("/dashboard/organisation/bericht?fragebogen=staff-pulse")).text)
     assert all(name in whole for name in inside | outside)
     unit_page = await client.get("/dashboard/kjfs?fragebogen=staff-pulse")
@@ -559,6 +565,9 @@ async def test_the_personalrat_sees_staff_questionnaires_only(client: AsyncTestC
         assert (await client.get(f"{path}?{query}")).status_code == 403, path
     assert (await client.get("/dashboard/organisation/bericht?fragebogen=citizen-contact")).status_code == 403
     assert (await client.get("/api/v1/overview/figures?questionnaire=citizen-contact")).status_code == 403
+    # nor the citizens' view inside the staff overview
+    staff_overview = await client.get("/dashboard/organisation/bericht?fragebogen=staff-pulse")
+    assert staff_overview.status_code == 200 and 'id="citizens"' not in staff_overview.text
     units = (await client.get("/api/v1/units")).json()
     assert units and all(u["questionnaires"] == ["staff-pulse"] for u in units)
     assert (await client.get("/api/v1/units?questionnaire=citizen-contact")).json() == []

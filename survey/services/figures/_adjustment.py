@@ -10,7 +10,7 @@ import msgspec
 
 from survey.domain.figures import Change, Trend
 from survey.services.figures._scores import r
-from survey.stats import benjamini_hochberg
+from survey.stats import MIN_TREND_WAVES, benjamini_hochberg, mann_kendall, theil_sen
 
 __all__ = ["ALPHA", "Tests"]
 
@@ -48,6 +48,16 @@ class Tests:
             significant=bool(p_adj is not None and p_adj < ALPHA),
             **{**data, "p": r(data["p"])},
         )
+
+    def pending_trend(self, points: list[float]) -> tuple[Trend, int | None]:
+        """The trend over the points (Mann–Kendall, Theil–Sen), its direction pending until every
+        test of the report is added; the index to read it with `trend`."""
+        if len(points) < MIN_TREND_WAVES:
+            return Trend(len(points), "not_enough_waves"), None
+        mk = mann_kendall(points)
+        ts = theil_sen(points)
+        index = self.add(mk.p)
+        return Trend(len(points), "pending", r(mk.tau), mk.p, None, r(ts.slope), r(ts.low), r(ts.high)), index
 
     def trend(self, trend: Trend, index: int | None) -> Trend:
         """A pending trend's direction: rising or falling only where significant after adjustment."""

@@ -64,10 +64,11 @@ async def overview_in_language(overview: OrganisationOverview, language: str) ->
     wave = await _wave_version(overview)
     if wave is None:
         return overview
-    _, values = await _names(overview.questionnaire, wave)
+    newest, values = await _names(overview.questionnaire, wave)
     titles = await wave_titles_in([overview.wave], language)
     return structs.replace(
         overview,
+        title=_text(newest.title if newest else {}, language, overview.title),
         wave_title=titles.get(overview.wave, overview.wave_title),
         values={key: _text(values.get(key, {}), language, name) for key, name in overview.values.items()},
     )

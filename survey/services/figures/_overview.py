@@ -16,6 +16,7 @@ from survey.domain.figures import (
     OrganisationOverview,
     OverviewRow,
     Score,
+    Trend,
 )
 from survey.errors import N_, SurveyError
 from survey.services.figures._adjustment import Tests
@@ -55,6 +56,8 @@ async def organisation_overview(questionnaire: str = "staff-pulse") -> Organisat
 @dataclass(frozen=True)
 class _Overview:
     units: list[StoredUnit]
+    #: every closed wave, oldest first: the trend runs over them, the cells show the last two
+    waves: list[Wave]
     latest: Wave
     previous: Wave | None
     value_names: dict[str, str]
@@ -63,6 +66,8 @@ class _Overview:
     not_asked: set[tuple[int, str]]
     #: (wave, row's unit key, value) → sums of the row's subtree
     sums: dict[tuple[int, str, str], Moments]
+    #: the newest version's title, in German
+    title: str
 
 
 def _row_value(
@@ -91,8 +96,29 @@ def _row_value(
     return cell, None
 
 
+def _trend_points(o: _Overview, unit: StoredUnit, value: str) -> list[float]:
+    """The row's means of a value in the closed waves where its score is shown, asked and
+    comparable with the newest version (as on the unit's own page)."""
+    points = []
+    for wave in o.waves:
+        if (
+            o.view.scores(wave.id, unit.key)
+            or (wave.id, value) in o.not_asked
+            or o.breaks.get((wave.id, value))
+        ):
+            continue
+        shown = score_of_moments(o.sums.get((wave.id, unit.key, value)))
+        if shown is not None:
+            points.append(shown.mean)
+    return points
+
+
 def _row(
-    o: _Overview, unit: StoredUnit, tests: Tests, pending: dict[tuple[str, str], tuple[int | None, dict]]
+    o: _Overview,
+    unit: StoredUnit,
+    tests: Tests,
+    pending: dict[tuple[str, str], tuple[int | None, dict]],
+    trends: dict[tuple[str, str], tuple[Trend, int | None]],
 ) -> OverviewRow:
     latest = o.latest
     h_count = o.view.counts(latest.id, unit.key)
@@ -102,6 +128,8 @@ def _row(
     row_changes: dict[str, Change | HiddenFigure | None] = {}
     for value in o.value_names:
         row_scores[value], row_changes[value] = _row_value(o, unit, value, tests, pending)
+        if (latest.id, value) not in o.not_asked:
+            trends[(unit.key, value)] = tests.pending_trend(_trend_points(o, unit, value))
     return OverviewRow(
         unit.key,
         unit.name,
@@ -122,8 +150,8 @@ async def _load(questionnaire: str) -> tuple[_Overview, list[StoredUnit]]:
         raise SurveyError(N_("no organisation yet"), hint="run `survey org import FILE` first")
     parents = {u.key: u.parent for u in units}
     history = await waves_with_figures(questionnaire)
-    # the latest closed wave and the one before: an open wave shows participation only
-    waves = closed_waves(history, questionnaire)[-2:]
+    # the closed waves (an open wave shows participation only); cells show the last two
+    waves = closed_waves(history, questionnaire)
     versions = await load_versions(questionnaire, waves)
     newest: QuestionnaireVersion = versions[waves[-1].version]  # type: ignore[assignment]
     value_names = await value_names_of(newest)
@@ -136,22 +164,28 @@ async def _load(questionnaire: str) -> tuple[_Overview, list[StoredUnit]]:
         {u.id: u.path for u in units},
         {u.key: u.path for u in rows_units},
     )
-    previous = waves[0] if len(waves) == 2 else None
-    return _Overview(units, waves[-1], previous, value_names, view, breaks, not_asked, sums), rows_units
+    previous = waves[-2] if len(waves) >= 2 else None
+    title = newest.title.get("de") or next(iter(newest.title.values()), questionnaire)
+    o = _Overview(units, waves, waves[-1], previous, value_names, view, breaks, not_asked, sums, title)
+    return o, rows_units
 
 
 async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
     o, rows_units = await _load(questionnaire)
     tests = Tests()
     pending: dict[tuple[str, str], tuple[int | None, dict]] = {}
-    rows = [_row(o, unit, tests, pending) for unit in rows_units]
+    trends: dict[tuple[str, str], tuple[Trend, int | None]] = {}
+    rows = [_row(o, unit, tests, pending, trends) for unit in rows_units]
     final = []
     for row in rows:
         changes = dict(row.changes)
         for value in o.value_names:
             if (row.unit, value) in pending:
                 changes[value] = tests.change(*pending[(row.unit, value)])
-        final.append(msgspec.structs.replace(row, changes=changes))
+        row_trends = {
+            v: tests.trend(*trends[(row.unit, v)]) for v in o.value_names if (row.unit, v) in trends
+        }
+        final.append(msgspec.structs.replace(row, changes=changes, trends=row_trends))
     latest = o.latest
     return OrganisationOverview(
         questionnaire,
@@ -164,6 +198,7 @@ async def _organisation_overview(questionnaire: str) -> OrganisationOverview:
         len(tests.raw),
         latest.audience,
         [value for value in o.value_names if (latest.id, value) in o.not_asked],
+        o.title,
     )
 
 

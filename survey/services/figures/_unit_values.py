@@ -9,14 +9,13 @@ from dataclasses import dataclass
 import msgspec
 
 from survey.domain.anonymity import Hidden
-from survey.domain.figures import Change, HiddenFigure, Score, Trend, ValueFigures, WavePoint, WaveReliability
+from survey.domain.figures import Change, HiddenFigure, Score, ValueFigures, WavePoint, WaveReliability
 from survey.services.figures._adjustment import Tests
 from survey.services.figures._context import UnitContext
 from survey.services.figures._images import Images
 from survey.services.figures._items import PendingChange
-from survey.services.figures._scores import Moments, r, score, score_of_moments, value_change
+from survey.services.figures._scores import Moments, score, score_of_moments, value_change
 from survey.services.figures._suppression import hidden_figure
-from survey.stats import MIN_TREND_WAVES, mann_kendall, theil_sen
 
 __all__ = ["PersonScores", "ValueInputs", "value_figures"]
 
@@ -67,16 +66,6 @@ def _change(
     return None, None
 
 
-def _trend(points: list[float], tests: Tests) -> tuple[Trend, int | None]:
-    """The trend over the points, its direction pending until the report's tests are adjusted."""
-    if len(points) < MIN_TREND_WAVES:
-        return Trend(len(points), "not_enough_waves"), None
-    mk = mann_kendall(points)
-    ts = theil_sen(points)
-    index = tests.add(mk.p)
-    return Trend(len(points), "pending", r(mk.tau), mk.p, None, r(ts.slope), r(ts.low), r(ts.high)), index
-
-
 def _reference(
     ctx: UnitContext, group: str, key: str | None, value: str, inputs: ValueInputs
 ) -> Score | HiddenFigure | None:
@@ -92,7 +81,7 @@ def _value(
 ) -> tuple[ValueFigures, PendingChange | None, int | None]:
     series, trend_points = _series(ctx, value, inputs)
     change, pending = _change(ctx, value, inputs, tests)
-    trend, trend_index = _trend(trend_points, tests)
+    trend, trend_index = tests.pending_trend(trend_points)
     by_wave = inputs.reliability[value]
     figures = ValueFigures(
         value,

@@ -359,6 +359,10 @@ def _item_row(item: ItemFigures, value_names: dict[str, str], show: PageShow) ->
     }
 
 
+#: a unit's page, as the overviews link their rows ({unit} and {questionnaire} filled in per row)
+_UNIT_LINK = "/dashboard/{{unit}}?fragebogen={{questionnaire}}&lang={lang}"
+
+
 @get(
     ["/dashboard/organisation/bericht", "/dashboard/organisation/bericht.pdf"],
     name="dashboard-overview-report",
@@ -373,7 +377,12 @@ async def overview_report(
     pdf = request.url.path.endswith(".pdf")
     chosen = await find_overview_scope(viewer, fragebogen, _)
     try:
-        report = await reports(request).overview(chosen.key, lang)
+        report = await reports(request).overview(
+            chosen.key,
+            lang,
+            with_citizens=organisation_wide(viewer.principal, "citizen"),
+            link=_UNIT_LINK.format(lang=lang),
+        )
     except SurveyError as problem:
         raise NotFoundException(_("No figures: %(problem)s", problem=problem.message.text(_))) from None
     if pdf:
@@ -403,7 +412,13 @@ async def unit_overview_report(
     _ = translator(lang)
     scope = await find_scope(viewer, unit, fragebogen, _)
     try:
-        report = await reports(request).overview(scope.questionnaire.key, lang, unit)
+        report = await reports(request).overview(
+            scope.questionnaire.key,
+            lang,
+            unit,
+            with_citizens=may_see(viewer.principal, scope.unit, "citizen"),
+            link=_UNIT_LINK.format(lang=lang),
+        )
     except SurveyError as problem:
         raise NotFoundException(_("No figures: %(problem)s", problem=problem.message.text(_))) from None
     if request.url.path.endswith(".pdf"):

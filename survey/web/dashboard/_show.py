@@ -102,11 +102,12 @@ class PageShow(FigureText):
     def trend(self, trend: Trend) -> Markup:
         """An arrow to see and a sentence to hear: ↑ and ↓ only where significant after BH."""
         _ = self._
-        arrow, css, words = {
-            "rising": ("↑", "up", _("rising significantly")),
-            "falling": ("↓", "down", _("falling significantly")),
-            "flat": ("→", "flat", _("no significant trend")),
-        }.get(trend.direction, ("–", "none", _("no trend yet: fewer than five waves with figures")))
+        arrow, css = self.trend_direction(trend)
+        words = {
+            "rising": _("rising significantly"),
+            "falling": _("falling significantly"),
+            "flat": _("no significant trend"),
+        }.get(trend.direction, _("no trend yet: fewer than five waves with figures"))
         slope = (
             Markup(' <span class="slope">{}</span>').format(
                 _("%(slope)s per wave", slope=self.signed(trend.slope_per_wave))
@@ -127,13 +128,8 @@ class PageShow(FigureText):
             return self.hidden(change)
         if change is None:
             return Markup('<span class="no-data">{}</span>').format(_("no comparison"))
-        arrow, css, words = (
-            ("↑", "up", _("clearly better"))
-            if change.significant and change.difference > 0
-            else ("↓", "down", _("clearly worse"))
-            if change.significant and change.difference < 0
-            else ("→", "flat", _("about the same"))
-        )
+        arrow, css, sign = self.direction(change)
+        words = {1: _("clearly better"), -1: _("clearly worse")}.get(sign, _("about the same"))
         return Markup(
             '<span class="trend {}"><span aria-hidden="true">{}</span> {}</span><span class="ci">{}</span>'
         ).format(css, arrow, words, _("%(points)s points", points=self.signed(change.difference)))
@@ -141,11 +137,12 @@ class PageShow(FigureText):
     def trend_words(self, trend: Trend) -> Markup:
         """The trend over the waves in words with an arrow (significant only after the adjustment)."""
         _ = self._
-        arrow, css, words = {
-            "rising": ("↑", "up", _("rising over %(waves)s waves", waves=trend.waves)),
-            "falling": ("↓", "down", _("falling over %(waves)s waves", waves=trend.waves)),
-            "flat": ("→", "flat", _("no clear trend over %(waves)s waves", waves=trend.waves)),
-        }.get(trend.direction, ("–", "none", _("too few waves for a trend")))
+        arrow, css = self.trend_direction(trend)
+        words = {
+            "rising": _("rising over %(waves)s waves", waves=trend.waves),
+            "falling": _("falling over %(waves)s waves", waves=trend.waves),
+            "flat": _("no clear trend over %(waves)s waves", waves=trend.waves),
+        }.get(trend.direction, _("too few waves for a trend"))
         return Markup('<span class="trend {}"><span aria-hidden="true">{}</span> {}</span>').format(
             css, arrow, words
         )
