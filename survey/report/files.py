@@ -187,7 +187,7 @@ NOTES = {
             "Nur abgeschlossene Befragungsrunden: laufende Runden und Entwürfe werden nicht exportiert"
         ),
         "waves": "Befragungsrunden (alle abgeschlossen):",
-        "missing": "Fehlend: keine Angabe oder in der Version dieser Welle nicht gefragt",
+        "missing": "Fehlend: keine Angabe oder in der Version dieser Runde nicht gefragt",
         "names": "Variable = Item-ID:",
     },
     "en": {

@@ -179,7 +179,7 @@ async def build_demo(
                 DEMO_PERSONALRAT, versions=[planned.version], at=_morning(planned.opens_on, days_before=28)
             )
     for done, wave in enumerate(plan):
-        report(f"Welle {wave.key}", done, len(plan))
+        report(f"Befragungsrunde {wave.key}", done, len(plan))
         existing = await wave_store.get_wave(wave.key)
         if (existing is not None and options.reset) or (existing is not None and existing.status != "closed"):
             # A reset, or an earlier run cut off in the middle of this wave: build it again.

@@ -242,7 +242,7 @@ def test_value_trend_of_a_value_the_questionnaire_does_not_ask(language: str) ->
     assert chart.table_rows[0][1] == format.score_text(score(61.4), language)
     assert chart.table_rows[1][1] == words and chart.table_rows[2][1] == words
     latest = (
-        "im Fragebogen der letzten Welle" if language == "de" else "in the questionnaire of the latest wave"
+        "im Fragebogen der letzten Runde" if language == "de" else "in the questionnaire of the latest wave"
     )
     assert latest in chart.summary and none not in chart.summary
 
@@ -474,7 +474,7 @@ def test_citizen_waves_count_respondents_and_say_why_there_is_no_rate(language: 
     assert len(chart.table_head) == 3  # wave, period, respondents
     assert chart.table_rows[0][2] == "83" and chart.table_rows[1][2] == format.hidden_text(HIDDEN, language)
     if language == "de":
-        assert chart.title == "Antworten je Welle"
+        assert chart.title == "Antworten je Runde"
         assert "keine Rücklaufquote, da die Zahl der Kontakte" in chart.summary
         assert "Beschäftigte" not in chart.table_head
     else:

@@ -439,7 +439,7 @@ def test_value_sections_show_score_change_trend_and_reliability() -> None:
     assert section.startswith(
         " 44,8 (95-%-Intervall 41,9 bis 47,7; 49 Antwortende)"
     )  # 41.85 and 47.65 round half up, as in the charts
-    assert "signifikanter Rückgang: −4,8 Punkte; adjustiertes p = 0,012; Cohen's d = −0,31" in section
+    assert "signifikanter Rückgang: −4,8 Punkte; korrigiertes p = 0,012; Cohen's d = −0,31" in section
     assert "noch kein Trend: 3 Runden, ein Trend braucht mindestens 5" in section
     assert "α = 0,84 (95-%-Intervall 0,80 bis 0,87); ω = 0,83; 3 Fragen" in section
 

@@ -288,3 +288,77 @@ def test_portal_pages_are_german_at_run_time() -> None:
     for msgid in ("Sign in", "Values across the waves", "Comments of the latest wave"):
         assert german.gettext(msgid) != msgid, f"portal: {msgid!r} is not translated at run time"
     assert portal_translations("en").gettext("Sign in") == "Sign in"
+
+
+# --- one term per concept -----------------------------------------------------------------------
+
+GLOSSARY = Path(survey.__file__).parent / "glossary.yaml"
+
+
+def _glossary() -> list[dict]:
+    import yaml
+
+    return yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))["terms"]
+
+
+def _glossary_problems(path: Path) -> list[str]:
+    """Where a German catalog says a concept in other words than the glossary's (survey/glossary.yaml)."""
+    terms = [t for t in _glossary() if path.stem in t.get("catalogs", [path.stem])]
+    with path.open("rb") as po:
+        catalog = read_po(po)
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = list(message.id) if isinstance(message.id, (list, tuple)) else [message.id]
+        for term in terms:
+            for english in ids:
+                words = PLACEHOLDER.sub("", english)  # "%(wave)s" is a name, not the word
+                problems += [
+                    f"{_label(message)} uses {bad!r}" for bad in term.get("not_en", []) if bad in words
+                ]
+                if not any(re.search(rf"\b{re.escape(e)}", words, re.IGNORECASE) for e in term["en"]):
+                    continue
+                for german in _forms(message):
+                    if not any(d in german for d in term["de"]):
+                        problems.append(f"{_label(message)}: {term['concept']} is {term['de'][0]!r}")
+                    problems += [
+                        f"{_label(message)}: {bad!r} for {term['de'][0]!r}"
+                        for bad in term.get("not_de", [])
+                        if bad in german
+                    ]
+    return problems
+
+
+GERMAN_CATALOGS = sorted(
+    [
+        *(LOCALE_DIR / "de" / "LC_MESSAGES").glob("*.po"),
+        *(Path(survey.__file__).parent / "report" / "locale" / "de" / "LC_MESSAGES").glob("*.po"),
+    ]
+)
+
+
+@pytest.mark.parametrize("path", GERMAN_CATALOGS, ids=lambda p: p.stem)
+def test_every_german_catalog_keeps_the_glossary(path: Path) -> None:
+    """One term per concept: where the English says "wave", the German says "Runde" (never
+    "Welle"), "adjusted p" is "korrigiertes p", "interval" is "Intervall", and so on."""
+    assert _glossary_problems(path) == []
+
+
+def test_the_glossary_check_finds_a_term_said_otherwise(tmp_path: Path) -> None:
+    catalog = Catalog(locale="de")
+    catalog.add("Respondents per wave", "Antworten je Welle")
+    catalog.add("adjusted p = %(p)s", "korrigiertes p = %(p)s")
+    catalog.add("%(wave)s is open", "%(wave)s ist geöffnet")  # a placeholder is not the word
+    catalog.add("the 95 % band", "das 95-%-Intervall")
+    path = tmp_path / "portal.po"
+    from babel.messages.pofile import write_po
+
+    with path.open("wb") as po:
+        write_po(po, catalog)
+    problems = _glossary_problems(path)
+    assert problems == [
+        "msgid 'Respondents per wave': a wave of a questionnaire is 'Runde'",
+        "msgid 'Respondents per wave': 'Welle' for 'Runde'",
+        "msgid 'the 95 % band' uses '95 % band'",
+    ]
