@@ -218,6 +218,14 @@ def test_lead_drills_down_to_a_report_without_axe_violations(
         checked.append(page.url)
         assert_no_axe_violations(page, axe_source)
 
+        # the unit's overview: its rows side by side, each leading down to the unit's page
+        page.goto(f"{portal.url}/dashboard/jugendamt?fragebogen=staff-pulse&lang={language}")
+        _follow(page, 'a[href^="/dashboard/jugendamt/uebersicht"]')
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator('table.overview-table a[href^="/dashboard/jugendamt?"]').count() >= 1
+        checked.append(page.url)
+        assert_no_axe_violations(page, axe_source)
+
         assert not problems, f"Content-Security-Policy violations on {checked}: {problems}"
         sideways = []
         for url in checked:
