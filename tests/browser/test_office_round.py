@@ -63,9 +63,26 @@ PASSWORD = "lindenau-demo-2026"  # the demo users' password
 WAVE = "puls-jugendamt-v3"
 REASON = "Die Kita-Verwaltung ist klein: bitte k_text auf 12 setzen."
 NEW_ITEM = "voneinander-lernen"
-NEW_ITEM_EN = "In my team we learn from each other."
-NEW_ITEM_DE = "In meinem Team lernen wir voneinander."
+NEW_ITEM_TEXTS = {  # in every language of staff-pulse v2, which v3 starts from
+    "de": "In meinem Team lernen wir voneinander.",
+    "de-x-ls": "In meinem Team lernen wir voneinander. Jeder kann von den anderen etwas lernen.",
+    "en": "In my team we learn from each other.",
+    "tr": "Ekibimde birbirimizden öğreniriz.",
+    "ar": "في فريقي نتعلّم من بعضنا بعضًا.",
+    "uk": "У моїй команді ми вчимося одне в одного.",
+    "ru": "В моей команде мы учимся друг у друга.",
+}
+NEW_ITEM_DE, NEW_ITEM_EN = NEW_ITEM_TEXTS["de"], NEW_ITEM_TEXTS["en"]
 REPLACEMENT = "eine-anlaufstelle-2027"
+REPLACEMENT_TEXTS = {
+    "de": "Anliegen, die mehrere Stellen betreffen, klären wir untereinander.",
+    "de-x-ls": "Manchmal geht es bei einem Anliegen um mehrere Büros. Dann klären wir das untereinander.",
+    "en": "Where a request concerns several offices, we sort it out among ourselves.",
+    "tr": "Birden fazla birimi ilgilendiren talepleri kendi aramızda çözeriz.",
+    "ar": "نسوّي فيما بيننا الطلبات التي تخصّ أكثر من جهة.",
+    "uk": "Питання, що стосуються кількох відділів, ми з’ясовуємо між собою.",
+    "ru": "Вопросы, которые касаются нескольких отделов, мы решаем между собой.",
+}
 
 
 @dataclass
@@ -260,6 +277,15 @@ def participation(page: Any) -> dict[str, str]:
 # --- acceptance 1 -------------------------------------------------------------------------------
 
 
+def fill_question(page: Any, prefix: str, texts: dict[str, str]) -> None:
+    """Type the question `prefix`'s text in each language of `texts`; the editor offers a field for
+    each language of the version, and a substantive or new question needs all of them."""
+    offered = page.locator(f'textarea[id^="{prefix}-text-"]').evaluate_all("areas => areas.map(a => a.lang)")
+    assert sorted(offered) == sorted(NEW_ITEM_TEXTS), f"the editor asks for the question in {offered}"
+    for lang, text in texts.items():
+        page.fill(f"#{prefix}-text-{lang}", text)
+
+
 def _make_version_3(page: Any, url: str) -> None:
     """The office: staff-pulse v3 from v2 with an editorial, a substantive and a new question."""
     go(page, f"{url}/buero/frageboegen")
@@ -276,17 +302,14 @@ def _make_version_3(page: Any, url: str) -> None:
     substantive = item_prefix(page, "eine-anlaufstelle")
     page.check(f"#{substantive}-kind-substantive")
     page.fill(f"#{substantive}-id", REPLACEMENT)
-    page.fill(f"#{substantive}-text-de", "Anliegen, die mehrere Stellen betreffen, klären wir untereinander.")
-    page.fill(
-        f"#{substantive}-text-en", "Where a request concerns several offices, we sort it out among ourselves."
-    )
+    fill_question(page, substantive, REPLACEMENT_TEXTS)  # a new question: new texts in every language
     click_to(page, 'form.editor button[value="add-item"]')
     new = page.locator("fieldset.item-edit").last.get_attribute("id")
     assert page.locator(f"#{editorial}-kind-editorial").is_checked(), "adding a question keeps what was typed"
 
-    # the new question in English only: saved, and the check marks the missing German text
+    # the new question in every language but German: saved, and the check marks the missing German text
     page.fill(f"#{new}-id", NEW_ITEM)
-    page.fill(f"#{new}-text-en", NEW_ITEM_EN)
+    fill_question(page, new, {lang: text for lang, text in NEW_ITEM_TEXTS.items() if lang != "de"})
     page.check(f"#{new}-values-gemeinsam")
     click_to(page, 'form.editor button[value="save"]')
     assert "1 Problem" in page.locator(".notice").first.inner_text()

@@ -1,6 +1,7 @@
 """The respondent pages in headless Chromium: staff and citizens answer, a kiosk forgets, a wrong
 access code comes back with everything typed, and axe-core finds no WCAG 2.1 A/AA violation on any
-page in any language.
+page: the forms in every language they offer, the staff pages around the form (code entry, errors,
+closed) in German, English and Arabic.
 
 The flows run on SQLite and on PostgreSQL (one server each); the axe matrix on SQLite only. What is
 stored is read straight from the database, not through the app.
@@ -17,10 +18,28 @@ from typing import Any
 
 import pytest
 
+from survey.domain import load_catalog
+from survey.web.i18n import LANGUAGES as PAGE_LANGUAGES
+
 Site = Any  # tests/browser/conftest.py: the running server and what the CLI printed
 
-LANGUAGES = ["de", "de-x-ls", "en", "tr", "ar", "uk", "ru"]
-STAFF_LANGUAGES = ["de", "en"]  # what staff-pulse v2 offers; other requests fall back to the browser's
+
+def _languages(questionnaire: str) -> list[str]:
+    """The languages of the newest version of `questionnaire`: the one the site's waves ask in."""
+    questionnaires = Path(__file__).resolve().parents[2] / "questionnaires"
+    return list(load_catalog(questionnaires).versions_of(questionnaire)[-1].languages)
+
+
+def _few(languages: list[str]) -> list[str]:
+    """German, English and the first right-to-left language of `languages`: enough for the staff
+    pages around the form (code entry, errors, closed), whose texts come from the catalogs."""
+    rtl = [lang for lang in languages if PAGE_LANGUAGES[lang].rtl][:1]
+    return [lang for lang in languages if lang in ("de", "en")] + rtl
+
+
+LANGUAGES = _languages("citizen-contact")
+STAFF_LANGUAGES = _languages("staff-pulse")  # other requests fall back to the browser's language
+STAFF_FEW = _few(STAFF_LANGUAGES)
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARABIC = re.compile("[\u0600-\u06ff]")
 WRONG_CODE = "AAAA-BBBB-CCCC"
@@ -305,6 +324,7 @@ class RespondentPage:
     languages: list[str]  # what the page offers; other requests fall back to German
     open: Callable[[Site, Any, str], Any]  # (site, page, lang) → the response of the page to check
     page_language: str | None = None  # a page always in this language, whatever `lang` is
+    checked: list[str] | None = None  # the languages axe checks it in (all it offers where None)
 
     def shown(self, lang: str) -> str:
         return self.page_language or (lang if lang in self.languages else "de")
@@ -336,7 +356,7 @@ def _closed_with_kept_text(site: Site, page: Any, lang: str) -> Any:
         "(form, action) => { form.action = action; }", site.closed_link
     )
     page.locator("#access_code").fill(WRONG_CODE)
-    page.get_by_role("textbox", name=re.compile("Leitbild|mission")).fill("Text, der nicht verloren geht.")
+    page.locator("textarea").fill("Text, der nicht verloren geht.")
     response = submit(page)
     assert page.locator(".kept").count() == 1
     return response
@@ -358,23 +378,28 @@ def _used_invitation(site: Site, page: Any, lang: str) -> Any:
     return page.goto(f"{site.cache['used']}?lang={lang}")
 
 
+def _staff(status: int, open_page: Callable[[Site, Any, str], Any]) -> RespondentPage:
+    """A staff page around the form: it offers the staff languages, axe checks a few of them."""
+    return RespondentPage(status, STAFF_LANGUAGES, open_page, checked=STAFF_FEW)
+
+
 PAGES = {
     "invitation-form": RespondentPage(200, STAFF_LANGUAGES, _get(lambda s: s.invitation_links[-1])),
-    "unit-link-form": RespondentPage(200, STAFF_LANGUAGES, _get(lambda s: s.unit_link)),
+    "unit-link-form": _staff(200, _get(lambda s: s.unit_link)),
     "service-point-form": RespondentPage(200, LANGUAGES, _get(lambda s: f"{s.url}/s/{s.service_point}")),
     "kiosk-form": RespondentPage(200, LANGUAGES, _get(lambda s: f"{s.url}/s/{s.service_point}/kiosk")),
-    "error-summary": RespondentPage(400, STAFF_LANGUAGES, _wrong_access_code),
+    "error-summary": _staff(400, _wrong_access_code),
     "thanks": RespondentPage(200, LANGUAGES, _get(lambda s: f"{s.url}/danke")),
     # the empty kiosk form for the next person, in German, with a note in the last person's language
     "kiosk-thanks": RespondentPage(200, LANGUAGES, _kiosk_after_submission, page_language="de"),
     # before a code tells the wave: the languages of the open staff questionnaires
-    "code-entry": RespondentPage(200, STAFF_LANGUAGES, _get(lambda s: f"{s.url}/i")),
-    "code-entry-wrong-code": RespondentPage(404, STAFF_LANGUAGES, _wrong_invitation_code),
-    "unknown-code": RespondentPage(404, STAFF_LANGUAGES, _get(lambda s: f"{s.url}/i/{WRONG_CODE}")),
-    "used-code": RespondentPage(410, STAFF_LANGUAGES, _used_invitation),
-    "not-yet-open": RespondentPage(403, STAFF_LANGUAGES, _get(lambda s: s.draft_link)),
-    "closed": RespondentPage(410, STAFF_LANGUAGES, _get(lambda s: s.closed_link)),
-    "closed-with-kept-text": RespondentPage(410, STAFF_LANGUAGES, _closed_with_kept_text),
+    "code-entry": _staff(200, _get(lambda s: f"{s.url}/i")),
+    "code-entry-wrong-code": _staff(404, _wrong_invitation_code),
+    "unknown-code": _staff(404, _get(lambda s: f"{s.url}/i/{WRONG_CODE}")),
+    "used-code": _staff(410, _used_invitation),
+    "not-yet-open": _staff(403, _get(lambda s: s.draft_link)),
+    "closed": _staff(410, _get(lambda s: s.closed_link)),
+    "closed-with-kept-text": _staff(410, _closed_with_kept_text),
     "unknown-service-point": RespondentPage(404, LANGUAGES, _get(lambda s: f"{s.url}/s/gibt-es-nicht")),
 }
 
@@ -386,13 +411,15 @@ def axe_page(browser: Any, german_pages) -> Iterator[Any]:  # type: ignore[no-un
         yield page
 
 
-#: every page in every language it offers, and once in a language it does not (Turkish for the staff
-#: pages: the fallback to German is the same page as German itself)
+#: every page in every language it offers (the staff pages around the form in a few of them), and
+#: a page that does not offer Turkish once in Turkish (the fallback to German)
 AXE_MATRIX = [
     (name, lang)
     for name, spec in PAGES.items()
     for lang in LANGUAGES
-    if lang in spec.languages or spec.page_language or lang == "tr"
+    if lang in (spec.checked or spec.languages)
+    or spec.page_language
+    or (lang == "tr" and lang not in spec.languages)
 ]
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import assert_problem, edit_data, edit_text, line_of, matching, read_data, show, write_data
+from every_language import in_every_language
 
 from survey.domain import check_catalog, load_catalog
 from survey.errors import QuestionnaireFileError
@@ -61,9 +62,11 @@ def _gap(root: Path) -> None:
 
 def _alias(root: Path) -> None:
     path = root / STAFF2
-    na = 'no_answer: {de: "keine Angabe", en: "no answer"}'
-    edit_text(path, na, na.replace("no_answer: ", "no_answer: &keine "))
-    edit_text(path, na, "no_answer: *keine")
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    no_answer:\n")
+    na = text[start : text.index("\n\n", start)]  # agree5's, and recommend10's is the same
+    edit_text(path, na, na.replace("no_answer:", "no_answer: &keine"))
+    edit_text(path, na, "    no_answer: *keine")
 
 
 def _option_scale(d: dict[str, Any]) -> None:
@@ -145,7 +148,7 @@ CASES = [
     Case(
         "non-utf8",
         lambda root: (root / STAFF2).write_bytes(
-            (root / STAFF2).read_text(encoding="utf-8").encode("latin-1")
+            (root / STAFF2).read_text(encoding="utf-8").encode("latin-1", errors="replace")
         ),
         STAFF2,
         "",
@@ -506,7 +509,10 @@ CASES = [
         data(LEITBILD, lambda d: d["values"][2]["name"].pop("en")),
         LEITBILD,
         "values[2].name",
-        ("no text for `en`: add `en: ...` (the file declares the languages de, en)",),
+        (
+            "no text for `en`: add `en: ...`",
+            "(the file declares the languages de, de-x-ls, en, tr, ar, uk, ru)",
+        ),
         only_file=False,
     ),
     Case(
@@ -557,7 +563,7 @@ def test_there_are_enough_distinct_cases() -> None:
 
 def test_non_utf8_names_the_first_bad_byte(catalog_copy: Path) -> None:
     path = catalog_copy / STAFF2
-    raw = path.read_text(encoding="utf-8").encode("latin-1")
+    raw = path.read_text(encoding="utf-8").encode("latin-1", errors="replace")  # "?" for Cyrillic, Arabic …
     path.write_bytes(raw)
     first_bad = next(i for i, byte in enumerate(raw) if byte >= 0x80)
     _, problems = check_catalog(catalog_copy)
@@ -574,8 +580,14 @@ def test_yaml_booleans_stay_text(catalog_copy: Path) -> None:
         "    type: yes-no\n"
         "    labels:\n"
         "      de: [Nein, Ja]\n"
+        "      de-x-ls: [Nein, Ja]\n"
         "      en: [No, Yes]\n"
-        "    no_answer: {de: keine Angabe, en: off}\n"
+        "      tr: [Hayır, Evet]\n"
+        "      ar: [لا, نعم]\n"
+        "      uk: [Ні, Так]\n"
+        "      ru: [Нет, Да]\n"
+        "    no_answer: {de: keine Angabe, de-x-ls: Keine Antwort, en: off, tr: Yanıt yok, ar: لا إجابة,"
+        " uk: Без відповіді, ru: Без ответа}\n"
         "\n"
         "  comment:\n",
     )
@@ -583,7 +595,9 @@ def test_yaml_booleans_stay_text(catalog_copy: Path) -> None:
         path,
         "  # --- Freitext",
         "  - id: wieder-bewerben\n"
-        "    text: {de: Ich würde mich wieder bewerben., en: y}\n"
+        "    text: {de: Ich würde mich wieder bewerben., de-x-ls: Ich würde mich wieder hier bewerben.,"
+        " en: y, tr: Yine başvururdum., ar: كنت سأتقدّم بطلب مرة أخرى., uk: Я подався б знову.,"
+        " ru: Я бы подался снова.}\n"
         "    scale: yesno\n"
         "    values: [vertrauen]\n"
         "    required: true\n"
@@ -697,11 +711,19 @@ def test_option_codes_are_part_of_the_scale_shape(catalog_copy: Path) -> None:
         def change(d: dict[str, Any]) -> None:
             d["scales"]["kontaktweg"] = {
                 "type": "single-choice",
-                "options": [{"code": c, "label": {"de": f"Weg {c}", "en": f"way {c}"}} for c in codes],
-                "no_answer": {"de": "keine Angabe", "en": "no answer"},
+                "options": [
+                    {"code": c, "label": in_every_language(f"Weg {c}", f"way {c}", d["languages"])}
+                    for c in codes
+                ],
+                "no_answer": in_every_language("keine Angabe", "no answer", d["languages"]),
             }
             d["items"].insert(
-                0, {"id": "kontaktweg", "text": {"de": "Wie?", "en": "How?"}, "scale": "kontaktweg"}
+                0,
+                {
+                    "id": "kontaktweg",
+                    "text": in_every_language("Wie?", "How?", d["languages"]),
+                    "scale": "kontaktweg",
+                },
             )
             d["items"][0]["values"] = ["kundenorientiert"]
 
@@ -744,5 +766,5 @@ def test_huge_numbers_in_any_notation_are_refused_at_their_line(catalog_copy: Pa
         encoding="utf-8",
     )
     _, problems = check_catalog(catalog_copy)
-    assert [p.line for p in problems if p.file == str(path)] == [7]
+    assert [p.line for p in problems if p.file == str(path)] == [line_of(path, "extra: ")]
     assert "a number of" in str(problems[0]) and "quote it" in str(problems[0])

@@ -10,7 +10,7 @@ from conftest import SHIPPED, edit_text, show
 from survey.domain import Catalog, check_catalog, content_hash, load_catalog, valid_language
 from survey.errors import QuestionnaireFileError, UnknownVersion
 
-CITIZEN_LANGUAGES = ["de", "de-x-ls", "en", "tr", "ar", "uk", "ru"]
+LANGUAGES = ["de", "de-x-ls", "en", "tr", "ar", "uk", "ru"]  # of every shipped file
 
 
 def test_shipped_folder_has_no_problems(shipped_root: Path) -> None:
@@ -39,17 +39,20 @@ def test_shipped_leitbild_values(shipped_root: Path) -> None:
         "unbuerokratisch",
         "nachhaltig",
     ]
-    assert leitbild.languages == ["de", "en"]
+    assert leitbild.languages == LANGUAGES
+    assert all(set(value.name) == set(LANGUAGES) for value in leitbild.values)
     assert leitbild.value("vertrauen").name["de"] == "Vertrauen schenken und verdienen"
 
 
-def test_citizen_version_declares_seven_languages_and_is_complete(shipped_root: Path) -> None:
-    version = load_catalog(shipped_root).version("citizen-contact", 1)
-    assert version.languages == CITIZEN_LANGUAGES
-    assert version.audience == "citizen"
-    assert set(version.title) == set(CITIZEN_LANGUAGES)
+@pytest.mark.parametrize(("key", "number"), [("citizen-contact", 1), ("staff-pulse", 1), ("staff-pulse", 2)])
+def test_shipped_versions_declare_seven_languages_and_are_complete(
+    shipped_root: Path, key: str, number: int
+) -> None:
+    version = load_catalog(shipped_root).version(key, number)
+    assert version.languages == LANGUAGES
+    assert set(version.title) == set(LANGUAGES)
     for item in version.items:
-        assert set(item.text) == set(CITIZEN_LANGUAGES), item.id
+        assert set(item.text) == set(LANGUAGES), item.id
     assert version.scales["agree5"].labels["de-x-ls"][-1] == "Stimmt genau"
     assert all(valid_language(tag) for tag in version.languages)
 

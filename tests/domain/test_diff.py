@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import read_data, show, write_data
+from every_language import in_every_language
 
 from survey.domain import ValueTrend, VersionDiff, check_catalog, diff_versions, load_catalog
 from survey.errors import UnknownVersion
@@ -107,7 +108,7 @@ def test_diff_needs_two_different_existing_versions(shipped_root: Path) -> None:
 
 def _item(v2: dict[str, Any], old_id: str, new_id: str, de: str, en: str) -> dict[str, Any]:
     item = copy.deepcopy(next(i for i in v2["items"] if i["id"] == old_id))
-    item.update(id=new_id, text={"de": de, "en": en}, replaces=old_id)
+    item.update(id=new_id, text=in_every_language(de, en, v2["languages"]), replaces=old_id)
     item.pop("change", None)
     return item
 

@@ -37,6 +37,16 @@ from survey.services.leitbild_drafts import (
 )
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
+#: a new value's name in the languages of the shipped Leitbild
+DIGITAL = {
+    "de": "Digital handeln",
+    "de-x-ls": "Digital arbeiten",
+    "en": "Acting digitally",
+    "tr": "Dijital çalışmak",
+    "ar": "العمل الرقمي",
+    "uk": "Працювати в цифровому форматі",
+    "ru": "Работать в цифровом формате",
+}
 
 
 def _edited(text: str, change) -> str:  # type: ignore[no-untyped-def]
@@ -204,13 +214,15 @@ async def test_a_new_leitbild_under_a_new_key(db: str) -> None:
         data["values"].append({"key": "digital", "name": {"de": "Digital handeln"}})
 
     saved = await save_leitbild("lindenau-2027", _edited(draft.text, add_value), 1, "buero")
-    assert [p.path for p in saved.problems] == ["values[6].name"], saved.problems
+    translations = [lang for lang in yaml.safe_load(draft.text)["languages"] if lang != "de"]
+    assert [p.path for p in saved.problems] == ["values[6].name"] * len(translations), saved.problems
+    assert {p.message.split("`")[1] for p in saved.problems} == set(translations)  # "no text for `en`: ..."
     with pytest.raises(DraftStale):
         await save_leitbild("lindenau-2027", draft.text, 1, "admin")
 
     def complete(data: dict) -> None:
         add_value(data)
-        data["values"][-1]["name"]["en"] = "Acting digitally"
+        data["values"][-1]["name"].update({lang: DIGITAL[lang] for lang in data["languages"]})
 
     await save_leitbild("lindenau-2027", _edited(draft.text, complete), 2, "buero")
     published = await publish_leitbild("lindenau-2027", 3, "buero")

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
+from every_language import in_every_language
 from litestar.testing import AsyncTestClient
 from portal_helpers import QUESTIONNAIRES, Portal, app_call, sign_in
 
@@ -27,6 +28,7 @@ from survey.services.audit import audit_log
 from survey.services.waves import create_wave, edit_wave
 from survey.settings import Settings
 from survey.web.app import create_app
+from survey.web.i18n import LANGUAGES
 
 TODAY = dt.date.today()
 LIST = "/personalrat/freigaben"
@@ -50,18 +52,20 @@ def _v3(folder: Path) -> dict[str, Any]:
         if item["id"] == "entscheidungen-nachvollziehbar":
             continue  # retired
         if item["id"] == "schnell-unbuerokratisch":
-            item["text"] = {
-                "de": "Wir lösen Anliegen ohne unnötigen Papierkram.",
-                "en": "We solve requests without needless paperwork.",
-            }
+            item["text"] = in_every_language(
+                "Wir lösen Anliegen ohne unnötigen Papierkram.",
+                "We solve requests without needless paperwork.",
+                version["languages"],
+            )
             item["change"] = "editorial"
         if item["id"] == "verstaendlich-erklaert":
             item = {
                 "id": "klar-erklaert",
-                "text": {
-                    "de": "Bescheide erklären wir in klaren Worten.",
-                    "en": "We explain decisions in plain words.",
-                },
+                "text": in_every_language(
+                    "Bescheide erklären wir in klaren Worten.",
+                    "We explain decisions in plain words.",
+                    version["languages"],
+                ),
                 "scale": "agree5",
                 "values": ["transparenz"],
                 "replaces": "verstaendlich-erklaert",
@@ -70,7 +74,9 @@ def _v3(folder: Path) -> dict[str, Any]:
     items.append(
         {
             "id": "ideen-willkommen",
-            "text": {"de": "Neue Ideen sind bei uns willkommen.", "en": "New ideas are welcome here."},
+            "text": in_every_language(
+                "Neue Ideen sind bei uns willkommen.", "New ideas are welcome here.", version["languages"]
+            ),
             "scale": "agree5",
             "values": ["unbuerokratisch"],
         }
@@ -178,7 +184,7 @@ async def test_the_personalrat_sees_everything_and_rejects_then_approves(
         assert label in shown, label
     for said in (
         "Freigabe von staff-pulse v3",
-        "Sprachen Deutsch, English",
+        "Sprachen " + ", ".join(LANGUAGES[tag].native for tag in v3["languages"]),  # Deutsch, ..., Русский
         "Leitbild der Stadtverwaltung Lindenau",
         "Zustimmung in fünf Stufen",
         "Offen und nachvollziehbar",  # the value transparenz by its name
@@ -316,10 +322,12 @@ async def test_the_json_twins_show_the_same_and_refuse_in_words(
     assert diff["retired"] == ["entscheidungen-nachvollziehbar"] and diff["added"] == ["ideen-willkommen"]
     assert {t["value"]: t["comparable"] for t in diff["values"]}["transparenz"] is False
     scales = {s["id"]: s for s in version["scales"]}
+    anchors = v3["scales"]["recommend10"]["anchors"]
     assert scales["recommend10"]["options"][1] == {
         "code": 10,
-        "label": {"de": "auf jeden Fall", "en": "definitely"},
+        "label": {tag: anchors[tag][1] for tag in v3["languages"]},
     }
+    assert scales["recommend10"]["options"][1]["label"]["en"] == "definitely"
     assert scales["comment"]["max_length"] == 1000
     wave = (await client.get("/api/v1/approvals/waves/entwurf")).json()
     assert (wave["k"], wave["k_text"], wave["reminders"], wave["version_subject"]) == (

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
+from every_language import LANGUAGES, in_every_language
 from litestar.testing import AsyncTestClient
 from portal_helpers import QUESTIONNAIRES, app_call, sign_in
 
@@ -25,6 +26,32 @@ from survey.web.manage._catalog_problems import catalog_problem_text, is_known
 
 #: no page of the office shows a command line
 COMMAND = re.compile(r"\bsurvey (questionnaires|wave|approve|org|user)\b|--[a-z]")
+#: a new questionnaire in German and English only, to which the office adds a language
+TWO_LANGUAGES = """\
+questionnaire: team-check
+version: 1
+audience: staff
+leitbild: lindenau
+languages: [de, en]
+title: {de: Team-Check, en: Team check}
+scales:
+  agree5:
+    type: likert-5
+    labels:
+      de: [Trifft gar nicht zu, Trifft eher nicht zu, Teils teils, Trifft eher zu, Trifft voll zu]
+      en: [Not true at all, Mostly not true, Partly true, Mostly true, Completely true]
+    no_answer: {de: keine Angabe, en: no answer}
+items:
+  - id: gut-informiert
+    text: {de: Ich fühle mich gut informiert., en: I feel well informed.}
+    scale: agree5
+    values: [transparenz]
+"""
+
+
+def _in_fields(prefix: str, texts: dict[str, str]) -> dict[str, str]:
+    """`texts` as the editor's fields of one text (`items.6.text.de`, `items.6.text.de-x-ls`, ...)."""
+    return {f"{prefix}.{lang}": text for lang, text in texts.items()}
 
 
 class Form(HTMLParser):
@@ -148,29 +175,33 @@ async def test_the_office_makes_a_version_in_the_browser(
             items__5__kind="editorial",
             items__6__kind="substantive",
             items__6__id="fehler-lernen",
-            items__6__text__de=new_text,
-            items__6__text__en="In my unit we raise mistakes and learn from them.",
+            **_in_fields(
+                "items.6.text",
+                in_every_language(new_text, "In my unit we raise mistakes and learn from them."),
+            ),
             action="add-item",
         ),
     )
-    # a new question, written in English first: the missing German is marked and named at its field
+    # a new question, written in every language but German: the missing German is marked and named
+    # at its field
     form = Form(page, path)
     assert form.value("items.17.kind") == "new"
+    digital = in_every_language(
+        "Digitale Werkzeuge erleichtern meine Arbeit.", "Digital tools make my work easier."
+    )
     page = await _save(
         portal_client,
         path,
         form.send(
             items__17__id="digital-arbeiten",
-            items__17__text__en="Digital tools make my work easier.",
+            **_in_fields("items.17.text", {lang: text for lang, text in digital.items() if lang != "de"}),
             items__17__values=["unbuerokratisch"],
         ),
     )
     assert "Übersetzung fehlt" in page
     assert "Deutsch" in _problem_at(page, "f-items-17-text-de")
     form = Form(page, path)
-    page = await _save(
-        portal_client, path, form.send(items__17__text__de="Digitale Werkzeuge erleichtern meine Arbeit.")
-    )
+    page = await _save(portal_client, path, form.send(items__17__text__de=digital["de"]))
     assert "Die Prüfung findet kein Problem" in page and "Übersetzung fehlt" not in page
 
     # the review: the diff, and which value trends stay comparable
@@ -392,7 +423,8 @@ async def test_a_new_leitbild_in_the_browser(portal_client: AsyncTestClient) -> 
     )
     assert "Übersetzung fehlt" in page and "Englisch" in _problem_at(page, "f-values-6-name-en")
     form = Form(page, path)
-    page = await _save(portal_client, path, form.send(values__6__name__en="Acting digitally"))
+    names = in_every_language("Digital handeln", "Acting digitally")
+    page = await _save(portal_client, path, form.send(**_in_fields("values.6.name", names)))
     assert "Die Prüfung findet kein Problem" in page
     review = await portal_client.get(f"{path}/veroeffentlichen")
     assert "digital" in review.text
@@ -409,14 +441,31 @@ async def test_languages_order_and_retired_questions(portal_client: AsyncTestCli
     """A language added (its texts marked missing), an unknown one refused at its field; a question
     moved, retired (its trend ends: listed below) and asked again."""
     csrf = await sign_in(portal_client, "buero")
-    await portal_client.post("/buero/frageboegen/staff-pulse", data={"csrf_token": csrf})
-    path = "/buero/frageboegen/staff-pulse/3"
+    # staff-pulse asks in every language the editor knows: a new questionnaire in two gets a third
+    uploaded = await portal_client.post(
+        "/buero/frageboegen",
+        data={"csrf_token": csrf},
+        files={"file": ("team-check.yaml", TWO_LANGUAGES.encode(), "application/yaml")},
+    )
+    assert uploaded.status_code == 303 and uploaded.headers["location"] == "/buero/frageboegen/team-check/1"
+    path = "/buero/frageboegen/team-check/1"
     form = await _editor(portal_client, path)
     refused = await portal_client.post(path, data=form.send(action="add-language", new_language="xx"))  # type: ignore[arg-type]
     assert refused.status_code == 400 and "Sprache" in _problem_at(refused.text, "f-new_language")
     page = await _save(portal_client, path, form.send(action="add-language", new_language="uk"))
-    assert "Ukrainisch (uk)" in page and page.count("Übersetzung fehlt") > 20
+    assert "Ukrainisch (uk)" in page
+    for field in ("title-uk", "scales-agree5-labels-uk-0", "scales-agree5-no_answer-uk", "items-0-text-uk"):
+        assert "Ukrainisch" in _problem_at(page, f"f-{field}"), field
+    # marked at each missing text: the title, the five labels, "no answer" and the question
+    assert page.count('<span class="missing">Übersetzung fehlt</span>') == 8
     assert 'lang="uk"' in page
+    two_languages = path
+
+    await portal_client.post("/buero/frageboegen/staff-pulse", data={"csrf_token": csrf})
+    path = "/buero/frageboegen/staff-pulse/3"
+    page = (await portal_client.get(path)).text
+    assert "Sprache hinzufügen" not in page, "every language the editor knows is there already"
+    assert all(f'id="f-title-{lang}"' in page for lang in LANGUAGES)
     form = Form(page, path)
     page = await _save(portal_client, path, form.send(action="down:0", items__1__kind="retired"))
     form = Form(page, path)
@@ -427,5 +476,5 @@ async def test_languages_order_and_retired_questions(portal_client: AsyncTestCli
     page = await _save(portal_client, path, form.send(action="restore:eine-anlaufstelle"))
     form = Form(page, path)
     assert form.value("items.16.id") == "eine-anlaufstelle" and "Nicht mehr gestellte Fragen" not in page
-    english = await portal_client.get(f"{path}?lang=en")
+    english = await portal_client.get(f"{two_languages}?lang=en")
     assert "Translation missing" in english.text and "Übersetzung" not in english.text

@@ -9,12 +9,16 @@ from collections.abc import AsyncIterator
 import pytest
 from babel.dates import format_date
 from litestar.testing import AsyncTestClient
-from portal_helpers import app_call
+from portal_helpers import QUESTIONNAIRES, app_call
 
+from survey.domain import load_catalog
 from survey.services.invitations import create_unit_link, issue_invitations, issue_receipt_codes
 from survey.services.waves import close_wave
 from survey.store.tables import Answer, Comment, ResponseRow
 from survey.web.app import create_app
+
+#: the languages of the newest staff-pulse version, which the field's open staff wave asks in
+STAFF_LANGUAGES = set(load_catalog(QUESTIONNAIRES).versions_of("staff-pulse")[-1].languages)
 
 
 @pytest.fixture
@@ -52,7 +56,7 @@ async def test_the_staff_form_is_accessible_html(client: AsyncTestClient, field)
     ids = re.findall(r'<(?:input|textarea)[^>]*\bid="([^"]+)"', page)
     labels = set(re.findall(r'<label for="([^"]+)"', page))
     assert ids and set(ids) <= labels, "every control has a label"
-    assert 'hreflang="en"' in page and 'hreflang="ar"' not in page  # the version offers de and en
+    assert set(re.findall(r'hreflang="([^"]+)"', page)) == STAFF_LANGUAGES  # what the version offers
 
 
 async def test_language_switch_and_right_to_left(client: AsyncTestClient, field) -> None:  # type: ignore[no-untyped-def]
@@ -352,9 +356,15 @@ async def test_staff_entry_pages_offer_the_staff_questionnaires_languages(
     for path in ("/i", "/i/K7QM-2XHD-9RTC", f"/i/{code}", "/t/unknown-token"):
         response = await client.get(path)
         offered = set(re.findall(r'hreflang="([^"]+)"', response.text))
-        assert offered == {"de", "en"}, f"{path} ({response.status_code}) offers {sorted(offered)}"
-    wrong = await client.post("/i", data={"code": "K7QM-2XHD-9RTC", "lang": "tr"})
-    assert set(re.findall(r'hreflang="([^"]+)"', wrong.text)) == {"de", "en"}
-    assert '<html lang="de"' in wrong.text
+        assert offered == STAFF_LANGUAGES, f"{path} ({response.status_code}) offers {sorted(offered)}"
+    wrong = await client.post("/i", data={"code": "K7QM-2XHD-9RTC", "lang": "ar"})
+    assert set(re.findall(r'hreflang="([^"]+)"', wrong.text)) == STAFF_LANGUAGES
+    assert '<html lang="ar" dir="rtl"' in wrong.text
+    # a language no staff questionnaire offers falls back to German
+    unoffered = await client.post("/i", data={"code": "K7QM-2XHD-9RTC", "lang": "xx"})
+    assert '<html lang="de"' in unoffered.text
     # a citizen's unknown service point still offers every language
     assert 'hreflang="ar"' in (await client.get("/s/nirgendwo")).text
+    # the languages come from the open staff waves: with none open, German and English
+    await app_call(client, close_wave, "puls")
+    assert set(re.findall(r'hreflang="([^"]+)"', (await client.get("/i")).text)) == {"de", "en"}
