@@ -18,6 +18,7 @@ from survey.cli.common import (
 )
 from survey.domain.yamlfile import MAX_FILE_BYTES
 from survey.services.demo import DemoOptions, build_demo
+from survey.services.demo_measures import add_demo_measures
 from survey.services.demo_open import TryIt, open_demo_waves
 from survey.services.demo_users import DEMO_PASSWORD, ensure_demo_users
 
@@ -99,6 +100,9 @@ def demo(
     click.echo(f"demo users (password {DEMO_PASSWORD}):")
     for username, _name, roles in users:
         click.echo(f"  {username:<20} {', '.join(roles)}")
+    measures = run_async(add_demo_measures)
+    if measures:
+        click.echo(f"measures added: {len(measures)} ({', '.join(measures)})")
     folder_dir = folder_path(folder)
     config = settings()
     try_it = run_async(lambda: open_demo_waves(config, folder_dir, dt.date.today()))

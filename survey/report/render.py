@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -26,6 +26,7 @@ import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from survey.domain.effects import MeasureSummary
 from survey.domain.figures import (
     HiddenFigure,
     ItemFigures,
@@ -72,8 +73,10 @@ def department_html(
     comments: list[str] | HiddenFigure | None,
     language: str,
     generated_on: dt.date,
+    measures: Sequence[MeasureSummary] = (),
 ) -> str:
-    """The trend report of one unit and its subtree across all waves, one self-contained HTML file.
+    """The trend report of one unit and its subtree across all waves, one self-contained HTML file;
+    its `measures` with their effect checks in a section of their own and on the trend charts.
 
     `comments` are the free-text answers to show: a list only where the group reached k_text
     (the caller decides, from the same suppression as the figures), a HiddenFigure where it did
@@ -82,7 +85,7 @@ def department_html(
     text = ReportText(language, figures.k)
     # values the questionnaire does not ask at all get no section: one sentence names them
     asked = [v for v in figures.values if v.asked]
-    drawn = _department_charts(figures, asked, language)
+    drawn = _department_charts(figures, asked, language, charts.measure_markers(measures))
     value_names = {v.value: v.name for v in figures.values}
     return _render(
         DEPARTMENT_TEMPLATE,
@@ -107,6 +110,7 @@ def department_html(
             for w in figures.waves
         ],
         reliability_rows=[_reliability_row(value, figures.waves, text) for value in asked],
+        measures=[_measure_row(m, text) for m in measures],
         comments=comments if isinstance(comments, list) else [],
         comments_hidden=isinstance(comments, HiddenFigure),
         comments_asked=comments is not None,
@@ -117,8 +121,21 @@ def department_html(
     )
 
 
+def _measure_row(measure: MeasureSummary, text: ReportText) -> dict[str, Any]:
+    return {
+        "title": measure.title,
+        "status": text.status(measure.status),
+        "since": text.day(measure.starts_on),
+        "units": ", ".join(measure.units),
+        "values": [{"name": v.name, "effect": text.effect(v.effect)} for v in measure.values],
+    }
+
+
 def _department_charts(
-    figures: UnitFigures, asked: list[ValueFigures], language: str
+    figures: UnitFigures,
+    asked: list[ValueFigures],
+    language: str,
+    markers: dict[str, list[charts.Marker]],
 ) -> dict[str, Figure | None]:
     """The department report's charts, drawn together; None for those it has nothing for."""
     value_names = {v.value: v.name for v in figures.values}
@@ -126,7 +143,12 @@ def _department_charts(
     has_external = any(isinstance(v.external, Score | HiddenFigure) for v in asked)
     return _draw(
         {
-            **{f"trend-{v.value}": functools.partial(charts.value_trend, v, language) for v in asked},
+            **{
+                f"trend-{v.value}": functools.partial(
+                    charts.value_trend, v, language, markers=markers.get(v.value, [])
+                )
+                for v in asked
+            },
             "heatmap": functools.partial(
                 charts.heatmap, figures.child_scores, value_names, language, not_asked=not_asked_now
             )
@@ -258,6 +280,28 @@ def _overview_table(
     }
 
 
+def _measures_by_value(
+    measures: Sequence[MeasureSummary], text: ReportText, order: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Every measure under each value it addresses (values in the Leitbild's `order`), with its
+    units, status and effect on that value."""
+    by_value: dict[str, dict[str, Any]] = {}
+    for m in measures:
+        for v in m.values:
+            entry = by_value.setdefault(v.value, {"name": v.name, "measures": []})
+            entry["measures"].append(
+                {
+                    "title": m.title,
+                    "units": ", ".join(m.units),
+                    "status": text.status(m.status),
+                    "since": text.day(m.starts_on),
+                    "effect": text.effect(v.effect),
+                }
+            )
+    rank = {key: place for place, key in enumerate(order)}
+    return [by_value[key] for key in sorted(by_value, key=lambda key: rank.get(key, len(rank)))]
+
+
 def overview_html(
     overview: OrganisationOverview,
     *,
@@ -266,6 +310,7 @@ def overview_html(
     generated_on: dt.date,
     citizens: OrganisationOverview | None = None,
     links: Mapping[str, str] | None = None,
+    measures: Sequence[MeasureSummary] = (),
 ) -> str:
     """The organisation overview for the survey office and the Verwaltungsleitung (or a Dezernat's
     for its lead): every Dezernat and Fachbereich × value in the latest wave with the change since
@@ -280,6 +325,7 @@ def overview_html(
         overview=overview,
         **table,
         citizens=_overview_table(citizens, text, links or {}) if citizens and citizens.rows else None,
+        measures_by_value=_measures_by_value(measures, text, list(overview.values)),
         generated_on=text.date(generated_on),
         chart=_draw(
             {

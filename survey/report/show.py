@@ -21,7 +21,9 @@ import msgspec
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
+from survey.domain.effects import Effect
 from survey.domain.figures import CONTACTS_NOT_RECORDED, Change, HiddenFigure, NoRate, Trend
+from survey.errors import N_
 from survey.report import format
 from survey.report.charts import Chart
 
@@ -101,6 +103,66 @@ class FigureText:
         return {"rising": ("↑", "up"), "falling": ("↓", "down"), "flat": ("→", "flat")}.get(
             trend.direction, ("–", "none")
         )
+
+    def say(self, message: str, **variables: object) -> str:
+        """`message` in the medium's language with its %(name)s variables filled in."""
+        raise NotImplementedError
+
+    def signed(self, x: float, digits: int = 1) -> str:
+        raise NotImplementedError
+
+    def status(self, status: str) -> str:
+        """A measure's status: German users' words (geplant …), in English planned … dropped."""
+        words = {
+            "geplant": N_("planned"),
+            "laufend": N_("in progress"),
+            "umgesetzt": N_("done"),
+            "verworfen": N_("dropped"),
+        }
+        return self.say(words[status]) if status in words else status
+
+    def effect(self, effect: Effect | HiddenFigure) -> Markup:
+        """A measure's effect check in plain words: too early, nothing to compare, no change (with
+        the change it would have found), improved or worsened (with the points and interval).
+        The words are in the catalogs of both media (reports and portal)."""
+        say = self.say
+        if isinstance(effect, HiddenFigure):
+            return self.hidden(effect)
+        if effect.verdict == "too_early":
+            words = say(N_("too early: no wave has been held since the start"))
+            return Markup('<span class="effect none">{}</span>').format(words)
+        if effect.verdict == "no_data" or effect.estimate is None:
+            why = {
+                "no_wave_before": N_("nothing to compare: no wave before the start"),
+                "trend_break": N_("nothing to compare: the questions changed in between"),
+                "no_owner": N_("nothing to compare: no unit owns the measure"),
+            }.get(effect.reason or "", N_("nothing to compare: too few answers"))
+            return Markup('<span class="effect none">{}</span>').format(say(why))
+        low, high = self.signed(effect.low or 0.0), self.signed(effect.high or 0.0)
+        interval = say(N_("95 %% interval %(low)s to %(high)s"), low=low, high=high)
+        if effect.verdict == "no_change":
+            words = say(
+                N_(
+                    "no change found – with %(n)s answers, a change of %(mde)s points or more "
+                    "would have shown"
+                ),
+                n=self.integer(effect.n_before + effect.n_after),
+                mde=self.number(effect.mde or 0.0),
+            )
+            points = say(N_("%(points)s points"), points=self.signed(effect.estimate))
+            return Markup('<span class="effect flat">{}</span><span class="ci">{}; {}</span>').format(
+                words, points, interval
+            )
+        up = effect.verdict == "improved"
+        size = self.number(abs(effect.estimate))
+        words = (
+            say(N_("improved by %(points)s points"), points=size)
+            if up
+            else say(N_("worsened by %(points)s points"), points=size)
+        )
+        return Markup(
+            '<span class="effect {}"><span aria-hidden="true">{} </span>{}</span><span class="ci">{}</span>'
+        ).format("up" if up else "down", "↑" if up else "↓", words, interval)
 
     def hidden(self, figure: HiddenFigure) -> Markup:
         # the same words as in the charts' tables: "verborgen (weniger als 5 Antworten)"

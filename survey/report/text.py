@@ -46,6 +46,9 @@ class ReportText(FigureText):
         self.k = k
         self.ngettext: Callable[[str, str, int], str] = catalog.ngettext
 
+    def say(self, message: str, **variables: object) -> str:
+        return self.gettext(message) % variables
+
     # numbers and dates
 
     def signed(self, x: float, digits: int = 1) -> str:

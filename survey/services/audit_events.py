@@ -70,6 +70,7 @@ GROUPS: dict[str, str] = {
     "approvals": N_("Approvals"),
     "data": N_("Exports and free text"),
     "audit": N_("Audit log"),
+    "measures": N_("Measures"),
 }
 
 #: every action code passed to record(), one line each: code → Event(group, sentence)
@@ -98,6 +99,7 @@ EVENTS: dict[str, Event] = {
     "access.unit_link": Event("respondents", N_("made a unit link for the wave %(target)s")),
     "access.receipts": Event("respondents", N_("issued receipt codes for the service point %(target)s")),
     "access.download": Event("respondents", N_("downloaded codes or a poster: %(target)s")),
+    "access.feedback_link": Event("respondents", N_("made a feedback link for the unit %(target)s")),
     "questionnaire.draft_new": Event("questionnaires", N_("started the draft %(target)s")),
     "questionnaire.save": Event("questionnaires", N_("saved the draft %(target)s")),
     "questionnaire.discard": Event("questionnaires", N_("discarded the draft %(target)s")),
@@ -132,6 +134,13 @@ EVENTS: dict[str, Event] = {
     "comments.purge": Event("data", N_("deleted old free-text comments")),
     "audit.view": Event("audit", N_("viewed the audit log")),
     "audit.export": Event("audit", N_("downloaded the audit log as CSV")),
+    "measure.create": Event("measures", N_("created the measure %(target)s")),
+    "measure.edit": Event("measures", N_("changed the measure %(target)s")),
+    "measure.status": Event("measures", N_("changed the status of the measure %(target)s")),
+    "measure.public": Event("measures", N_("changed whether the measure %(target)s is public")),
+    "measure.note": Event("measures", N_("wrote a progress note on the measure %(target)s")),
+    "measure.invite": Event("measures", N_("invited a unit to the measure %(target)s")),
+    "measure.confirm": Event("measures", N_("confirmed a unit as an owner of the measure %(target)s")),
 }
 
 
@@ -183,6 +192,9 @@ READINGS: tuple[Reading, ...] = (
         N_("%(wave)s: the access code of a unit link, shown once"),
         "%(wave)s: access code of a unit link shown",
     ),
+    # feedback links of units (survey.services.public_results)
+    Reading(N_("the unit's first feedback link"), "first feedback link"),
+    Reading(N_("a new feedback link: the old one no longer works"), "feedback link renewed"),
     # approvals (survey.services.approvals)
     Reading(N_("not a member of the Personalrat"), "not a Personalrat member"),
     Reading(N_("checksum %(hash)s"), "sha256 %(hash)s"),
@@ -242,6 +254,26 @@ READINGS: tuple[Reading, ...] = (
     ),
     Reading(N_("the dashboard of %(unit)s (%(questionnaire)s)"), "dashboard %(unit)s %(questionnaire)s"),
     Reading(N_("the dashboard of %(unit)s"), "dashboard %(unit)s"),
+    # measures (survey.services.measures), and what a refused user asked for of them
+    Reading(N_("owning units: %(units)s"), "units=%(units)s"),
+    Reading(N_("invited units: %(units)s"), "invited=%(units)s"),
+    Reading(N_("values: %(values)s"), "values=%(values)s"),
+    Reading(N_("status: %(status)s"), "status=%(status)s"),
+    Reading(N_("status: %(status)s (before: %(before)s)"), "status=%(status)s (was %(before)s)"),
+    Reading(N_("changed: %(fields)s"), "changed=%(fields)s"),
+    Reading(N_("public: yes"), "public=yes"),
+    Reading(N_("public: no"), "public=no"),
+    Reading(N_("progress note of %(day)s"), "note of %(day)s"),
+    Reading(N_("the measures"), "measures"),
+    Reading(N_("the measures of %(unit)s"), "measures %(unit)s"),
+    Reading(N_("a new measure"), "measure new"),
+    Reading(N_("a new public measure"), "measure new public"),
+    Reading(N_("the measure %(measure)d"), "measure %(measure)d"),
+    Reading(N_("changing the measure %(measure)d"), "measure %(measure)d change"),
+    Reading(N_("marking the measure %(measure)d public or not"), "measure %(measure)d public"),
+    Reading(N_("a progress note on the measure %(measure)d"), "measure %(measure)d note"),
+    Reading(N_("the units of the measure %(measure)d"), "measure %(measure)d owners"),
+    Reading(N_("confirming %(unit)s for the measure %(measure)d"), "measure %(measure)d confirm %(unit)s"),
     # the filters of a reading of this log (survey.services.audit)
     Reading(N_("who: %(value)s"), "user=%(value)s"),
     Reading(_WHAT, "action=%(value)s"),

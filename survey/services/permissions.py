@@ -17,6 +17,7 @@ __all__ = [
     "AGGREGATE_EXPORT_ROLES",
     "DASHBOARD_ROLES",
     "EXPORT_ROLES",
+    "MEASURE_ROLES",
     "OVERVIEW_ROLES",
     "STAFF_ONLY_ROLES",
     "Placed",
@@ -24,14 +25,25 @@ __all__ = [
     "dashboard_roles",
     "exportable_units",
     "may_approve",
+    "may_change_measures",
+    "may_confirm_for",
+    "may_create_measures",
+    "may_edit_measure",
     "may_export_aggregate",
     "may_export_any_questionnaire",
     "may_export_raw",
+    "may_invite_to_measure",
+    "may_lead",
     "may_manage_users",
     "may_open_dashboard",
     "may_open_exports",
+    "may_open_measures",
     "may_open_overview",
+    "may_publish_measures",
+    "may_read_all_measures",
     "may_read_audit",
+    "may_read_measure",
+    "may_read_unit_measures",
     "may_run_waves",
     "may_see",
     "organisation_wide",
@@ -162,3 +174,73 @@ def may_read_audit(principal: Principal) -> bool:
 
 def may_manage_users(principal: Principal) -> bool:
     return principal.may("admin")
+
+
+# --- measures (Maßnahmen) ---------------------------------------------------------------------
+
+#: roles that read measures: leads and analysts those of their units, the office and the
+#: Personalrat all of them (the Personalrat only reads); admin counts for each
+MEASURE_ROLES = ("lead", "office", "personalrat", "analyst")
+#: roles that read every measure of the organisation
+MEASURE_READ_ALL_ROLES = ("office", "personalrat")
+
+
+def may_open_measures(principal: Principal) -> bool:
+    """Offer the measures pages at all (the list shows what the viewer may read)."""
+    return principal.holds(MEASURE_ROLES)
+
+
+def may_read_all_measures(principal: Principal) -> bool:
+    """The survey office, the Personalrat and admins read every measure of the organisation."""
+    return principal.may(MEASURE_READ_ALL_ROLES)
+
+
+def may_read_unit_measures(principal: Principal, unit: Placed) -> bool:
+    """May ask for the measures of the unit (and its sub-units): the viewer's grant covers it."""
+    return principal.may(MEASURE_ROLES, unit.path)
+
+
+def may_lead(principal: Principal, unit: Placed) -> bool:
+    """Leads the unit: a lead grant on it or above it (or admin)."""
+    return principal.may("lead", unit.path)
+
+
+def may_create_measures(principal: Principal) -> bool:
+    """Leads (and admins) create measures, for units they lead."""
+    return principal.holds("lead")
+
+
+def may_change_measures(principal: Principal) -> bool:
+    """Take any step on measures: leads (their measures), the survey office (public, units), admins."""
+    return principal.holds("lead") or principal.may("office")
+
+
+def may_read_measure(principal: Principal, confirmed: Sequence[Placed], invited: Sequence[Placed]) -> bool:
+    """Office, Personalrat, admin: every measure. A lead: a measure of a unit they lead, confirmed
+    or invited (to confirm it). An analyst: a measure of a confirmed unit their grant covers."""
+    if may_read_all_measures(principal):
+        return True
+    if any(may_lead(principal, u) for u in (*confirmed, *invited)):
+        return True
+    return any(principal.may("analyst", u.path) for u in confirmed)
+
+
+def may_edit_measure(principal: Principal, confirmed: Sequence[Placed]) -> bool:
+    """Change the measure, its status, and write progress notes: a lead of a confirmed owning
+    unit (or an admin). The Personalrat only reads."""
+    return any(may_lead(principal, u) for u in confirmed)
+
+
+def may_publish_measures(principal: Principal) -> bool:
+    """Mark a measure public (for the citizens' pages): the survey office or an admin."""
+    return principal.may("office")
+
+
+def may_confirm_for(principal: Principal, unit: Placed) -> bool:
+    """Confirm a unit as an owner of a measure: a lead of it, the survey office or an admin."""
+    return may_lead(principal, unit) or principal.may("office")
+
+
+def may_invite_to_measure(principal: Principal, confirmed: Sequence[Placed]) -> bool:
+    """Invite another unit to a measure: its editors, the survey office or an admin."""
+    return may_edit_measure(principal, confirmed) or principal.may("office")

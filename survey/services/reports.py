@@ -12,12 +12,13 @@ import functools
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import anyio.to_thread
 import msgspec
 
+from survey.domain.effects import MeasureSummary
 from survey.domain.figures import HiddenFigure, OrganisationOverview, UnitFigures
 from survey.report.render import department_html, overview_html
 from survey.services.figures import (
@@ -29,6 +30,7 @@ from survey.services.figures import (
     unit_in_language,
     waves_with_figures,
 )
+from survey.services.measure_results import kommune_measures, summaries, unit_measures
 from survey.store import counts as store
 from survey.store import org as org_store
 from survey.store import waves as wave_store
@@ -75,6 +77,8 @@ class DepartmentData:
     figures: UnitFigures
     comments: list[str] | HiddenFigure
     kommune: str
+    #: the unit's measures (owned by it or a unit below it) with their effect checks
+    measures: list[MeasureSummary] = field(default_factory=list)
 
 
 async def department_data(
@@ -92,7 +96,8 @@ async def department_data(
     figures = await unit_in_language(await unit_figures(unit, questionnaire, last), language)
     report("Kommentare")
     comments = await report_comments(figures)
-    return DepartmentData(figures, comments, await org_store.kommune_name() or "")
+    measures = summaries(await unit_measures(unit, questionnaire, language))
+    return DepartmentData(figures, comments, await org_store.kommune_name() or "", measures)
 
 
 async def overview_data(
@@ -171,7 +176,7 @@ async def department_report(
     )
     (progress or _silent)("Diagramme")
     html = await _rendered(
-        ("department", language, today, data.kommune, data.figures, data.comments),
+        ("department", language, today, data.kommune, data.figures, data.comments, data.measures),
         functools.partial(
             department_html,
             data.figures,
@@ -179,6 +184,7 @@ async def department_report(
             comments=data.comments,
             language=language,
             generated_on=today,
+            measures=data.measures,
         ),
     )
     wave = data.figures.waves[-1].wave if data.figures.waves else ""
@@ -202,6 +208,12 @@ async def overview_report(
     citizens = (
         await citizens_overview(language, within) if with_citizens and figures.audience == "staff" else None
     )
+    found = await (
+        unit_measures(within, questionnaire, language)
+        if within
+        else kommune_measures(questionnaire, language)
+    )
+    measures = summaries(found)
     links: dict[str, str] = {}
     if link is not None:
         for table in (figures, citizens):
@@ -211,7 +223,7 @@ async def overview_report(
                 )
     (progress or _silent)("Diagramme")
     html = await _rendered(
-        ("overview", language, today, kommune, figures, citizens, links),
+        ("overview", language, today, kommune, figures, citizens, links, measures),
         functools.partial(
             overview_html,
             figures,
@@ -220,6 +232,7 @@ async def overview_report(
             generated_on=today,
             citizens=citizens,
             links=links,
+            measures=measures,
         ),
     )
     return BuiltReport(html)

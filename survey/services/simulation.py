@@ -18,7 +18,7 @@ import numpy as np
 
 from survey.domain import Organisation, QuestionnaireVersion
 
-__all__ = ["CITIZEN_OFFSET", "STORIES", "LatentModel"]
+__all__ = ["CITIZEN_OFFSET", "FLAT", "STORIES", "LatentModel"]
 
 BASE = {
     "gemeinsam": 0.25,
@@ -39,6 +39,10 @@ STORIES = {
     ("ordnungsamt", "kundenorientiert"): -0.12,
     ("sozialamt", "vertrauen"): -0.12,
 }
+#: Units and values that move exactly as the whole organisation does (their slope is the
+#: organisation's mean, weighted by headcount): the demo's measure without an effect works on one
+#: of them, so its effect check (against the rest of the organisation) has nothing true to find.
+FLAT = {("bauhof", "nachhaltig")}
 #: where a story's unit stands in the middle of its series (about 60 on 0–100)
 STORY_LEVEL = 0.2
 #: spread of the units' own effects (each level adds to its parent's) and of the random slopes
@@ -79,6 +83,11 @@ class LatentModel:
                 kind = rng.choice(3, p=[0.8, 0.1, 0.1])
                 own = (0.0, RANDOM_SLOPE, -RANDOM_SLOPE)[kind]
                 self.slope[(unit.key, value)] = STORIES.get((unit.key, value), parent_slope + own)
+        heads = {u.key: u.headcount for u in self.organisation.ordered()}
+        for unit_key, value in FLAT:
+            others = [k for k in heads if k != unit_key and heads[k] > 0]
+            total = sum(heads[k] for k in others) or 1
+            self.slope[(unit_key, value)] = sum(self.slope[(k, value)] * heads[k] for k in others) / total
 
     def answers(
         self,

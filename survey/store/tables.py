@@ -433,3 +433,48 @@ class AuditWord(Table, tablename="audit_word"):
 
 __all__ += ["AuditWord"]
 TABLES = (*TABLES, AuditWord)
+
+
+class MeasureRow(Table, tablename="measure"):
+    """A Maßnahme (survey.services.measures); units, values, notes: the tables below."""
+
+    title = Varchar(length=200)
+    description = Text(default="")
+    items = Text(default="[]")  # JSON text: the ids of the items it aims at (if any)
+    responsible = Varchar(length=200)  # a role or a name, as the Kommune writes it
+    starts_on = Date()
+    due_on = Date(null=True, default=None)
+    effect_lag_days = Integer(default=0)  # days after the start before a wave counts as "after"
+    status = Varchar(length=16, default="geplant")  # geplant | laufend | umgesetzt | verworfen
+    public = Boolean(default=False)  # for the citizens' pages; only the survey office sets it
+    created_by = Varchar(length=64)
+    created_at = Timestamptz()
+    updated_by = Varchar(length=64)
+    updated_at = Timestamptz()
+
+
+class MeasureUnitRow(Table, tablename="measure_unit"):
+    measure = ForeignKey(MeasureRow, null=False, on_delete=OnDelete.cascade, index=True)
+    unit = ForeignKey(OrgUnitRow, null=False, on_delete=OnDelete.restrict)
+    state = Varchar(length=16, default="invited")  # until a lead of it (or the office) "confirmed"
+    invited_by = Varchar(length=64)
+    invited_at = Timestamptz()
+    confirmed_by = Varchar(length=64, null=True, default=None)
+    confirmed_at = Timestamptz(null=True, default=None)
+
+
+class MeasureValueRow(Table, tablename="measure_value"):
+    measure = ForeignKey(MeasureRow, null=False, on_delete=OnDelete.cascade, index=True)
+    value = Varchar(length=64, index=True)  # a key of the Leitbild's values
+
+
+class MeasureNoteRow(Table, tablename="measure_note"):
+    measure = ForeignKey(MeasureRow, null=False, on_delete=OnDelete.cascade, index=True)
+    noted_on = Date()
+    text = Text()
+    author = Varchar(length=64)  # the user name, as in the audit log
+    created_at = Timestamptz()
+
+
+__all__ += ["MeasureNoteRow", "MeasureRow", "MeasureUnitRow", "MeasureValueRow"]
+TABLES = (*TABLES, MeasureRow, MeasureUnitRow, MeasureValueRow, MeasureNoteRow)

@@ -30,6 +30,7 @@ from survey.web.auth import not_authorized_handler
 from survey.web.dashboard import DASHBOARD_ROUTES
 from survey.web.format import register_filters
 from survey.web.manage import MANAGE_ROUTES
+from survey.web.measures import MEASURE_ROUTES
 from survey.web.portal import PORTAL_DEPENDENCIES, PORTAL_ROUTES, not_found_handler, permission_denied_handler
 from survey.web.report_worker import ReportBuilder
 from survey.web.respond import RESPONDENT_ROUTES
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *PORTAL_ROUTES,
             *DASHBOARD_ROUTES,
             *MANAGE_ROUTES,
+            *MEASURE_ROUTES,
             overview_api,
             health_api,
             create_static_files_router(

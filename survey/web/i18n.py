@@ -109,13 +109,17 @@ _PORTAL_SERVICES = (
     "services/audit_events",
     "services/draft",
     "services/leitbild_drafts",
+    "services/measures",
 )
 _PORTAL_SOURCES = (
+    "report/show.py",
     "web/templates/portal/",
     "web/portal",
     "web/dashboard",
     "web/auth",
     "web/manage",
+    "web/measures",
+    "web/templates/measures/",
     *_PORTAL_SERVICES,
 )
 
@@ -135,7 +139,13 @@ def extract(portal: bool = False) -> Catalog:
     """Every translatable string of the respondent pages (or, with `portal`, of the signed-in
     pages): `_()`/`ngettext()` in Python and templates. The reports have their own catalog."""
     template = Catalog(project="leitbild-puls", charset="utf-8")
-    method_map = [("web/templates/**.html", "jinja2"), ("web/**.py", "python"), ("services/**.py", "python")]
+    method_map = [
+        ("web/templates/**.html", "jinja2"),
+        ("web/**.py", "python"),
+        ("services/**.py", "python"),
+        # the words reports and pages share (survey.report.show.FigureText): in both catalogs
+        ("report/show.py", "python"),
+    ]
     options = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     for filename, lineno, message, comments, context in extract_from_dir(
         SOURCES, method_map, options, keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}

@@ -25,6 +25,7 @@ from survey.services.permissions import (
     may_manage_users,
     may_open_dashboard,
     may_open_exports,
+    may_open_measures,
     may_read_audit,
 )
 from survey.web.api import STRICT_JSON_BODY, Refusal, refusals
@@ -92,6 +93,8 @@ def _navigation(viewer: Viewer | None, path: str, _: Callable[..., str]) -> list
     links = [("/bereich", _("Start"))]
     if may_open_dashboard(p):
         links.append(("/dashboard", _("Dashboard")))
+    if may_open_measures(p):
+        links.append(("/massnahmen", _("Measures")))
     if p.holds("office"):  # offered to an office grant anywhere; the pages want the whole organisation
         links.append(("/buero/runden", _("Waves")))
         links.append(("/buero/frageboegen", _("Questionnaires")))

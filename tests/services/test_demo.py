@@ -221,3 +221,34 @@ async def test_open_waves_to_try_are_kept_on_a_second_run(db: str) -> None:
     assert again.invitation != first.invitation
     assert len(await wave_store.list_waves()) == len(waves)
     assert await Invitation.count().run() == codes + 1
+
+
+async def test_the_demo_measures_show_what_the_effect_check_says(db: str, demo_kommune: dt.date) -> None:
+    """Issue 19: the Jobcenter's measure is found "verbessert", the Bauhof's (nothing planted) is
+    not, the Runder Tisch reports each of its three units and the combined effect, and a measure
+    started after the last closed wave is "zu früh"."""
+    from survey.domain.effects import Effect
+    from survey.services.demo_measures import MEASURES, add_demo_measures
+    from survey.services.demo_users import ensure_demo_users
+    from survey.services.figures import measure_effects
+    from survey.services.measures import owned_measures
+
+    await ensure_demo_users()
+    assert await add_demo_measures() == [m.title for m in MEASURES]
+    assert await add_demo_measures() == []  # a second run adds nothing twice
+    measures = {m.title: m for m in await owned_measures()}
+    effects = {e.measure: e for e in await measure_effects(list(measures.values()))}
+
+    def check(title: str) -> list:
+        return effects[measures[title].id].values
+
+    [jobcenter] = check("Anträge ohne Umwege")
+    assert isinstance(jobcenter.effect, Effect) and jobcenter.effect.verdict == "improved"
+    [bauhof] = check("Nachhaltigkeitsrunde im Bauhof")
+    assert isinstance(bauhof.effect, Effect) and bauhof.effect.verdict == "no_change"
+    assert bauhof.effect.mde is not None and bauhof.effect.mde > 0
+    [table] = check("Runder Tisch Bildung und Teilhabe")
+    assert table.combined and [u.unit for u in table.units] == ["jugendamt", "jobcenter", "schule-sport"]
+    assert isinstance(table.effect, Effect) and table.effect.verdict in ("improved", "no_change", "worsened")
+    assert all(v.effect.verdict == "too_early" for v in check("Online-Termine in den Bürgerbüros"))
+    assert sum(m.public for m in measures.values()) == 2

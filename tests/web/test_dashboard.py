@@ -961,3 +961,46 @@ async def test_an_open_wave_shows_participation_and_the_latest_closed_wave_the_r
         shown = re.sub(r"<script\b.*?</script>", "", report.text, flags=re.DOTALL)
         assert "läuft noch" not in shown and html.escape(title) not in shown
         assert '"open_waves":[{"wave":"puls-offen"' in report.text  # its data: participation only
+
+
+# --- measures on the results pages (issue 19, point 3) --------------------------------------------
+
+
+async def test_a_units_measures_show_with_their_effect_on_its_page_charts_and_reports(
+    client: AsyncTestClient,
+) -> None:
+    """The unit page lists the unit's measures with status and effect in words, its trend chart
+    marks the start, the department report has "Maßnahmen und ihre Wirkung", the overviews list
+    the measures per value; in English as well."""
+    from survey.services.accounts import Grant, Principal
+    from survey.services.measures import MeasureInput, create_measure
+
+    admin = Principal("admin", "Admin", (Grant("admin", None, None, "/"),))
+    title = f"Fallkonferenzen {uuid.uuid4().hex[:6]}"
+    typed = MeasureInput(
+        title=title, values=["gemeinsam"], units=["kjfs"], responsible="Dezernat", starts_on="2026-01-01"
+    )
+    measure = await app_call(client, create_measure, admin, typed)
+    await as_user(client, "buero")
+    page = html.unescape((await client.get("/dashboard/kjfs?fragebogen=staff-pulse")).text)
+    section = page[page.index('id="measures"') :]
+    assert f'<a href="/massnahmen/{measure.id}">{title}</a>' in section
+    assert "geplant · seit 01.01.2026" in section
+    found = r'Gemeinsam für Lindenau:</span> <span class="effect (up|down|flat)">'
+    assert re.search(found, section), section[:1500]
+    assert f"Maßnahme „{title}“ begann am 01.01.2026." in page  # the trend chart's text alternative
+    english = html.unescape((await client.get("/dashboard/kjfs?fragebogen=staff-pulse&lang=en")).text)
+    assert "Measures and their effect" in english and "planned · since 1 Jan 2026" in english
+    assert re.search(r"(improved by|worsened by|no change found – with) ", english)
+    # a unit below the one that owns the measure does not list it
+    jugendamt = html.unescape((await client.get("/dashboard/jugendamt?fragebogen=staff-pulse")).text)
+    assert title not in jugendamt
+
+    report = html.unescape((await client.get("/dashboard/kjfs/bericht?fragebogen=staff-pulse&lang=de")).text)
+    measures = report[report.index('id="measures"') : report.index('id="comments"')]
+    assert title in measures and "Maßnahmen und ihre Wirkung" in measures
+    overview = html.unescape(
+        (await client.get("/dashboard/organisation/bericht?fragebogen=staff-pulse&lang=de")).text
+    )
+    per_value = overview[overview.index('id="measures"') :]
+    assert "Maßnahmen je Leitbildwert" in per_value and title in per_value

@@ -41,6 +41,8 @@ PARAMETERS = {
     "action": "open",
     "file_path": "site.css",
     "path": "openapi.json",
+    # a measure that does not exist: no POST below changes anything
+    "measure": "999999",
 }
 #: routes whose `key` is a wave's
 WAVE_KEY_ROUTES = ("/runden/", "/runde/", "/waves/")

@@ -30,14 +30,16 @@ from survey.report.charts._rates import rates_spec as _rates_spec  # noqa: F401
 from survey.report.charts._rates import response_rates
 from survey.report.charts._self_external import self_external
 from survey.report.charts._self_external import self_external_spec as _self_external_spec  # noqa: F401
+from survey.report.charts._trend import Marker, measure_markers, value_trend
 from survey.report.charts._trend import trend_spec as _trend_spec  # noqa: F401
-from survey.report.charts._trend import value_trend
 
 __all__ = [
     "HIDDEN_FILL",
     "Chart",
+    "Marker",
     "heatmap",
     "item_distribution",
+    "measure_markers",
     "organisation_heatmap",
     "response_rates",
     "self_external",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import altair as alt
 
+from survey.domain.effects import MeasureSummary
 from survey.domain.figures import (
     HiddenFigure,
     Score,
@@ -26,12 +28,40 @@ from survey.report.charts._common import (
     render_svg,
     score_cell,
 )
+from survey.report.format import day as format_day
 from survey.report.format import hidden_text, integer, month_short, number
 
-__all__ = ["trend_spec", "value_trend"]
+__all__ = ["Marker", "measure_markers", "trend_spec", "value_trend"]
 
 
-def trend_spec(value: ValueFigures, language: str) -> alt.LayerChart:
+#: a measure's start in a trend chart: its day and title
+Marker = tuple[dt.date, str]
+
+
+def measure_markers(measures: Sequence[MeasureSummary]) -> dict[str, list[Marker]]:
+    """Per value: the start day and title of each measure addressing it, oldest first."""
+    markers: dict[str, list[Marker]] = {}
+    for measure in measures:
+        for value in measure.values:
+            markers.setdefault(value.value, []).append((measure.starts_on, measure.title))
+    return {value: sorted(days) for value, days in markers.items()}
+
+
+def _marker_rows(
+    series: list[WavePoint], markers: Sequence[Marker], pgettext: Callable[[str, str], str]
+) -> Rows:
+    """Each measure's start between the last wave before it and the first after it (at the right
+    edge where no wave has opened since), labelled one below the other."""
+    rows = []
+    for place, (day, title) in enumerate(markers):
+        after = next((i for i, p in enumerate(series) if p.opens_on >= day), len(series))
+        x = after - 0.5 if 0 < after < len(series) else (-0.4 if after == 0 else len(series) - 0.3)
+        label = pgettext("chart", "measure: %(title)s") % {"title": title}
+        rows.append({"x": x, "y": 96 - 7 * place, "label": label})
+    return rows
+
+
+def trend_spec(value: ValueFigures, language: str, markers: Sequence[Marker] = ()) -> alt.LayerChart:
     pgettext = chart_texts(language)
     series = value.series
     n = len(series)
@@ -102,8 +132,24 @@ def trend_spec(value: ValueFigures, language: str) -> alt.LayerChart:
         .mark_text(dy=-14, fontSize=10, fontStyle="italic", color=GREY)
         .encode(x=x, y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 100])), text="label:N"),
     ]
+    layers += _marker_layers(_marker_rows(series, markers, pgettext), x)
     layers += _reference_layers(value, n, names, x, y, colour, shape)
     return layered(layers, width=width, height=240)
+
+
+def _marker_layers(started: Rows, x: alt.X) -> list[alt.Chart]:
+    """Each measure's start: a dashed rule with the measure's title beside it."""
+    if not started:
+        return []
+    y_marker = alt.Y("y:Q", scale=alt.Scale(domain=[0, 100]))
+    return [
+        alt.Chart(alt.Data(values=started))
+        .mark_rule(color=HIGH_DARK, strokeDash=[2, 2], strokeWidth=1.5)
+        .encode(x=x),
+        alt.Chart(alt.Data(values=started))
+        .mark_text(align="right", baseline="middle", dx=-4, fontSize=10, color=HIGH_DARK, limit=220)
+        .encode(x=x, y=y_marker, text="label:N"),
+    ]
 
 
 def _reference_layers(
@@ -176,7 +222,7 @@ def _marks(series: list[WavePoint], own: str, pgettext: Callable[[str, str], str
     return points, gaps, breaks
 
 
-def value_trend(value: ValueFigures, language: str) -> Chart:
+def value_trend(value: ValueFigures, language: str, markers: Sequence[Marker] = ()) -> Chart:
     """Score per wave with its 95 % band; version breaks marked; parent and organisation as
     reference marks for the latest wave; hidden waves as gaps, named as hidden in the table; waves
     whose questionnaire does not ask for the value named so ("nicht gefragt"), not as missing data."""
@@ -207,8 +253,12 @@ def value_trend(value: ValueFigures, language: str) -> Chart:
         if not value.asked
         else _trend_summary(value, language)
     )
+    summary += [
+        pgettext("chart", "Measure “%(title)s” started on %(day)s.") % {"title": title, "day": day_text}
+        for day_text, title in ((format_day(day, language), title) for day, title in markers)
+    ]
     return Chart(
-        svg=render_svg(trend_spec(value, language), title, language),
+        svg=render_svg(trend_spec(value, language, markers), title, language),
         title=title,
         summary=" ".join(summary),
         table_head=[

@@ -14,6 +14,9 @@ zero or a gap. This package assembles; survey.stats computes.
     overview_within(overview, unit)                 -> its rows in a Dezernat's subtree (_overview)
     unit_in_language(figures, lang), overview_in_language(overview, lang)
                                                     -> value names and item texts in `lang` (_language)
+    measure_effects(measures, questionnaire)        -> MeasureEffect per measure: the effect check per
+        value, owning units together and each on its own (_effects)
+    measure_effects_in_language(effects, lang)      -> their value names and wave titles in `lang`
     waves_with_figures(questionnaire)               -> the open and closed waves (_suppression)
     NoClosedWave                                    -> raised where no wave has closed yet
     suppressed_history(history, units, parents)     -> who may be seen, per wave (_suppression)
@@ -27,6 +30,7 @@ value, not-asked pairs, breaks), _scores (scores, changes, rates as shown), _adj
 from survey.domain.figures import HiddenFigure, Score, UnitFigures
 from survey.services.figures._adjustment import ALPHA
 from survey.services.figures._cache import CACHE as _CACHE  # noqa: F401  (tests clear it to compute afresh)
+from survey.services.figures._effects import measure_effects, measure_effects_in_language
 from survey.services.figures._language import overview_in_language, unit_in_language, wave_titles_in
 from survey.services.figures._overview import organisation_overview, overview_within
 from survey.services.figures._participation import unit_participation
@@ -39,6 +43,8 @@ __all__ = [
     "NoClosedWave",
     "Score",
     "UnitFigures",
+    "measure_effects",
+    "measure_effects_in_language",
     "organisation_overview",
     "overview_in_language",
     "overview_within",

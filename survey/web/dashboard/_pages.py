@@ -24,10 +24,12 @@ from survey.domain.figures import (
     WaveSummary,
 )
 from survey.errors import SurveyError
+from survey.report import charts
 from survey.report import format as fmt
 from survey.services.accounts import Principal
 from survey.services.audit import record
 from survey.services.figures import NoClosedWave, unit_participation, wave_titles_in
+from survey.services.measure_results import summaries, unit_measures
 from survey.services.permissions import (
     DASHBOARD_ROLES,
     dashboard_roles,
@@ -52,7 +54,7 @@ from survey.web.dashboard._scope import (
     load_figures,
     no_questionnaire,
 )
-from survey.web.dashboard._show import PageShow, sparkline, trend_figures
+from survey.web.dashboard._show import PageShow, measure_rows, sparkline, trend_figures
 from survey.web.i18n import portal_translations
 from survey.web.portal import page, portal_lang, translator
 from survey.web.report_worker import ReportBuilder
@@ -220,7 +222,10 @@ async def dashboard_unit(
     except NoClosedWave:
         return await _no_closed_wave_page(request, viewer, scope)
     comments = await load_comments(viewer, figures)
-    trend_charts = await anyio.to_thread.run_sync(functools.partial(trend_figures, figures, lang))
+    measures = await unit_measures(unit, scope.questionnaire.key, lang)
+    trend_charts = await anyio.to_thread.run_sync(
+        functools.partial(trend_figures, figures, lang, charts.measure_markers(summaries(measures)))
+    )
     show = PageShow(lang)
     # a column of the sub-units' table for a value the latest wave does not ask would be empty
     asked_now = [v for v in figures.values if not v.series or v.series[-1].asked]
@@ -255,6 +260,7 @@ async def dashboard_unit(
         comments=comments if isinstance(comments, list) else [],
         comments_hidden=comments if isinstance(comments, HiddenFigure) else None,
         charts=trend_charts,
+        measures=measure_rows(measures, show),
         sparkline=sparkline,
         legend={
             "significance": _(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import OrderedDict
+from typing import Any
 
 import msgspec
 from markupsafe import Markup
@@ -20,6 +22,8 @@ from survey.errors import N_
 from survey.report import charts
 from survey.report import format as fmt
 from survey.report.show import Figure, FigureText, inline_chart, slug
+from survey.services.measure_results import MeasureResult
+from survey.web.measures._show import measure_page_of
 from survey.web.portal import translator
 
 # --- words and numbers of the pages ------------------------------------------------------------
@@ -176,6 +180,9 @@ class PageShow(FigureText):
             words, self.mark(change), change.effect_name, self.signed(change.effect, 2)
         )
 
+    def say(self, message: str, **variables: object) -> str:
+        return self._(message, **variables)
+
     def distribution_bar(self, distribution: dict[str, int] | HiddenFigure | None) -> Markup:
         """The answers as one stacked bar, lowest answer on the left; the shares in words for
         screen readers and in the figures' table below it."""
@@ -257,20 +264,41 @@ _CHART_CACHE_SIZE = 256
 _chart_lock = threading.Lock()
 
 
-def trend_figures(figures: UnitFigures, lang: str) -> list[Figure]:
-    """One trend chart per value; the same figures give the same chart, so it is kept for a while."""
+def trend_figures(
+    figures: UnitFigures, lang: str, markers: dict[str, list[tuple[dt.date, str]]] | None = None
+) -> list[Figure]:
+    """One trend chart per value, with the start of each measure on it (`markers`, per value); the
+    same figures give the same chart, so it is kept for a while."""
     out = []
     for value in (v for v in figures.values if v.asked):  # no chart of what nobody was asked
-        key = (msgspec.json.encode(value), lang)
+        started = (markers or {}).get(value.value, [])
+        key = (msgspec.json.encode(value), lang, tuple(started))
         with _chart_lock:
             cached = _CHART_CACHE.get(key)
             if cached is not None:
                 _CHART_CACHE.move_to_end(key)
         if cached is None:
-            cached = inline_chart(charts.value_trend(value, lang), f"trend-{slug(value.value)}", page=True)
+            chart = charts.value_trend(value, lang, started)
+            cached = inline_chart(chart, f"trend-{slug(value.value)}", page=True)
             with _chart_lock:
                 _CHART_CACHE[key] = cached
                 while len(_CHART_CACHE) > _CHART_CACHE_SIZE:
                     _CHART_CACHE.popitem(last=False)
         out.append(cached)
     return out
+
+
+def measure_rows(results: list[MeasureResult], show: PageShow) -> list[dict[str, Any]]:
+    """A unit's measures as its page lists them: title, status, start, owners and the effect
+    check per value in words."""
+    return [
+        {
+            "href": measure_page_of(r.measure.id),
+            "title": r.measure.title,
+            "status": show.status(r.measure.status),
+            "since": show.day(r.measure.starts_on),
+            "units": ", ".join(o.name for o in r.measure.owners),
+            "values": [{"name": v.name, "effect": show.effect(v.effect)} for v in r.effect.values],
+        }
+        for r in results
+    ]
