@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from survey.domain.effects import MeasureEffect, MeasureSummary, ValueEffect
 from survey.services.figures import measure_effects, measure_effects_in_language
 from survey.services.measures import Measure, owned_measures
+from survey.store import waves as wave_store
 
-__all__ = ["MeasureResult", "kommune_measures", "summaries", "unit_measures"]
+__all__ = ["MeasureResult", "kommune_measures", "measure_checks", "summaries", "unit_measures"]
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,16 @@ async def kommune_measures(questionnaire: str, language: str = "de") -> list[Mea
     """Every measure of the Kommune with its check, newest start first."""
     found = await _results(questionnaire, language)
     return sorted(found, key=lambda r: (r.measure.starts_on, r.measure.id), reverse=True)
+
+
+async def measure_checks(measure_id: int, language: str = "de") -> list[tuple[str, MeasureResult]]:
+    """One measure's effect checks, per audience whose questionnaire has closed waves (staff
+    first, then citizens): [(audience, result)]; none while no unit has confirmed it."""
+    closed = [w for w in await wave_store.list_waves() if w.status == "closed"]
+    found = []
+    for audience in ("staff", "citizen"):
+        questionnaires = [w.questionnaire for w in closed if w.audience == audience]
+        if questionnaires:
+            mine = [r for r in await _results(questionnaires[-1], language) if r.measure.id == measure_id]
+            found += [(audience, r) for r in mine]
+    return found

@@ -992,6 +992,10 @@ async def test_a_units_measures_show_with_their_effect_on_its_page_charts_and_re
     english = html.unescape((await client.get("/dashboard/kjfs?fragebogen=staff-pulse&lang=en")).text)
     assert "Measures and their effect" in english and "planned · since 1 Jan 2026" in english
     assert re.search(r"(improved by|worsened by|no change found – with) ", english)
+    # the measure's own page says its effect check in the same words
+    detail = html.unescape((await client.get(f"/massnahmen/{measure.id}?lang=de")).text)
+    assert "In der Befragung der Beschäftigten" in detail
+    assert re.search(r'Gemeinsam für Lindenau:</strong> <span class="effect (up|down|flat)">', detail)
     # a unit below the one that owns the measure does not list it
     jugendamt = html.unescape((await client.get("/dashboard/jugendamt?fragebogen=staff-pulse")).text)
     assert title not in jugendamt

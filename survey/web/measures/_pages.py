@@ -16,6 +16,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from survey.errors import N_, Message
+from survey.services.measure_results import MeasureResult, measure_checks
 from survey.services.measures import (
     MAX_NOTE,
     STATUSES,
@@ -105,6 +106,31 @@ async def measures_page(
     return response
 
 
+def effect_rows(checks: list[tuple[str, MeasureResult]], lang: str) -> list[dict[str, Any]]:
+    """The measure's effect checks as its page shows them: per audience, per value the owning
+    units together (and each unit on its own where there are several), in the dashboard's words."""
+    # imported here: the dashboard's words name the measures' pages (survey.web.measures._show)
+    from survey.web.dashboard._show import PageShow
+
+    show = PageShow(lang)
+    return [
+        {
+            "audience": audience,
+            "values": [
+                {
+                    "name": v.name,
+                    "effect": show.effect(v.effect),
+                    "units": [{"name": u.name, "effect": show.effect(u.effect)} for u in v.units]
+                    if v.combined
+                    else [],
+                }
+                for v in result.effect.values
+            ],
+        }
+        for audience, result in checks
+    ]
+
+
 async def _measure_view(
     request: Request[Any, Any, Any],
     viewer: Viewer,
@@ -135,6 +161,7 @@ async def _measure_view(
             if u.key not in owners
         ],
         statuses=status_words(_),
+        checks=effect_rows(await measure_checks(measure_id, lang), lang),
         typed={"noted_on": dt.date.today().isoformat(), "text": "", "unit": "", **(typed or {})},
         errors=errors,
         most_note=MAX_NOTE,
