@@ -23,6 +23,8 @@ __all__ = [
     "count_table",
     "data_stamp",
     "respondents",
+    "service_point_moments",
+    "service_point_respondents",
     "value_moments",
     "value_scores",
 ]
@@ -184,3 +186,37 @@ async def data_stamp() -> str:
         [database, newest, open_responses, waves, units, versions], default=str, sort_keys=True
     )
     return hashlib.sha256(fingerprint.encode()).hexdigest()
+
+
+# --- per service point (issue 19: the citizens' public pages) ------------------------------------
+
+
+async def service_point_respondents(waves: list[int]) -> list[tuple[int, int, int | None, int]]:
+    """(wave, unit, service point or None, respondents): every response of the waves, grouped by
+    the unit it counts for and the service point it came from."""
+    rows = await fetch_tuples(
+        "SELECT r.wave, r.unit, r.service_point, COUNT(*) "
+        f"FROM response r WHERE r.wave IN ({_waves(waves)}) "
+        "GROUP BY r.wave, r.unit, r.service_point"
+    )
+    return [(int(w), int(u), None if p is None else int(p), int(n)) for w, u, p, n in rows]
+
+
+async def service_point_moments(
+    waves: list[int], mapping: list[tuple[int, str, str, int, int, bool]]
+) -> list[tuple[int, int, int, str, int, float, float]]:
+    """(wave, unit, service point, value, persons, Σ score, Σ score²): each person's value score
+    (the query of `value_scores`) summed per unit and service point."""
+    if not mapping:
+        return []
+    sql, arguments = _person_scores(waves, mapping, "/")
+    rows = await fetch_tuples(
+        "SELECT p.wave, p.unit, r.service_point, p.value_key, COUNT(*), SUM(p.score), SUM(p.score * p.score) "
+        f"FROM ({sql}) p JOIN response r ON r.id = p.response WHERE r.service_point IS NOT NULL "
+        "GROUP BY p.wave, p.unit, r.service_point, p.value_key",
+        *arguments,
+    )
+    return [
+        (int(wave), int(unit), int(point), key, int(n), float(total), float(squares))
+        for wave, unit, point, key, n, total, squares in rows
+    ]

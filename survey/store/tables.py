@@ -478,3 +478,23 @@ class MeasureNoteRow(Table, tablename="measure_note"):
 
 __all__ += ["MeasureNoteRow", "MeasureRow", "MeasureUnitRow", "MeasureValueRow"]
 TABLES = (*TABLES, MeasureRow, MeasureUnitRow, MeasureValueRow, MeasureNoteRow)
+
+
+class FeedbackLink(Table, tablename="feedback_link"):
+    """A unit's feedback link (`/rueckmeldung/<token>`): its staff read the unit's results of the
+    latest closed staff wave and its measures there, without signing in ("Sie haben gesagt – wir
+    haben gehandelt"). One per unit; renewing it replaces the token, and the old link stops working.
+
+    The token is random (144 bits) and kept as it is, like a unit link's: the survey office shows
+    and prints the link again, and the staff thank-you page links it. It opens only what k and
+    suppression already let every reader of the unit's figures see, never answers or free text."""
+
+    token = Varchar(length=64, unique=True)
+    unit = ForeignKey(OrgUnitRow, null=False, on_delete=OnDelete.restrict, unique=True)
+    #: who made (or last renewed) it, and when; the audit log keeps every renewal
+    created_by = Varchar(length=64)
+    created_at = Timestamptz()
+
+
+__all__ += ["FeedbackLink"]
+TABLES = (*TABLES, FeedbackLink)

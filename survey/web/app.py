@@ -32,6 +32,7 @@ from survey.web.format import register_filters
 from survey.web.manage import MANAGE_ROUTES
 from survey.web.measures import MEASURE_ROUTES
 from survey.web.portal import PORTAL_DEPENDENCIES, PORTAL_ROUTES, not_found_handler, permission_denied_handler
+from survey.web.public import PUBLIC_ROUTES
 from survey.web.report_worker import ReportBuilder
 from survey.web.respond import RESPONDENT_ROUTES
 from survey.web.security import add_security_headers, security_headers
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *DASHBOARD_ROUTES,
             *MANAGE_ROUTES,
             *MEASURE_ROUTES,
+            *PUBLIC_ROUTES,
             overview_api,
             health_api,
             create_static_files_router(

@@ -120,6 +120,8 @@ _PORTAL_SOURCES = (
     "web/manage",
     "web/measures",
     "web/templates/measures/",
+    # the survey office's page of feedback links (the rest of web/public is the respondents')
+    "web/public/_office",
     *_PORTAL_SERVICES,
 )
 

@@ -32,6 +32,7 @@ from survey.services.answering import (
 )
 from survey.settings import Settings
 from survey.web.i18n import LANGUAGES, Language, language, pick_language
+from survey.web.public import next_link, next_step
 from survey.web.respond_body import NotAForm, form_fields
 from survey.web.respond_text import (
     ENTRY_PAGES,
@@ -290,7 +291,9 @@ async def _receive(
             # Straight back to an empty form in the default language, with a thank-you note in
             # the language just used: no timed refresh, nothing of this person left to go back to.
             return Redirect(f"{thanks}?{urlencode({'danke': lang_tag, **again})}", status_code=303)
-        return Redirect(f"{thanks}?{urlencode({'lang': lang_tag, **again})}", status_code=303)
+        # issue 19: the thank-you page links what came of the answers (survey.web.public._thanks)
+        onward = await next_step(channel, result.entry)
+        return Redirect(f"{thanks}?{urlencode({'lang': lang_tag, **again, **onward})}", status_code=303)
     assert result.entry is not None
     if broken:
         # A field twice, a NUL character or bytes that are not UTF-8: no browser sends that
@@ -323,6 +326,7 @@ async def _thanks(request: Request) -> Template:
     paragraphs = [gettext("Your answers have been stored. Thank you for taking the time!")]
     if request.query_params.get("again"):
         paragraphs = [gettext("We had already received these answers; they are stored once.")]
+    onward = await next_link(request, gettext, lang)  # issue 19: what came of the answers
     return _page(
         "respond/message.html",
         lang,
@@ -331,6 +335,8 @@ async def _thanks(request: Request) -> Template:
         page_title=gettext("Thank you!"),
         paragraphs=paragraphs,
         kommune=await kommune(),
+        next_url=onward[0] if onward else None,
+        next_label=onward[1] if onward else None,
     )
 
 

@@ -195,7 +195,7 @@ def test_citizen_answers_in_arabic_by_keyboard_only(site: Site, page: Any) -> No
     with page.expect_navigation() as navigation:
         page.keyboard.press("Enter")
     assert navigation.value.status == 200
-    assert page.url.endswith("/danke?lang=ar")
+    assert "/danke?lang=ar" in page.url
     assert html_attributes(page) == ("ar", "rtl")
 
     stored = one_new_response(site, site.citizen_wave, before)

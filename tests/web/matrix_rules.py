@@ -46,6 +46,9 @@ class Route:
     allowed: Rule
     #: the path of the app's route handler, for the completeness check
     pattern: str = ""
+    #: a page for everyone, signed in or not (the public results): without a session it answers
+    #: as with one, never 401 or the sign-in page
+    anonymous: bool = False
 
     @property
     def api(self) -> bool:

@@ -22,13 +22,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from litestar.testing import AsyncTestClient
-from portal_helpers import sign_in
+from portal_helpers import app_call, sign_in
+from public_kommune import KLEINSTADT, PLANTED
 
 from survey.services.accounts import add_user
 from survey.services.answering import new_submission_key
@@ -289,3 +291,120 @@ async def test_watching_an_open_wave_shows_no_ones_answers(kleinstadt_open) -> N
     report = (await client.get("/dashboard/b/bericht?fragebogen=staff-pulse")).text
     assert "Ich war es." not in report
     print("w4 open: one answer later, every score, change and comment the lead can read is unchanged")
+
+
+# --- the pages without sign-in (issue 19): feedback pages, public pages, Open Data ----------------
+
+_NUMBER = re.compile(r'<strong class="number">(\d+)</strong>')
+#: "8 Personen haben geantwortet." – not the reason of a hidden count ("weniger als 5 Personen …")
+_COUNT = re.compile(r"(?<!als )\b(\d+) (?:Person hat|Personen haben) geantwortet\.")
+
+
+def _page_figures(page: str) -> tuple[int | None, list[int]]:
+    """What a page without sign-in gives away: the number of people and the scores it shows."""
+    count = _COUNT.search(page)
+    return (int(count.group(1)) if count else None), [int(n) for n in _NUMBER.findall(page)]
+
+
+def _rounded(mean: float) -> int:
+    return int(mean + 0.5)
+
+
+async def test_the_feedback_pages_show_nothing_the_dashboard_hides(kleinstadt: AsyncTestClient) -> None:
+    """Each team's feedback page (no sign-in) against what the lead of fb reads: in w3, the latest
+    closed wave, a (one person more than in w1) and c are hidden on the dashboard, and so on their
+    pages; fb's page minus b's gives a + c together (13 people), never one of them."""
+    from survey.services.public_results import renew_feedback_link
+
+    client = kleinstadt
+    pages = {}
+    for unit in ("fb", "a", "b", "c"):
+        token = await app_call(client, renew_feedback_link, unit, by="buero")
+        response = await client.get(f"/rueckmeldung/{token}?lang=de")
+        assert response.status_code == 200
+        pages[unit] = response.text
+    await sign_in(client, "leitung-fb", PASSWORD)
+    view = await _attackers_view(client)
+    assert set(view["w3"]) == {"fb", "b"}
+    for unit, page in pages.items():
+        count, scores = _page_figures(page)
+        if unit in view["w3"]:
+            n, mean = view["w3"][unit]
+            assert count == n and _rounded(mean) in scores, unit
+        else:
+            assert count is None and scores == [], f"{unit}: the feedback page shows what the dashboard hides"
+        assert "Kommentar aus Team" not in page
+    fb, b = _page_figures(pages["fb"])[0], _page_figures(pages["b"])[0]
+    assert fb is not None and b is not None and fb - b >= 5
+    print("w3 on the feedback pages: fb and b shown, a and c hidden as on the dashboard; fb − b = 13 people")
+
+
+async def test_a_feedback_page_stays_still_while_a_wave_is_open(kleinstadt_open) -> None:  # type: ignore[no-untyped-def]
+    from survey.services.public_results import renew_feedback_link
+
+    client, form = kleinstadt_open
+    token = await app_call(client, renew_feedback_link, "b", by="buero")
+    before = (await client.get(f"/rueckmeldung/{token}?lang=de")).text
+    answer = await client.post(
+        "/api/v1/responses",
+        json={**form, "answers": {"fachbereiche-ziehen-mit": 1, "kommentar": "Ich war es."}},
+    )
+    assert answer.status_code == 201, answer.text
+    after = (await client.get(f"/rueckmeldung/{token}?lang=de")).text
+    assert after == before and "Ich war es." not in after
+
+
+@pytest.fixture
+async def kleinstadt_public(db: str, database_engine: str, snapshots) -> dict:  # type: ignore[no-untyped-def]
+    """`db` holds the Kommune of tests/public_kommune.py (its starting point, by this name)."""
+    return await snapshots.facts(database_engine, KLEINSTADT)
+
+
+@pytest.fixture
+async def citizens(kleinstadt_public: dict, db: str) -> AsyncIterator[AsyncTestClient]:
+    """The Kommune of tests/public_kommune.py: service points mitte and nord of unit buerger, nord
+    under k in the latest wave; schalter all of unit amt."""
+    async with AsyncTestClient(
+        app=create_app(Settings(database_url=db, questionnaires=QUESTIONNAIRES))
+    ) as client:
+        client.follow_redirects = False
+        yield client
+
+
+async def test_public_pages_and_open_data_give_no_small_group_away(citizens: AsyncTestClient) -> None:
+    """The public pages and Open Data (no sign-in) beside the dashboard (an admin's view): buerger
+    is shown there with 14 citizens in the latest wave; were mitte (12) shown as well, nord (2)
+    would be the difference. Neither is shown, anywhere; the Kommune's figure is the dashboard's."""
+    client = citizens
+    public = {}
+    for key in ("mitte", "nord", "schalter"):
+        public[key] = _page_figures((await client.get(f"/oeffentlich/{key}?lang=de")).text)
+    kommune = _page_figures((await client.get("/oeffentlich?lang=de")).text)
+    rows = list(
+        csv.DictReader(io.StringIO((await client.get("/oeffentlich/daten.csv")).text.lstrip("\ufeff")))
+    )
+    await sign_in(client, "chef", PASSWORD)
+    dashboard = {}
+    for unit in ("rathaus", "buerger", "amt"):
+        figures = (await client.get(f"/api/v1/units/{unit}/figures?questionnaire=citizen-contact")).json()
+        dashboard[unit] = _shown_groups(figures, "kundenorientiert").get("c3", {}).get(unit)
+    assert dashboard["buerger"] is not None and dashboard["buerger"][0] == 14
+    # mitte and nord: no number on their pages, none in the files
+    assert public["mitte"] == (None, []) and public["nord"] == (None, [])
+    for row in rows:
+        if row["service_point"] in ("mitte", "nord"):
+            assert row["score"] == "" and row["respondents"] == "" and row["score_hidden"], row
+    # what the shown service points leave of each unit is 0 or at least k
+    shown_at = {"buerger": ("mitte", "nord"), "amt": ("schalter",)}
+    for unit, points in shown_at.items():
+        n = dashboard[unit][0] if dashboard[unit] else None
+        left = None if n is None else n - sum(public[p][0] or 0 for p in points)
+        assert left is None or left == 0 or left >= 5, (unit, left)
+    # schalter is all of amt: the dashboard's figure, rounded; the Kommune's is rathaus's
+    assert public["schalter"][0] == dashboard["amt"][0] == 7
+    assert dashboard["rathaus"] is not None and kommune[0] == dashboard["rathaus"][0]
+    assert _rounded(dashboard["rathaus"][1]) in kommune[1]
+    # and never a comment
+    for path in ("/oeffentlich", "/oeffentlich/mitte", "/oeffentlich/schalter", "/oeffentlich/daten.json"):
+        assert PLANTED not in (await client.get(path)).text, path
+    print("c3: buerger 14 on the dashboard; mitte and nord hidden on the public pages and in Open Data")

@@ -17,6 +17,8 @@ zero or a gap. This package assembles; survey.stats computes.
     measure_effects(measures, questionnaire)        -> MeasureEffect per measure: the effect check per
         value, owning units together and each on its own (_effects)
     measure_effects_in_language(effects, lang)      -> their value names and wave titles in `lang`
+    service_point_figures(questionnaire)            -> ServicePointFigures per active service point, with
+        the suppression of survey.domain.service_points next to the dashboard's (_service_points)
     waves_with_figures(questionnaire)               -> the open and closed waves (_suppression)
     NoClosedWave                                    -> raised where no wave has closed yet
     suppressed_history(history, units, parents)     -> who may be seen, per wave (_suppression)
@@ -34,6 +36,7 @@ from survey.services.figures._effects import measure_effects, measure_effects_in
 from survey.services.figures._language import overview_in_language, unit_in_language, wave_titles_in
 from survey.services.figures._overview import organisation_overview, overview_within
 from survey.services.figures._participation import unit_participation
+from survey.services.figures._service_points import service_point_figures
 from survey.services.figures._suppression import NoClosedWave, suppressed_history, waves_with_figures
 from survey.services.figures._unit import unit_figures
 
@@ -48,6 +51,7 @@ __all__ = [
     "organisation_overview",
     "overview_in_language",
     "overview_within",
+    "service_point_figures",
     "suppressed_history",
     "unit_figures",
     "unit_in_language",
