@@ -292,7 +292,7 @@ async def _receive(
             # the language just used: no timed refresh, nothing of this person left to go back to.
             return Redirect(f"{thanks}?{urlencode({'danke': lang_tag, **again})}", status_code=303)
         # issue 19: the thank-you page links what came of the answers (survey.web.public._thanks)
-        onward = await next_step(channel, result.entry)
+        onward = await next_step(channel, result.entry, _settings(request.app.state))
         return Redirect(f"{thanks}?{urlencode({'lang': lang_tag, **again, **onward})}", status_code=303)
     assert result.entry is not None
     if broken:

@@ -136,7 +136,7 @@ def test_staff_member_answers_once_with_an_invitation_link(site: Site, page: Any
 
     thanks = submit(page)
     assert thanks.status == 200
-    assert re.search(r"/danke\?lang=de$", page.url)
+    assert re.search(r"/danke\?lang=de&einheit=\d+\.[0-9a-f]{16}$", page.url)
     assert html_attributes(page) == ("de", "ltr")
     heading = page.get_by_role("heading", level=1)
     assert heading.is_visible() and heading.inner_text() != "Thank you!"  # the German catalog's text
@@ -304,7 +304,7 @@ def test_wrong_access_code_comes_back_with_everything_typed(site: Site, page: An
     page.locator("#access_code").fill(site.access_code)
     stored_page = submit(page)
     assert stored_page.status == 200
-    assert re.search(r"/danke\?lang=de$", page.url)
+    assert re.search(r"/danke\?lang=de&einheit=\d+\.[0-9a-f]{16}$", page.url)
     stored = one_new_response(site, site.staff_wave, before)
     assert stored["unit"] == "musikschule"
     assert stored["answers"] == {

@@ -208,15 +208,23 @@ async def test_the_office_makes_renews_and_prints_feedback_links(client: AsyncTe
 
 
 async def test_the_thank_you_page_leads_to_the_results(client: AsyncTestClient) -> None:
+    from survey.services.public_results import thanks_reference
+    from survey.store.org import list_units
+
     jobs = await app_call(client, renew_feedback_link, "jobs", by="buero")
-    staff = (await client.get(f"/danke?lang=en&rueckmeldung={jobs}")).text
+    [unit_id] = [u.id for u in await app_call(client, list_units) if u.key == "jobs"]
+    reference = await app_call(client, thanks_reference, unit_id, client.app.state["settings"])
+    staff = (await client.get(f"/danke?lang=en&einheit={reference}")).text
     assert f'href="/rueckmeldung/{jobs}?lang=en"' in staff
     assert "What happens next: results and measures of your unit" in staff
     citizen = (await client.get("/danke?lang=ar&stelle=mitte")).text
     assert 'href="/oeffentlich/mitte?lang=ar"' in citizen
     for bogus in (
         "/danke?lang=de&stelle=gibt-es-nicht",
-        "/danke?lang=de&rueckmeldung=falsch",
+        # a unit's number without the installation's signature opens nobody's link
+        f"/danke?lang=de&einheit={unit_id}",
+        f"/danke?lang=de&einheit={unit_id}.0123456789abcdef",
+        "/danke?lang=de&einheit=falsch",
         "/danke?lang=de",
     ):
         assert 'href="/oeffentlich' not in (await client.get(bogus)).text
@@ -273,7 +281,10 @@ async def test_after_answering_the_thank_you_page_links_the_results(
             },
         )
         assert answer.status_code == 303, answer.text
+        # the unit, signed: the submission reads nothing more for it; /danke finds the link
+        assert answer.headers["location"].startswith("/danke?lang=de&einheit=")
+        thanks = (await client.get(answer.headers["location"])).text
         if feedback:
-            assert answer.headers["location"] == f"/danke?lang=de&rueckmeldung={feedback}"
+            assert f'href="/rueckmeldung/{feedback}?lang=de"' in thanks
         else:
-            assert answer.headers["location"] == "/danke?lang=de"
+            assert 'href="/rueckmeldung' not in thanks

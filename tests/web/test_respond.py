@@ -77,7 +77,8 @@ async def test_submit_stores_once_and_thanks(client: AsyncTestClient, field) -> 
     page = (await client.get(f"/i/{code}")).text
     form = {"submission_key": _key(page), "lang": "de", "fachbereiche-ziehen-mit": "5", "kommentar": "Gut so"}
     first = await client.post(f"/i/{code}", data=form, follow_redirects=False)
-    assert first.status_code == 303 and first.headers["location"] == "/danke?lang=de"
+    # the thank-you page in the language answered in, with the unit signed (for its feedback link)
+    assert first.status_code == 303 and first.headers["location"].startswith("/danke?lang=de&einheit=")
     again = await client.post(f"/i/{code}", data=form, follow_redirects=False)  # reload / double click
     assert again.status_code == 303 and "again=1" in again.headers["location"]
     assert await app_call(client, ResponseRow.count().run) == 1

@@ -15,7 +15,9 @@ survey.web.public's.
     feedback_links()                  -> every active unit with its link's token, if any (_links)
     renew_feedback_link(unit, by=)    -> a new token for the unit (the old link stops working); audited
     feedback_unit(token)              -> the unit key of a token, or None
-    feedback_token_of(unit_id)        -> the unit's token, or None (for the staff thank-you page)
+    feedback_token_of(unit_id)        -> the unit's token, or None
+    thanks_reference(unit_id, settings) -> the unit signed, for the redirect to the staff thank-you page
+    feedback_token_of_reference(ref, settings) -> the token of the unit a thanks_reference names
     feedback_page(token, lang)        -> FeedbackPage, or None for no such link (_pages)
     public_page(point | None, lang)   -> PublicPage of the Kommune or a service point, or None
     public_page_exists(point)         -> whether the service point has a public page
@@ -29,8 +31,10 @@ from survey.services.public_results._links import (
     NoSuchUnit,
     feedback_links,
     feedback_token_of,
+    feedback_token_of_reference,
     feedback_unit,
     renew_feedback_link,
+    thanks_reference,
 )
 from survey.services.public_results._model import (
     ChangeWord,
@@ -69,10 +73,12 @@ __all__ = [
     "feedback_links",
     "feedback_page",
     "feedback_token_of",
+    "feedback_token_of_reference",
     "feedback_unit",
     "open_data_rows",
     "public_page",
     "public_page_exists",
     "public_places",
     "renew_feedback_link",
+    "thanks_reference",
 ]

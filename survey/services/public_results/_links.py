@@ -11,10 +11,14 @@ unit. What it must not be is guessable, and 144 random bits are not.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 from survey.domain.codes import new_token
 from survey.services.audit import record
+from survey.services.secret import installation_secret
+from survey.settings import Settings
 from survey.store import org as org_store
 from survey.store import public as store
 from survey.store.engine import write_transaction
@@ -25,8 +29,10 @@ __all__ = [
     "NoSuchUnit",
     "feedback_links",
     "feedback_token_of",
+    "feedback_token_of_reference",
     "feedback_unit",
     "renew_feedback_link",
+    "thanks_reference",
 ]
 
 #: where a unit's feedback page is: FEEDBACK_PATH + "/" + its token
@@ -100,3 +106,26 @@ async def feedback_unit(token: str) -> str | None:
 async def feedback_token_of(unit_id: int) -> str | None:
     """The token of the unit's feedback link, if it has one (for the staff thank-you page)."""
     return await store.feedback_link_of_unit(unit_id)
+
+
+def _unit_mac(unit_id: int, secret: bytes) -> str:
+    return hmac.new(secret, f"thanks-unit:{unit_id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+async def thanks_reference(unit_id: int, settings: Settings) -> str:
+    """What the redirect after a staff member's answers carries to /danke: the unit, signed with the
+    installation's secret. Nothing is read from the database on the submission path (the secret is
+    kept per worker); /danke reads the unit's feedback link, and only for a reference made here, so
+    nobody can ask /danke for another unit's link by its number."""
+    return f"{unit_id}.{_unit_mac(unit_id, await installation_secret(settings))}"
+
+
+async def feedback_token_of_reference(reference: str, settings: Settings) -> str | None:
+    """The feedback link's token of the unit a `thanks_reference` names; None for anything else."""
+    unit, _, mac = reference.partition(".")
+    if not unit.isdigit() or len(reference) > 40:
+        return None
+    secret = await installation_secret(settings)
+    if not hmac.compare_digest(mac, _unit_mac(int(unit), secret)):
+        return None
+    return await feedback_token_of(int(unit))
