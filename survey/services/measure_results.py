@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from survey.domain.effects import MeasureEffect, MeasureSummary, ValueEffect
+from survey.domain.effects import MeasureEffect, MeasureSummary
 from survey.services.figures import measure_effects, measure_effects_in_language
 from survey.services.measures import Measure, owned_measures
 from survey.store import waves as wave_store
@@ -24,9 +24,6 @@ class MeasureResult:
 
     measure: Measure
     effect: MeasureEffect
-
-    def value(self, key: str) -> ValueEffect | None:
-        return next((v for v in self.effect.values if v.value == key), None)
 
     def summary(self) -> MeasureSummary:
         m = self.measure
