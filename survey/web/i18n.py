@@ -9,8 +9,10 @@ extracts the strings and merges them into every catalog (`make messages`).
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -24,9 +26,11 @@ __all__ = [
     "LANGUAGES",
     "PORTAL_LANGUAGES",
     "Language",
+    "SwitchLink",
     "language",
     "pick_language",
     "portal_translations",
+    "switch_links",
     "translations",
 ]
 
@@ -60,6 +64,34 @@ LANGUAGES: dict[str, Language] = {
     )
 }
 DEFAULT_LANGUAGE = "de"
+
+
+@dataclass(frozen=True)
+class SwitchLink:
+    """One entry of a page's language switch: the same page in another language."""
+
+    tag: str
+    native: str
+    direction: str
+    url: str
+    current: bool
+
+
+def switch_links(
+    path: str, tags: Sequence[str], current: str, query: Mapping[str, str] | None = None
+) -> list[SwitchLink]:
+    """The language switch of the page at `path` (with its `query`), for the languages `tags`."""
+    return [
+        SwitchLink(
+            tag,
+            LANGUAGES[tag].native,
+            LANGUAGES[tag].direction,
+            f"{path}?{urlencode({**(query or {}), 'lang': tag})}",
+            tag == current,
+        )
+        for tag in tags
+        if tag in LANGUAGES
+    ]
 
 
 def language(tag: str) -> Language:

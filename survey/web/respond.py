@@ -8,7 +8,6 @@ empty form after each submission, with a thank-you note on top.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -31,7 +30,7 @@ from survey.services.answering import (
     staff_languages,
 )
 from survey.settings import Settings
-from survey.web.i18n import LANGUAGES, Language, language, pick_language
+from survey.web.i18n import LANGUAGES, Language, language, pick_language, switch_links
 from survey.web.public import next_link, next_step
 from survey.web.respond_body import NotAForm, form_fields
 from survey.web.respond_text import (
@@ -46,15 +45,6 @@ from survey.web.respond_text import (
 __all__ = ["RESPONDENT_ROUTES"]
 
 NO_STORE = {"Cache-Control": "no-store, max-age=0", "Pragma": "no-cache"}
-
-
-@dataclass(frozen=True)
-class SwitchLink:
-    tag: str
-    native: str
-    direction: str
-    url: str
-    current: bool
 
 
 def _settings(state: State) -> Settings:
@@ -73,17 +63,7 @@ def _page(
 ) -> Template:
     gettext, ngettext = translators(lang)
     tags = offered if offered is not None else list(LANGUAGES)
-    switch = [
-        SwitchLink(
-            t,
-            LANGUAGES[t].native,
-            LANGUAGES[t].direction,
-            f"{path}?{urlencode({**(query or {}), 'lang': t})}",
-            t == lang.tag,
-        )
-        for t in tags
-        if t in LANGUAGES
-    ]
+    switch = switch_links(path, tags, lang.tag, query)
     return Template(
         template,
         context={"_": gettext, "ngettext": ngettext, "language": lang, "switch_languages": switch, **context},

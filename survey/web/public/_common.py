@@ -5,32 +5,21 @@ leads nowhere, in the reader's language."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Request
 from litestar.response import Template
 from markupsafe import Markup
 
 from survey.services.answering import kommune
-from survey.web.i18n import LANGUAGES, Language, language, pick_language
+from survey.web.i18n import LANGUAGES, Language, language, pick_language, switch_links
 from survey.web.public._show import PublicShow
 from survey.web.respond_text import ENTRY_PAGES, translators
 
-__all__ = ["NO_STORE", "SwitchLink", "lang_of", "not_found", "offered", "public_template"]
+__all__ = ["NO_STORE", "lang_of", "not_found", "offered", "public_template"]
 
 #: like every page: figures of the latest data, nothing kept by a browser or a proxy
 NO_STORE = {"Cache-Control": "no-store, max-age=0"}
-
-
-@dataclass(frozen=True)
-class SwitchLink:
-    tag: str
-    native: str
-    direction: str
-    url: str
-    current: bool
 
 
 def offered(languages: Sequence[str]) -> list[str]:
@@ -55,16 +44,7 @@ def public_template(
     **context: Any,
 ) -> Template:
     gettext, ngettext = translators(lang)
-    switch = [
-        SwitchLink(
-            tag,
-            LANGUAGES[tag].native,
-            LANGUAGES[tag].direction,
-            f"{request.url.path}?{urlencode({'lang': tag})}",
-            tag == lang.tag,
-        )
-        for tag in offered(languages)
-    ]
+    switch = switch_links(request.url.path, offered(languages), lang.tag)
     # names the Kommune typed (units, service points, measures) are German: said so, for screen
     # readers (in a <bdi>, so that their punctuation stays in place on right-to-left pages)
     german = Markup("") if lang.tag.startswith("de") else Markup(' lang="de"')

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio.to_thread
 from litestar import Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
 from markupsafe import Markup
 
-from survey.report.printing import html_to_pdf
 from survey.services.public_results import FEEDBACK_PATH, FeedbackPage, feedback_page
+from survey.web.dashboard._report import pdf_response
 from survey.web.i18n import LANGUAGES, Language
-from survey.web.public._common import NO_STORE, lang_of, not_found, public_template
+from survey.web.public._common import lang_of, not_found, public_template
 from survey.web.public._show import PublicShow
 from survey.web.respond_text import translators
 
@@ -99,15 +98,7 @@ async def feedback_pdf(request: Request[Any, Any, Any], token: FromPath[str]) ->
     page, lang = found
     address = f"{request.app.state['settings'].base_url}{feedback_path(token)}"
     html = _print_html(request, page, lang, address)
-    pdf = await anyio.to_thread.run_sync(html_to_pdf, html)
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "content-disposition": f'attachment; filename="rueckmeldung-{page.unit}-{lang.tag}.pdf"',
-            **NO_STORE,
-        },
-    )
+    return await pdf_response(html, f"rueckmeldung-{page.unit}-{lang.tag}.pdf")
 
 
 FEEDBACK_ROUTES = [feedback, feedback_pdf]

@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import anyio.to_thread
 from babel.dates import format_datetime
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
@@ -23,12 +22,13 @@ from litestar.response import Redirect, Template
 from markupsafe import Markup
 
 from survey.errors import N_, Message
-from survey.report.printing import html_to_pdf, qr_svg
+from survey.report.printing import qr_svg
 from survey.services.answering import kommune
 from survey.services.permissions import may_run_waves
 from survey.services.public_results import NoSuchUnit, feedback_links, renew_feedback_link
 from survey.settings import Settings
 from survey.web.auth import CsrfChecked, CurrentViewer, require
+from survey.web.dashboard._report import pdf_response
 from survey.web.notices import Notice, forget_notice, redirect_with, show, take_notice
 from survey.web.portal import page, portal_lang, translator
 from survey.web.public._feedback import feedback_path
@@ -112,15 +112,7 @@ async def notice_pdf(
     html = template.render(
         _=_, lang=lang, kommune=await kommune(), unit_name=row.name, url=url, qr=Markup(qr_svg(url))
     )
-    pdf = await anyio.to_thread.run_sync(html_to_pdf, html)
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "content-disposition": f'attachment; filename="rueckmeldung-aushang-{unit}.pdf"',
-            "cache-control": "no-store, max-age=0",
-        },
-    )
+    return await pdf_response(html, f"rueckmeldung-aushang-{unit}.pdf")
 
 
 OFFICE_ROUTES = [links_page, renew, notice_pdf]
