@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from survey.domain.effects import MeasureEffect, MeasureSummary
 from survey.services.figures import measure_effects, measure_effects_in_language
-from survey.services.measures import Measure, owned_measures
+from survey.services.measures import Measure, owned_measures, owned_within
 from survey.store import waves as wave_store
 
 __all__ = ["MeasureResult", "kommune_measures", "measure_checks", "summaries", "unit_measures"]
@@ -46,8 +46,9 @@ async def _results(questionnaire: str, language: str) -> list[MeasureResult]:
 
 async def unit_measures(unit: str, questionnaire: str, language: str = "de") -> list[MeasureResult]:
     """The measures owned by `unit` or a unit below it, newest start first."""
-    mine = {m.id for m in await owned_measures([unit])}
-    found = [r for r in await _results(questionnaire, language) if r.measure.id in mine]
+    results = await _results(questionnaire, language)
+    mine = {m.id for m in await owned_within([r.measure for r in results], [unit])}
+    found = [r for r in results if r.measure.id in mine]
     return sorted(found, key=lambda r: (r.measure.starts_on, r.measure.id), reverse=True)
 
 

@@ -26,6 +26,7 @@ from survey.services.measures._model import Measure, MeasureChange, MeasureRight
 from survey.services.measures._read import (
     find_measure,
     owned_measures,
+    owned_within,
     rights_of,
     visible_measures,
     waiting_invitations,
@@ -81,6 +82,7 @@ __all__ = [
     "invite_unit",
     "measure_catalog",
     "owned_measures",
+    "owned_within",
     "rights_of",
     "visible_measures",
     "waiting_invitations",

@@ -26,6 +26,7 @@ __all__ = [
     "find_measure",
     "may_read",
     "owned_measures",
+    "owned_within",
     "rights_of",
     "units_by_key",
     "visible_measures",
@@ -100,5 +101,10 @@ async def owned_measures(units: Sequence[str] | None = None) -> list[Measure]:
     owned = [replace(m, owners=m.confirmed) for m in measures if m.confirmed]
     if units is None:
         return owned
+    return await owned_within(owned, units)
+
+
+async def owned_within(measures: Sequence[Measure], units: Sequence[str]) -> list[Measure]:
+    """Those of `measures` owned by one of `units` (keys) or a unit below one of them."""
     places = [u.path for k, u in (await units_by_key()).items() if k in units]
-    return [m for m in owned if any(o.path.startswith(p) for o in m.owners for p in places)]
+    return [m for m in measures if any(o.path.startswith(p) for o in m.owners for p in places)]
