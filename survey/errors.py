@@ -8,7 +8,11 @@ these into clear messages; anything else is a bug.
     ├── FileProblems           one or more problems in files a person edits
     │   ├── QuestionnaireFileError   questionnaire or Leitbild files
     │   ├── OrgFileError             organisation files
-    │   └── ImportFileError          LimeSurvey files, mapping files and response exports
+    │   ├── ImportFileError          LimeSurvey files, mapping files and response exports
+    │   │
+    │   │   (beside the text layer's code)
+    │   ├── CodebookFileError        survey.text.themes: a codebook of comment themes
+    │   └── RedactionFileError       survey.text.redaction: the Kommune's redaction rules
     ├── CatalogError           catalog rules
     │   ├── UnknownVersion           a questionnaire version that is neither on disk nor published
     │   └── PublishedVersionChanged  a published version's file was edited afterwards

@@ -24,6 +24,7 @@ FORBIDDEN = {
     "survey.store": ["litestar", "survey.services", "survey.web", "survey.cli", "survey.report"],
     "survey.services": ["litestar", "survey.web", "survey.cli"],
     "survey.report": ["piccolo", "litestar", "survey.store", "survey.services", "survey.web"],
+    "survey.text": ["piccolo", "litestar", "survey.store", "survey.services", "survey.web", "survey.report"],
 }
 
 

@@ -65,6 +65,13 @@ def wave() -> None:
     show_default=True,
     help="Smallest group whose distributions and free texts are shown.",
 )
+@click.option(
+    "--comment-review",
+    type=click.Choice(["none", "office", "personalrat", "both"]),
+    default="none",
+    show_default=True,
+    help="Who releases free-text comments before leads read them (part of the Personalrat's approval).",
+)
 @folder_option()
 @surface_errors
 def wave_create(
@@ -78,6 +85,7 @@ def wave_create(
     title: str | None,
     k: int,
     k_text: int,
+    comment_review: str,
     folder: Path | None,
 ) -> None:
     """Create the draft wave KEY."""
@@ -94,6 +102,7 @@ def wave_create(
             k=k,
             k_text=k_text,
             subtrees=not only,
+            comment_review=comment_review,
         )
     )
     _print_wave(created)

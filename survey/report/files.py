@@ -31,6 +31,8 @@ __all__ = [
     "NOTES_SHEET",
     "RAW_COLUMNS",
     "SPSS_LABEL_BYTES",
+    "THEMES",
+    "THEME_LABEL",
     "VARIABLES_SHEET",
     "XLSX_MAX_ROWS",
     "Cell",
@@ -136,6 +138,9 @@ RAW_COLUMNS: dict[str, dict[str, str]] = {
     },
     "language": {"de": "Sprache der Antwort", "en": "Language of the response"},
 }
+#: the column of a free-text item's theme codes (the codebook's theme keys, space-separated)
+THEMES = ":themes"
+THEME_LABEL = {"de": "Themen-Codes zu %(item)s (Codebuch)", "en": "Theme codes of %(item)s (codebook)"}
 AGGREGATE_COLUMNS: dict[str, dict[str, str]] = {
     "unit": {"de": "Organisationseinheit", "en": "Organisational unit"},
     "unit_name": {"de": "Name der Organisationseinheit", "en": "Name of the organisational unit"},

@@ -26,6 +26,7 @@ import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from survey.domain.comments import CommentSummary
 from survey.domain.effects import MeasureSummary
 from survey.domain.figures import (
     HiddenFigure,
@@ -70,7 +71,7 @@ def department_html(
     figures: UnitFigures,
     *,
     kommune: str,
-    comments: list[str] | HiddenFigure | None,
+    comments: CommentSummary | HiddenFigure | None,
     language: str,
     generated_on: dt.date,
     measures: Sequence[MeasureSummary] = (),
@@ -78,9 +79,9 @@ def department_html(
     """The trend report of one unit and its subtree across all waves, one self-contained HTML file;
     its `measures` with their effect checks in a section of their own and on the trend charts.
 
-    `comments` are the free-text answers to show: a list only where the group reached k_text
-    (the caller decides, from the same suppression as the figures), a HiddenFigure where it did
-    not, None where the questionnaire asks for none.
+    `comments` are the free-text answers to show, grouped into themes: a summary only where the
+    group reached k_text (the caller decides, from the same suppression as the figures), a
+    HiddenFigure where it did not, None where the questionnaire asks for none.
     """
     text = ReportText(language, figures.k)
     # values the questionnaire does not ask at all get no section: one sentence names them
@@ -111,7 +112,7 @@ def department_html(
         ],
         reliability_rows=[_reliability_row(value, figures.waves, text) for value in asked],
         measures=[_measure_row(m, text) for m in measures],
-        comments=comments if isinstance(comments, list) else [],
+        comments=comments if isinstance(comments, CommentSummary) and comments.total else None,
         comments_hidden=isinstance(comments, HiddenFigure),
         comments_asked=comments is not None,
         k=figures.k,

@@ -2,7 +2,7 @@
 
 Nothing here learns who answers: codes are compared by their keyed hash, the response gets a
 random id and the day only, and a used invitation disappears in the transaction that stores
-the response (survey.store.submissions).
+the response (survey.store.submissions). Free text is redacted before it is handed to the store.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from survey.domain import QuestionnaireVersion
 from survey.domain.answers import AnswerProblem, check_answers
 from survey.domain.codes import code_hash, is_genuine, normalise_code
 from survey.errors import SurveyError
+from survey.services.redaction import redact_comments
 from survey.services.secret import installation_secret
 from survey.services.waves import answerable
 from survey.settings import Settings
@@ -276,7 +277,9 @@ async def submit(
         language=language,
         submitted_on=today or _today(),
         answers=list(checked.codes.items()),
-        comments=list(checked.texts.items()),
+        # redacted here, before anything stores or reads it: the original is never kept
+        comments=await redact_comments(settings.questionnaires, list(checked.texts.items()), language),
+        comment_state="released" if entry.wave.comment_review == "none" else "pending",
         service_point_id=entry.service_point_id,
         invitation_hash=code_hash("invitation", entry.reference, secret)
         if entry.kind == "invitation"

@@ -75,9 +75,10 @@ class WaveChange(msgspec.Struct, frozen=True):
     """One change of a wave since a decision about it: what, and its value before and now.
 
     `version`: the questionnaire version (`staff-pulse v1` → `staff-pulse v2`); `k`, `k_text`:
-    the thresholds; `units_added`, `units_removed`: unit names in `after` or `before`."""
+    the thresholds; `comment_review`: who releases comments; `units_added`, `units_removed`: unit
+    names in `after` or `before`."""
 
-    what: Literal["version", "k", "k_text", "units_added", "units_removed"]
+    what: Literal["version", "k", "k_text", "comment_review", "units_added", "units_removed"]
     before: str
     after: str
 
@@ -87,16 +88,22 @@ def version_subject(questionnaire: str, version: int) -> str:
     return f"{questionnaire} v{version}"
 
 
-def wave_content_hash(version_hash: str, audience: str, k: int, k_text: int, unit_keys: list[str]) -> str:
-    """SHA-256 of the canonical JSON of what the Personalrat approves about a wave."""
+def wave_content_hash(
+    version_hash: str, audience: str, k: int, k_text: int, unit_keys: list[str], comment_review: str = "none"
+) -> str:
+    """SHA-256 of the canonical JSON of what the Personalrat approves about a wave. Who releases the
+    comments counts only where someone does, so approvals from before that choice stay valid."""
+    facts: dict[str, object] = {
+        "version": version_hash,
+        "audience": audience,
+        "k": k,
+        "k_text": k_text,
+        "units": sorted(unit_keys),
+    }
+    if comment_review != "none":
+        facts["comment_review"] = comment_review
     canonical = json.dumps(
-        {
-            "version": version_hash,
-            "audience": audience,
-            "k": k,
-            "k_text": k_text,
-            "units": sorted(unit_keys),
-        },
+        facts,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -111,6 +118,7 @@ async def current_wave_hash(wave: Wave) -> str:
         wave.k,
         wave.k_text,
         await store.wave_unit_keys(wave.id),
+        wave.comment_review,
     )
 
 
@@ -120,6 +128,7 @@ async def wave_facts(wave: Wave) -> str:
         "version": version_subject(wave.questionnaire, wave.version),
         "k": wave.k,
         "k_text": wave.k_text,
+        "comment_review": wave.comment_review,
         "units": await store.wave_unit_keys(wave.id),
     }
     return json.dumps(facts, sort_keys=True, ensure_ascii=False)
@@ -133,10 +142,11 @@ def wave_changes(before: str | None, now: str, unit_names: dict[str, str]) -> li
         old, new = json.loads(before), json.loads(now)
     except ValueError:
         return []
+    old.setdefault("comment_review", "none")  # kept before comments could wait for review
     changes = [
         WaveChange(what, str(old[what]), str(new[what]))  # type: ignore[arg-type]
-        for what in ("version", "k", "k_text")
-        if what in old and old[what] != new[what]
+        for what in ("version", "k", "k_text", "comment_review")
+        if what in old and what in new and old[what] != new[what]
     ]
     added = [k for k in new["units"] if k not in old.get("units", [])]
     removed = [k for k in old.get("units", []) if k not in new["units"]]

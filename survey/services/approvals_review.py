@@ -188,6 +188,8 @@ class WaveReview(msgspec.Struct, frozen=True):
     closes_on: dt.date
     k: int
     k_text: int
+    #: who releases free-text comments before leads read them (none | office | personalrat | both)
+    comment_review: str
     units: list[UnitView]
     headcount: int
     #: the reminder rules of the wave (none exist yet: nobody is reminded)
@@ -415,6 +417,7 @@ async def review_wave(key: str) -> WaveReview:
         closes_on=wave.closes_on,
         k=wave.k,
         k_text=wave.k_text,
+        comment_review=wave.comment_review,
         units=units,
         headcount=sum(u.headcount for u in units),
         reminders=[],

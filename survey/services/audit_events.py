@@ -141,6 +141,11 @@ EVENTS: dict[str, Event] = {
     "measure.note": Event("measures", N_("wrote a progress note on the measure %(target)s")),
     "measure.invite": Event("measures", N_("invited a unit to the measure %(target)s")),
     "measure.confirm": Event("measures", N_("confirmed a unit as an owner of the measure %(target)s")),
+    "comment.release": Event("data", N_("released a comment of the wave %(target)s")),
+    "comment.withhold": Event("data", N_("withheld a comment of the wave %(target)s")),
+    "comment.redact": Event("data", N_("blacked out a passage of a comment of the wave %(target)s")),
+    "redaction.settings": Event("data", N_("saved the further names and rules of the redaction")),
+    "codebook.save": Event("data", N_("saved the codebook of comment themes of the Leitbild %(target)s")),
 }
 
 
@@ -191,6 +196,12 @@ READINGS: tuple[Reading, ...] = (
     Reading(
         N_("%(wave)s: the access code of a unit link, shown once"),
         "%(wave)s: access code of a unit link shown",
+    ),
+    # comments (survey.services.comment_review, survey.services.redaction)
+    Reading(N_("comment %(number)d of %(unit)s"), "comment %(number)d (%(unit)s)"),
+    Reading(
+        N_("%(count)d further names, rules of %(size)d characters"),
+        "%(count)d names, rules %(size)d characters",
     ),
     # feedback links of units (survey.services.public_results)
     Reading(N_("the unit's first feedback link"), "first feedback link"),

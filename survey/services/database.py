@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 from survey.errors import DatabaseError
+from survey.services.redaction import forget_redactor
 from survey.settings import Settings
 from survey.store.engine import engine_from_url, use_engine
 from survey.store.migrate import migration_status, require_upgraded, upgrade
@@ -35,6 +36,8 @@ async def open_database(
     where = masked_url(settings.database_url)
     # PostgreSQL: a pool of connections; SQLite: threads that keep their connections open
     pooled = True
+    # what the redaction learnt from another database (the users' names) does not hold here
+    forget_redactor()
     try:
         use_engine(engine)
         if pooled:

@@ -16,12 +16,16 @@ from survey.domain import Catalog, Organisation, QuestionnaireVersion, load_cata
 from survey.errors import SurveyError
 from survey.services.approvals import record_demo_approvals
 from survey.services.catalog import publish_catalog
+from survey.services.codebooks import install_codebook_file
+from survey.services.demo_comments import PLANTED_CITIZEN, PLANTED_STAFF, DemoComments
+from survey.services.redaction import current_redactor
 from survey.services.simulation import LatentModel
 from survey.store import org as org_store
 from survey.store import waves as wave_store
 from survey.store.bulk import BulkCounts, ResponseBatch, bulk_insert_responses, refresh_statistics
 from survey.store.engine import write_transaction
 from survey.store.migrate import upgrade
+from survey.text.redaction import Redactor
 
 __all__ = [
     "DemoOptions",
@@ -43,27 +47,8 @@ DEMO_PERSONALRAT = "personalrat"
 CITIZEN_LANGUAGES = {"de": 0.74, "de-x-ls": 0.04, "en": 0.06, "tr": 0.06, "ar": 0.04, "uk": 0.04, "ru": 0.02}
 BATCH_ROWS = 50_000
 
-STAFF_COMMENTS = {
-    True: [
-        "Die Zusammenarbeit mit den anderen Fachbereichen ist spürbar besser geworden.",
-        "Unsere Teamleitung nimmt Vorschläge ernst.",
-        "Die neuen Online-Anträge entlasten uns sehr.",
-    ],
-    False: [
-        "Zu viele Abstimmungsschleifen, bis eine Entscheidung fällt.",
-        "Informationen von oben kommen oft zu spät bei uns an.",
-        "Die Personaldecke ist zu dünn, um Anliegen zügig zu bearbeiten.",
-    ],
-}
-CITIZEN_COMMENTS = {
-    ("de", True): ["Sehr freundlich und schnell, danke!", "Alles wurde mir gut erklärt."],
-    ("de", False): [
-        "Lange Wartezeit, und ich musste zweimal wiederkommen.",
-        "Ich wusste nicht, welche Unterlagen ich brauche.",
-    ],
-    ("en", True): ["Very friendly staff, quick help.", "Everything was explained clearly."],
-    ("en", False): ["I was sent to another office twice.", "The forms are hard to understand."],
-}
+#: share of staff and of citizens who write a comment
+STAFF_COMMENT_SHARE, CITIZEN_COMMENT_SHARE = 0.25, 0.1
 
 
 @dataclass(frozen=True)
@@ -171,6 +156,8 @@ async def build_demo(
     points = {p.key: p for p in await org_store.list_service_points()}
     leitbild = catalog.leitbilder[catalog.versions_of(STAFF_QUESTIONNAIRE)[0].leitbild]
     model = LatentModel(organisation, leitbild.value_keys, options.seed)
+    await install_codebook_file(questionnaires, leitbild.key, leitbild.value_keys, by="demo")
+    redactor = await current_redactor(questionnaires)
     plan = list(_plan(catalog, options))
     # The demo Personalrat approved each staff version four weeks before its first wave.
     for planned in plan:
@@ -189,7 +176,7 @@ async def build_demo(
         if existing is not None:
             result.kept.append(wave.key)
             continue
-        counts = await _simulate_wave(wave, options, model, organisation, units, points)
+        counts = await _simulate_wave(wave, options, model, organisation, units, points, redactor)
         result.created.append(wave.key)
         result.responses += counts.responses
         result.answers += counts.answers
@@ -221,6 +208,7 @@ async def _simulate_wave(
     organisation: Organisation,
     units: dict[str, org_store.StoredUnit],
     points: dict[str, org_store.StoredServicePoint],
+    redactor: Redactor,
 ) -> BulkCounts:
     """One planned wave opened, answered by simulated people and closed."""
     version_id = await wave_store.version_id(wave.version.questionnaire, wave.version.version)
@@ -247,10 +235,11 @@ async def _simulate_wave(
             DEMO_PERSONALRAT, waves=[wave.key], at=_morning(wave.opens_on, days_before=14)
         )
     rng = np.random.default_rng([options.seed, wave.index, int(wave.citizen)])
+    comments = DemoComments([options.seed, wave.index, int(wave.citizen), 7], redactor)
     batches = (
-        _citizen_batches(rng, model, wave, units, points, options.citizen_ratings)
+        _citizen_batches(rng, model, wave, units, points, options.citizen_ratings, comments)
         if wave.citizen
-        else _staff_batches(rng, model, wave, organisation, units)
+        else _staff_batches(rng, model, wave, organisation, units, comments)
     )
     counts = await bulk_insert_responses(wave_id, batches)
     async with write_transaction():
@@ -311,8 +300,8 @@ def _add_people(
     unit_id: int,
     point_id: int | None,
     languages: list[str],
-    comments: dict[tuple[str, bool], list[str]] | dict[bool, list[str]],
-    comment_share: float,
+    comments: DemoComments,
+    planted: str | None,
 ) -> None:
     people = len(languages)
     ids = [uuid.uuid4() for _ in range(people)]
@@ -327,13 +316,13 @@ def _add_people(
     text_items = [i for i in wave.version.items if wave.version.scale_of(i).is_text]
     if not text_items or not codes:
         return
-    mean = np.mean(np.stack([np.where(c >= 0, c, np.nan) for c in codes.values()]), axis=0)
-    writes = rng.random(people) < comment_share
-    for p in np.flatnonzero(writes):
-        positive = bool(np.nanmean(mean) <= mean[p]) if not np.isnan(mean[p]) else True
-        key = positive if not wave.citizen else ("de" if languages[p].startswith("de") else "en", positive)
-        bank = comments[key]  # type: ignore[index]
-        text = bank[int(rng.integers(len(bank)))]
+    # The draws the demo's comments took from `rng` before they had a generator of their own: kept,
+    # so that the simulated answers of every later unit stay exactly what they were.
+    for _ in np.flatnonzero(rng.random(people) < (0.1 if wave.citizen else 0.08)):
+        rng.integers(2 if wave.citizen else 3)
+    share = CITIZEN_COMMENT_SHARE if wave.citizen else STAFF_COMMENT_SHARE
+    for p in comments.writes(people, share):
+        text = comments.text(planted, languages[p])
         batch.comments.append((ids[p], unit_id, text_items[0].id, text, days[p]))
 
 
@@ -343,6 +332,7 @@ def _staff_batches(
     wave: _PlannedWave,
     organisation: Organisation,
     units: dict[str, org_store.StoredUnit],
+    comments: DemoComments,
 ) -> Iterator[ResponseBatch]:
     batch = ResponseBatch()
     language = wave.version.languages[0]
@@ -355,7 +345,15 @@ def _staff_batches(
             continue
         codes = model.answers(rng, wave.version, unit.key, wave.position, people, citizen=False)
         _add_people(
-            batch, rng, wave, codes, units[unit.key].id, None, [language] * people, STAFF_COMMENTS, 0.08
+            batch,
+            rng,
+            wave,
+            codes,
+            units[unit.key].id,
+            None,
+            [language] * people,
+            comments,
+            PLANTED_STAFF.get(unit.key),
         )
         if len(batch.answers) >= BATCH_ROWS:
             yield batch
@@ -370,6 +368,7 @@ def _citizen_batches(
     units: dict[str, org_store.StoredUnit],
     points: dict[str, org_store.StoredServicePoint],
     ratings: int,
+    comments: DemoComments,
 ) -> Iterator[ResponseBatch]:
     batch = ResponseBatch()
     keys = sorted(points)
@@ -386,7 +385,15 @@ def _citizen_batches(
             codes = model.answers(rng, wave.version, point.unit, wave.position, size, citizen=True)
             languages = [available[i] for i in rng.choice(len(available), size=size, p=shares / shares.sum())]
             _add_people(
-                batch, rng, wave, codes, units[point.unit].id, point.id, languages, CITIZEN_COMMENTS, 0.1
+                batch,
+                rng,
+                wave,
+                codes,
+                units[point.unit].id,
+                point.id,
+                languages,
+                comments,
+                PLANTED_CITIZEN.get(key),
             )
             if len(batch.answers) >= BATCH_ROWS:
                 yield batch

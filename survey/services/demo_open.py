@@ -2,8 +2,8 @@
 
 A citizen wave for the current quarter at every service point, and a staff wave for one
 Fachbereich (the Jugendamt), approved by the demo Personalrat, with invitation codes for its
-teams. `open_demo_waves` returns the addresses to try: a service point's form, one unused
-invitation link, and the sign-in page.
+teams; its comments wait for the Personalrat's release. `open_demo_waves` returns the addresses
+to try: a service point's form, one unused invitation link, and the sign-in page.
 """
 
 from __future__ import annotations
@@ -100,6 +100,7 @@ async def _staff_wave(today: dt.date, questionnaires: Path, tag: str) -> str | N
             today + _STAFF_AFTER,
             key,
             titles,
+            comment_review="personalrat",  # its comments wait until the Personalrat releases them
         )
         await create_planned_wave(plan, questionnaires)
     version = load_catalog(questionnaires).versions_of(STAFF_QUESTIONNAIRE)[-1]

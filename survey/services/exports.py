@@ -33,6 +33,8 @@ from survey.report.files import (
     NOTES,
     RAW_COLUMNS,
     SPSS_LABEL_BYTES,
+    THEME_LABEL,
+    THEMES,
     Cell,
     Table,
     Variable,
@@ -45,6 +47,7 @@ from survey.report.files import (
     text_in,
     value_labels,
 )
+from survey.services.comments import codes_of, wave_codebook
 from survey.services.figures import unit_figures
 from survey.store import exports as store
 from survey.store import org as org_store
@@ -237,6 +240,10 @@ def _item_variables(versions: list[QuestionnaireVersion], taken: set[str], lang:
         label = fit(text_in(item.text, lang), SPSS_LABEL_BYTES - len(suffix.encode())) + suffix
         if scale.is_text:
             variables.append(Variable(name, label, "text", item_id))
+            # the theme codes of the codebook (survey.services.comments), space-separated
+            themes = spss_name(f"{item_id}_themen", taken)
+            theme_label = THEME_LABEL[file_language(lang)] % {"item": item_id}
+            variables.append(Variable(themes, theme_label, "text", item_id + THEMES))
             continue
         width = max((len(str(code)) for code in scale.codes), default=1)
         variables.append(
@@ -371,9 +378,15 @@ async def _raw_rows(
         # An item outside the published versions cannot have been asked: nothing to show.
         if answer.response in rows and answer.item in column:
             rows[answer.response][column[answer.item]] = answer.value
+    codebooks = {w.id: await wave_codebook(w.key) for w in chosen}
+    language = {r.id: (r.language, r.wave) for r in responses}
     for text in await store.texts(wave_ids, unit_ids):
         if text.response in rows and text.item in column:
             rows[text.response][column[text.item]] = text.text
+            if text.item + THEMES in column:
+                spoken, wave_id = language[text.response]
+                codes = codes_of(text.text, spoken, codebooks[wave_id])
+                rows[text.response][column[text.item + THEMES]] = codes or None
     return list(rows.values())
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from survey.domain.limesurvey.responses import ParsedResponses
     from survey.store.bulk import BulkCounts
     from survey.store.org import StoredUnit
+    from survey.text.redaction import Redactor
 
 __all__ = [
     "ResponseImport",
@@ -233,6 +234,7 @@ async def import_responses(
     that does not fit, nothing (every such row is named with its line and reason)."""
     from survey.services.audit import record
     from survey.services.catalog import publish_catalog
+    from survey.services.redaction import current_redactor
     from survey.services.waves import check_thresholds, check_wave_key
 
     check_wave_key(wave_key)
@@ -255,7 +257,10 @@ async def import_responses(
         k=k,
         k_text=k_text,
     )
-    counts = await _load_responses(wave_id, parsed, {key: unit.id for key, unit in units.items()}, last)
+    redactor = await current_redactor(questionnaires)
+    counts = await _load_responses(
+        wave_id, parsed, {key: unit.id for key, unit in units.items()}, last, redactor
+    )
     per_unit = {key: sum(1 for r in parsed.responses if r.unit == key) for key in used}
     await record(
         by,
@@ -413,9 +418,10 @@ async def _open_past_wave(
 
 
 async def _load_responses(
-    wave_id: int, parsed: ParsedResponses, unit_ids: dict[str, int], last: dt.date
+    wave_id: int, parsed: ParsedResponses, unit_ids: dict[str, int], last: dt.date, redactor: Redactor
 ) -> BulkCounts:
-    """The responses into the wave, which closes with them; on failure the wave goes again."""
+    """The responses into the wave, which closes with them; on failure the wave goes again. Free
+    text is redacted on the way in, as a submission's is."""
     import uuid
 
     from survey.store import waves as wave_store
@@ -430,7 +436,8 @@ async def _load_responses(
         batch.responses.append((response_id, unit_id, None, response.language, last))
         batch.answers.extend((response_id, unit_id, item, value) for item, value in response.answers.items())
         batch.comments.extend(
-            (response_id, unit_id, item, text, last) for item, text in response.comments.items()
+            (response_id, unit_id, item, redactor.redact(text, response.language).text, last)
+            for item, text in response.comments.items()
         )
     try:
         counts = await bulk_insert_responses(wave_id, [batch], then_status="closed")

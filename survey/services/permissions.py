@@ -22,6 +22,7 @@ __all__ = [
     "STAFF_ONLY_ROLES",
     "Placed",
     "aggregate_export_roles",
+    "comment_reviewer_roles",
     "dashboard_roles",
     "exportable_units",
     "may_approve",
@@ -29,6 +30,7 @@ __all__ = [
     "may_confirm_for",
     "may_create_measures",
     "may_edit_measure",
+    "may_edit_redaction",
     "may_export_aggregate",
     "may_export_any_questionnaire",
     "may_export_raw",
@@ -166,6 +168,20 @@ def may_approve(principal: Principal) -> bool:
     """Approve staff questionnaires and waves. Deliberately not Principal.may(): there an admin
     counts for every role, and co-determination is the Personalrat's own right."""
     return PERSONALRAT in principal.roles
+
+
+def comment_reviewer_roles(principal: Principal, review: str) -> tuple[bool, bool]:
+    """(as the survey office, as the Personalrat): in which capacity `principal` releases the
+    comments of a wave whose comments wait for `review` (none | office | personalrat | both).
+    Releasing as the Personalrat is its own right, as approving is."""
+    office = review in ("office", "both") and principal.may("office")
+    personalrat = review in ("personalrat", "both") and PERSONALRAT in principal.roles
+    return office, personalrat
+
+
+def may_edit_redaction(principal: Principal) -> bool:
+    """The list of names and the rules the redaction adds, and the comment codebooks: the office."""
+    return principal.may("office")
 
 
 def may_read_audit(principal: Principal) -> bool:

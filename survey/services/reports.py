@@ -18,20 +18,19 @@ from typing import Any
 import anyio.to_thread
 import msgspec
 
+from survey.domain.comments import CommentSummary
 from survey.domain.effects import MeasureSummary
 from survey.domain.figures import HiddenFigure, OrganisationOverview, UnitFigures
 from survey.report.render import department_html, overview_html
+from survey.services.comments import comment_summary, released_comments
 from survey.services.figures import (
     organisation_overview,
     overview_in_language,
     overview_within,
-    suppressed_history,
     unit_figures,
     unit_in_language,
-    waves_with_figures,
 )
 from survey.services.measure_results import kommune_measures, summaries, unit_measures
-from survey.store import counts as store
 from survey.store import org as org_store
 from survey.store import waves as wave_store
 
@@ -54,28 +53,16 @@ def _silent(_: str) -> None:
 
 
 async def report_comments(figures: UnitFigures) -> list[str] | HiddenFigure:
-    """The latest wave's comments of the unit's subtree, only where it reaches k_text and the
-    suppression at k_text (over the questionnaire's whole history, as for the figures) shows it."""
-    latest = await wave_store.get_wave(figures.waves[-1].wave)
-    assert latest is not None
-    units = await org_store.list_units()
-    unit = next(u for u in units if u.key == figures.unit)
-    history = await waves_with_figures(latest.questionnaire)
-    subtree, _, hidden_text, _ = await suppressed_history(history, units, {u.key: u.parent for u in units})
-    h = hidden_text[latest.id].get(figures.unit)
-    if h or subtree[latest.id].get(figures.unit, 0) < latest.k_text:
-        reason = h.reason if h else "below_k"
-        explanation = f"comments are shown from {latest.k_text} respondents on"
-        if h and h.reason != "below_k":
-            explanation = h.explain()
-        return HiddenFigure(True, reason, explanation)
-    return await store.comments(latest.id, unit.path)
+    """The latest wave's released comments of the unit's subtree as texts (alphabetical), only
+    where it reaches k_text and the suppression at k_text shows it (survey.services.comments)."""
+    comments = await released_comments(figures)
+    return comments if isinstance(comments, HiddenFigure) else [c.text for c in comments]
 
 
 @dataclass(frozen=True)
 class DepartmentData:
     figures: UnitFigures
-    comments: list[str] | HiddenFigure
+    comments: CommentSummary | HiddenFigure
     kommune: str
     #: the unit's measures (owned by it or a unit below it) with their effect checks
     measures: list[MeasureSummary] = field(default_factory=list)
@@ -95,7 +82,7 @@ async def department_data(
     report("Zahlen")
     figures = await unit_in_language(await unit_figures(unit, questionnaire, last), language)
     report("Kommentare")
-    comments = await report_comments(figures)
+    comments = await comment_summary(figures, language)
     measures = summaries(await unit_measures(unit, questionnaire, language))
     return DepartmentData(figures, comments, await org_store.kommune_name() or "", measures)
 
@@ -188,7 +175,7 @@ async def department_report(
         ),
     )
     wave = data.figures.waves[-1].wave if data.figures.waves else ""
-    return BuiltReport(html, wave, len(data.comments) if isinstance(data.comments, list) else None)
+    return BuiltReport(html, wave, data.comments.total if isinstance(data.comments, CommentSummary) else None)
 
 
 async def overview_report(

@@ -31,8 +31,10 @@ class ResponseBatch:
     responses: list[tuple[uuid.UUID, int, int | None, str, dt.date]] = field(default_factory=list)
     #: (response id, unit id, item id, value or None for "keine Angabe")
     answers: list[tuple[uuid.UUID, int, str, int | None]] = field(default_factory=list)
-    #: (response id, unit id, item id, text, submitted on)
+    #: (response id, unit id, item id, text, submitted on); the texts redacted already
     comments: list[tuple[uuid.UUID, int, str, str, dt.date]] = field(default_factory=list)
+    #: "released", or "pending" where the wave's comments wait for review
+    comment_state: str = "released"
 
 
 @dataclass
@@ -78,9 +80,12 @@ def _sqlite_insert(
                     [(str(a[0]), wave_id, a[1], a[2], a[3]) for a in batch.answers],
                 )
                 db.executemany(
-                    "INSERT INTO comment (response, wave, unit, item, text, submitted_on) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [(str(c[0]), wave_id, c[1], c[2], c[3], c[4].isoformat()) for c in batch.comments],
+                    "INSERT INTO comment (response, wave, unit, item, text, submitted_on, state) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (str(c[0]), wave_id, c[1], c[2], c[3], c[4].isoformat(), batch.comment_state)
+                        for c in batch.comments
+                    ],
                 )
                 counts.responses += len(batch.responses)
                 counts.answers += len(batch.answers)
@@ -115,8 +120,11 @@ async def _postgres_insert(
                 if batch.comments:
                     await connection.copy_records_to_table(
                         "comment",
-                        columns=["response", "wave", "unit", "item", "text", "submitted_on"],
-                        records=[(c[0], wave_id, c[1], c[2], c[3], c[4]) for c in batch.comments],
+                        columns=["response", "wave", "unit", "item", "text", "submitted_on", "state"],
+                        records=[
+                            (c[0], wave_id, c[1], c[2], c[3], c[4], batch.comment_state)
+                            for c in batch.comments
+                        ],
                     )
                 counts.responses += len(batch.responses)
                 counts.answers += len(batch.answers)

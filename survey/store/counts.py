@@ -155,9 +155,10 @@ def _person_scores(
 
 
 async def comments(wave: int, unit_path: str = "/") -> list[str]:
-    """The free texts of a wave in a subtree, in alphabetical order (never in the order written)."""
+    """The released free texts of a wave in a subtree, in alphabetical order (never in the order
+    written); comments that wait for review or were withheld are not among them."""
     rows = await fetch_tuples(
-        f"SELECT c.text FROM comment c WHERE c.wave = {int(wave)} "
+        f"SELECT c.text FROM comment c WHERE c.wave = {int(wave)} AND c.state = 'released' "
         "AND c.unit IN (SELECT id FROM org_unit WHERE path LIKE {})",
         unit_path + "%",
     )

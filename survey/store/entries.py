@@ -14,7 +14,7 @@ from typing import Any
 
 from survey.store.access import current_minute
 from survey.store.engine import fetch_tuples
-from survey.store.waves import WAVE_COLUMNS, Wave, wave_of_row
+from survey.store.waves import WAVE_COLUMNS, WAVE_WIDTH, Wave, wave_of_row
 
 __all__ = [
     "EntryRecord",
@@ -50,7 +50,7 @@ def _record(rows: Sequence[Sequence[Any]]) -> EntryRecord | None:
     if not rows:
         return None
     first = rows[0]
-    unit_id, unit_name, kommune, point_id, point_name, access_hash, failures = first[11:]
+    unit_id, unit_name, kommune, point_id, point_name, access_hash, failures = first[WAVE_WIDTH:]
     waves = [wave_of_row(row) for row in rows if row[0] is not None]
     return EntryRecord(
         waves, unit_id, unit_name, kommune, point_id, point_name, access_hash, int(failures or 0)

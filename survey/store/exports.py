@@ -87,7 +87,7 @@ async def texts(waves: list[int], units: list[int] | None = None) -> list[Export
     """The free-text answers (the `comment` table) of the waves' responses in the units."""
     rows = (
         await Comment.select(Comment.response, Comment.item, Comment.text)
-        .where(_scope(Comment, waves, units))
+        .where(_scope(Comment, waves, units) & (Comment.state == "released"))
         .run()
     )
     return [ExportText(str(r["response"]), r["item"], r["text"]) for r in rows]

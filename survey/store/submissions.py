@@ -51,7 +51,10 @@ class NewResponse:
     language: str
     submitted_on: dt.date
     answers: list[tuple[str, int | None]] = field(default_factory=list)
+    #: (item, text), redacted already (survey.text.redaction)
     comments: list[tuple[str, str]] = field(default_factory=list)
+    #: "released", or "pending" where the wave's comments wait for review
+    comment_state: str = "released"
     service_point_id: int | None = None
     #: staff invitation to consume (its row is deleted in the same transaction)
     invitation_hash: str | None = None
@@ -229,8 +232,9 @@ def _write_sqlite(db: sqlite3.Connection, r: NewResponse) -> None:
         [(rid, r.wave_id, r.unit_id, item, value) for item, value in r.answers],
     )
     db.executemany(
-        "INSERT INTO comment (response, wave, unit, item, text, submitted_on) VALUES (?, ?, ?, ?, ?, ?)",
-        [(rid, r.wave_id, r.unit_id, item, text, day) for item, text in r.comments],
+        "INSERT INTO comment (response, wave, unit, item, text, submitted_on, state) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(rid, r.wave_id, r.unit_id, item, text, day, r.comment_state) for item, text in r.comments],
     )
 
 
@@ -355,9 +359,12 @@ async def _write_postgres(db: Any, r: NewResponse) -> None:
         )
     if r.comments:
         await db.executemany(
-            "INSERT INTO comment (response, wave, unit, item, text, submitted_on) "
-            "VALUES ($1, $2, $3, $4, $5, $6)",
-            [(r.id, r.wave_id, r.unit_id, item, text, r.submitted_on) for item, text in r.comments],
+            "INSERT INTO comment (response, wave, unit, item, text, submitted_on, state) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [
+                (r.id, r.wave_id, r.unit_id, item, text, r.submitted_on, r.comment_state)
+                for item, text in r.comments
+            ],
         )
 
 

@@ -24,6 +24,7 @@ from survey.store.tables import (
 
 __all__ = [
     "WAVE_COLUMNS",
+    "WAVE_WIDTH",
     "CountedParticipation",
     "Wave",
     "WaveFacts",
@@ -70,20 +71,26 @@ class Wave(WaveFacts, frozen=True):
     k_text: int
     #: the database id: joins and the responses' foreign key; never shown
     id: int
+    #: who releases free-text comments before leads read them: none | office | personalrat | both
+    comment_review: str = "none"
 
 
 #: the columns of a Wave in order; the respondent side reads waves on every submission, and plain
 #: SQL through the driver costs a fraction of building the query with piccolo each time
 WAVE_COLUMNS = (
     "w.id, w.key, w.title, v.questionnaire, v.version, w.audience, w.opens_on, w.closes_on, "
-    "w.status, w.k, w.k_text"
+    "w.status, w.k, w.k_text, w.comment_review"
 )
+#: how many values of a row WAVE_COLUMNS are
+WAVE_WIDTH = 12
 _SELECT = f"SELECT {WAVE_COLUMNS} FROM wave w JOIN questionnaire_version v ON v.id = w.questionnaire_version "
 
 
 def wave_of_row(row: Sequence[Any]) -> Wave:
     """The Wave of the first len(WAVE_COLUMNS) values of a row that selected WAVE_COLUMNS first."""
-    id_, key, title, questionnaire, version, audience, opens_on, closes_on, status, k, k_text = row[:11]
+    id_, key, title, questionnaire, version, audience, opens_on, closes_on, status, k, k_text, review = row[
+        :WAVE_WIDTH
+    ]
     return Wave(
         key=key,
         title=title,
@@ -96,6 +103,7 @@ def wave_of_row(row: Sequence[Any]) -> Wave:
         k=k,
         k_text=k_text,
         id=id_,
+        comment_review=review,
     )
 
 
@@ -122,6 +130,7 @@ async def insert_wave(
     k: int = 5,
     k_text: int = 10,
     titles: dict[str, str] | None = None,
+    comment_review: str = "none",
 ) -> int:
     rows = (
         await WaveRow.insert(
@@ -136,6 +145,7 @@ async def insert_wave(
                 status=status,
                 k=k,
                 k_text=k_text,
+                comment_review=comment_review,
                 created_at=dt.datetime.now(dt.UTC),
             )
         )

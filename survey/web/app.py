@@ -24,9 +24,11 @@ from litestar.types import Message, Scope
 
 from survey.services.database import open_database
 from survey.services.overview import Health, Overview, health, overview
+from survey.services.redaction import redactor_kept_fresh
 from survey.settings import Settings
 from survey.web.api import API_ROUTES
 from survey.web.auth import not_authorized_handler
+from survey.web.comments import COMMENT_ROUTES
 from survey.web.dashboard import DASHBOARD_ROUTES
 from survey.web.format import register_filters
 from survey.web.manage import MANAGE_ROUTES
@@ -99,7 +101,7 @@ def _method_not_allowed(request: Request, exc: MethodNotAllowedException) -> Res
 def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
-        async with open_database(settings, writer=True):
+        async with open_database(settings, writer=True), redactor_kept_fresh(settings.questionnaires):
             try:
                 yield
             finally:
@@ -123,6 +125,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *DASHBOARD_ROUTES,
             *MANAGE_ROUTES,
             *MEASURE_ROUTES,
+            *COMMENT_ROUTES,
             *PUBLIC_ROUTES,
             overview_api,
             health_api,

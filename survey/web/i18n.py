@@ -142,6 +142,9 @@ _PORTAL_SERVICES = (
     "services/draft",
     "services/leitbild_drafts",
     "services/measures",
+    "services/comment_review",
+    "services/codebooks",
+    "services/redaction",
 )
 _PORTAL_SOURCES = (
     "report/show.py",
@@ -151,6 +154,7 @@ _PORTAL_SOURCES = (
     "web/auth",
     "web/manage",
     "web/measures",
+    "web/comments",
     "web/templates/measures/",
     # the survey office's page of feedback links (the rest of web/public is the respondents')
     "web/public/_office",

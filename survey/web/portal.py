@@ -101,6 +101,8 @@ def _navigation(viewer: Viewer | None, path: str, _: Callable[..., str]) -> list
         links.append(("/buero/organisation", _("Organisation")))
     if may_approve(p):
         links.append(("/personalrat/freigaben", _("Approvals")))
+    if p.holds("office") or may_approve(p):
+        links.append(("/kommentare/freigabe", _("Comments")))
     if may_open_exports(p):
         links.append(("/exporte", _("Exports")))
     if may_read_audit(p):

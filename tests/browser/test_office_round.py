@@ -24,6 +24,11 @@ what was typed kept.
 Acceptance 3: the editor and the wave's approval page by keyboard alone, and axe-core on every new
 page in German and English.
 
+Issue 21, acceptance 3 and 5, first on the same servers: staff answer the demo's open staff wave
+with comments; the Personalrat withholds one and blacks out a passage of another in the browser and
+releases the rest; the wave closes; the lead reads the comments by theme and sees neither original;
+the audit log names every decision without any text; axe-core on the comment pages.
+
 Issue 19, acceptance 3, on the same servers: a measure from the lead's form to the staff's feedback
 page and the citizens' public page. The Jugendamt's lead creates a measure on "Gemeinsam für
 Lindenau" and invites the Jobcenter; the Dezernentin (lead of the Dezernat above the Jobcenter)
@@ -417,6 +422,127 @@ def _personalrat_approves(page: Any, url: str) -> None:
             assert "k_text = 12" in main_text(page), "the changed threshold"
         click_to(page, f'main form[action="{path}"] button[type=submit]')
         assert "freigegeben" in page.locator(".notice").inner_text()
+
+
+# --- issue 21: the Personalrat reviews comments; the lead reads them by theme -----------------------
+# (first in the module: it closes the demo's open staff wave, so that it is the Jugendamt's latest
+# closed wave while the lead reads; the round below makes a later one)
+
+WITHHELD = "Im ASD weiß jeder, dass die Kollegin mit dem roten Kombi gemeint ist."
+BLACKED = "Die Teamleitung der Gruppe Nord verteilt die Fälle ungerecht."
+PASSAGE = "der Gruppe Nord"
+WITHHOLD_REASON = "Die Beschreibung macht eine Kollegin erkennbar."
+OTHER_COMMENTS = [
+    "Wir sind dauerhaft unterbesetzt, Krankheitsvertretung gibt es nicht.",
+    "Die Überlastung im Team ist seit Monaten zu hoch.",
+    "Offene Stellen werden nicht nachbesetzt.",
+    "Die Personaldecke ist zu dünn.",
+    "Die E-Akte stürzt ständig ab.",
+    "Weiter so!",
+    "Weiter so",
+    "Die Abstimmung mit dem Bauamt dauert viel zu lange.",
+    "Frau Brenninkmeyer ruft nie zurück, Tel. 0171 4455667.",
+]
+
+
+def fetch(server: Server, sql: str) -> list[tuple[Any, ...]]:
+    if server.engine == "sqlite":
+        with sqlite3.connect(server.database_url[len("sqlite:///") :]) as connection:
+            return connection.execute(sql).fetchall()
+    return browser_setup._in_thread(browser_setup._pg_fetch(server.database_url, sql, ()))
+
+
+def staff_answer_with_comment(url: str, code: str, comment: str) -> None:
+    """One staff member answers through the form (plain HTTP: the review is what is looked at)."""
+    import httpx
+
+    with httpx.Client(base_url=url, follow_redirects=False, timeout=20) as client:
+        form = client.get(f"/i/{code}")
+        assert form.status_code == 200, form.text
+        key = re.search(r'name="submission_key" value="([^"]+)"', form.text)
+        assert key is not None
+        data = {
+            "submission_key": key.group(1),
+            "lang": "de",
+            "fachbereiche-ziehen-mit": "4",
+            "kommentar": comment,
+        }
+        assert client.post(f"/i/{code}", data=data).status_code == 303
+
+
+def review_item(page: Any, text: str) -> Any:
+    item = page.locator("li.review-item").filter(has_text=text)
+    assert item.count() == 1, f"{text!r} waits for release once"
+    return item
+
+
+def test_the_personalrat_reviews_comments_and_the_lead_reads_themes(
+    server: Server, browser: Any, axe_source: str, tmp_path: Path
+) -> None:
+    url = server.url
+    ((wave,),) = fetch(
+        server, "SELECT key FROM wave WHERE comment_review = 'personalrat' AND status = 'open'"
+    )
+    browser_setup._survey(
+        server.environment, "invite", wave, "--unit", "asd", "--count", "20", "--out", str(tmp_path)
+    )
+    with (tmp_path / f"{wave}-asd-codes.csv").open(encoding="utf-8") as file:
+        codes = [row["code"] for row in csv.DictReader(file, delimiter=";")]
+    # twenty answers, eleven with a comment: the ASD's earlier waves had 7 and 9 respondents, and
+    # a group that changed by fewer than k people since it was last shown stays hidden
+    comments = [WITHHELD, BLACKED, *OTHER_COMMENTS]
+    for code, comment in zip(codes, comments + [""] * (20 - len(comments)), strict=True):
+        staff_answer_with_comment(url, code, comment)
+
+    languages = ("de",) if server.engine == "sqlite" else ("en",)
+    council = signed_in(browser, url, "personalrat")
+    try:
+        go(council, f"{url}/kommentare/freigabe")
+        click_to(council, f'main a[href="/kommentare/freigabe/{wave}"]')
+        assert council.locator("li.review-item").count() == 11
+        assert "Brenninkmeyer" not in main_text(council) and "4455667" not in main_text(council)
+        check_pages(council, axe_source, [f"{url}/kommentare/freigabe", council.url.split("?")[0]], languages)
+        go(council, f"{url}/kommentare/freigabe/{wave}")
+        item = review_item(council, WITHHELD)
+        item.locator('input[name="reason"]').fill(WITHHOLD_REASON)
+        with council.expect_navigation():
+            item.locator('form:has(input[value="withhold"]) button').click()
+        item = review_item(council, BLACKED)
+        item.locator('input[name="passage"]').fill(PASSAGE)
+        with council.expect_navigation():
+            item.locator('form:has(input[value="black_out"]) button').click()
+        assert "[geschwärzt]" in main_text(council)
+        while council.locator('form:has(input[value="release"]) button').count():
+            with council.expect_navigation():
+                council.locator('form:has(input[value="release"]) button').first.click()
+        text = main_text(council)
+        assert WITHHELD not in text and PASSAGE not in text and WITHHOLD_REASON in text
+        browser_setup._survey(server.environment, "wave", "close", wave)
+
+        go(council, f"{url}/protokoll")
+        log = main_text(council)
+        assert log.count(wave) >= 12, "every decision is in the audit log"
+        for secret in (WITHHELD, BLACKED, PASSAGE, WITHHOLD_REASON, *OTHER_COMMENTS):
+            assert secret not in log, f"the audit log shows {secret!r}"
+    finally:
+        council.context.close()
+
+    lead = signed_in(browser, url, "leitung-jugendamt")
+    office = signed_in(browser, url, "buero")
+    try:
+        go(lead, f"{url}/dashboard/asd")
+        assert "personal" in lead.locator("ul.top-themes").inner_text().lower()
+        click_to(lead, 'main a[href^="/dashboard/asd/kommentare"]')
+        text = main_text(lead)
+        assert WITHHELD not in text and PASSAGE not in text and "Brenninkmeyer" not in text
+        assert "Die Teamleitung [geschwärzt] verteilt die Fälle ungerecht." in text
+        assert lead.locator("#theme-personal").count() == 1
+        assert "(2" in lead.locator("li", has_text="Weiter so").first.inner_text(), "merged with its count"
+        check_pages(lead, axe_source, [f"{url}/dashboard/asd/kommentare"], languages)
+        check_pages(office, axe_source, [f"{url}/buero/schwaerzung", f"{url}/buero/codebuch"], languages)
+    finally:
+        lead.context.close()
+        office.context.close()
 
 
 def test_a_whole_round_in_the_browser(server: Server, browser: Any) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import msgspec
 import pytest
 
+from survey.domain.comments import CommentSummary, MergedText, ThemeComments, ValueComments
 from survey.domain.figures import (
     CONTACTS_NOT_RECORDED,
     Change,
@@ -231,9 +232,15 @@ def fake_charts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
         monkeypatch.setattr(charts, name, _fake(name))
 
 
+def summary_of(texts: list[str]) -> CommentSummary:
+    """Comments without a codebook: all of them "without theme"."""
+    return CommentSummary("w", len(texts), False, [], [MergedText(t, 1) for t in texts], len(texts), [], [])
+
+
 def department(language: str = "de", comments: list[str] | HiddenFigure | None = None, **changes: Any) -> str:
     figures = msgspec.structs.replace(unit_figures(), **changes) if changes else unit_figures()
-    return department_html(figures, kommune=KOMMUNE, comments=comments, language=language, generated_on=TODAY)
+    shown = summary_of(comments) if isinstance(comments, list) else comments
+    return department_html(figures, kommune=KOMMUNE, comments=shown, language=language, generated_on=TODAY)
 
 
 # --- parsing helpers ----------------------------------------------------------------------------------
@@ -553,7 +560,7 @@ def test_headings_go_down_one_level_at_a_time() -> None:
 def test_names_are_escaped() -> None:
     figures = msgspec.structs.replace(unit_figures(), name="FB <Jugend> & Familie")
     page = department_html(
-        figures, kommune="Stadt <L>", comments=["<b>laut</b>"], language="de", generated_on=TODAY
+        figures, kommune="Stadt <L>", comments=summary_of(["<b>laut</b>"]), language="de", generated_on=TODAY
     )
     assert "FB &lt;Jugend&gt; &amp; Familie" in page and "<Jugend>" not in page.split('id="report-data"')[0]
     assert "&lt;b&gt;laut&lt;/b&gt;" in page and "<b>laut</b>" not in page
@@ -608,7 +615,7 @@ def citizen_figures() -> UnitFigures:
 
 def citizen_report(language: str) -> str:
     return department_html(
-        citizen_figures(), kommune=KOMMUNE, comments=[], language=language, generated_on=TODAY
+        citizen_figures(), kommune=KOMMUNE, comments=summary_of([]), language=language, generated_on=TODAY
     )
 
 
@@ -740,6 +747,38 @@ def test_comments_are_shown_when_given_as_a_list() -> None:
     assert "Mehr Zeit für Übergaben." in text and "Gute Zusammenarbeit" in text
 
 
+def test_comments_by_value_and_theme_with_counts() -> None:
+    themed = CommentSummary(
+        "w",
+        5,
+        True,
+        [
+            ValueComments(
+                "nachhaltig",
+                "Nachhaltig wirken",
+                4,
+                [
+                    ThemeComments("personal", "Personalmangel", 3, [MergedText("Zu wenig Personal.", 2)]),
+                    ThemeComments("ausstattung", "Ausstattung", 1, [MergedText("Alte Fahrzeuge.", 1)]),
+                ],
+            ),
+            ValueComments("vertrauen", "Vertrauen", 0, []),
+        ],
+        [MergedText("Weiter so!", 1)],
+        1,
+        [],
+        ["Personal"],
+    )
+    html = department_html(
+        unit_figures(), kommune=KOMMUNE, comments=themed, language="de", generated_on=TODAY
+    )
+    text = visible_text(html)
+    section = text[text.index("5 Kommentare aus der letzten Befragungsrunde") :]
+    assert "Nachhaltig wirken (4 Kommentare)" in section and "Vertrauen (" not in section
+    assert section.index("Personalmangel – 3 Kommentare") < section.index("Ausstattung – 1 Kommentar")
+    assert "Zu wenig Personal. (2-mal)" in section and "Passt zu keinem Thema (1 Kommentar)" in section
+
+
 def test_hidden_comments_are_not_shown_and_the_rule_is_said() -> None:
     text = visible_text(department("de", COMMENTS_HIDDEN))
     assert (
@@ -823,7 +862,9 @@ def department_pdf() -> bytes:
         for name in CHART_FUNCTIONS:
             patch.setattr(charts, name, _fake(name))
         figures = unit_figures()
-        page = department_html(figures, kommune=KOMMUNE, comments=["Gut."], language="de", generated_on=TODAY)
+        page = department_html(
+            figures, kommune=KOMMUNE, comments=summary_of(["Gut."]), language="de", generated_on=TODAY
+        )
     return to_pdf(page)
 
 

@@ -194,6 +194,21 @@ def test_item_ids_become_valid_spss_names() -> None:
     assert "".join(lines) == f"{long} = {'a' * 64}" + "ü" * 50
 
 
+#: the demo codebook's theme keys (questionnaires/_codebooks/lindenau.yaml)
+THEME_KEYS = {
+    "abstimmung", "informationsfluss", "silodenken", "wartezeit", "terminvergabe", "freundlichkeit",
+    "erreichbarkeit", "fuehrung", "fehlerkultur", "wertschaetzung", "entscheidungen", "information",
+    "formulare", "digitalisierung", "genehmigungswege", "personal", "umsetzung", "ausstattung",
+}  # fmt: skip
+
+
+def _with_themes(columns: list[str]) -> list[str]:
+    """The columns with the theme codes' column after the free-text item's."""
+    return [
+        c for column in columns for c in ([column, f"{column}_themen"] if column == "kommentar" else [column])
+    ]
+
+
 async def test_sav_carries_labels_and_the_stored_answers(db: str, tmp_path: Path) -> None:
     await _demo()
     version = _version(2)
@@ -202,8 +217,9 @@ async def test_sav_carries_labels_and_the_stored_answers(db: str, tmp_path: Path
     assert export.media_type == "application/x-spss-sav"
     columns, rows, meta = _read_sav(export, tmp_path)
 
-    # One column per item id (hyphens made underscores), after the describing columns.
-    assert columns == DESCRIBING + [_var(i.id) for i in version.items]
+    # One column per item id (hyphens made underscores), after the describing columns; a free-text
+    # item's theme codes (the codebook's theme keys) beside it.
+    assert columns == DESCRIBING + _with_themes([_var(i.id) for i in version.items])
     assert not {"id", "response_id", "submitted_on"} & set(columns)
     assert [row["response_no"] for row in rows] == list(range(1, len(rows) + 1))
 
@@ -233,6 +249,8 @@ async def test_sav_carries_labels_and_the_stored_answers(db: str, tmp_path: Path
     assert _as_stored(rows, numeric, text) == _stored_counter(stored, numeric, text)
     assert any(math.isnan(row[_var("fachbereiche-ziehen-mit")]) for row in rows)  # "keine Angabe"
     assert any(row[_var("kommentar")] for row in rows)
+    codes = {code for row in rows for code in (row["kommentar_themen"] or "").split()}
+    assert {"personal", "ausstattung"} <= codes <= THEME_KEYS
 
     # English labels where the questionnaire has them.
     english = await raw_export(fmt="sav", waves=[V2_WAVE], lang="en")
@@ -333,10 +351,10 @@ async def test_across_versions_item_ids_stay_and_absent_items_are_missing(db: st
     # v1's items in v1's order, then what v2 added, in v2's order: one column per item id.
     added = [i.id for i in v2.items if i.id not in v1.item_ids]
     assert added == ["vereinfachungen-umgesetzt", "wissen-gesichert"]
-    assert columns == DESCRIBING + [_var(i) for i in v1.item_ids + added]
+    assert columns == DESCRIBING + _with_themes([_var(i) for i in v1.item_ids + added])
     # An only-v1 export names the shared items the same way.
     v1_columns, _, _ = _read_sav(await raw_export(fmt="sav", waves=[V1_WAVE]), tmp_path)
-    assert v1_columns == DESCRIBING + [_var(i) for i in v1.item_ids]
+    assert v1_columns == DESCRIBING + _with_themes([_var(i) for i in v1.item_ids])
     # The label of an editorially changed item is the newest wording.
     changed = v2.item("wissen-geteilt")
     assert meta.column_names_to_labels["wissen_geteilt"] == _label(changed.id, changed.text["de"])

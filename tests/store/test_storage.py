@@ -149,3 +149,35 @@ async def test_bulk_insert_is_all_or_nothing(db: str) -> None:
         await bulk_insert_responses(wave_id, batches())
     assert await ResponseRow.count().run() == 0
     assert await Answer.count().run() == 0
+
+
+async def test_comments_stored_before_redaction_are_redacted_by_the_upgrade(field) -> None:  # type: ignore[no-untyped-def]
+    """The migration of 2026-12-06T14:40 run again over a comment stored as typed (as before it)."""
+    import importlib
+
+    from survey.store.tables import WaveRow
+
+    wave = await WaveRow.select(WaveRow.id).where(WaveRow.key == "puls").first().run()
+    unit = await OrgUnitRow.select(OrgUnitRow.id).where(OrgUnitRow.key == "asd").first().run()
+    response = uuid.uuid4()
+    today = dt.date.today()
+    await ResponseRow.insert(
+        ResponseRow(id=response, wave=wave["id"], unit=unit["id"], language="de", submitted_on=today)
+    ).run()
+    typed = "Frau Brenninkmeyer ist erreichbar unter 0171 4455667 oder anna.b@lindenau.de."
+    kept = "Paragraph 31 SGB II verstehen wir nicht."
+    for text in (typed, kept):
+        await Comment.insert(
+            Comment(
+                response=response,
+                wave=wave["id"],
+                unit=unit["id"],
+                item="kommentar",
+                text=text,
+                submitted_on=today,
+            )
+        ).run()
+    migration = importlib.import_module("survey.store.piccolo_migrations.store_2026_12_06t14_40_00_000000")
+    await (await migration.forwards()).run()
+    texts = sorted(r["text"] for r in await Comment.select(Comment.text).run())
+    assert texts == ["Frau [Name] ist erreichbar unter [Telefonnummer] oder [E-Mail].", kept]

@@ -311,8 +311,9 @@ async def test_the_lead_sees_jugendamt_and_drills_down(client: AsyncTestClient) 
     assert not re.search(r"\sstyle\s*=", page) and "<style" not in page and "<script" not in page
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "ids are unique across the charts"
-    # the comments of the latest wave (Jugendamt reaches k_text), escaped
-    comments = page[page.index('id="comments"') :]
+    # the comments of the latest wave (Jugendamt reaches k_text) on their own page, escaped
+    assert '<a href="/dashboard/jugendamt/kommentare?fragebogen=staff-pulse">' in page
+    comments = (await client.get("/dashboard/jugendamt/kommentare?fragebogen=staff-pulse")).text
     assert str(escape(MARKUP_COMMENT)) in comments
     assert "<script>alert" not in page and "<b>Übergaben</b>" not in page
 

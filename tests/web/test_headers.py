@@ -43,6 +43,9 @@ PARAMETERS = {
     "path": "openapi.json",
     # a measure that does not exist: no POST below changes anything
     "measure": "999999",
+    # a wave and a comment that do not exist: the release steps change nothing
+    "wave": "gibt-es-nicht",
+    "comment": "999999",
 }
 #: routes whose `key` is a wave's
 WAVE_KEY_ROUTES = ("/runden/", "/runde/", "/waves/")

@@ -154,12 +154,14 @@ async def test_free_text_is_stored_as_typed_and_shown_escaped_everywhere(
     await app_call(client, add_user, "leitung-jugendamt", "Leitung Jugendamt", PASSWORD, ["lead:jugendamt"])
     await sign_in(client, "leitung-jugendamt")
 
-    # The dashboard page of the unit: each comment escaped, none as markup.
-    page = await client.get("/dashboard/jugendamt")
+    # The comments page of the unit: each comment escaped, none as markup (each was written twice,
+    # so each stands once with its count).
+    page = await client.get("/dashboard/jugendamt/kommentare")
     assert page.status_code == 200, page.text
     for comment in HOSTILE:
-        assert f"<li>{_shown(comment)}</li>" in page.text, comment
+        assert f"<li>{_shown(comment)} <span" in page.text, comment
     _no_raw_markup(page.text, "dashboard")
+    _no_raw_markup((await client.get("/dashboard/jugendamt")).text, "dashboard")
     assert "onerror=alert(2)>" not in page.text  # the escaped form ends in &gt;
 
     # The comments API: the very text, as JSON that no browser renders as a page.

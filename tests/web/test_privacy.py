@@ -1,5 +1,7 @@
 """Unlinkability and privacy against the real server: after 50 invited staff answer, nothing in the
-database or the server's output ties a code to a response, and no IP address or user agent is kept."""
+database or the server's output ties a code to a response, no IP address or user agent is kept, and
+none of the personal data planted in their comments (names, phone numbers, e-mail addresses,
+IBANs, addresses, vehicle registrations, case numbers, dates of birth) is stored or logged."""
 
 from __future__ import annotations
 
@@ -19,6 +21,18 @@ from cli_runner import run_cli
 ROOT = Path(__file__).resolve().parents[2]
 PROBE_AGENT = "Privacy-Probe/7.3 (unique-agent-string)"
 PROBE_IP = "203.0.113.77"
+#: (what a comment says, the personal data in it that must not be stored, the marker it becomes)
+PLANTED = [
+    ("Frau Brenninkmeyer aus dem ASD hilft immer", "Brenninkmeyer", "[Name]"),
+    ("Herr Jürgen Wohlfahrt blockiert jede Änderung", "Wohlfahrt", "[Name]"),
+    ("ruft mich an unter 0171 4455667", "4455667", "[Telefonnummer]"),
+    ("schreibt an petra.kowalski@stadt-lindenau.de", "petra.kowalski", "[E-Mail]"),
+    ("Überweisung auf DE89 3704 0044 0532 0130 00 fehlt", "0532 0130", "[IBAN]"),
+    ("ich wohne Lindenstraße 14a", "Lindenstraße 14a", "[Adresse]"),
+    ("das Auto LIN-AB 123 steht immer im Weg", "LIN-AB 123", "[Kennzeichen]"),
+    ("es geht um Az. 51.2-4711/26", "4711/26", "[Aktenzeichen]"),
+    ("geb. 03.07.1984, seit Jahren hier", "03.07.1984", "[Geburtsdatum]"),
+]
 
 
 def _run(url: str, *args: str, base: str = "", stdin: str = "") -> str:
@@ -144,7 +158,7 @@ def test_fifty_invited_staff_leave_no_link(database_url: str, tmp_path: Path, ru
                 "submission_key": key.group(1),
                 "lang": "de",
                 "fachbereiche-ziehen-mit": str(number % 5 + 1),
-                "kommentar": f"Antwort {number}",
+                "kommentar": f"Antwort {number}: {PLANTED[number % len(PLANTED)][0]}",
             }
             status, _ = _request(f"{base}/i/{code}", answers)
             assert status == 303
@@ -160,6 +174,10 @@ def test_fifty_invited_staff_leave_no_link(database_url: str, tmp_path: Path, ru
         return hmac.new(key, f"store:invitation:{code.replace('-', '')}".encode(), hashlib.sha256).hexdigest()
 
     assert stored_hash(unused) in text
+    for _, personal, marker in PLANTED:
+        assert personal not in text, f"{personal} is stored"
+        assert personal not in out + err, f"{personal} is in the server's output"
+        assert marker in text, f"no {marker} is stored: the check above would pass without comments"
     for code in codes:
         bare = code.replace("-", "")
         assert code not in text and bare not in text, "a code is stored"

@@ -11,7 +11,13 @@ next to the field (no command), and the command line's text, which names the opt
     _states  open, close, what would refuse it, list, detail
 """
 
-from survey.services.waves._checks import check_thresholds, check_wave_key, unit_choices, version_choices
+from survey.services.waves._checks import (
+    COMMENT_REVIEWS,
+    check_thresholds,
+    check_wave_key,
+    unit_choices,
+    version_choices,
+)
 from survey.services.waves._model import (
     K_MAX,
     K_MIN,
@@ -39,6 +45,7 @@ from survey.services.waves._states import close_wave, list_waves, open_wave, wav
 from survey.store.waves import Wave, WaveFacts
 
 __all__ = [
+    "COMMENT_REVIEWS",
     "K_MAX",
     "K_MIN",
     "TITLE_MAX",

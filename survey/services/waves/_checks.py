@@ -15,8 +15,10 @@ from survey.store import org as org_store
 from survey.store.org import StoredUnit
 
 __all__ = [
+    "COMMENT_REVIEWS",
     "check_thresholds",
     "check_wave_key",
+    "comment_review_problems",
     "key_problems",
     "period_problems",
     "problem",
@@ -59,6 +61,23 @@ def key_problems(key: str) -> list[FieldProblem]:
             )
         ]
     return []
+
+
+#: who releases free-text comments before leads read them: nobody (they show at once), the survey
+#: office, the Personalrat, or both; the Personalrat approves the choice with the staff wave
+COMMENT_REVIEWS = ("none", "office", "personalrat", "both")
+
+
+def comment_review_problems(review: str) -> list[FieldProblem]:
+    if review in COMMENT_REVIEWS:
+        return []
+    return [
+        problem(
+            "comment_review",
+            f"--comment-review {review}: use one of {', '.join(COMMENT_REVIEWS)}",
+            N_("choose who releases the comments: nobody, the survey office, the Personalrat or both"),
+        )
+    ]
 
 
 def threshold_problems(k: int, k_text: int) -> list[FieldProblem]:

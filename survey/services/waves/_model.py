@@ -97,6 +97,8 @@ class WavePlan:
     k_text: int = 10
     #: each unit with its sub-units
     subtrees: bool = True
+    #: who releases free-text comments before leads read them (COMMENT_REVIEWS)
+    comment_review: str = "none"
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class WaveChange:
     k_text: int | None = None
     #: per language; an empty title goes back to the questionnaire's own
     titles: dict[str, str] | None = None
+    comment_review: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from survey.domain import QuestionnaireVersion
 from survey.errors import N_, Code, Message, SurveyError
 from survey.services.catalog import version_for_wave
 from survey.services.waves._checks import (
+    comment_review_problems,
     key_problems,
     period_problems,
     problem,
@@ -114,7 +115,7 @@ async def create_planned_wave(plan: WavePlan, questionnaires: Path) -> Wave:
             )
         )
     problems += period_problems(plan.opens_on, plan.closes_on)
-    problems += threshold_problems(plan.k, plan.k_text)
+    problems += threshold_problems(plan.k, plan.k_text) + comment_review_problems(plan.comment_review)
     units = await org_store.list_units()
     problems += await unit_problems(plan.units, units)
     wrong_version, choice = version_problems(
@@ -140,6 +141,7 @@ async def create_planned_wave(plan: WavePlan, questionnaires: Path) -> Wave:
             k=plan.k,
             k_text=plan.k_text,
             titles=titles,
+            comment_review=plan.comment_review,
         )
     return await get_wave(key)
 
@@ -157,6 +159,7 @@ async def create_wave(
     k: int = 5,
     k_text: int = 10,
     subtrees: bool = True,
+    comment_review: str = "none",
 ) -> Wave:
     """A new draft wave (the command line's way of `create_planned_wave`): `title` is the German
     (default) one; the other languages get the questionnaire's own title."""
@@ -174,6 +177,7 @@ async def create_wave(
         k,
         k_text,
         subtrees,
+        comment_review,
     )
     return await create_planned_wave(plan, questionnaires)
 
@@ -187,6 +191,7 @@ def _locked_problems(wave: Wave, change: WaveChange) -> list[FieldProblem]:
         ("units", "--units", change.units, None),
         ("k", "--k", change.k, wave.k),
         ("k_text", "--k-text", change.k_text, wave.k_text),
+        ("comment_review", "--comment-review", change.comment_review, wave.comment_review),
         ("opens_on", "--opens", change.opens_on, wave.opens_on),
     )
     locked = [(name, option) for name, option, value, now in asked if value is not None and value != now]
@@ -236,6 +241,8 @@ async def _change_problems(
     problems += period_problems(change.opens_on or wave.opens_on, change.closes_on or wave.closes_on)
     k = change.k if change.k is not None else wave.k
     problems += threshold_problems(k, change.k_text if change.k_text is not None else wave.k_text)
+    if change.comment_review is not None:
+        problems += comment_review_problems(change.comment_review)
     if change.units is not None:
         problems += await unit_problems(change.units, units)
     wrong_version, choice = await _new_version(wave, change, questionnaires)
@@ -257,6 +264,7 @@ async def edit_planned_wave(key: str, change: WaveChange, questionnaires: Path) 
             ("closes_on", change.closes_on),
             ("k", change.k),
             ("k_text", change.k_text),
+            ("comment_review", change.comment_review),
         )
         if value is not None
     }

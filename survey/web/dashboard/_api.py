@@ -15,6 +15,7 @@ from litestar.enums import MediaType
 from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
 
+from survey.domain.comments import CommentSummary
 from survey.domain.figures import (
     HiddenFigure,
     OrganisationOverview,
@@ -25,7 +26,7 @@ from survey.services.figures import NoClosedWave
 from survey.services.permissions import (
     may_see,
 )
-from survey.services.reports import overview_data
+from survey.services.reports import overview_data, report_comments
 from survey.web.api import refusals
 from survey.web.auth import CurrentViewer
 from survey.web.dashboard._scope import (
@@ -56,14 +57,17 @@ class VisibleUnit(msgspec.Struct, frozen=True):
 
 
 class Comments(msgspec.Struct, frozen=True):
-    """The latest wave's free-text comments of a unit's subtree: a list from k_text respondents on,
-    else `hidden` with its reason (and `comments` null)."""
+    """The latest wave's released free-text comments of a unit's subtree (redacted when stored): a
+    list (alphabetical) and the same grouped into themes per Leitbild value (`themes`; the theme
+    keys are the codebook's), from k_text respondents on; else `hidden` with its reason (and
+    `comments` and `themes` null)."""
 
     unit: str
     questionnaire: str
     wave: str
     comments: list[str] | None
     hidden: HiddenFigure | None
+    themes: CommentSummary | None = None
 
 
 _API = {"tags": ["dashboard"], "cache_control": NO_STORE}
@@ -190,11 +194,13 @@ async def unit_comments_api(
         figures = await load_figures(unit, scope.questionnaire.key, _english)
     except NoClosedWave as problem:
         raise NotFoundException(f"no comments: {problem.message.text(code=True)}") from None
-    comments = await load_comments(viewer, figures)
+    themes = await load_comments(viewer, figures, "en")
     wave = figures.waves[-1].wave if figures.waves else ""
-    if isinstance(comments, HiddenFigure):
-        return Comments(unit, scope.questionnaire.key, wave, None, comments)
-    return Comments(unit, scope.questionnaire.key, wave, comments, None)
+    if isinstance(themes, HiddenFigure):
+        return Comments(unit, scope.questionnaire.key, wave, None, themes)
+    texts = await report_comments(figures)
+    assert isinstance(texts, list)  # the same check as the summary's
+    return Comments(unit, scope.questionnaire.key, wave, texts, None, themes)
 
 
 @get(

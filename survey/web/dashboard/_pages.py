@@ -17,6 +17,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from survey.domain.comments import CommentSummary
 from survey.domain.figures import (
     HiddenFigure,
     ItemFigures,
@@ -119,7 +120,7 @@ def _breadcrumbs(scope: Scope, principal: Principal) -> list[tuple[Unit, bool]]:
     return [(u, may_see(principal, u, scope.questionnaire.audience)) for u in reversed(chain)]
 
 
-def _base_context(request: Request[Any, Any, Any], viewer: Viewer, scope: Scope) -> dict[str, Any]:
+def base_context(request: Request[Any, Any, Any], viewer: Viewer, scope: Scope) -> dict[str, Any]:
     lang = portal_lang(request)
     _ = translator(lang)
     return {
@@ -157,7 +158,7 @@ def participation_lines(open_waves: list[WaveSummary], lang: str) -> list[str]:
     return lines
 
 
-async def _no_closed_wave_page(request: Request[Any, Any, Any], viewer: Viewer, scope: Scope) -> Template:
+async def no_closed_wave_page(request: Request[Any, Any, Any], viewer: Viewer, scope: Scope) -> Template:
     """Where no wave has closed yet: that in plain words, and the open waves' participation."""
     lang = portal_lang(request)
     _ = translator(lang)
@@ -168,7 +169,7 @@ async def _no_closed_wave_page(request: Request[Any, Any, Any], viewer: Viewer, 
         title=f"{scope.unit.name} – {_('Dashboard')}",
         viewer=viewer,
         participation=participation_lines(open_waves, lang),
-        **_base_context(request, viewer, scope),
+        **base_context(request, viewer, scope),
     )
 
 
@@ -220,8 +221,8 @@ async def dashboard_unit(
     try:
         figures = await load_figures(unit, scope.questionnaire.key, _, language=lang)
     except NoClosedWave:
-        return await _no_closed_wave_page(request, viewer, scope)
-    comments = await load_comments(viewer, figures)
+        return await no_closed_wave_page(request, viewer, scope)
+    comments = await load_comments(viewer, figures, lang)
     measures = await unit_measures(unit, scope.questionnaire.key, lang)
     trend_charts = await anyio.to_thread.run_sync(
         functools.partial(trend_figures, figures, lang, charts.measure_markers(summaries(measures)))
@@ -257,7 +258,7 @@ async def dashboard_unit(
         children=children,
         child_values=asked_now,
         not_asked_now=", ".join(v.name for v in figures.values if v not in asked_now),
-        comments=comments if isinstance(comments, list) else [],
+        comments=comments if isinstance(comments, CommentSummary) else None,
         comments_hidden=comments if isinstance(comments, HiddenFigure) else None,
         charts=trend_charts,
         measures=measure_rows(measures, show),
@@ -284,7 +285,7 @@ async def dashboard_unit(
                 k_text=figures.k_text,
             ),
         },
-        **_base_context(request, viewer, scope),
+        **base_context(request, viewer, scope),
     )
 
 
@@ -313,7 +314,7 @@ async def dashboard_items(
     try:
         figures = await load_figures(unit, scope.questionnaire.key, _, until=welle, language=lang)
     except NoClosedWave:
-        return await _no_closed_wave_page(request, viewer, scope)
+        return await no_closed_wave_page(request, viewer, scope)
     chosen = figures.waves[-1] if figures.waves else None
     value_names = {v.value: v.name for v in figures.values}
     show = PageShow(lang)
@@ -344,7 +345,7 @@ async def dashboard_items(
                 k_text=figures.k_text,
             ),
         },
-        **_base_context(request, viewer, scope),
+        **base_context(request, viewer, scope),
     )
 
 

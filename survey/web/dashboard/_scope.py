@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import NotFoundException
 
+from survey.domain.comments import CommentSummary
 from survey.domain.figures import (
     HiddenFigure,
     UnitFigures,
 )
 from survey.errors import SurveyError
 from survey.services.audit import record
+from survey.services.comments import comment_summary
 from survey.services.figures import NoClosedWave, unit_figures, unit_in_language
 from survey.services.org import organisation_listing
 from survey.services.overview import overview
@@ -23,7 +25,6 @@ from survey.services.permissions import (
     may_see,
     organisation_wide,
 )
-from survey.services.reports import report_comments
 from survey.web.auth import Viewer, forbidden
 
 DEFAULT_QUESTIONNAIRE = "staff-pulse"
@@ -141,12 +142,17 @@ async def load_figures(
         raise NotFoundException(_("No figures: %(problem)s", problem=problem.message.text(_))) from None
 
 
-async def load_comments(viewer: Viewer, figures: UnitFigures) -> list[str] | HiddenFigure:
-    """The latest wave's comments where they reach k_text; each view is written to the audit log."""
-    comments = await report_comments(figures)
-    if isinstance(comments, list):
-        wave = figures.waves[-1].wave if figures.waves else ""
+async def load_comments(
+    viewer: Viewer, figures: UnitFigures, language: str = "de"
+) -> CommentSummary | HiddenFigure:
+    """The latest wave's released comments by value and theme where they reach k_text; each view
+    is written to the audit log."""
+    comments = await comment_summary(figures, language)
+    if isinstance(comments, CommentSummary):
         await record(
-            viewer.username, "comments.view", figures.unit, f"{figures.questionnaire} {wave}: {len(comments)}"
+            viewer.username,
+            "comments.view",
+            figures.unit,
+            f"{figures.questionnaire} {comments.wave}: {comments.total}",
         )
     return comments

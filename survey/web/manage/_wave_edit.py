@@ -82,6 +82,8 @@ class WaveIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     k_text: int = 10
     #: language → title, for the languages of the version
     titles: Titles = {}
+    #: who releases free-text comments before leads read them: none | office | personalrat | both
+    comment_review: BodyText = "none"
 
 
 class WaveChangeIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -99,6 +101,7 @@ class WaveChangeIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     k: int | None = None
     k_text: int | None = None
     titles: Titles | None = None
+    comment_review: BodyText | None = None
 
 
 # --- the pages ------------------------------------------------------------------------------------
@@ -115,7 +118,7 @@ def _summary(wave: Wave, units: int) -> str:
     """The audit log's words for a wave as it is now."""
     return (
         f"{wave.questionnaire} v{wave.version}, {units} units, {wave.opens_on}–{wave.closes_on}, "
-        f"k={wave.k}, k_text={wave.k_text}"
+        f"k={wave.k}, k_text={wave.k_text}, comments released by {wave.comment_review}"
     )
 
 
@@ -284,6 +287,7 @@ async def create_wave_api(
             k=data.k,
             k_text=data.k_text,
             subtrees=data.subtrees,
+            comment_review=data.comment_review,
         )
         wave = await create_planned_wave(plan, questionnaires)
     except WavePlanError as exc:

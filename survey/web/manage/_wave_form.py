@@ -1,7 +1,8 @@
 """The form of a wave (portal/wave_form.html): reading what was typed, and showing it again.
 
 One form creates a wave and changes it: questionnaire version, units (a tree of checkboxes, each
-with or without its sub-units), first and last day, the thresholds k and k_text, and a title in
+with or without its sub-units), first and last day, the thresholds k and k_text, who releases the
+free-text comments before leads read them, and a title in
 each language of the version. What was typed is kept as text, so that a refused form shows it
 again with each problem next to its field; an open wave's form offers only what may still change
 (its titles and its last day).
@@ -54,7 +55,17 @@ NEW_WAVE_PAGE = "/buero/runden/neu"
 #: the longest value a form field is read with (a title is at most 200 characters; more is cut
 #: off only past what any check would take, so the check still sees that it is too long)
 _FIELD_LIMIT = 1000
-_TEXT_FIELDS = ("key", "version", "opens_on", "closes_on", "k", "k_text", "subtrees", "refresh")
+_TEXT_FIELDS = (
+    "key",
+    "version",
+    "opens_on",
+    "closes_on",
+    "k",
+    "k_text",
+    "comment_review",
+    "subtrees",
+    "refresh",
+)
 
 
 def wave_page_of(key: str) -> str:
@@ -152,6 +163,7 @@ def plan_of(form: WaveForm) -> WavePlan | None:
         k=k,
         k_text=k_text,
         subtrees=form.values.get("subtrees") != "no",
+        comment_review=form.values.get("comment_review") or "none",
     )
 
 
@@ -173,6 +185,7 @@ def change_of(form: WaveForm, wave: Wave) -> WaveChange | None:
         k=plan.k,
         k_text=plan.k_text,
         titles=plan.titles,
+        comment_review=plan.comment_review,
     )
 
 
@@ -239,6 +252,7 @@ def blank_form() -> WaveForm:
             "closes_on": (today + dt.timedelta(days=21)).isoformat(),
             "k": "5",
             "k_text": "10",
+            "comment_review": "none",
             "subtrees": "yes",
         },
         [],
@@ -256,6 +270,7 @@ def form_of(detail: WaveDetail) -> WaveForm:
             "closes_on": w.closes_on.isoformat(),
             "k": str(w.k),
             "k_text": str(w.k_text),
+            "comment_review": w.comment_review,
             "subtrees": "no",
         },
         list(detail.unit_keys),

@@ -37,6 +37,8 @@ class WaveOut(WaveFacts, frozen=True):
 
     k: int
     k_text: int
+    #: who releases free-text comments before leads read them: none | office | personalrat | both
+    comment_review: str
     units: int
     #: responses so far; under k hidden (with the reason), as everywhere
     responses: int | HiddenFigure
@@ -109,6 +111,7 @@ async def wave_out(listing: WaveListing, problems: list[str]) -> WaveOut:
         **facts,
         k=w.k,
         k_text=w.k_text,
+        comment_review=w.comment_review,
         units=listing.units,
         responses=await wave_responses(w, listing.responses),
         approval_problems=problems,

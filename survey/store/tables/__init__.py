@@ -1,0 +1,28 @@
+"""piccolo tables. Responses hold no reference to a person, an invitation code or a clock time.
+
+_core       the catalog, organisation, waves, responses, accounts, approvals, the audit log
+_measures   measures and the units' feedback links
+_comments   the comment codebooks
+"""
+
+from __future__ import annotations
+
+from piccolo.table import Table
+
+from survey.store.tables import _comments, _core, _measures
+from survey.store.tables._comments import *  # noqa: F403
+from survey.store.tables._core import *  # noqa: F403
+from survey.store.tables._measures import *  # noqa: F403
+
+__all__ = ["TABLES", *_core.__all__, *_measures.__all__, *_comments.__all__]
+
+#: every table, in the order they depend on each other
+TABLES: tuple[type[Table], ...] = (
+    *_core.TABLES,
+    _measures.MeasureRow,
+    _measures.MeasureUnitRow,
+    _measures.MeasureValueRow,
+    _measures.MeasureNoteRow,
+    _measures.FeedbackLink,
+    _comments.CodebookRow,
+)
