@@ -124,17 +124,17 @@ async def _comment(
     return wave, roles, found[1]
 
 
+async def _audit(viewer: Principal, action: str, wave: Wave, comment: ReviewComment) -> None:
+    """The decision in the audit log: the comment's number and unit, never its text or a reason."""
+    await record(viewer.username, action, wave.key, f"comment {comment.id} ({comment.unit})")
+
+
 async def release_comment(key: str, comment_id: int, viewer: Principal) -> None:
     wave, roles, comment = await _comment(key, comment_id, viewer)
     needs = (wave.comment_review in ("office", "both"), wave.comment_review in ("personalrat", "both"))
     async with write_transaction():
         await store.release(comment_id, roles[0], roles[1], needs)
-    await record(
-        viewer.username,
-        "comment.release",
-        wave.key,
-        f"comment {comment_id} ({comment.unit})",
-    )
+    await _audit(viewer, "comment.release", wave, comment)
 
 
 async def withhold_comment(key: str, comment_id: int, reason: str, viewer: Principal) -> None:
@@ -149,12 +149,7 @@ async def withhold_comment(key: str, comment_id: int, reason: str, viewer: Princ
     wave, _, comment = await _comment(key, comment_id, viewer)
     async with write_transaction():
         await store.withhold(comment_id, reason)
-    await record(
-        viewer.username,
-        "comment.withhold",
-        wave.key,
-        f"comment {comment_id} ({comment.unit})",
-    )
+    await _audit(viewer, "comment.withhold", wave, comment)
 
 
 async def black_out(key: str, comment_id: int, passage: str, viewer: Principal) -> str:
@@ -170,5 +165,5 @@ async def black_out(key: str, comment_id: int, passage: str, viewer: Principal) 
     text = comment.text.replace(passage, BLACKED_OUT.get(comment.language, BLACKED_OUT["de"]))
     async with write_transaction():
         await store.replace_text(comment_id, text)
-    await record(viewer.username, "comment.redact", wave.key, f"comment {comment_id} ({comment.unit})")
+    await _audit(viewer, "comment.redact", wave, comment)
     return text

@@ -6,10 +6,8 @@ removed. `pytest -s` prints the table."""
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -380,23 +378,6 @@ def test_recall_per_kind_and_ordinary_words_removed(redactor: Redactor) -> None:
     assert score.false_removal() <= 0.02
 
 
-def test_a_typical_comment_takes_under_two_milliseconds(redactor: Redactor) -> None:
-    comments = [c for c in corpus() if 200 <= len(c.text) <= 400]
-    for comment in comments[:20]:  # warm
-        redactor.redact(comment.text, comment.language)
-    times = []
-    for comment in comments:
-        start = time.perf_counter()
-        redactor.redact(comment.text, comment.language)
-        times.append(time.perf_counter() - start)
-    mean = statistics.mean(times) * 1000
-    print(
-        f"\n{len(times)} comments of 200–400 characters: {mean:.2f} ms on average, "
-        f"{max(times) * 1000:.2f} ms at most"
-    )
-    assert mean <= 2.0
-
-
 def test_the_name_list_is_read_once_and_small() -> None:
     """In a process of its own: what reading the lists costs in time and memory."""
     code = "\n".join(
@@ -411,6 +392,6 @@ def test_the_name_list_is_read_once_and_small() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     seconds, megabytes, same = out.stdout.split()
+    # what it costs is said, not asserted: speed and memory are the benchmarks' business
     print(f"\nreading the lists: {float(seconds):.2f} s, {float(megabytes):.0f} MB")
-    assert float(megabytes) <= 100
     assert same == "True"
