@@ -389,6 +389,9 @@ def _command_line(base: str, options: list[str], folder: Path) -> subprocess.Com
             "--no-color",
             "run",
             f"{base}/api/schema/openapi.json",
+            # issuing 100,000 receipt codes takes seconds, more on a busy machine: not a network error
+            "--request-timeout",
+            "60",
             *options,
         ],
         cwd=folder,  # its hypothesis database and any report stay out of the repository
