@@ -30,7 +30,7 @@ from survey.text.themes import (
     merge_near_duplicates,
 )
 
-__all__ = ["codes_of", "comment_summary", "released_comments", "wave_codebook"]
+__all__ = ["TextComment", "codes_of", "comment_summary", "released_comments", "wave_codebook"]
 
 KEYWORDS = 8
 
@@ -81,9 +81,13 @@ def _seed(wave: str, unit: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{wave}/{unit}".encode()).digest()[:8], "big")
 
 
-async def comment_summary(figures: UnitFigures, language: str = "de") -> CommentSummary | HiddenFigure:
-    """The unit's comments grouped by value and theme, labels and value names in `language`."""
-    comments = await released_comments(figures)
+async def comment_summary(
+    figures: UnitFigures, language: str = "de", comments: list[TextComment] | HiddenFigure | None = None
+) -> CommentSummary | HiddenFigure:
+    """The unit's comments grouped by value and theme, labels and value names in `language`;
+    `comments` where the caller has read them already (`released_comments`)."""
+    if comments is None:
+        comments = await released_comments(figures)
     if isinstance(comments, HiddenFigure):
         return comments
     wave = figures.waves[-1].wave

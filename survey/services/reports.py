@@ -22,7 +22,7 @@ from survey.domain.comments import CommentSummary
 from survey.domain.effects import MeasureSummary
 from survey.domain.figures import HiddenFigure, OrganisationOverview, UnitFigures
 from survey.report.render import department_html, overview_html
-from survey.services.comments import comment_summary, released_comments
+from survey.services.comments import comment_summary
 from survey.services.figures import (
     organisation_overview,
     overview_in_language,
@@ -42,7 +42,6 @@ __all__ = [
     "department_report",
     "overview_data",
     "overview_report",
-    "report_comments",
 ]
 
 Progress = Callable[[str], None]
@@ -50,13 +49,6 @@ Progress = Callable[[str], None]
 
 def _silent(_: str) -> None:
     """No progress to show (the web)."""
-
-
-async def report_comments(figures: UnitFigures) -> list[str] | HiddenFigure:
-    """The latest wave's released comments of the unit's subtree as texts (alphabetical), only
-    where it reaches k_text and the suppression at k_text shows it (survey.services.comments)."""
-    comments = await released_comments(figures)
-    return comments if isinstance(comments, HiddenFigure) else [c.text for c in comments]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ __all__ = [
     "CountRow",
     "RespondentRow",
     "answers_by_respondent",
-    "comments",
     "count_table",
     "data_stamp",
     "respondents",
@@ -152,17 +151,6 @@ def _person_scores(
         "GROUP BY a.response, a.wave, a.unit, m.value_key"
     )
     return sql, arguments
-
-
-async def comments(wave: int, unit_path: str = "/") -> list[str]:
-    """The released free texts of a wave in a subtree, in alphabetical order (never in the order
-    written); comments that wait for review or were withheld are not among them."""
-    rows = await fetch_tuples(
-        f"SELECT c.text FROM comment c WHERE c.wave = {int(wave)} AND c.state = 'released' "
-        "AND c.unit IN (SELECT id FROM org_unit WHERE path LIKE {})",
-        unit_path + "%",
-    )
-    return sorted(text for (text,) in rows)
 
 
 async def data_stamp() -> str:

@@ -9,8 +9,8 @@ import pytest
 from test_figures import _small_kommune
 
 from survey.domain.figures import HiddenFigure
+from survey.services.comments import released_comments
 from survey.services.figures import _suppression, suppressed_history, unit_figures, waves_with_figures
-from survey.services.reports import report_comments
 from survey.store import org as org_store
 
 
@@ -27,7 +27,7 @@ async def test_figures_and_comments_share_one_suppression(
 
     monkeypatch.setattr(_suppression, "suppress_waves", counted)
     figures = await unit_figures("c")
-    comments = await report_comments(figures)
+    comments = await released_comments(figures)
     # c fell from 6 to 3 respondents: hidden, and its comments with it
     assert isinstance(comments, HiddenFigure) and isinstance(figures.waves[-1].respondents, HiddenFigure)
     assert len(calls) == 1

@@ -22,11 +22,12 @@ from survey.domain.figures import (
     UnitFigures,
 )
 from survey.errors import SurveyError
+from survey.services.comments import released_comments
 from survey.services.figures import NoClosedWave
 from survey.services.permissions import (
     may_see,
 )
-from survey.services.reports import overview_data, report_comments
+from survey.services.reports import overview_data
 from survey.web.api import refusals
 from survey.web.auth import CurrentViewer
 from survey.web.dashboard._scope import (
@@ -194,13 +195,13 @@ async def unit_comments_api(
         figures = await load_figures(unit, scope.questionnaire.key, _english)
     except NoClosedWave as problem:
         raise NotFoundException(f"no comments: {problem.message.text(code=True)}") from None
-    themes = await load_comments(viewer, figures, "en")
+    released = await released_comments(figures)
     wave = figures.waves[-1].wave if figures.waves else ""
-    if isinstance(themes, HiddenFigure):
-        return Comments(unit, scope.questionnaire.key, wave, None, themes)
-    texts = await report_comments(figures)
-    assert isinstance(texts, list)  # the same check as the summary's
-    return Comments(unit, scope.questionnaire.key, wave, texts, None, themes)
+    if isinstance(released, HiddenFigure):
+        return Comments(unit, scope.questionnaire.key, wave, None, released)
+    themes = await load_comments(viewer, figures, "en", released)
+    assert isinstance(themes, CommentSummary)  # what was released is shown
+    return Comments(unit, scope.questionnaire.key, wave, [c.text for c in released], None, themes)
 
 
 @get(

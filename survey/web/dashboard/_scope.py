@@ -16,7 +16,7 @@ from survey.domain.figures import (
 )
 from survey.errors import SurveyError
 from survey.services.audit import record
-from survey.services.comments import comment_summary
+from survey.services.comments import TextComment, comment_summary
 from survey.services.figures import NoClosedWave, unit_figures, unit_in_language
 from survey.services.org import organisation_listing
 from survey.services.overview import overview
@@ -143,11 +143,14 @@ async def load_figures(
 
 
 async def load_comments(
-    viewer: Viewer, figures: UnitFigures, language: str = "de"
+    viewer: Viewer,
+    figures: UnitFigures,
+    language: str = "de",
+    released: list[TextComment] | HiddenFigure | None = None,
 ) -> CommentSummary | HiddenFigure:
-    """The latest wave's released comments by value and theme where they reach k_text; each view
-    is written to the audit log."""
-    comments = await comment_summary(figures, language)
+    """The latest wave's released comments by value and theme where they reach k_text (`released`:
+    as read already); each view is written to the audit log."""
+    comments = await comment_summary(figures, language, released)
     if isinstance(comments, CommentSummary):
         await record(
             viewer.username,
