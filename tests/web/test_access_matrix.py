@@ -107,7 +107,18 @@ async def _request(client: AsyncTestClient, route: Route, path: str, csrf: str):
     return await client.request(route.method, path, data={"csrf_token": csrf})
 
 
-async def test_every_role_reaches_exactly_what_it_may(portal_client: AsyncTestClient) -> None:
+@pytest.fixture
+def quick_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Who may fetch a PDF is decided before it is made; the PDFs themselves (seconds of
+    WeasyPrint each) are tested in tests/web/test_dashboard.py and tests/report."""
+    from survey.web.dashboard import _report
+
+    monkeypatch.setattr(_report, "_cached_pdf", lambda html: b"%PDF-1.7 (not rendered in this test)")
+
+
+async def test_every_role_reaches_exactly_what_it_may(
+    portal_client: AsyncTestClient, quick_pdfs: None
+) -> None:
     wrong: list[str] = []
     tried = 0
     for user in USERS:
