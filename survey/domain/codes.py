@@ -30,7 +30,10 @@ def _check(kind: CodeKind, body: str, secret: bytes) -> str:
 
 
 def new_code(kind: CodeKind, secret: bytes) -> str:
-    body = "".join(secrets.choice(ALPHABET) for _ in range(_RANDOM))
+    # one draw of 45 random bits, five per character: the same uniform code as nine choices, in a
+    # fraction of the time (100,000 receipt codes are one request)
+    number = secrets.randbits(5 * _RANDOM)
+    body = "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(_RANDOM))
     raw = body + _check(kind, body, secret)
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 

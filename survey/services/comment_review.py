@@ -124,9 +124,10 @@ async def _comment(
     return wave, roles, found[1]
 
 
-async def _audit(viewer: Principal, action: str, wave: Wave, comment: ReviewComment) -> None:
-    """The decision in the audit log: the comment's number and unit, never its text or a reason."""
-    await record(viewer.username, action, wave.key, f"comment {comment.id} ({comment.unit})")
+def _logged(comment: ReviewComment) -> str:
+    """What the audit log keeps of a decision's comment: its number and unit, never its text or a
+    reason (a reason may quote the text)."""
+    return f"comment {comment.id} ({comment.unit})"
 
 
 async def release_comment(key: str, comment_id: int, viewer: Principal) -> None:
@@ -134,7 +135,7 @@ async def release_comment(key: str, comment_id: int, viewer: Principal) -> None:
     needs = (wave.comment_review in ("office", "both"), wave.comment_review in ("personalrat", "both"))
     async with write_transaction():
         await store.release(comment_id, roles[0], roles[1], needs)
-    await _audit(viewer, "comment.release", wave, comment)
+    await record(viewer.username, "comment.release", wave.key, _logged(comment))
 
 
 async def withhold_comment(key: str, comment_id: int, reason: str, viewer: Principal) -> None:
@@ -149,7 +150,7 @@ async def withhold_comment(key: str, comment_id: int, reason: str, viewer: Princ
     wave, _, comment = await _comment(key, comment_id, viewer)
     async with write_transaction():
         await store.withhold(comment_id, reason)
-    await _audit(viewer, "comment.withhold", wave, comment)
+    await record(viewer.username, "comment.withhold", wave.key, _logged(comment))
 
 
 async def black_out(key: str, comment_id: int, passage: str, viewer: Principal) -> str:
@@ -165,5 +166,5 @@ async def black_out(key: str, comment_id: int, passage: str, viewer: Principal) 
     text = comment.text.replace(passage, BLACKED_OUT.get(comment.language, BLACKED_OUT["de"]))
     async with write_transaction():
         await store.replace_text(comment_id, text)
-    await _audit(viewer, "comment.redact", wave, comment)
+    await record(viewer.username, "comment.redact", wave.key, _logged(comment))
     return text
