@@ -12,7 +12,8 @@ these into clear messages; anything else is a bug.
     │   │
     │   │   (beside the text layer's code)
     │   ├── CodebookFileError        survey.text.themes: a codebook of comment themes
-    │   └── RedactionFileError       survey.text.redaction: the Kommune's redaction rules
+    │   ├── RedactionFileError       survey.text.redaction: the Kommune's redaction rules
+    │   └── MailTemplateError        survey.report.mail: a mail template is missing or broken
     ├── CatalogError           catalog rules
     │   ├── UnknownVersion           a questionnaire version that is neither on disk nor published
     │   └── PublishedVersionChanged  a published version's file was edited afterwards
@@ -24,6 +25,7 @@ these into clear messages; anything else is a bug.
     ├── WaveError              survey.services.waves: a wave cannot be created, opened, closed, edited
     ├── ApprovalError          survey.services.approvals: no approval, or none may be given
     ├── AccessError            survey.services.invitations: codes, links or posters cannot be issued
+    ├── AddressListError       survey.domain.mailing: an address list with wrong lines (each named)
     ├── LogFilterError         survey.services.audit: a filter of the audit log is not understood
     └── ExportError            survey.services.exports: an export cannot be made as asked
         ├── WaveNotClosed            raw answers of a wave that is not closed (still running, a draft)

@@ -40,6 +40,18 @@ class Settings:
     reports: str = ""
     #: processes per app worker that build reports (0: in the worker itself)
     report_processes: int = 1
+    #: the Kommune's mail relay for invitations and reminders; empty: no mails are sent
+    smtp_host: str = ""
+    smtp_port: int = 587
+    #: starttls (port 587), tls (port 465) or none (a relay on the same host or network only)
+    smtp_security: str = "starttls"
+    #: the relay's user and password; empty: the relay takes mails without signing in
+    smtp_user: str = ""
+    smtp_password: str = ""
+    #: the sender of invitations and reminders, e.g. Befragung Lindenau <befragung@lindenau.de>
+    mail_from: str = ""
+    #: mails per minute at most, over all workers and hosts together
+    mail_rate: int = 120
 
     #: environment variable of each field
     ENV: ClassVar[dict[str, str]] = {
@@ -54,6 +66,13 @@ class Settings:
         "flood_limit": "SURVEY_FLOOD_LIMIT",
         "reports": "SURVEY_REPORTS",
         "report_processes": "SURVEY_REPORT_PROCESSES",
+        "smtp_host": "SURVEY_SMTP_HOST",
+        "smtp_port": "SURVEY_SMTP_PORT",
+        "smtp_security": "SURVEY_SMTP_SECURITY",
+        "smtp_user": "SURVEY_SMTP_USER",
+        "smtp_password": "SURVEY_SMTP_PASSWORD",
+        "mail_from": "SURVEY_MAIL_FROM",
+        "mail_rate": "SURVEY_MAIL_RATE",
     }
 
     @classmethod
@@ -96,6 +115,24 @@ class Settings:
             )
         if settings.flood_limit < 1:
             raise ConfigError(f"SURVEY_FLOOD_LIMIT={settings.flood_limit}: use 1 or more")
+        _check_mail(settings)
         if settings.locale not in ("de_DE", "en"):
             raise ConfigError(f"SURVEY_LOCALE={settings.locale!r} is not supported: use de_DE or en")
         return settings
+
+
+def _check_mail(settings: Settings) -> None:
+    if settings.smtp_security not in ("starttls", "tls", "none"):
+        raise ConfigError(
+            f"SURVEY_SMTP_SECURITY={settings.smtp_security!r}: "
+            "use starttls (port 587), tls (port 465) or none"
+        )
+    if not 0 < settings.smtp_port < 65536:
+        raise ConfigError(f"SURVEY_SMTP_PORT={settings.smtp_port} is not a port: use 1 to 65535")
+    if settings.mail_rate < 1:
+        raise ConfigError(f"SURVEY_MAIL_RATE={settings.mail_rate}: use 1 or more mails per minute")
+    if settings.smtp_host and "@" not in settings.mail_from:
+        raise ConfigError(
+            "SURVEY_MAIL_FROM is missing: with SURVEY_SMTP_HOST set, give the sender of the mails, "
+            "e.g. 'Befragung Lindenau <befragung@lindenau.de>'"
+        )

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from cli_runner import run_cli
+from mail_server import smtp_server_fixture  # noqa: F401  (the fixture `smtp_server`)
 from snapshots import (
     UPGRADED,
     Snapshots,

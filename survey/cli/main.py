@@ -6,7 +6,19 @@ from __future__ import annotations
 
 import click
 
-from survey.cli import access, database, demo, imports, org, questionnaires, results, serve, users, waves
+from survey.cli import (
+    access,
+    database,
+    demo,
+    imports,
+    mail,
+    org,
+    questionnaires,
+    results,
+    serve,
+    users,
+    waves,
+)
 
 __all__ = ["main"]
 
@@ -39,5 +51,6 @@ for command in (
     results.stats,
     results.report,
     imports.import_group,
+    mail.mail,
 ):
     main.add_command(command)

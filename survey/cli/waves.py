@@ -23,7 +23,14 @@ from survey.cli.common import (
 )
 from survey.services.accounts import principal_of
 from survey.services.approvals import AlreadyApproved, approval_status, approve_version, approve_wave
-from survey.services.waves import close_wave, create_wave, edit_wave, list_waves, open_wave
+from survey.services.waves import (
+    close_wave,
+    create_wave,
+    edit_wave,
+    list_waves,
+    open_wave,
+    parse_reminder_days,
+)
 
 
 def _keys(value: str) -> list[str]:
@@ -72,6 +79,18 @@ def wave() -> None:
     show_default=True,
     help="Who releases free-text comments before leads read them (part of the Personalrat's approval).",
 )
+@click.option(
+    "--reminders",
+    default="",
+    help="Days after the first day that e-mail reminders go out, e.g. 7,14 (a weekend day moves to Monday).",
+)
+@click.option(
+    "--reminder-mode",
+    type=click.Choice(["all", "open_codes"]),
+    default="all",
+    show_default=True,
+    help="Who gets reminders: everyone on the list, or only unused codes (approved by the Personalrat).",
+)
 @folder_option()
 @surface_errors
 def wave_create(
@@ -86,9 +105,16 @@ def wave_create(
     k: int,
     k_text: int,
     comment_review: str,
+    reminders: str,
+    reminder_mode: str,
     folder: Path | None,
 ) -> None:
     """Create the draft wave KEY."""
+    reminder_days = parse_reminder_days(reminders)
+    if reminder_days is None:
+        raise click.BadParameter(
+            f"{reminders!r}: give whole numbers of days, e.g. 7,14", param_hint="--reminders"
+        )
     created = run_async(
         lambda: create_wave(
             key=key,
@@ -103,6 +129,8 @@ def wave_create(
             k_text=k_text,
             subtrees=not only,
             comment_review=comment_review,
+            reminder_mode=reminder_mode,
+            reminder_days=reminder_days,
         )
     )
     _print_wave(created)

@@ -75,10 +75,11 @@ class WaveChange(msgspec.Struct, frozen=True):
     """One change of a wave since a decision about it: what, and its value before and now.
 
     `version`: the questionnaire version (`staff-pulse v1` → `staff-pulse v2`); `k`, `k_text`:
-    the thresholds; `comment_review`: who releases comments; `units_added`, `units_removed`: unit
+    the thresholds; `comment_review`: who releases comments; `reminders`: the reminder mode and days
+    ("all: 7,14"); `units_added`, `units_removed`: unit
     names in `after` or `before`."""
 
-    what: Literal["version", "k", "k_text", "comment_review", "units_added", "units_removed"]
+    what: Literal["version", "k", "k_text", "comment_review", "reminders", "units_added", "units_removed"]
     before: str
     after: str
 
@@ -89,10 +90,17 @@ def version_subject(questionnaire: str, version: int) -> str:
 
 
 def wave_content_hash(
-    version_hash: str, audience: str, k: int, k_text: int, unit_keys: list[str], comment_review: str = "none"
+    version_hash: str,
+    audience: str,
+    k: int,
+    k_text: int,
+    unit_keys: list[str],
+    comment_review: str = "none",
+    reminders: str = "",
 ) -> str:
     """SHA-256 of the canonical JSON of what the Personalrat approves about a wave. Who releases the
-    comments counts only where someone does, so approvals from before that choice stay valid."""
+    comments, and the reminders (`reminder_words`), count only where they are chosen, so approvals
+    from before those choices stay valid."""
     facts: dict[str, object] = {
         "version": version_hash,
         "audience": audience,
@@ -102,6 +110,8 @@ def wave_content_hash(
     }
     if comment_review != "none":
         facts["comment_review"] = comment_review
+    if reminders:
+        facts["reminders"] = reminders
     canonical = json.dumps(
         facts,
         sort_keys=True,
@@ -119,7 +129,16 @@ async def current_wave_hash(wave: Wave) -> str:
         wave.k_text,
         await store.wave_unit_keys(wave.id),
         wave.comment_review,
+        reminder_words(wave),
     )
+
+
+def reminder_words(wave: Wave) -> str:
+    """The wave's reminders as the approval keeps them: "open_codes: 7,14"; "" for none in mode all
+    (every wave before reminders existed)."""
+    if wave.reminder_mode == "all" and not wave.reminder_days:
+        return ""
+    return f"{wave.reminder_mode}: {','.join(str(day) for day in wave.reminder_days)}"
 
 
 async def wave_facts(wave: Wave) -> str:
@@ -129,6 +148,7 @@ async def wave_facts(wave: Wave) -> str:
         "k": wave.k,
         "k_text": wave.k_text,
         "comment_review": wave.comment_review,
+        "reminders": reminder_words(wave),
         "units": await store.wave_unit_keys(wave.id),
     }
     return json.dumps(facts, sort_keys=True, ensure_ascii=False)
@@ -143,9 +163,10 @@ def wave_changes(before: str | None, now: str, unit_names: dict[str, str]) -> li
     except ValueError:
         return []
     old.setdefault("comment_review", "none")  # kept before comments could wait for review
+    old.setdefault("reminders", "")  # kept before reminders existed
     changes = [
         WaveChange(what, str(old[what]), str(new[what]))  # type: ignore[arg-type]
-        for what in ("version", "k", "k_text", "comment_review")
+        for what in ("version", "k", "k_text", "comment_review", "reminders")
         if what in old and what in new and old[what] != new[what]
     ]
     added = [k for k in new["units"] if k not in old.get("units", [])]

@@ -17,6 +17,7 @@ from typing import Literal
 import msgspec
 
 from survey.domain import Catalog, QuestionnaireVersion, Scale, diff_versions
+from survey.domain.mailing import reminder_dates
 from survey.services.approvals import ApprovalState, staff_wave
 from survey.services.approvals_decisions import Decisions, decisions_about, version_subject
 from survey.services.approvals_files import CurrentVersion, current_version
@@ -192,8 +193,9 @@ class WaveReview(msgspec.Struct, frozen=True):
     comment_review: str
     units: list[UnitView]
     headcount: int
-    #: the reminder rules of the wave (none exist yet: nobody is reminded)
-    reminders: list[str]
+    #: who gets e-mail reminders (all | open_codes) and the days they go out (empty: none)
+    reminder_mode: str
+    reminder_dates: list[dt.date]
     fingerprint: Fingerprint
     status: ApprovalState
     history: list[DecisionView]
@@ -420,7 +422,8 @@ async def review_wave(key: str) -> WaveReview:
         comment_review=wave.comment_review,
         units=units,
         headcount=sum(u.headcount for u in units),
-        reminders=[],
+        reminder_mode=wave.reminder_mode,
+        reminder_dates=reminder_dates(wave.opens_on, wave.reminder_days),
         fingerprint=fingerprint(status.content_hash, changed_at.date()),
         status=status,
         history=history(decisions, status.content_hash),

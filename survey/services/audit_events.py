@@ -100,6 +100,11 @@ EVENTS: dict[str, Event] = {
     "access.receipts": Event("respondents", N_("issued receipt codes for the service point %(target)s")),
     "access.download": Event("respondents", N_("downloaded codes or a poster: %(target)s")),
     "access.feedback_link": Event("respondents", N_("made a feedback link for the unit %(target)s")),
+    "mail.list": Event("respondents", N_("added e-mail addresses to the list of the wave %(target)s")),
+    "mail.send": Event("respondents", N_("sent invitations or reminders by e-mail (%(target)s)")),
+    "mail.list_refused": Event(
+        "respondents", N_("could not add e-mail addresses to the list of the wave %(target)s")
+    ),
     "questionnaire.draft_new": Event("questionnaires", N_("started the draft %(target)s")),
     "questionnaire.save": Event("questionnaires", N_("saved the draft %(target)s")),
     "questionnaire.discard": Event("questionnaires", N_("discarded the draft %(target)s")),
@@ -294,6 +299,14 @@ READINGS: tuple[Reading, ...] = (
     Reading(N_("older than entry %(value)s"), "before=%(value)s"),
     Reading(N_("newer than entry %(value)s"), "after=%(value)s"),
     Reading(N_("entries: %(count)d"), "entries=%(count)d"),
+    # e-mail invitations and reminders (survey.services.mailing)
+    Reading(N_("%(count)d new addresses"), "added %(count)d"),
+    Reading(N_("%(count)d on the list already"), "already listed %(count)d"),
+    Reading(N_("%(count)d sent"), "sent %(count)d"),
+    Reading(N_("%(count)d refused by the mail server"), "refused %(count)d"),
+    Reading(N_("%(count)d uncertain (the sender stopped while sending)"), "uncertain %(count)d"),
+    Reading(N_("reminders to unused codes sent (not counted)"), "reminders to unused codes sent"),
+    Reading(N_("addresses deleted: %(waves)s"), "addresses deleted %(waves)s"),
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])|%%")

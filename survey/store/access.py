@@ -20,6 +20,7 @@ __all__ = [
     "find_unit_link",
     "insert_invitations",
     "insert_receipt_codes",
+    "insert_rows",
     "insert_unit_link",
     "record_failure",
     "unit_by_id",
@@ -52,7 +53,7 @@ class ServicePointRecord:
     unit_name: str
 
 
-async def _insert_rows(table: type[Table], columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+async def insert_rows(table: type[Table], columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
     """Multi-row INSERTs in chunks below the drivers' parameter limit. Plain SQL: building 100,000
     piccolo rows and their query strings took seconds of a single request (100,000 receipt codes)."""
     size = max(1, MAX_PARAMETERS // len(columns))
@@ -64,7 +65,7 @@ async def _insert_rows(table: type[Table], columns: tuple[str, ...], rows: list[
 
 
 async def insert_invitations(wave_id: int, unit_id: int, hashes: list[str]) -> None:
-    await _insert_rows(Invitation, ("wave", "unit", "code_hash"), [(wave_id, unit_id, h) for h in hashes])
+    await insert_rows(Invitation, ("wave", "unit", "code_hash"), [(wave_id, unit_id, h) for h in hashes])
 
 
 async def unused_invitations(wave_id: int, unit_id: int | None = None) -> int:
@@ -95,7 +96,7 @@ async def insert_receipt_codes(service_point_id: int, hashes: list[str], valid_u
     # SQLite keeps a date as its ISO text (what piccolo writes too); PostgreSQL takes the date
     until: object = valid_until.isoformat() if is_sqlite(current_engine()) else valid_until
     rows = [(service_point_id, h, until) for h in hashes]
-    await _insert_rows(ReceiptCode, ("service_point", "code_hash", "valid_until"), rows)
+    await insert_rows(ReceiptCode, ("service_point", "code_hash", "valid_until"), rows)
 
 
 async def find_service_point(key: str) -> ServicePointRecord | None:

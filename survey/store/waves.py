@@ -36,6 +36,7 @@ __all__ = [
     "insert_wave",
     "list_waves",
     "participation_counted",
+    "reminder_days_of",
     "save_participation",
     "set_wave_status",
     "set_wave_units",
@@ -73,24 +74,30 @@ class Wave(WaveFacts, frozen=True):
     id: int
     #: who releases free-text comments before leads read them: none | office | personalrat | both
     comment_review: str = "none"
+    #: who gets e-mail reminders: all | open_codes (the Personalrat approves it with the wave)
+    reminder_mode: str = "all"
+    #: days after the first day that reminders go out (a weekend day moves to the Monday)
+    reminder_days: tuple[int, ...] = ()
 
 
 #: the columns of a Wave in order; the respondent side reads waves on every submission, and plain
 #: SQL through the driver costs a fraction of building the query with piccolo each time
 WAVE_COLUMNS = (
     "w.id, w.key, w.title, v.questionnaire, v.version, w.audience, w.opens_on, w.closes_on, "
-    "w.status, w.k, w.k_text, w.comment_review"
+    "w.status, w.k, w.k_text, w.comment_review, "
+    "w.reminder_mode, w.reminder_days"
 )
 #: how many values of a row WAVE_COLUMNS are
-WAVE_WIDTH = 12
+WAVE_WIDTH = 14
 _SELECT = f"SELECT {WAVE_COLUMNS} FROM wave w JOIN questionnaire_version v ON v.id = w.questionnaire_version "
 
 
 def wave_of_row(row: Sequence[Any]) -> Wave:
     """The Wave of the first len(WAVE_COLUMNS) values of a row that selected WAVE_COLUMNS first."""
     id_, key, title, questionnaire, version, audience, opens_on, closes_on, status, k, k_text, review = row[
-        :WAVE_WIDTH
+        :12
     ]
+    mode, days = row[12:WAVE_WIDTH]
     return Wave(
         key=key,
         title=title,
@@ -104,7 +111,14 @@ def wave_of_row(row: Sequence[Any]) -> Wave:
         k_text=k_text,
         id=id_,
         comment_review=review,
+        reminder_mode=mode,
+        reminder_days=reminder_days_of(days),
     )
+
+
+def reminder_days_of(text: str) -> tuple[int, ...]:
+    """The stored "7,14" as (7, 14)."""
+    return tuple(int(day) for day in text.split(",") if day.strip())
 
 
 async def list_waves() -> list[Wave]:
@@ -131,6 +145,8 @@ async def insert_wave(
     k_text: int = 10,
     titles: dict[str, str] | None = None,
     comment_review: str = "none",
+    reminder_mode: str = "all",
+    reminder_days: tuple[int, ...] = (),
 ) -> int:
     rows = (
         await WaveRow.insert(
@@ -146,6 +162,8 @@ async def insert_wave(
                 k=k,
                 k_text=k_text,
                 comment_review=comment_review,
+                reminder_mode=reminder_mode,
+                reminder_days=",".join(str(day) for day in reminder_days),
                 created_at=dt.datetime.now(dt.UTC),
             )
         )
@@ -196,6 +214,8 @@ async def update_wave(wave_id: int, **values: object) -> None:
     """Set the named columns; `titles` is given as a dict (language → title)."""
     if "titles" in values:
         values["titles"] = json.dumps(values["titles"], ensure_ascii=False)
+    if "reminder_days" in values:
+        values["reminder_days"] = ",".join(str(day) for day in values["reminder_days"])  # type: ignore[attr-defined]
     columns = {getattr(WaveRow, name): value for name, value in values.items()}
     await WaveRow.update(columns).where(WaveRow.id == wave_id).run()
 
@@ -254,31 +274,51 @@ async def get_wave_by_id(wave_id: int) -> Wave | None:
 # --- participation: responses counted per unit and per day ----------------------------------------
 
 
+#: where and when responses came in: (unit id, service point id or None, ISO day)
+Place = tuple[int, int | None, str]
+
+
 @dataclass(frozen=True)
 class CountedParticipation:
-    """A wave's responses per unit (database id) and per day (ISO date), and when they were counted."""
+    """A wave's responses per unit (database id), service point (database id, None without) and
+    day (ISO date), and when they were counted. `per_unit` and `per_day` are sums of `cells`."""
 
     counted_at: dt.datetime
-    per_unit: dict[int, int]
-    per_day: dict[str, int]
+    cells: dict[Place, int]
+
+    @property
+    def per_unit(self) -> dict[int, int]:
+        out: dict[int, int] = defaultdict(int)
+        for (unit, _point, _day), n in self.cells.items():
+            out[unit] += n
+        return dict(out)
+
+    @property
+    def per_day(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for (_unit, _point, day), n in self.cells.items():
+            out[day] += n
+        return dict(out)
 
 
-async def count_participation(wave_id: int) -> tuple[dict[int, int], dict[str, int]]:
-    """Responses per unit and per day of submission (days are all a response keeps of its time)."""
+async def count_participation(wave_id: int) -> dict[Place, int]:
+    """Responses per unit, service point and day of submission (days are all a response keeps of
+    its time)."""
     rows = await fetch_tuples(
-        "SELECT unit, submitted_on, COUNT(*) FROM response WHERE wave = {} GROUP BY unit, submitted_on",
+        "SELECT unit, service_point, submitted_on, COUNT(*) FROM response WHERE wave = {} "
+        "GROUP BY unit, service_point, submitted_on",
         int(wave_id),
     )
-    per_unit: dict[int, int] = defaultdict(int)
-    per_day: dict[str, int] = defaultdict(int)
-    for unit, day, n in rows:
-        per_unit[int(unit)] += int(n)
-        per_day[as_date(day).isoformat()] += int(n)
-    return dict(per_unit), dict(per_day)
+    return {
+        (int(unit), None if point is None else int(point), as_date(day).isoformat()): int(n)
+        for unit, point, day, n in rows
+    }
 
 
 async def participation_counted(wave_id: int) -> CountedParticipation | None:
-    """The wave's participation as last counted (saved by any worker), if it has been."""
+    """The wave's participation as last counted (saved by any worker), if it has been. A count
+    kept before the counts per place were kept (only "units" and "days" in it) reads as none:
+    the next view counts again, once, and keeps it in the form of today."""
     row = (
         await WaveParticipationRow.select(WaveParticipationRow.counted_at, WaveParticipationRow.counts)
         .where(WaveParticipationRow.wave == wave_id)
@@ -288,17 +328,26 @@ async def participation_counted(wave_id: int) -> CountedParticipation | None:
     if row is None:
         return None
     counts = json.loads(row["counts"] or "{}")
-    per_unit = {int(k): int(v) for k, v in counts.get("units", {}).items()}
-    per_day = {str(k): int(v) for k, v in counts.get("days", {}).items()}
+    if "cells" not in counts:
+        return None
+    cells = {(int(u), None if p is None else int(p), str(d)): int(n) for u, p, d, n in counts["cells"]}
     at = row["counted_at"]
     if isinstance(at, str):  # pragma: no cover - piccolo converts TIMESTAMPTZ on both engines
         at = dt.datetime.fromisoformat(at)
-    return CountedParticipation(at, per_unit, per_day)
+    return CountedParticipation(at, cells)
 
 
 async def save_participation(wave_id: int, counted: CountedParticipation) -> None:
-    """Keep `counted` as the wave's participation (one row per wave; a later count replaces it)."""
-    counts = json.dumps({"units": {str(k): v for k, v in counted.per_unit.items()}, "days": counted.per_day})
+    """Keep `counted` as the wave's participation (one row per wave; a later count replaces it).
+    The sums per unit and per day are kept beside the cells, as before, for a worker of the
+    previous release still running during an upgrade."""
+    counts = json.dumps(
+        {
+            "units": {str(k): v for k, v in counted.per_unit.items()},
+            "days": counted.per_day,
+            "cells": [[u, p, d, n] for (u, p, d), n in sorted(counted.cells.items(), key=_place_order)],
+        }
+    )
     await (
         WaveParticipationRow.insert(
             WaveParticipationRow(wave=wave_id, counted_at=counted.counted_at, counts=counts)
@@ -310,3 +359,8 @@ async def save_participation(wave_id: int, counted: CountedParticipation) -> Non
         )
         .run()
     )
+
+
+def _place_order(item: tuple[Place, int]) -> tuple[int, int, str]:
+    (unit, point, day), _n = item
+    return (unit, -1 if point is None else point, day)

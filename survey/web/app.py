@@ -23,6 +23,7 @@ from litestar.template import TemplateConfig
 from litestar.types import Message, Scope
 
 from survey.services.database import open_database
+from survey.services.mailing import mail_sender_running
 from survey.services.overview import Health, Overview, health, overview
 from survey.services.redaction import redactor_kept_fresh
 from survey.settings import Settings
@@ -101,7 +102,11 @@ def _method_not_allowed(request: Request, exc: MethodNotAllowedException) -> Res
 def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
-        async with open_database(settings, writer=True), redactor_kept_fresh(settings.questionnaires):
+        async with (
+            open_database(settings, writer=True),
+            redactor_kept_fresh(settings.questionnaires),
+            mail_sender_running(settings),
+        ):
             try:
                 yield
             finally:

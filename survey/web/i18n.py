@@ -145,6 +145,7 @@ _PORTAL_SERVICES = (
     "services/comment_review",
     "services/codebooks",
     "services/redaction",
+    "services/mailing",
 )
 _PORTAL_SOURCES = (
     "report/show.py",
@@ -158,6 +159,11 @@ _PORTAL_SOURCES = (
     "web/templates/measures/",
     # the survey office's page of feedback links (the rest of web/public is the respondents')
     "web/public/_office",
+    # the stop link of the e-mails (German and English, in the portal's words)
+    "web/public/_stop",
+    "web/templates/public/stop.html",
+    # the checks of an address list, said on the office's page
+    "domain/mailing",
     *_PORTAL_SERVICES,
 )
 
@@ -183,6 +189,8 @@ def extract(portal: bool = False) -> Catalog:
         ("services/**.py", "python"),
         # the words reports and pages share (survey.report.show.FigureText): in both catalogs
         ("report/show.py", "python"),
+        # the checks of an address list (their N_ messages), in the portal catalog
+        ("domain/mailing.py", "python"),
     ]
     options = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     for filename, lineno, message, comments, context in extract_from_dir(

@@ -31,4 +31,9 @@ ROUTES = [
     Route("PATCH", "/api/v1/waves/gibt-es-nicht", OFFICE, "/api/v1/waves/{key:str}"),
     Route("POST", "/api/v1/waves/gibt-es-nicht/open", OFFICE, "/api/v1/waves/{key:str}/open"),
     Route("POST", "/api/v1/waves/gibt-es-nicht/close", OFFICE, "/api/v1/waves/{key:str}/close"),
+    # a staff wave's e-mail invitations: the page, its list form and the JSON twins
+    Route("GET", "/buero/runden/gibt-es-nicht/einladungen", OFFICE, "/buero/runden/{key:str}/einladungen"),
+    Route("POST", "/buero/runden/gibt-es-nicht/einladungen", OFFICE, "/buero/runden/{key:str}/einladungen"),
+    Route("GET", "/api/v1/waves/gibt-es-nicht/mail", OFFICE, "/api/v1/waves/{key:str}/mail"),
+    Route("POST", "/api/v1/waves/gibt-es-nicht/addresses", OFFICE, "/api/v1/waves/{key:str}/addresses"),
 ]

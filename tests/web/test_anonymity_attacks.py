@@ -12,6 +12,7 @@ answers with a value of its own, so a team's score would stand out wherever it l
 | w2 closed | 6 | 9 | 3 | c = fb − a − b (differencing a parent against its children) |
 | w3 closed | 7 | 9 | 6 | the person who joined a: a(w3)·7 − a(w1)·6 (a one-person change) |
 | w4 open   | … | … | … | watch the figures while one person answers (timing of submissions) |
+| w5 open   | 6 | 9 | 3 | the participation monitor: whole wave, units, days and their differences |
 
 What is stored about a submission's time (the day, under a random id) is tested in
 tests/web/test_privacy.py.
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import pytest
 from litestar.testing import AsyncTestClient
+from participation_attack import Kommune, pinned, seen_in_api
 from portal_helpers import app_call, sign_in
 from public_kommune import KLEINSTADT, PLANTED
 
@@ -408,3 +410,90 @@ async def test_public_pages_and_open_data_give_no_small_group_away(citizens: Asy
     for path in ("/oeffentlich", "/oeffentlich/mitte", "/oeffentlich/schalter", "/oeffentlich/daten.json"):
         assert PLANTED not in (await client.get(path)).text, path
     print("c3: buerger 14 on the dashboard; mitte and nord hidden on the public pages and in Open Data")
+
+
+# --- the participation monitor of an open wave (issue 22): its page and its API --------------------
+
+#: the open wave w5's responses per team and day (day 0 is nine days ago): c has 3 in all, under k
+MONITOR = {"a": {0: 3, 4: 3}, "b": {1: 5, 6: 4}, "c": {2: 1, 7: 2}, "d": {0: 20, 5: 20}}
+#: what the attacker knows of the Kommune: who has staff, and how many
+MONITOR_KOMMUNE = Kommune(
+    {"rathaus": None, "fb": "rathaus", "a": "fb", "b": "fb", "c": "fb", "d": "rathaus"},
+    [("a", None), ("b", None), ("c", None), ("d", None)],
+    {"a": 8, "b": 10, "c": 7, "d": 60},
+)
+
+
+@pytest.fixture
+async def kleinstadt_monitor(db: str, tmp_path: Path, approve) -> AsyncIterator[AsyncTestClient]:  # type: ignore[no-untyped-def]
+    org = tmp_path / "org.yaml"
+    org.write_text(ORG, encoding="utf-8")
+    await import_org(org)
+    units = {r["key"]: r["id"] for r in await OrgUnitRow.select(OrgUnitRow.key, OrgUnitRow.id).run()}
+    await add_user("buero", "Büro", PASSWORD, ["office"])
+    opens = dt.date.today() - dt.timedelta(days=9)
+    wave = await create_wave(
+        key="w5",
+        questionnaires=QUESTIONNAIRES,
+        questionnaire="staff-pulse",
+        version=2,
+        units=["rathaus"],
+        opens_on=opens,
+        closes_on=opens + dt.timedelta(days=20),
+    )
+    await approve("w5", QUESTIONNAIRES)
+    await open_wave("w5", opens, QUESTIONNAIRES)
+    batches = [
+        _batch(units, team, people, opens + dt.timedelta(days=day))
+        for team, days in MONITOR.items()
+        for day, people in days.items()
+    ]
+    await bulk_insert_responses(wave.id, batches)
+    async with AsyncTestClient(
+        app=create_app(Settings(database_url=db, questionnaires=QUESTIONNAIRES))
+    ) as client:
+        client.follow_redirects = False
+        yield client
+
+
+async def test_the_participation_monitor_shows_no_small_team_by_any_difference(
+    kleinstadt_monitor: AsyncTestClient,
+) -> None:
+    """The survey office watches w5 on its page and in the API: team c (3 people) says "unter 5",
+    has no line over the days, and no difference of anything shown — the whole wave and its days,
+    the units, their lines, one day against another — gives its number, or a's hidden beside it,
+    on any day (a linear program over the responses per team and day tries them all at once)."""
+    client = kleinstadt_monitor
+    await sign_in(client, "buero", PASSWORD)
+    api = (await client.get("/api/v1/waves/w5")).json()["participation"]
+    units = {u["unit"]: u for u in api["units"]}
+    assert units["c"]["responses"]["reason"] == "below_k"
+    assert units["a"]["responses"]["reason"] == "secondary"  # fb − b would be a + c
+    assert (units["b"]["responses"], units["fb"]["responses"], api["total"]["responses"]) == (9, 18, 58)
+    lines = {s["unit"] for s in api["series"]}
+    assert lines == {"rathaus", "fb", "b", "d"}  # none for a or c
+    for line in api["series"]:  # a day under k says so, never a number under k
+        assert all(
+            p["responses"] == 0 or not isinstance(p["responses"], int) or p["responses"] >= 5
+            for p in line["points"]
+        )
+    given_away = pinned(MONITOR_KOMMUNE, seen_in_api(api))
+    assert not {label: n for label, n in given_away.items() if label.startswith(("unit:", "past:")) and n}
+
+    page = await client.get("/buero/runden/w5")
+    assert page.status_code == 200
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page.text, re.S):
+        name = re.search(r'<th scope="row" class="indent-\d">([^<]*)<span class="staff">', row)
+        if name:
+            rows[name.group(1)] = re.findall(r'<td class="num[^"]*">(.*?)</td>', row)[0]
+    assert (rows["Team C"], rows["Team A"], rows["Team B"]) == ("unter 5", "verborgen", "9")
+    series = page.text[page.text.index('id="units-caption"') :]
+    series = series[: series.index("</table>")]
+    heads = re.findall(r'<th scope="col" class="num">(.*?)</th>', series)
+    assert "Team C" not in heads and "Team A" not in heads and "Team B" in heads
+    # the table of the days under the chart is the API's, cell for cell
+    cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', series)
+    assert "3" not in cells and "1" not in cells and "unter 5" in cells
+    assert "Team C" not in page.text[page.text.index('id="participation-units"') :]
+    print("w5 open: c (3) says 'unter 5' on the page and in the API, has no line; no difference gives it")

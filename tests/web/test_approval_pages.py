@@ -330,9 +330,16 @@ async def test_the_json_twins_show_the_same_and_refuse_in_words(
     assert scales["recommend10"]["options"][1]["label"]["en"] == "definitely"
     assert scales["comment"]["max_length"] == 1000
     wave = (await client.get("/api/v1/approvals/waves/entwurf")).json()
-    assert (wave["k"], wave["k_text"], wave["reminders"], wave["version_subject"]) == (
+    assert (
+        wave["k"],
+        wave["k_text"],
+        wave["reminder_mode"],
+        wave["reminder_dates"],
+        wave["version_subject"],
+    ) == (
         5,
         10,
+        "all",
         [],
         "staff-pulse v2",
     )

@@ -11,6 +11,7 @@ next to the field (no command), and the command line's text, which names the opt
     _states  open, close, what would refuse it, list, detail
 """
 
+from survey.domain.mailing import parse_reminder_days
 from survey.services.waves._checks import (
     COMMENT_REVIEWS,
     check_thresholds,
@@ -70,6 +71,7 @@ __all__ = [
     "edit_wave",
     "list_waves",
     "open_wave",
+    "parse_reminder_days",
     "title_in",
     "unit_choices",
     "version_choices",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 
 from survey.domain import Catalog
+from survey.domain.mailing import MAX_REMINDER_DAY, MAX_REMINDERS, REMINDER_MODES, reminder_dates
 from survey.errors import N_, Code, Message
 from survey.services.catalog import check_folder
 from survey.services.waves._model import K_MAX, K_MIN, TITLE_MAX, FieldProblem, VersionChoice, WaveError
@@ -22,6 +24,7 @@ __all__ = [
     "key_problems",
     "period_problems",
     "problem",
+    "reminder_problems",
     "threshold_problems",
     "title_problems",
     "unit_choices",
@@ -78,6 +81,50 @@ def comment_review_problems(review: str) -> list[FieldProblem]:
             N_("choose who releases the comments: nobody, the survey office, the Personalrat or both"),
         )
     ]
+
+
+def reminder_problems(
+    mode: str, days: tuple[int, ...], opens_on: dt.date, closes_on: dt.date
+) -> list[FieldProblem]:
+    """The reminders as asked: a known mode, at most MAX_REMINDERS days, each after the one before
+    and (moved off a weekend) on or before the last day."""
+    problems = []
+    if mode not in REMINDER_MODES:
+        problems.append(
+            problem(
+                "reminder_mode",
+                f"--reminder-mode {mode}: use one of {', '.join(REMINDER_MODES)}",
+                N_("choose who gets reminders: everyone on the list, or only those whose code is unused"),
+            )
+        )
+    out_of_range = any(not 1 <= day <= MAX_REMINDER_DAY for day in days)
+    if len(days) > MAX_REMINDERS or any(b <= a for a, b in itertools.pairwise(days)) or out_of_range:
+        problems.append(
+            problem(
+                "reminder_days",
+                f"--reminders {','.join(map(str, days))}: give up to {MAX_REMINDERS} days after the first "
+                "day in ascending order, e.g. 7,14",
+                N_(
+                    "give up to %(max)d days after the first day, each larger than the one before, e.g. 7, 14"
+                ),
+                max=MAX_REMINDERS,
+            )
+        )
+    elif days and reminder_dates(opens_on, days)[-1] > closes_on:
+        last = reminder_dates(opens_on, days)[-1]
+        problems.append(
+            problem(
+                "reminder_days",
+                f"--reminders: the last reminder would go out on {last} (a weekend moves to Monday), "
+                f"after the wave's last day {closes_on}: choose fewer days or a later last day",
+                N_(
+                    "the last reminder would go out on %(day)s (a weekend day moves to the Monday), after "
+                    "the wave's last day: choose fewer days or a later last day"
+                ),
+                day=last.isoformat(),
+            )
+        )
+    return problems
 
 
 def threshold_problems(k: int, k_text: int) -> list[FieldProblem]:

@@ -99,6 +99,10 @@ class WavePlan:
     subtrees: bool = True
     #: who releases free-text comments before leads read them (COMMENT_REVIEWS)
     comment_review: str = "none"
+    #: who gets e-mail reminders (survey.domain.mailing.REMINDER_MODES) and on which days after
+    #: the first day; the Personalrat approves both with a staff wave
+    reminder_mode: str = "all"
+    reminder_days: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ class WaveChange:
     #: per language; an empty title goes back to the questionnaire's own
     titles: dict[str, str] | None = None
     comment_review: str | None = None
+    reminder_mode: str | None = None
+    reminder_days: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)

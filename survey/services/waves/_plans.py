@@ -13,6 +13,7 @@ from survey.services.waves._checks import (
     key_problems,
     period_problems,
     problem,
+    reminder_problems,
     threshold_problems,
     title_problems,
     unit_ids,
@@ -116,6 +117,7 @@ async def create_planned_wave(plan: WavePlan, questionnaires: Path) -> Wave:
         )
     problems += period_problems(plan.opens_on, plan.closes_on)
     problems += threshold_problems(plan.k, plan.k_text) + comment_review_problems(plan.comment_review)
+    problems += reminder_problems(plan.reminder_mode, plan.reminder_days, plan.opens_on, plan.closes_on)
     units = await org_store.list_units()
     problems += await unit_problems(plan.units, units)
     wrong_version, choice = version_problems(
@@ -142,6 +144,8 @@ async def create_planned_wave(plan: WavePlan, questionnaires: Path) -> Wave:
             k_text=plan.k_text,
             titles=titles,
             comment_review=plan.comment_review,
+            reminder_mode=plan.reminder_mode,
+            reminder_days=plan.reminder_days,
         )
     return await get_wave(key)
 
@@ -160,6 +164,8 @@ async def create_wave(
     k_text: int = 10,
     subtrees: bool = True,
     comment_review: str = "none",
+    reminder_mode: str = "all",
+    reminder_days: tuple[int, ...] = (),
 ) -> Wave:
     """A new draft wave (the command line's way of `create_planned_wave`): `title` is the German
     (default) one; the other languages get the questionnaire's own title."""
@@ -178,6 +184,8 @@ async def create_wave(
         k_text,
         subtrees,
         comment_review,
+        reminder_mode,
+        reminder_days,
     )
     return await create_planned_wave(plan, questionnaires)
 
@@ -192,6 +200,8 @@ def _locked_problems(wave: Wave, change: WaveChange) -> list[FieldProblem]:
         ("k", "--k", change.k, wave.k),
         ("k_text", "--k-text", change.k_text, wave.k_text),
         ("comment_review", "--comment-review", change.comment_review, wave.comment_review),
+        ("reminder_mode", "--reminder-mode", change.reminder_mode, wave.reminder_mode),
+        ("reminder_days", "--reminders", change.reminder_days, wave.reminder_days),
         ("opens_on", "--opens", change.opens_on, wave.opens_on),
     )
     locked = [(name, option) for name, option, value, now in asked if value is not None and value != now]
@@ -243,6 +253,18 @@ async def _change_problems(
     problems += threshold_problems(k, change.k_text if change.k_text is not None else wave.k_text)
     if change.comment_review is not None:
         problems += comment_review_problems(change.comment_review)
+    if (
+        change.reminder_mode is not None
+        or change.reminder_days is not None
+        or change.closes_on
+        or change.opens_on
+    ):
+        problems += reminder_problems(
+            change.reminder_mode if change.reminder_mode is not None else wave.reminder_mode,
+            change.reminder_days if change.reminder_days is not None else wave.reminder_days,
+            change.opens_on or wave.opens_on,
+            change.closes_on or wave.closes_on,
+        )
     if change.units is not None:
         problems += await unit_problems(change.units, units)
     wrong_version, choice = await _new_version(wave, change, questionnaires)
@@ -265,6 +287,8 @@ async def edit_planned_wave(key: str, change: WaveChange, questionnaires: Path) 
             ("k", change.k),
             ("k_text", change.k_text),
             ("comment_review", change.comment_review),
+            ("reminder_mode", change.reminder_mode),
+            ("reminder_days", change.reminder_days),
         )
         if value is not None
     }

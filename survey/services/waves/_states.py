@@ -11,6 +11,7 @@ from survey.services.audit import record
 from survey.services.waves._model import WaveAction, WaveDetail, WaveError, WaveListing, get_wave
 from survey.services.waves._plans import title_in
 from survey.store import catalog as catalog_store
+from survey.store import mail as mail_store
 from survey.store import org as org_store
 from survey.store import waves as store
 from survey.store.engine import write_transaction
@@ -79,13 +80,15 @@ async def open_wave(key: str, today: dt.date, questionnaires: Path, *, by: str =
 
 
 async def close_wave(key: str) -> Wave:
-    """Close a wave for good: no more answers; its results can be shown and exported."""
+    """Close a wave for good: no more answers; its results can be shown and exported. Its e-mail
+    addresses, with their links to codes, are deleted in the same transaction."""
     wave = await get_wave(key)
     refused = _status_refusal(wave, "close", dt.date.today())
     if refused is not None:
         raise refused
     async with write_transaction():
         await store.set_wave_status(wave.id, "closed")
+        await mail_store.delete_recipients(wave.id)
     return await get_wave(key)
 
 

@@ -105,6 +105,10 @@ class WaveRow(Table, tablename="wave"):
     titles = Text(default="{}")
     #: who releases free-text comments before leads read them: none | office | personalrat | both
     comment_review = Varchar(length=16, default="none")
+    #: who gets reminders by e-mail: all (everyone on the list) | open_codes (unused codes only)
+    reminder_mode = Varchar(length=16, default="all")
+    #: days after the first day that reminders go out, "7,14" (a weekend day moves to Monday)
+    reminder_days = Varchar(length=64, default="")
 
 
 class WaveUnitRow(Table, tablename="wave_unit"):

@@ -4,6 +4,7 @@ with the same access rules (survey.services.permissions; tagged in the OpenAPI d
 - the survey office's waves: `_waves`
 - respondents' access from a wave's page (invitation codes, unit links, receipt codes,
   posters): `_access` (JSON twins `_access_api`)
+- a staff wave's e-mail invitations and reminders: `_mail` (JSON twins `_mail_api`)
 - the Personalrat's approvals: `_approvals`
 - exports (raw answers of closed waves only; every export audited): `_exports`
 - the audit log (every view of it audited): `_audit`
@@ -19,6 +20,7 @@ from survey.web.manage._access import ACCESS_ROUTES
 from survey.web.manage._approvals import APPROVAL_ROUTES
 from survey.web.manage._audit import AUDIT_ROUTES, AuditOut
 from survey.web.manage._exports import EXPORT_ROUTES
+from survey.web.manage._mail import MAIL_ROUTES
 from survey.web.manage._org import ORG_ROUTES
 from survey.web.manage._questionnaire_routes import QUESTIONNAIRE_ROUTES
 from survey.web.manage._users import USER_ROUTES, GrantOut, UserOut
@@ -34,5 +36,6 @@ MANAGE_ROUTES = [
     *USER_ROUTES,
     *ORG_ROUTES,
     *ACCESS_ROUTES,
+    *MAIL_ROUTES,
     *QUESTIONNAIRE_ROUTES,
 ]

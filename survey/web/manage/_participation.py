@@ -5,7 +5,8 @@ module only says them in the page's language: a unit under k as "unter 5" (its r
 a unit hidden so that a smaller one cannot be worked out as "verborgen", each with one note
 below the table. The chart (altair, rendered on the server to SVG as every chart of the project,
 survey.report.charts) shows the whole wave's responses per day; its text alternative is a
-sentence and the table of the days.
+sentence and the table of the days. The monitor beside it (each shown unit over the days, and the
+citizens' ratings per service point and week) is survey.web.manage._participation_monitor.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from survey.domain.figures import HiddenFigure
 from survey.report.charts._common import HIGH_DARK, layered, lookup_expr, render_svg
 from survey.report.format import integer, locale, percent
 from survey.services.participation import Participation, UnitParticipation
+from survey.web.manage._participation_monitor import (
+    SeriesChart,
+    WeekTable,
+    hidden_reasons,
+    series_chart,
+    week_table,
+)
 from survey.web.portal import translator
 
 __all__ = ["DayChart", "ShownParticipation", "ShownRow", "hidden_count", "shown_participation"]
@@ -56,6 +64,10 @@ class ShownParticipation:
     #: one note per kind of hidden number shown (what "unter 5" and "verborgen" mean)
     notes: list[str]
     chart: DayChart | None
+    #: each shown unit over the days (None where none is shown)
+    series: SeriesChart | None = None
+    #: citizens: the ratings per service point and week (None for staff)
+    weeks: WeekTable | None = None
 
 
 def hidden_count(figure: HiddenFigure, k: int, _: Callable[..., str]) -> str:
@@ -78,8 +90,7 @@ def _row(u: UnitParticipation, name: str, k: int, lang: str, _: Callable[..., st
     return ShownRow(name, u.depth, headcount, responses, rate, u.hidden)
 
 
-def _notes(rows: list[UnitParticipation], k: int, _: Callable[..., str]) -> list[str]:
-    reasons = {u.responses.reason for u in rows if isinstance(u.responses, HiddenFigure)}
+def _notes(reasons: set[str], k: int, _: Callable[..., str]) -> list[str]:
     notes = []
     if "below_k" in reasons:
         notes.append(
@@ -150,13 +161,17 @@ def shown_participation(p: Participation, lang: str) -> ShownParticipation:
     """`p` in the page's language."""
     _ = translator(lang)
     k = p.wave.k
+    staff = p.wave.audience == "staff"
     rows = [_row(u, u.name, k, lang, _) for u in p.units]
     total = _row(p.total, _("The whole wave"), k, lang, _)
+    reasons = {u.responses.reason for u in [*p.units, p.total] if isinstance(u.responses, HiddenFigure)}
     return ShownParticipation(
         as_of=_as_of(p.counted_at, lang, _),
-        staff=p.wave.audience == "staff",
+        staff=staff,
         rows=rows,
         total=total,
-        notes=_notes([*p.units, p.total], k, _),
+        notes=_notes(reasons | hidden_reasons(p.series, p.service_points), k, _),
         chart=_chart(p.days, lang, _) if p.days is not None else None,
+        series=series_chart(p.series, staff, k, lang, _),
+        weeks=week_table(p.service_points, k, lang, _) if p.service_points is not None else None,
     )

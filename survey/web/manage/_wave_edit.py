@@ -84,6 +84,11 @@ class WaveIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     titles: Titles = {}
     #: who releases free-text comments before leads read them: none | office | personalrat | both
     comment_review: BodyText = "none"
+    #: who gets e-mail reminders: all | open_codes
+    reminder_mode: BodyText = "all"
+    #: days after the first day that reminders go out (1 to 366, ascending, at most 4; a weekend
+    #: day moves to the Monday)
+    reminder_days: list[int] = []
 
 
 class WaveChangeIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -102,6 +107,8 @@ class WaveChangeIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     k_text: int | None = None
     titles: Titles | None = None
     comment_review: BodyText | None = None
+    reminder_mode: BodyText | None = None
+    reminder_days: list[int] | None = None
 
 
 # --- the pages ------------------------------------------------------------------------------------
@@ -118,7 +125,8 @@ def _summary(wave: Wave, units: int) -> str:
     """The audit log's words for a wave as it is now."""
     return (
         f"{wave.questionnaire} v{wave.version}, {units} units, {wave.opens_on}–{wave.closes_on}, "
-        f"k={wave.k}, k_text={wave.k_text}, comments released by {wave.comment_review}"
+        f"k={wave.k}, k_text={wave.k_text}, comments released by {wave.comment_review}, "
+        f"reminders {wave.reminder_mode} {','.join(map(str, wave.reminder_days)) or 'none'}"
     )
 
 
@@ -288,6 +296,8 @@ async def create_wave_api(
             k_text=data.k_text,
             subtrees=data.subtrees,
             comment_review=data.comment_review,
+            reminder_mode=data.reminder_mode,
+            reminder_days=tuple(data.reminder_days),
         )
         wave = await create_planned_wave(plan, questionnaires)
     except WavePlanError as exc:
@@ -324,6 +334,8 @@ async def edit_wave_api(
     for name in ("opens_on", "closes_on"):
         if asked[name] is not None:
             asked[name] = parse_day(asked[name], name, days)
+    if asked["reminder_days"] is not None:
+        asked["reminder_days"] = tuple(asked["reminder_days"])
     try:
         if days:
             raise WavePlanError(days)

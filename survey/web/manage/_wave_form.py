@@ -19,6 +19,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.response import Template
 
+from survey.domain.mailing import parse_reminder_days
 from survey.errors import N_, Message
 from survey.services.approvals import approval_status, wave_approval_problems
 from survey.services.waves import (
@@ -63,6 +64,8 @@ _TEXT_FIELDS = (
     "k",
     "k_text",
     "comment_review",
+    "reminder_mode",
+    "reminder_days",
     "subtrees",
     "refresh",
 )
@@ -146,11 +149,21 @@ def _version(form: WaveForm) -> tuple[str, int] | None:
     return questionnaire, int(number)
 
 
+def _reminder_days(form: WaveForm) -> tuple[int, ...] | None:
+    days = parse_reminder_days(form.values.get("reminder_days", ""))
+    if days is None:
+        _refuse(form, "reminder_days", N_("write whole numbers of days separated by commas, e.g. 7, 14"))
+    return days
+
+
 def plan_of(form: WaveForm) -> WavePlan | None:
     """The wave the form asks for; None where a field cannot even be read (its problem noted)."""
     version, opens_on, closes_on = _version(form), _day(form, "opens_on"), _day(form, "closes_on")
     k, k_text = _number(form, "k", 5), _number(form, "k_text", 10)
+    reminder_days = _reminder_days(form)
     if version is None or opens_on is None or closes_on is None or k is None or k_text is None:
+        return None
+    if reminder_days is None:
         return None
     return WavePlan(
         questionnaire=version[0],
@@ -164,6 +177,8 @@ def plan_of(form: WaveForm) -> WavePlan | None:
         k_text=k_text,
         subtrees=form.values.get("subtrees") != "no",
         comment_review=form.values.get("comment_review") or "none",
+        reminder_mode=form.values.get("reminder_mode") or "all",
+        reminder_days=reminder_days,
     )
 
 
@@ -186,6 +201,8 @@ def change_of(form: WaveForm, wave: Wave) -> WaveChange | None:
         k_text=plan.k_text,
         titles=plan.titles,
         comment_review=plan.comment_review,
+        reminder_mode=plan.reminder_mode,
+        reminder_days=plan.reminder_days,
     )
 
 
@@ -253,6 +270,8 @@ def blank_form() -> WaveForm:
             "k": "5",
             "k_text": "10",
             "comment_review": "none",
+            "reminder_mode": "all",
+            "reminder_days": "",
             "subtrees": "yes",
         },
         [],
@@ -271,6 +290,8 @@ def form_of(detail: WaveDetail) -> WaveForm:
             "k": str(w.k),
             "k_text": str(w.k_text),
             "comment_review": w.comment_review,
+            "reminder_mode": w.reminder_mode,
+            "reminder_days": ", ".join(str(day) for day in w.reminder_days),
             "subtrees": "no",
         },
         list(detail.unit_keys),

@@ -12,18 +12,30 @@ from litestar.openapi.datastructures import ResponseSpec
 
 from survey.domain.figures import HiddenFigure
 from survey.services.approvals import wave_approval_problems
-from survey.services.participation import Participation, UnitParticipation, wave_participation, wave_responses
+from survey.services.participation import (
+    Participation,
+    ServicePointWeeks,
+    UnitParticipation,
+    UnitSeries,
+    wave_participation,
+    wave_responses,
+)
 from survey.services.waves import FieldProblem, WaveDetail, WaveFacts, WaveListing, wave_detail
 from survey.web.api import refusals
 
 __all__ = [
     "EDIT_RESPONSES",
+    "DayPointOut",
     "ParticipationOut",
     "ProblemOut",
+    "ServicePointWeeksOut",
+    "ServicePointsOut",
     "UnitParticipationOut",
+    "UnitSeriesOut",
     "WaveDetailOut",
     "WaveOut",
     "WaveRefusal",
+    "WeekOut",
     "api_detail",
     "detail_out",
     "refused",
@@ -39,6 +51,9 @@ class WaveOut(WaveFacts, frozen=True):
     k_text: int
     #: who releases free-text comments before leads read them: none | office | personalrat | both
     comment_review: str
+    #: who gets e-mail reminders (all | open_codes) and the days after the first day they go out
+    reminder_mode: str
+    reminder_days: list[int]
     units: int
     #: responses so far; under k hidden (with the reason), as everywhere
     responses: int | HiddenFigure
@@ -59,6 +74,48 @@ class UnitParticipationOut(msgspec.Struct, frozen=True):
     rate: float | HiddenFigure | None
 
 
+class DayPointOut(msgspec.Struct, frozen=True):
+    """A unit's responses up to and including `day` (never the day's own number), and its rate."""
+
+    day: dt.date
+    responses: int | HiddenFigure
+    rate: float | HiddenFigure | None
+
+
+class UnitSeriesOut(msgspec.Struct, frozen=True):
+    """A unit the count shows (with at least one response) over the wave's days; a unit hidden in
+    the count has none."""
+
+    unit: str
+    name: str
+    headcount: int | None
+    points: list[DayPointOut]
+
+
+class WeekOut(msgspec.Struct, frozen=True):
+    """An ISO week of the wave (`2026-W49`), with its first and last day in the wave so far."""
+
+    week: str
+    first_day: dt.date
+    last_day: dt.date
+
+
+class ServicePointWeeksOut(msgspec.Struct, frozen=True):
+    """A service point's ratings per week (in the order of `weeks`) and so far; the total is
+    hidden where a week is."""
+
+    service_point: str
+    name: str
+    unit: str
+    total: int | HiddenFigure
+    weeks: list[int | HiddenFigure]
+
+
+class ServicePointsOut(msgspec.Struct, frozen=True):
+    weeks: list[WeekOut]
+    rows: list[ServicePointWeeksOut]
+
+
 class ParticipationOut(msgspec.Struct, frozen=True):
     """An open wave's participation as last counted (at most hourly), under the anonymity rules."""
 
@@ -68,6 +125,10 @@ class ParticipationOut(msgspec.Struct, frozen=True):
     total: UnitParticipationOut
     #: responses per day ([day, count]); null where the wave's total is hidden
     days: list[tuple[dt.date, int]] | None
+    #: the shown units over the days; empty where the wave's total is hidden
+    series: list[UnitSeriesOut]
+    #: citizens: ratings per service point and ISO week; null for staff and where the total is hidden
+    service_points: ServicePointsOut | None
 
 
 class WaveDetailOut(WaveOut, frozen=True):
@@ -112,6 +173,8 @@ async def wave_out(listing: WaveListing, problems: list[str]) -> WaveOut:
         k=w.k,
         k_text=w.k_text,
         comment_review=w.comment_review,
+        reminder_mode=w.reminder_mode,
+        reminder_days=list(w.reminder_days),
         units=listing.units,
         responses=await wave_responses(w, listing.responses),
         approval_problems=problems,
@@ -120,6 +183,21 @@ async def wave_out(listing: WaveListing, problems: list[str]) -> WaveOut:
 
 def _unit_out(u: UnitParticipation) -> UnitParticipationOut:
     return UnitParticipationOut(u.key, u.name, u.depth, u.headcount, u.responses, u.rate)
+
+
+def _series_out(s: UnitSeries) -> UnitSeriesOut:
+    return UnitSeriesOut(
+        s.key, s.name, s.headcount, [DayPointOut(p.day, p.responses, p.rate) for p in s.points]
+    )
+
+
+def _points_out(p: ServicePointWeeks | None) -> ServicePointsOut | None:
+    if p is None:
+        return None
+    return ServicePointsOut(
+        [WeekOut(w.name, w.first, w.last) for w in p.weeks],
+        [ServicePointWeeksOut(r.key, r.name, r.unit, r.total, r.weeks) for r in p.points],
+    )
 
 
 async def detail_out(
@@ -134,6 +212,8 @@ async def detail_out(
             [_unit_out(u) for u in participation.units],
             _unit_out(participation.total),
             participation.days,
+            [_series_out(line) for line in participation.series],
+            _points_out(participation.service_points),
         )
     return WaveDetailOut(
         **msgspec.structs.asdict(await wave_out(listing, problems)),
