@@ -14,8 +14,9 @@ Never a list of who answered: there is none to show.
 
 Beside the count: each shown unit's responses up to each day (survey.services.participation_series:
 added up, never a day's own count, and suppressed day by day), and for citizens the ratings per
-service point and ISO week (survey.services.participation_weeks: suppressed over the service
-point's total, the units' weeks and the whole wave's).
+service point and ISO week (survey.services.participation_weeks: suppressed against the units'
+lines and the whole wave's days, then audited with every shown number at once,
+survey.services.participation_audit).
 """
 
 from __future__ import annotations
@@ -319,7 +320,7 @@ async def wave_participation(
     total_n = subtree[root.key] if root else 0
     total_hidden = hidden.get(root.key) if root else None
     total = _row(wave, "", "", 0, total_n, total_hidden, tree.headcount(None))
-    if total.hidden or root is None:
+    if total.hidden:
         return Participation(wave, counted.counted_at, rows, total, None)
     days = _days(wave, counted.per_day, today or dt.date.today())
     dates = [d for d, _n in days]

@@ -130,7 +130,7 @@ def _line(
 
 def _lines(places: Places, at_unit: Mapping[str, list[str]]) -> list[tuple[int, list[Cell], bool]]:
     """Per unit with service points: each run of weeks between week ends a reader knows its
-    number at (what its known sub-units leave of it, known) and each week end he does not (the
+    number at (what its known sub-units leave of it, known) and each week end it does not (the
     unit's ratings up to there, not to be learnt)."""
     kids: dict[str, list[str]] = defaultdict(list)
     for u in places.units:
