@@ -19,6 +19,7 @@ may block; a test whose sender runs as a task in the test's own event loop await
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import threading
 import time
@@ -33,7 +34,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-__all__ = ["MailServer", "ReceivedMail", "smtp_server_fixture"]
+from survey.settings import Settings
+
+__all__ = ["MailServer", "ReceivedMail", "relay_settings", "smtp_server_fixture"]
 
 HOST = "127.0.0.1"
 
@@ -198,3 +201,16 @@ def smtp_server_fixture() -> Iterator[MailServer]:
     """A running `MailServer` for one test; `smtp_server.reject(...)` sets refused recipients."""
     with MailServer() as server:
         yield server
+
+
+def relay_settings(settings: Settings, server: MailServer, *, rate: int = 600_000) -> Settings:
+    """`settings` with `server` as the Kommune's relay (no TLS on 127.0.0.1) and a rate that does
+    not slow a test down."""
+    return dataclasses.replace(
+        settings,
+        smtp_host=server.host,
+        smtp_port=server.port,
+        smtp_security="none",
+        mail_from="Befragung Lindenau <befragung@lindenau.example>",
+        mail_rate=rate,
+    )

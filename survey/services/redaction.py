@@ -21,6 +21,7 @@ from pathlib import Path
 
 from survey.errors import Problem
 from survey.services.audit import record
+from survey.services.background import in_background
 from survey.store import comments as store
 from survey.text.redaction import (
     LIMITS,
@@ -126,13 +127,10 @@ async def redactor_kept_fresh(questionnaires: Path) -> AsyncIterator[None]:
             with contextlib.suppress(Exception):  # the next round tries again; the old one serves
                 await _refresh(questionnaires)
 
-    task = asyncio.create_task(keep_fresh(), name="redactor-refresh")
     try:
-        yield
+        async with in_background(keep_fresh, "redactor-refresh"):
+            yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         _kept["fresh"] = False
 
 

@@ -6,14 +6,13 @@ is unused get one; addresses go when they are no longer needed."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import quopri
 import re
 from pathlib import Path
 
 import pytest
-from mail_server import MailServer
+from mail_server import MailServer, relay_settings
 
 from survey.services.answering import answer, new_submission_key
 from survey.services.mailing import (
@@ -49,14 +48,7 @@ def address_list(count: int, *, header: str = "einheit;email;sprache") -> str:
 
 
 def mail_settings(field, server: MailServer):  # type: ignore[no-untyped-def]
-    return dataclasses.replace(
-        field.settings,
-        smtp_host=server.host,
-        smtp_port=server.port,
-        smtp_security="none",
-        mail_from="Befragung Lindenau <befragung@lindenau.example>",
-        mail_rate=600_000,
-    )
+    return relay_settings(field.settings, server)
 
 
 async def mail_wave(field, approve, key: str, *, mode: str = "all", days=(2, 7), opens=THURSDAY):  # type: ignore[no-untyped-def]

@@ -10,7 +10,6 @@ mails to go out sends them through a real SMTP server on 127.0.0.1 (tests/mail_s
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
 import re
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from litestar.testing import AsyncTestClient
-from mail_server import MailServer
+from mail_server import MailServer, relay_settings
 from portal_helpers import PASSWORD, app_call, sign_in
 
 from survey.domain.mailing import reminder_dates
@@ -82,14 +81,7 @@ def _table(page: str, caption: str) -> dict[str, list[str]]:
 
 def _relay(field, server: MailServer):  # type: ignore[no-untyped-def]
     """The field's settings with the test's SMTP server as the relay (the app itself has none)."""
-    return dataclasses.replace(
-        field.settings,
-        smtp_host=server.host,
-        smtp_port=server.port,
-        smtp_security="none",
-        mail_from="Befragung Lindenau <befragung@lindenau.example>",
-        mail_rate=600_000,
-    )
+    return relay_settings(field.settings, server)
 
 
 async def _send(client: AsyncTestClient, settings: Any, day: dt.date) -> None:

@@ -33,6 +33,7 @@ from survey.domain.codes import code_hash
 from survey.domain.mailing import reminder_dates
 from survey.report.mail import MailContext, build_message, render_mail
 from survey.services.audit import record
+from survey.services.background import in_background
 from survey.services.mailing._lists import templates_of
 from survey.services.mailing._seal import Sealer
 from survey.services.secret import installation_secret
@@ -367,12 +368,9 @@ async def mail_sender_running(settings: Settings) -> AsyncIterator[None]:
             busy = run.held and run.remaining and not run.relay_problem
             await asyncio.sleep(0 if busy else SEND_EVERY)
 
-    task = asyncio.create_task(keep_sending(), name="mail-sender")
     try:
-        yield
+        async with in_background(keep_sending, "mail-sender"):
+            yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         with contextlib.suppress(Exception):
             await release(worker)
