@@ -74,7 +74,7 @@ async def test_a_sender_killed_in_the_middle_sends_the_rest_and_nothing_twice(
     field, approve, smtp_server: MailServer
 ) -> None:  # type: ignore[no-untyped-def]
     await _listed_wave(field, approve, "mail-absturz", 500)
-    env = _environment(field.settings.database_url, smtp_server, rate=3000)
+    env = _environment(field.settings.database_url, smtp_server, rate=6000)
     first = _sender(env)
     try:
         smtp_server.wait_for(180, timeout=60)
@@ -97,11 +97,11 @@ async def test_a_sender_killed_in_the_middle_sends_the_rest_and_nothing_twice(
 async def test_two_app_workers_on_the_same_schedule_send_each_mail_once(
     field, approve, smtp_server: MailServer, running_server
 ) -> None:  # type: ignore[no-untyped-def]
-    await _listed_wave(field, approve, "mail-zwei", 300)
-    env = _environment(field.settings.database_url, smtp_server, rate=6000)
+    await _listed_wave(field, approve, "mail-zwei", 150)
+    env = _environment(field.settings.database_url, smtp_server, rate=12000)
     env.pop("DATABASE_URL")
     extra = {k: v for k, v in env.items() if k.startswith("SURVEY_")}
     with running_server(field.settings.database_url, "--workers", "2", **extra):
-        smtp_server.wait_for(300, timeout=90)
+        smtp_server.wait_for(150, timeout=90)
         await asyncio.sleep(2)  # anything sent twice would arrive now
-    _once_each(smtp_server, 300)
+    _once_each(smtp_server, 150)
