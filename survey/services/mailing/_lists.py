@@ -93,9 +93,22 @@ def _line_problems(
     return problems
 
 
-def _made(count: int, secret: bytes) -> list[tuple[str, str]]:
-    codes = [new_code("invitation", secret) for _ in range(count)]
-    return [(c, code_hash("invitation", c.replace("-", ""), secret)) for c in codes]
+def _sealed(
+    new: list[tuple[ListedAddress, str]], unit_ids: dict[str, int], default: str, secret: bytes
+) -> tuple[list[store.NewRecipient], list[str]]:
+    """Each new (address, its key) with a fresh code, sealed; and the codes' hashes in the same
+    order. Run in a thread: 100,000 addresses take seconds the event loop serves others meanwhile."""
+    sealer = Sealer(secret)
+    recipients, hashes = [], []
+    for listed, key in new:
+        code = new_code("invitation", secret)
+        hashes.append(code_hash("invitation", code.replace("-", ""), secret))
+        recipients.append(
+            store.NewRecipient(
+                unit_ids[listed.unit], listed.language or default, key, sealer.seal(listed.address, code)
+            )
+        )
+    return recipients, hashes
 
 
 async def take_address_list(
@@ -121,22 +134,15 @@ async def take_address_list(
     secret = await installation_secret(settings)
     sealer = Sealer(secret)
     known = await store.known_address_keys(wave.id)
-    new = [a for a in listed if sealer.address_key(wave.id, a.address) not in known]
-    codes = await asyncio.to_thread(_made, len(new), secret)
-    recipients = [
-        store.NewRecipient(
-            units[a.unit],
-            a.language or default,
-            sealer.address_key(wave.id, a.address),
-            sealer.seal(a.address, code),
-        )
-        for a, (code, _hash) in zip(new, codes, strict=True)
-    ]
+    keyed = [(a, sealer.address_key(wave.id, a.address)) for a in listed]
+    fresh = [(a, key) for a, key in keyed if key not in known]
+    recipients, hashes = await asyncio.to_thread(_sealed, fresh, units, default, secret)
+    new = [a for a, _key in fresh]
     today = today or dt.date.today()
     async with write_transaction():
         for unit_id in {r.unit_id for r in recipients}:
-            hashes = [h for r, (_c, h) in zip(recipients, codes, strict=True) if r.unit_id == unit_id]
-            await access.insert_invitations(wave.id, unit_id, hashes)
+            of_unit = [h for r, h in zip(recipients, hashes, strict=True) if r.unit_id == unit_id]
+            await access.insert_invitations(wave.id, unit_id, of_unit)
         await store.insert_recipients(wave.id, recipients)
         await store.queue_for(wave.id, "invitation", max(today, wave.opens_on))
     added: dict[str, int] = {}

@@ -106,12 +106,17 @@ async def _open_codes(wave: Wave, sealer: Sealer, secret: bytes) -> list[int]:
     unused = {
         row[0] for row in await fetch_tuples("SELECT code_hash FROM invitation WHERE wave = {}", wave.id)
     }
-    ids = []
-    for recipient, sealed, stopped in await store.recipients_of(wave.id):
-        _address, code = sealer.unseal(sealed)
-        if not stopped and code and code_hash("invitation", code.replace("-", ""), secret) in unused:
-            ids.append(recipient)
-    return ids
+
+    def unused_of(recipients: list[tuple[int, str, bool]]) -> list[int]:
+        ids = []
+        for recipient, sealed, stopped in recipients:
+            _address, code = sealer.unseal(sealed)
+            if not stopped and code and code_hash("invitation", code.replace("-", ""), secret) in unused:
+                ids.append(recipient)
+        return ids
+
+    # decrypting 100,000 addresses takes seconds: in a thread, the event loop serves others
+    return await asyncio.to_thread(unused_of, await store.recipients_of(wave.id))
 
 
 async def _queue_reminders(wave: Wave, today: dt.date, sealer: Sealer, secret: bytes) -> int:
