@@ -390,3 +390,38 @@ async def test_the_api_twins_and_the_participation_of_an_open_wave(
     assert done.status_code == 409  # allowed, and refused as closed
     client.cookies.clear()
     assert (await client.patch("/api/v1/waves/puls-ja", json={})).status_code == 401
+
+
+async def test_the_reminders_are_chosen_in_the_wave_form_with_each_refusal_at_its_field(
+    portal_client: AsyncTestClient,
+) -> None:
+    """Reminder days and mode: what cannot be read, what is not ascending, what would go out after
+    the last day, each refused at its field with the typed text kept; a good choice is saved."""
+    client = portal_client
+    csrf = await sign_in(client, "buero")
+    for typed, said in (
+        ("sieben", "ganze Zahlen von Tagen"),
+        ("14, 7", "jeden größer als den davor"),
+        ("7, 40", "nach dem letzten Tag der Befragungsrunde"),
+    ):
+        refused = await _post(client, "/buero/runden/neu", csrf, _form(key="erinnert", reminder_days=typed))
+        assert refused.status_code == 400, typed
+        assert said in _errors(refused.text)["reminder_days"], (typed, _errors(refused.text))
+        assert f'value="{typed}"' in refused.text
+    assert "erinnert" not in await _waves(client)
+    wrong_mode = await _post(
+        client, "/buero/runden/neu", csrf, _form(key="erinnert", reminder_days="7", reminder_mode="jeden")
+    )
+    assert wrong_mode.status_code == 400 and "reminder_mode" in _errors(wrong_mode.text)
+
+    saved = await _post(
+        client,
+        "/buero/runden/neu",
+        csrf,
+        _form(key="erinnert", reminder_days="7, 14", reminder_mode="open_codes"),
+    )
+    assert saved.status_code == 303
+    row = (await _waves(client))["erinnert"]
+    assert (row["reminder_mode"], row["reminder_days"]) == ("open_codes", "7,14")
+    form = await client.get("/buero/runden/erinnert/bearbeiten")
+    assert 'value="7, 14"' in form.text and re.search(r'value="open_codes"\s+checked', form.text)
