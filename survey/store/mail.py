@@ -22,7 +22,6 @@ __all__ = [
     "count_mails",
     "delete_recipients",
     "due_mail_ids",
-    "has_recipients",
     "insert_recipients",
     "known_address_keys",
     "lists_in_waves",
@@ -75,10 +74,6 @@ class MailCounts:
 async def known_address_keys(wave_id: int) -> set[str]:
     rows = await fetch_tuples("SELECT address_key FROM mail_recipient WHERE wave = {}", wave_id)
     return {row[0] for row in rows}
-
-
-async def has_recipients(wave_id: int) -> bool:
-    return bool(await fetch_tuples("SELECT 1 FROM mail_recipient WHERE wave = {} LIMIT 1", wave_id))
 
 
 async def insert_recipients(wave_id: int, recipients: list[NewRecipient]) -> None:
@@ -144,15 +139,14 @@ async def round_numbers(wave_id: int) -> set[int]:
     return {int(r[0]) for r in rows}
 
 
-async def record_round(wave_id: int, number: int, queued: int, now: dt.datetime) -> bool:
+async def record_round(wave_id: int, number: int, now: dt.datetime) -> bool:
     """Note reminder `number` of the wave as queued; False where another worker did it first."""
     rows = await MailRound.raw(
-        "INSERT INTO mail_round (round_key, wave, number, queued, queued_at) VALUES ({}, {}, {}, {}, {}) "
+        "INSERT INTO mail_round (round_key, wave, number, queued_at) VALUES ({}, {}, {}, {}) "
         "ON CONFLICT (round_key) DO NOTHING RETURNING id",
         f"{wave_id}:{number}",
         wave_id,
         number,
-        queued,
         now,
     ).run()
     return bool(rows)

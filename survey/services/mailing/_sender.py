@@ -128,7 +128,7 @@ async def _queue_reminders(wave: Wave, today: dt.date, sealer: Sealer, secret: b
             continue
         ids = await _open_codes(wave, sealer, secret) if wave.reminder_mode == "open_codes" else None
         async with write_transaction():
-            if await store.record_round(wave.id, number, 0, _now()):
+            if await store.record_round(wave.id, number, _now()):
                 queued += await store.queue_for(wave.id, f"reminder-{number}", day, ids)
     return queued
 

@@ -114,7 +114,6 @@ TABLES: dict[tuple[str, str], list[tuple[str, tuple[type, dict[str, object]]]]] 
         ("round_key", (Varchar, _params(length=64, default="", unique=True))),
         ("wave", _wave()),
         ("number", (Integer, _params(default=0))),
-        ("queued", (Integer, _params(default=0))),
         ("queued_at", (Timestamptz, _params(default=TimestamptzNow()))),
     ],
     ("MailLease", "mail_lease"): [

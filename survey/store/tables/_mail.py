@@ -72,7 +72,6 @@ class MailRound(Table, tablename="mail_round"):
     round_key = Varchar(length=64, unique=True)
     wave = ForeignKey(WaveRow, null=False, on_delete=OnDelete.cascade, index=True)
     number = Integer()
-    queued = Integer(default=0)
     queued_at = Timestamptz()
 
 

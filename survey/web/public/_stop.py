@@ -51,10 +51,6 @@ def _settings(request: Request[Any, Any, Any]) -> Settings:
     return request.app.state["settings"]
 
 
-async def _known(settings: Settings, token: str) -> bool:
-    return await stop_link_known(settings, token)
-
-
 async def _page(request: Request[Any, Any, Any], token: str, state: str) -> Template:
     """The page of `state`: ask (the question and its button), done, or unknown (404)."""
     lang = _lang(request)
@@ -84,7 +80,7 @@ async def _page(request: Request[Any, Any, Any], token: str, state: str) -> Temp
 async def stop_question(request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
     """Asks; stops nothing (a mail scanner opening the link changes nothing)."""
     token = token[:_TOKEN_MOST]
-    known = await _known(_settings(request), token)
+    known = await stop_link_known(_settings(request), token)
     return await _page(request, token, "ask" if known else "unknown")
 
 
