@@ -85,9 +85,6 @@ class Entry:
     reference: str = ""
     #: for a unit link: the keyed hash of its shared access code
     access_hash: str | None = None
-    #: for a unit link: its wrong access codes of the last minutes, read with the lookup of a
-    #: submission; None where `submit` has to read them itself
-    recent_failures: int | None = None
 
 
 @dataclass
@@ -120,7 +117,6 @@ async def _entry(
     found: entries.EntryRecord,
     today: dt.date,
     reference: str,
-    failures: int | None = None,
 ) -> Entry:
     entry = Entry(
         kind,
@@ -133,7 +129,6 @@ async def _entry(
         found.service_point_name,
         reference,
         found.access_hash,
-        failures,
     )
     state = answerable(wave, today)
     if state == "draft":
@@ -158,12 +153,10 @@ async def _version(questionnaire: str, number: int) -> QuestionnaireVersion:
     return version
 
 
-async def _lookup(
-    settings: Settings, channel: Channel, reference: str, today: dt.date, *, submitting: bool = False
-) -> Entry:
+async def _lookup(settings: Settings, channel: Channel, reference: str, today: dt.date) -> Entry:
     """The entry of a code, link or service point: one read of the store (the version of its
-    wave comes from this worker's cache after the first time). `submitting`: a unit link's
-    recent wrong access codes are read in the same query."""
+    wave comes from this worker's cache after the first time; a link's or service point's entry
+    is kept a moment, see survey.store.entries)."""
     if channel == "invitation":
         secret = await installation_secret(settings)
         normalised = normalise_code(reference)
@@ -174,12 +167,10 @@ async def _lookup(
             raise EntryError("code_used")
         return await _entry("invitation", found.waves[0], found, today, normalised)
     if channel == "unit":
-        scope = _failure_scope(reference) if submitting else None
-        found = await entries.find_unit_link_entry(reference, scope, ACCESS_FAILURE_MINUTES)
+        found = await entries.find_unit_link_entry(reference)
         if found is None or not found.waves:
             raise EntryError("link_unknown")
-        failures = found.failures if submitting else None
-        return await _entry("unit", found.waves[0], found, today, reference, failures)
+        return await _entry("unit", found.waves[0], found, today, reference)
     found = await entries.find_service_point_entry(reference, "citizen")
     if found is None:
         raise EntryError("service_point_unknown")
@@ -252,19 +243,20 @@ async def submit(
             result.general.append("receipt_unknown")
         else:
             receipt_hash = code_hash("receipt", normalised, secret)
+    pause_scope = None
     if entry.kind == "unit":
         scope = _failure_scope(entry.reference)
         normalised = normalise_code(access_code or "")
-        failures = entry.recent_failures
-        if failures is None:
-            failures = await access.count_failures(scope, ACCESS_FAILURE_MINUTES)
-        if failures >= MAX_ACCESS_FAILURES:
-            result.general.append("access_paused")
-        elif (
-            entry.access_hash is None
-            or normalised is None
-            or not hmac.compare_digest(code_hash("unit", normalised, secret), entry.access_hash)
+        if (
+            entry.access_hash is not None
+            and normalised is not None
+            and hmac.compare_digest(code_hash("unit", normalised, secret), entry.access_hash)
         ):
+            # the right code: the writer refuses it, in its transaction, while the link is paused
+            pause_scope = scope
+        elif await access.count_failures(scope, ACCESS_FAILURE_MINUTES) >= MAX_ACCESS_FAILURES:
+            result.general.append("access_paused")
+        else:
             await access.record_failure(scope)
             result.general.append("access_code_wrong")
     if result.problems or result.general:
@@ -287,9 +279,16 @@ async def submit(
         receipt_hash=receipt_hash,
         flood_scope=f"service-point:{entry.reference}" if entry.kind == "service_point" else None,
         flood_limit=settings.flood_limit,
+        pause_scope=pause_scope,
+        pause_limit=MAX_ACCESS_FAILURES,
+        pause_after_minute=access.current_minute() - ACCESS_FAILURE_MINUTES,
     )
     result.outcome = await current_writer().submit(response)
-    if result.outcome == Outcome.CODE_USED:
+    if result.outcome == Outcome.WAVE_CLOSED:
+        raise EntryError("closed", entry)
+    if result.outcome == Outcome.ACCESS_PAUSED:
+        result.general.append("access_paused")
+    elif result.outcome == Outcome.CODE_USED:
         result.general.append("code_used")
     elif result.outcome == Outcome.RECEIPT_USED:
         result.general.append("receipt_used")
@@ -318,7 +317,7 @@ async def answer(
     (a field twice, a NUL character, bytes that are not UTF-8): nothing is checked or stored."""
     day = today or _today()
     try:
-        entry = await _lookup(settings, channel, reference, day, submitting=True)
+        entry = await _lookup(settings, channel, reference, day)
     except EntryError as error:
         if error.problem == "code_used" and submission_key:
             error.stored_before = await was_stored(submission_key)

@@ -4,6 +4,13 @@ unit and the Kommune's name, in a single query.
 A form and each submission start here; the rest of a submission is the write of survey.store.
 submissions. Plain SQL through the driver: building the query with piccolo costs more than the
 indexed lookup itself.
+
+What a unit link or a service point leads to is kept per worker for ENTRY_SECONDS: a link's wave,
+unit and access code never change, and what can (a wave closing early, a link paused by wrong
+access codes) the submission writer reads again in the transaction that stores the answers.
+`forget_entries` empties the keep at once; the store functions that change waves, links or the
+organisation call it, so this worker sees its own changes at once and other workers within
+ENTRY_SECONDS. An invitation code is used once, so its entry is never kept.
 """
 
 from __future__ import annotations
@@ -12,15 +19,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from survey.store.access import current_minute
 from survey.store.engine import fetch_tuples
+from survey.store.entry_keep import ENTRY_SECONDS, forget_entries, kept_or_read
 from survey.store.waves import WAVE_COLUMNS, WAVE_WIDTH, Wave, wave_of_row
 
 __all__ = [
+    "ENTRY_SECONDS",
     "EntryRecord",
     "find_invitation_entry",
     "find_service_point_entry",
     "find_unit_link_entry",
+    "forget_entries",
     "submission_key_used",
 ]
 
@@ -38,8 +47,6 @@ class EntryRecord:
     service_point_name: str | None = None
     #: a unit link's keyed hash of its shared access code
     access_hash: str | None = None
-    #: a unit link's wrong access codes in the minutes asked for (0 where not asked)
-    failures: int = 0
 
 
 _VERSION = "JOIN questionnaire_version v ON v.id = w.questionnaire_version"
@@ -50,17 +57,15 @@ def _record(rows: Sequence[Sequence[Any]]) -> EntryRecord | None:
     if not rows:
         return None
     first = rows[0]
-    unit_id, unit_name, kommune, point_id, point_name, access_hash, failures = first[WAVE_WIDTH:]
+    unit_id, unit_name, kommune, point_id, point_name, access_hash = first[WAVE_WIDTH:]
     waves = [wave_of_row(row) for row in rows if row[0] is not None]
-    return EntryRecord(
-        waves, unit_id, unit_name, kommune, point_id, point_name, access_hash, int(failures or 0)
-    )
+    return EntryRecord(waves, unit_id, unit_name, kommune, point_id, point_name, access_hash)
 
 
 async def find_invitation_entry(code_hash: str) -> EntryRecord | None:
     """The unused invitation with this keyed hash (a used one is deleted with its response)."""
     rows = await fetch_tuples(
-        f"SELECT {WAVE_COLUMNS}, u.id, u.name, {_KOMMUNE}, NULL, NULL, NULL, 0 "
+        f"SELECT {WAVE_COLUMNS}, u.id, u.name, {_KOMMUNE}, NULL, NULL, NULL "
         f"FROM invitation i JOIN wave w ON w.id = i.wave {_VERSION} JOIN org_unit u ON u.id = i.unit "
         "WHERE i.code_hash = {}",
         "kommune",
@@ -70,42 +75,43 @@ async def find_invitation_entry(code_hash: str) -> EntryRecord | None:
     return _record(rows)
 
 
-async def find_unit_link_entry(
-    token: str, failure_scope: str | None = None, minutes: int = 10
-) -> EntryRecord | None:
-    """The unit link of `token`; with `failure_scope`, its failed access codes in the last `minutes`
-    (read here, as survey.store.access.count_failures would, so that a submission needs no second
-    lookup)."""
-    rows = await fetch_tuples(
-        f"SELECT {WAVE_COLUMNS}, u.id, u.name, {_KOMMUNE}, NULL, NULL, l.code_hash, "
-        "(SELECT COALESCE(SUM(f.count), 0) FROM flood_counter f WHERE f.scope = {} AND f.minute > {}) "
-        f"FROM unit_link l JOIN wave w ON w.id = l.wave {_VERSION} JOIN org_unit u ON u.id = l.unit "
-        "WHERE l.token = {}",
-        "kommune",
-        failure_scope or "",
-        current_minute() - minutes,
-        token,
-        quick=True,
-    )
-    return _record(rows)
+async def find_unit_link_entry(token: str) -> EntryRecord | None:
+    """The unit link of `token` (kept for ENTRY_SECONDS)."""
+
+    async def read() -> EntryRecord | None:
+        rows = await fetch_tuples(
+            f"SELECT {WAVE_COLUMNS}, u.id, u.name, {_KOMMUNE}, NULL, NULL, l.code_hash "
+            f"FROM unit_link l JOIN wave w ON w.id = l.wave {_VERSION} JOIN org_unit u ON u.id = l.unit "
+            "WHERE l.token = {}",
+            "kommune",
+            token,
+            quick=True,
+        )
+        return _record(rows)
+
+    return await kept_or_read("unit", token, read)
 
 
 async def find_service_point_entry(key: str, audience: str) -> EntryRecord | None:
     """The active service point `key` with the waves of `audience` that cover its unit (none: an
-    empty list)."""
-    rows = await fetch_tuples(
-        f"SELECT {WAVE_COLUMNS}, u.id, u.name, {_KOMMUNE}, p.id, p.name, NULL, 0 "
-        "FROM service_point p JOIN org_unit u ON u.id = p.unit "
-        f"LEFT JOIN (wave_unit wu JOIN wave w ON w.id = wu.wave AND w.audience = {{}} {_VERSION}) "
-        "ON wu.unit = u.id "
-        "WHERE p.key = {} AND p.active = {} ORDER BY w.opens_on DESC",
-        "kommune",
-        audience,
-        key,
-        True,
-        quick=True,
-    )
-    return _record(rows)
+    empty list); kept for ENTRY_SECONDS."""
+
+    async def read() -> EntryRecord | None:
+        rows = await fetch_tuples(
+            f"SELECT {WAVE_COLUMNS}, u.id, u.name, {_KOMMUNE}, p.id, p.name, NULL "
+            "FROM service_point p JOIN org_unit u ON u.id = p.unit "
+            f"LEFT JOIN (wave_unit wu JOIN wave w ON w.id = wu.wave AND w.audience = {{}} {_VERSION}) "
+            "ON wu.unit = u.id "
+            "WHERE p.key = {} AND p.active = {} ORDER BY w.opens_on DESC",
+            "kommune",
+            audience,
+            key,
+            True,
+            quick=True,
+        )
+        return _record(rows)
+
+    return await kept_or_read(f"point:{audience}", key, read)
 
 
 async def submission_key_used(key_hash: str) -> bool:

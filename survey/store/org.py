@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from survey.domain import Organisation
 from survey.store.engine import fetch_tuples
+from survey.store.entry_keep import forget_entries
 from survey.store.tables import OrgUnitRow, OrgUpload, ServicePointRow, SettingRow
 
 __all__ = [
@@ -185,6 +186,7 @@ async def save_organisation(org: Organisation) -> OrgChange:
         await SettingRow.update({SettingRow.value: org.kommune}).where(SettingRow.key == "kommune").run()
     else:
         await SettingRow.insert(SettingRow(key="kommune", value=org.kommune)).run()
+    forget_entries()
     return OrgChange(added, updated, len(retired), len(org.service_points))
 
 

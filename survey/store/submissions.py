@@ -15,60 +15,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
-import enum
 import queue
 import sqlite3
 import threading
 import time
-import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+from survey.store.submission_batch import (
+    Unexpected,
+    _postgres_gate,
+    _sqlite_gate,
+    write_batch_postgres,
+    write_batch_sqlite,
+)
+from survey.store.submission_types import NewResponse, Outcome, Refused
+
 __all__ = ["NewResponse", "Outcome", "SubmissionWriter", "current_writer", "start_writer", "stop_writer"]
 
 BATCH = 64
 FLOOD_KEEP_MINUTES = 24 * 60
-
-
-class Outcome(enum.Enum):
-    STORED = "stored"
-    DUPLICATE = "duplicate"
-    CODE_USED = "code_used"
-    RECEIPT_USED = "receipt_used"
-    FLOOD = "flood"
-
-
-@dataclass
-class NewResponse:
-    key_hash: str
-    wave_id: int
-    unit_id: int
-    language: str
-    submitted_on: dt.date
-    answers: list[tuple[str, int | None]] = field(default_factory=list)
-    #: (item, text), redacted already (survey.text.redaction)
-    comments: list[tuple[str, str]] = field(default_factory=list)
-    #: "released", or "pending" where the wave's comments wait for review
-    comment_state: str = "released"
-    service_point_id: int | None = None
-    #: staff invitation to consume (its row is deleted in the same transaction)
-    invitation_hash: str | None = None
-    #: citizen receipt code to consume
-    receipt_hash: str | None = None
-    #: flood protection: count this submission against (scope, minute); refuse above the limit
-    flood_scope: str | None = None
-    flood_limit: int = 0
-    id: uuid.UUID = field(default_factory=uuid.uuid4)
-
-
-class _Refused(Exception):
-    def __init__(self, outcome: Outcome) -> None:
-        self.outcome = outcome
 
 
 def _minute() -> int:
@@ -77,6 +46,10 @@ def _minute() -> int:
 
 class SubmissionWriter:
     """Base: a queue of (submission, future) drained in batches."""
+
+    #: the most submissions one commit has held, and the batches written again one at a time
+    largest_batch = 0
+    rewritten = 0
 
     async def start(self) -> None:
         raise NotImplementedError
@@ -122,6 +95,8 @@ class SQLiteWriter(SubmissionWriter):
         try:
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA secure_delete = ON")
+            # Acknowledged means durable: in WAL mode FULL syncs the log to disk at every commit.
+            db.execute("PRAGMA synchronous = FULL")
             # Copying the WAL back into the database would otherwise happen inside a commit every
             # 1000 pages and hold up the requests of that batch; a thread of its own does it.
             db.execute("PRAGMA wal_autocheckpoint = 0")
@@ -156,18 +131,17 @@ class SQLiteWriter(SubmissionWriter):
 
     def _commit(self, db: sqlite3.Connection, batch: list) -> None:  # type: ignore[type-arg]
         results: list[Outcome | BaseException] = []
+        responses = [response for response, _, _ in batch]
+        self.largest_batch = max(self.largest_batch, len(batch))
         try:
             db.execute("BEGIN IMMEDIATE")
-            for response, _, _ in batch:
-                db.execute("SAVEPOINT one")
-                try:
-                    _write_sqlite(db, response)
-                    db.execute("RELEASE one")
-                    results.append(Outcome.STORED)
-                except _Refused as refused:
-                    db.execute("ROLLBACK TO one")
-                    db.execute("RELEASE one")
-                    results.append(refused.outcome)
+            try:
+                results = list(write_batch_sqlite(db, responses, _consume_sqlite))
+            except Unexpected:
+                self.rewritten += 1
+                db.execute("ROLLBACK")
+                db.execute("BEGIN IMMEDIATE")
+                results = list(_one_by_one_sqlite(db, responses))
             if time.monotonic() - self.last_cleanup > 600:
                 db.execute("DELETE FROM flood_counter WHERE minute < ?", (_minute() - FLOOD_KEEP_MINUTES,))
                 self.last_cleanup = int(time.monotonic())
@@ -180,6 +154,27 @@ class SQLiteWriter(SubmissionWriter):
             loop.call_soon_threadsafe(_deliver, future, result)
 
 
+def _one_by_one_sqlite(db: sqlite3.Connection, responses: list[NewResponse]) -> list[Outcome]:
+    """Each submission in a savepoint of its own, so one refused one does not undo the others."""
+    gate = _sqlite_gate(db, responses)
+    results = []
+    for response in responses:
+        refused = gate.refusal(response)
+        if refused is not None:
+            results.append(refused)
+            continue
+        db.execute("SAVEPOINT one")
+        try:
+            _write_sqlite(db, response)
+            db.execute("RELEASE one")
+            results.append(Outcome.STORED)
+        except Refused as refused:
+            db.execute("ROLLBACK TO one")
+            db.execute("RELEASE one")
+            results.append(refused.outcome)
+    return results
+
+
 def _deliver(future: asyncio.Future[Outcome], result: Outcome | BaseException) -> None:
     if future.done():
         return
@@ -190,8 +185,15 @@ def _deliver(future: asyncio.Future[Outcome], result: Outcome | BaseException) -
 
 
 def _write_sqlite(db: sqlite3.Connection, r: NewResponse) -> None:
+    """One submission with a statement per row: the way back when a batch meets the unexpected."""
     if db.execute("SELECT 1 FROM submission_key WHERE key_hash = ?", (r.key_hash,)).fetchone():
-        raise _Refused(Outcome.DUPLICATE)
+        raise Refused(Outcome.DUPLICATE)
+    _consume_sqlite(db, r)
+    _insert_one_sqlite(db, r)
+
+
+def _consume_sqlite(db: sqlite3.Connection, r: NewResponse) -> None:
+    """Count the submission against its flood limit, use up its invitation or receipt code."""
     if r.flood_scope:
         (count,) = db.execute(
             "INSERT INTO flood_counter (scope, minute, count) VALUES (?, ?, 1) "
@@ -199,20 +201,23 @@ def _write_sqlite(db: sqlite3.Connection, r: NewResponse) -> None:
             (r.flood_scope, _minute()),
         ).fetchone()
         if count > r.flood_limit:
-            raise _Refused(Outcome.FLOOD)
+            raise Refused(Outcome.FLOOD)
     if r.invitation_hash is not None:
         deleted = db.execute(
             "DELETE FROM invitation WHERE code_hash = ? AND wave = ?", (r.invitation_hash, r.wave_id)
         ).rowcount
         if deleted != 1:
-            raise _Refused(Outcome.CODE_USED)
+            raise Refused(Outcome.CODE_USED)
     if r.receipt_hash is not None:
         deleted = db.execute(
             "DELETE FROM receipt_code WHERE code_hash = ? AND service_point = ? AND valid_until >= ?",
             (r.receipt_hash, r.service_point_id, r.submitted_on.isoformat()),
         ).rowcount
         if deleted != 1:
-            raise _Refused(Outcome.RECEIPT_USED)
+            raise Refused(Outcome.RECEIPT_USED)
+
+
+def _insert_one_sqlite(db: sqlite3.Connection, r: NewResponse) -> None:
     rid = str(r.id)
     day = r.submitted_on.isoformat()
     db.execute(
@@ -226,7 +231,7 @@ def _write_sqlite(db: sqlite3.Connection, r: NewResponse) -> None:
             (r.key_hash, rid, day),
         )
     except sqlite3.IntegrityError:
-        raise _Refused(Outcome.DUPLICATE) from None
+        raise Refused(Outcome.DUPLICATE) from None
     db.executemany(
         "INSERT INTO answer (response, wave, unit, item, value) VALUES (?, ?, ?, ?, ?)",
         [(rid, r.wave_id, r.unit_id, item, value) for item, value in r.answers],
@@ -283,20 +288,18 @@ class PostgresWriter(SubmissionWriter):
 
     async def _commit(self, batch: list[tuple[NewResponse, asyncio.Future[Outcome]]]) -> None:
         results: list[Outcome | BaseException] = []
+        responses = [response for response, _ in batch]
+        self.largest_batch = max(self.largest_batch, len(batch))
         try:
-            async with self.connection.transaction():
-                for response, _ in batch:
-                    try:
-                        async with self.connection.transaction():  # a savepoint
-                            await _write_postgres(self.connection, response)
-                        results.append(Outcome.STORED)
-                    except _Refused as refused:
-                        results.append(refused.outcome)
-                if time.monotonic() - self.last_cleanup > 600:
-                    await self.connection.execute(
-                        "DELETE FROM flood_counter WHERE minute < $1", _minute() - FLOOD_KEEP_MINUTES
-                    )
-                    self.last_cleanup = time.monotonic()
+            try:
+                async with self.connection.transaction():
+                    results = list(await write_batch_postgres(self.connection, responses, _consume_postgres))
+                    await self._cleanup()
+            except Unexpected:
+                self.rewritten += 1
+                async with self.connection.transaction():
+                    results = list(await self._one_by_one(responses))
+                    await self._cleanup()
         except Exception as exc:
             results = [exc] * len(batch)
             if self.connection.is_closed():
@@ -304,10 +307,40 @@ class PostgresWriter(SubmissionWriter):
         for (_, future), result in zip(batch, results, strict=True):
             _deliver(future, result)
 
+    async def _cleanup(self) -> None:
+        if time.monotonic() - self.last_cleanup > 600:
+            await self.connection.execute(
+                "DELETE FROM flood_counter WHERE minute < $1", _minute() - FLOOD_KEEP_MINUTES
+            )
+            self.last_cleanup = time.monotonic()
+
+    async def _one_by_one(self, responses: list[NewResponse]) -> list[Outcome]:
+        """Each submission in a savepoint of its own, so one refused one does not undo the others."""
+        gate = await _postgres_gate(self.connection, responses)
+        results = []
+        for response in responses:
+            refused = gate.refusal(response)
+            if refused is not None:
+                results.append(refused)
+                continue
+            try:
+                async with self.connection.transaction():  # a savepoint
+                    await _write_postgres(self.connection, response)
+                results.append(Outcome.STORED)
+            except Refused as refused:
+                results.append(refused.outcome)
+        return results
+
 
 async def _write_postgres(db: Any, r: NewResponse) -> None:
+    """One submission with a statement per table: the way back when a batch meets the unexpected."""
     if await db.fetchval("SELECT 1 FROM submission_key WHERE key_hash = $1", r.key_hash):
-        raise _Refused(Outcome.DUPLICATE)
+        raise Refused(Outcome.DUPLICATE)
+    await _consume_postgres(db, r)
+    await _insert_one_postgres(db, r)
+
+
+async def _consume_postgres(db: Any, r: NewResponse) -> None:
     if r.flood_scope:
         count = await db.fetchval(
             "INSERT INTO flood_counter (scope, minute, count) VALUES ($1, $2, 1) "
@@ -316,13 +349,13 @@ async def _write_postgres(db: Any, r: NewResponse) -> None:
             _minute(),
         )
         if count > r.flood_limit:
-            raise _Refused(Outcome.FLOOD)
+            raise Refused(Outcome.FLOOD)
     if r.invitation_hash is not None:
         status = await db.execute(
             "DELETE FROM invitation WHERE code_hash = $1 AND wave = $2", r.invitation_hash, r.wave_id
         )
         if status != "DELETE 1":
-            raise _Refused(Outcome.CODE_USED)
+            raise Refused(Outcome.CODE_USED)
     if r.receipt_hash is not None:
         status = await db.execute(
             "DELETE FROM receipt_code WHERE code_hash = $1 AND service_point = $2 AND valid_until >= $3",
@@ -331,7 +364,10 @@ async def _write_postgres(db: Any, r: NewResponse) -> None:
             r.submitted_on,
         )
         if status != "DELETE 1":
-            raise _Refused(Outcome.RECEIPT_USED)
+            raise Refused(Outcome.RECEIPT_USED)
+
+
+async def _insert_one_postgres(db: Any, r: NewResponse) -> None:
     await db.execute(
         "INSERT INTO response (id, wave, unit, service_point, language, submitted_on) "
         "VALUES ($1, $2, $3, $4, $5, $6)",
@@ -351,7 +387,7 @@ async def _write_postgres(db: Any, r: NewResponse) -> None:
         r.submitted_on,
     )
     if inserted != "INSERT 0 1":
-        raise _Refused(Outcome.DUPLICATE)
+        raise Refused(Outcome.DUPLICATE)
     if r.answers:
         await db.executemany(
             "INSERT INTO answer (response, wave, unit, item, value) VALUES ($1, $2, $3, $4, $5)",

@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 
 from survey.store.engine import as_date, fetch_tuples
+from survey.store.entry_keep import forget_entries
 from survey.store.tables import (
     Answer,
     Comment,
@@ -173,11 +174,13 @@ async def insert_wave(
     wave_id = rows[0]["id"]
     if unit_ids:
         await WaveUnitRow.insert(*[WaveUnitRow(wave=wave_id, unit=u) for u in unit_ids]).run()
+    forget_entries()
     return wave_id
 
 
 async def set_wave_status(wave_id: int, status: str) -> None:
     await WaveRow.update({WaveRow.status: status}).where(WaveRow.id == wave_id).run()
+    forget_entries()
 
 
 async def delete_wave(wave_id: int) -> None:
@@ -188,6 +191,7 @@ async def delete_wave(wave_id: int) -> None:
     await ResponseRow.delete().where(ResponseRow.wave == wave_id).run()
     await WaveUnitRow.delete().where(WaveUnitRow.wave == wave_id).run()
     await WaveRow.delete().where(WaveRow.id == wave_id).run()
+    forget_entries()
 
 
 async def count_responses(wave_id: int | None = None) -> int:
@@ -218,6 +222,7 @@ async def update_wave(wave_id: int, **values: object) -> None:
         values["reminder_days"] = ",".join(str(day) for day in values["reminder_days"])  # type: ignore[attr-defined]
     columns = {getattr(WaveRow, name): value for name, value in values.items()}
     await WaveRow.update(columns).where(WaveRow.id == wave_id).run()
+    forget_entries()
 
 
 async def set_wave_units(wave_id: int, unit_ids: list[int]) -> None:
@@ -225,6 +230,7 @@ async def set_wave_units(wave_id: int, unit_ids: list[int]) -> None:
     await WaveUnitRow.delete().where(WaveUnitRow.wave == wave_id).run()
     if unit_ids:
         await WaveUnitRow.insert(*[WaveUnitRow(wave=wave_id, unit=u) for u in unit_ids]).run()
+    forget_entries()
 
 
 async def wave_titles(wave_id: int) -> dict[str, str]:

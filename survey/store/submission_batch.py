@@ -1,0 +1,236 @@
+"""A batch of submissions written with a few statements: the writer's fast path.
+
+Per batch, inside the writer's one transaction: one query finds the submission keys stored before;
+only a submission that consumes something (an invitation, a receipt code, a flood count) gets a
+savepoint of its own for that; then every accepted response, its submission key, its answers and
+comments go in with one multi-row INSERT per table (SQLite: `VALUES (…), (…)`, chunked under the
+driver's limit of parameters; PostgreSQL: `unnest` of one array per column, one round trip per
+table). On SQLite each statement is a single step of the library, so the writer thread gives the
+interpreter lock back a few times per batch instead of once per answer row.
+
+Anything unexpected (a submission key stored by another worker between the check and the insert)
+raises `Unexpected`: the writer then rolls the whole batch back and writes it again one submission
+at a time (survey.store.submissions), which decides every case exactly as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from survey.store.submission_types import NewResponse, Outcome, Refused
+
+__all__ = ["Gate", "Unexpected", "write_batch_postgres", "write_batch_sqlite"]
+
+_RESPONSE = ("id", "wave", "unit", "service_point", "language", "submitted_on")
+_KEY = ("key_hash", "response", "created_on")
+_ANSWER = ("response", "wave", "unit", "item", "value")
+_COMMENT = ("response", "wave", "unit", "item", "text", "submitted_on", "state")
+_PG_TYPES = {
+    "response": ("uuid", "int", "int", "int", "text", "date"),
+    "submission_key": ("text", "uuid", "date"),
+    "answer": ("uuid", "int", "int", "text", "int"),
+    "comment": ("uuid", "int", "int", "text", "text", "date", "text"),
+}
+
+
+class Unexpected(Exception):
+    """The batch met a case the fast path does not decide: write it one submission at a time."""
+
+
+def _consumes(r: NewResponse) -> bool:
+    return bool(r.flood_scope or r.invitation_hash is not None or r.receipt_hash is not None)
+
+
+def _rows(
+    accepted: Sequence[NewResponse], day: Callable[[NewResponse], Any], rid: Callable[[NewResponse], Any]
+):  # type: ignore[no-untyped-def]
+    """The rows of each table for the accepted responses."""
+    responses = [(rid(r), r.wave_id, r.unit_id, r.service_point_id, r.language, day(r)) for r in accepted]
+    keys = [(r.key_hash, rid(r), day(r)) for r in accepted]
+    answers = [(rid(r), r.wave_id, r.unit_id, item, value) for r in accepted for item, value in r.answers]
+    comments = [
+        (rid(r), r.wave_id, r.unit_id, item, text, day(r), r.comment_state)
+        for r in accepted
+        for item, text in r.comments
+    ]
+    return [
+        ("response", _RESPONSE, responses),
+        ("submission_key", _KEY, keys),
+        ("answer", _ANSWER, answers),
+        ("comment", _COMMENT, comments),
+    ]
+
+
+@dataclass
+class Gate:
+    """What the batch's entries were looked up with and may have changed since (a wave closed,
+    a unit link paused), read once per batch in the writer's transaction."""
+
+    stored: set[str]
+    closed_waves: set[int]
+    paused_scopes: set[str]
+
+    def refusal(self, r: NewResponse) -> Outcome | None:
+        if r.wave_id in self.closed_waves:
+            return Outcome.WAVE_CLOSED
+        if r.pause_scope is not None and r.pause_scope in self.paused_scopes:
+            return Outcome.ACCESS_PAUSED
+        return None
+
+
+def gate_queries(batch: Sequence[NewResponse], mark: Callable[[int], str]) -> list[tuple[str, list[Any]]]:
+    """The three reads of a batch's gate: keys stored before, waves no longer open, paused links
+    (`mark(i)`: the driver's i-th parameter)."""
+    keys = [r.key_hash for r in batch]
+    waves = sorted({r.wave_id for r in batch})
+    paused = [r for r in batch if r.pause_scope is not None]
+    scopes = sorted({r.pause_scope for r in paused if r.pause_scope is not None})
+    queries = [
+        (f"SELECT key_hash FROM submission_key WHERE key_hash IN ({_marks(mark, 1, len(keys))})", keys),
+        (
+            f"SELECT id FROM wave WHERE id IN ({_marks(mark, 1, len(waves))}) AND status = 'open'",
+            list(waves),
+        ),
+    ]
+    if scopes:
+        first = paused[0]
+        after, limit = len(scopes) + 1, len(scopes) + 2
+        queries.append(
+            (
+                f"SELECT scope FROM flood_counter WHERE scope IN ({_marks(mark, 1, len(scopes))}) "
+                f"AND minute > {mark(after)} GROUP BY scope HAVING SUM(count) >= {mark(limit)}",
+                [*scopes, first.pause_after_minute, first.pause_limit],
+            )
+        )
+    return queries
+
+
+def _marks(mark: Callable[[int], str], first: int, count: int) -> str:
+    return ", ".join(mark(i) for i in range(first, first + count))
+
+
+def gate_of(batch: Sequence[NewResponse], found: list[list[Any]]) -> Gate:
+    waves = {r.wave_id for r in batch}
+    keys, open_waves, *paused = ({row[0] for row in rows} for rows in found)
+    return Gate(keys, waves - open_waves, paused[0] if paused else set())
+
+
+def _decide(
+    batch: Sequence[NewResponse], gate: Gate, consume: Callable[[int, NewResponse], Outcome | None]
+) -> list[Outcome]:
+    """Each submission's outcome, in the order they came: a key stored before (or twice in this
+    batch) is a duplicate; then the gate; `consume` takes what a submission uses up, or says why
+    it cannot."""
+    outcomes: list[Outcome] = []
+    seen: set[str] = set()
+    for index, r in enumerate(batch):
+        if r.key_hash in gate.stored or r.key_hash in seen:
+            outcomes.append(Outcome.DUPLICATE)
+            continue
+        seen.add(r.key_hash)
+        refused = gate.refusal(r) or (consume(index, r) if _consumes(r) else None)
+        outcomes.append(refused or Outcome.STORED)
+    return outcomes
+
+
+# --- SQLite ---------------------------------------------------------------------------------------
+
+
+def _insert_sqlite(db: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:  # type: ignore[type-arg]
+    if not rows:
+        return
+    limit = db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per_statement = max(1, limit // len(columns))
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        db.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(chunk))}",
+            [value for row in chunk for value in row],
+        )
+
+
+def _sqlite_gate(db: sqlite3.Connection, batch: Sequence[NewResponse]) -> Gate:
+    return gate_of(
+        batch, [db.execute(sql, args).fetchall() for sql, args in gate_queries(batch, lambda _: "?")]
+    )
+
+
+async def _postgres_gate(db: Any, batch: Sequence[NewResponse]) -> Gate:
+    return gate_of(
+        batch, [await db.fetch(sql, *args) for sql, args in gate_queries(batch, lambda i: f"${i}")]
+    )
+
+
+def write_batch_sqlite(
+    db: sqlite3.Connection,
+    batch: Sequence[NewResponse],
+    consume: Callable[[sqlite3.Connection, NewResponse], None],
+) -> list[Outcome]:
+    """The batch's outcomes, its accepted submissions written (inside the caller's transaction)."""
+    gate = _sqlite_gate(db, batch)
+
+    def consume_one(_: int, r: NewResponse) -> Outcome | None:
+        db.execute("SAVEPOINT one")
+        try:
+            consume(db, r)
+        except Refused as refused:
+            db.execute("ROLLBACK TO one")
+            db.execute("RELEASE one")
+            return refused.outcome
+        db.execute("RELEASE one")
+        return None
+
+    outcomes = _decide(batch, gate, consume_one)
+    accepted = [r for r, outcome in zip(batch, outcomes, strict=True) if outcome is Outcome.STORED]
+    try:
+        for table, columns, rows in _rows(
+            accepted, lambda r: r.submitted_on.isoformat(), lambda r: str(r.id)
+        ):
+            _insert_sqlite(db, table, columns, rows)
+    except sqlite3.IntegrityError as error:
+        raise Unexpected(str(error)) from error
+    return outcomes
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
+
+
+async def _insert_postgres(db: Any, table: str, columns: tuple[str, ...], rows: list[tuple]) -> int:  # type: ignore[type-arg]
+    if not rows:
+        return 0
+    arrays = [list(column) for column in zip(*rows, strict=True)]
+    unnest = ", ".join(f"${i}::{kind}[]" for i, kind in enumerate(_PG_TYPES[table], start=1))
+    status = await db.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({unnest})"
+        + (" ON CONFLICT (key_hash) DO NOTHING" if table == "submission_key" else ""),
+        *arrays,
+    )
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def write_batch_postgres(db: Any, batch: Sequence[NewResponse], consume: Any) -> list[Outcome]:
+    """As write_batch_sqlite, on an asyncpg connection inside a transaction; `consume` is async."""
+    gate = await _postgres_gate(db, batch)
+    refusals: dict[int, Outcome] = {}
+    seen: set[str] = set()
+    for index, r in enumerate(batch):  # what is consumed needs a round trip per submission anyway
+        skip = r.key_hash in gate.stored or r.key_hash in seen or gate.refusal(r) or not _consumes(r)
+        seen.add(r.key_hash)
+        if skip:
+            continue
+        try:
+            async with db.transaction():  # a savepoint
+                await consume(db, r)
+        except Refused as refused:
+            refusals[index] = refused.outcome
+    outcomes = _decide(batch, gate, lambda index, _: refusals.get(index))
+    accepted = [r for r, outcome in zip(batch, outcomes, strict=True) if outcome is Outcome.STORED]
+    for table, columns, rows in _rows(accepted, lambda r: r.submitted_on, lambda r: r.id):
+        inserted = await _insert_postgres(db, table, columns, rows)
+        if table == "submission_key" and inserted != len(rows):
+            raise Unexpected("a submission key was stored by another worker meanwhile")
+    return outcomes

@@ -1,0 +1,57 @@
+"""The submission writer's types: what a submission brings and what became of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from dataclasses import dataclass, field
+
+__all__ = ["NewResponse", "Outcome", "Refused"]
+
+
+class Outcome(enum.Enum):
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+    CODE_USED = "code_used"
+    RECEIPT_USED = "receipt_used"
+    FLOOD = "flood"
+    #: the wave closed after its entry was looked up (the writer checks it in its transaction)
+    WAVE_CLOSED = "wave_closed"
+    #: the unit link's access codes were guessed wrong too often lately
+    ACCESS_PAUSED = "access_paused"
+
+
+@dataclass
+class NewResponse:
+    key_hash: str
+    wave_id: int
+    unit_id: int
+    language: str
+    submitted_on: dt.date
+    answers: list[tuple[str, int | None]] = field(default_factory=list)
+    #: (item, text), redacted already (survey.text.redaction)
+    comments: list[tuple[str, str]] = field(default_factory=list)
+    #: "released", or "pending" where the wave's comments wait for review
+    comment_state: str = "released"
+    service_point_id: int | None = None
+    #: staff invitation to consume (its row is deleted in the same transaction)
+    invitation_hash: str | None = None
+    #: citizen receipt code to consume
+    receipt_hash: str | None = None
+    #: flood protection: count this submission against (scope, minute); refuse above the limit
+    flood_scope: str | None = None
+    flood_limit: int = 0
+    #: unit link: refuse while the wrong access codes of `pause_scope` after minute
+    #: `pause_after_minute` number `pause_limit` or more (checked in the writer's transaction)
+    pause_scope: str | None = None
+    pause_limit: int = 0
+    pause_after_minute: int = 0
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+class Refused(Exception):
+    """A submission is not stored, for `outcome`."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        self.outcome = outcome

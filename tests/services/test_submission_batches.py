@@ -1,0 +1,187 @@
+"""The writer's batches (survey.store.submission_batch), on SQLite and PostgreSQL: many submissions
+committed together are decided each as if it had come alone; what a worker keeps of an entry
+never lets an answer into a closed wave or past a paused link."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import uuid
+
+import pytest
+
+from survey.services.answering import (
+    EntryError,
+    entry_for_invitation,
+    entry_for_service_point,
+    entry_for_unit_link,
+    new_submission_key,
+    submit,
+)
+from survey.services.invitations import create_unit_link, issue_invitations
+from survey.services.waves import close_wave
+from survey.store.engine import current_engine, is_sqlite
+from survey.store.submissions import Outcome, current_writer
+from survey.store.tables import Answer, ResponseRow, WaveRow
+
+STAFF = {"fachbereiche-ziehen-mit": "4", "eine-anlaufstelle": "2"}
+CITIZEN = {"freundlich-respektvoll": "5", "gesamturteil": "9"}
+
+
+async def _responses(wave: str) -> int:
+    wave_id = (await WaveRow.select(WaveRow.id).where(WaveRow.key == wave).first().run())["id"]
+    return await ResponseRow.count().where(ResponseRow.wave == wave_id).run()
+
+
+async def test_a_batch_decides_each_submission_as_it_would_alone(field) -> None:  # type: ignore[no-untyped-def]
+    """60 submissions at once (they reach the writer together): invitation codes sent twice, one
+    submission key sent three times, a key stored before, a flood limit, a right and a wrong
+    access code. Each gets the outcome it would get alone, and exactly the stored ones are in."""
+    codes = (await issue_invitations(field.settings, "puls", "jobcenter", 10)).codes
+    link = await create_unit_link(field.settings, "puls", "musikschule")
+    unit_entry = await entry_for_unit_link(field.settings, link.url.rsplit("/", 1)[1])
+    point = await entry_for_service_point(field.settings, "buergerbuero-mitte")
+    limited = dataclasses.replace(field.settings, flood_limit=8)
+    before = await new_submission_key(field.settings)
+    assert (await submit(limited, point, answers=dict(CITIZEN), language="de", submission_key=before)).stored
+    shared = await new_submission_key(field.settings)
+
+    # looked up before the race: a code sent twice is then refused by the writer, not the lookup
+    entries = {code: await entry_for_invitation(field.settings, code) for code in codes}
+
+    async def staff(code: str) -> object:
+        key = await new_submission_key(field.settings)
+        return await submit(
+            field.settings, entries[code], answers=dict(STAFF), language="de", submission_key=key
+        )
+
+    async def citizen(key: str | None = None) -> object:
+        key = key or await new_submission_key(limited)
+        return await submit(limited, point, answers=dict(CITIZEN), language="de", submission_key=key)
+
+    async def by_link(code: str) -> object:
+        key = await new_submission_key(field.settings)
+        return await submit(
+            field.settings,
+            unit_entry,
+            answers=dict(STAFF),
+            language="de",
+            submission_key=key,
+            access_code=code,
+        )
+
+    sends = [staff(code) for code in codes] + [staff(code) for code in codes]
+    sends += [citizen() for _ in range(12)] + [citizen(before)] + [citizen(shared) for _ in range(3)]
+    sends += [by_link(link.access_code) for _ in range(10)] + [by_link("K7QM-2XHD-9RTC") for _ in range(4)]
+    results = await asyncio.gather(*sends)
+    assert current_writer().largest_batch >= 10  # they did meet in batches
+    outcomes = [r.outcome for r in results]  # type: ignore[attr-defined]
+    staff_outcomes = outcomes[:20]
+    assert staff_outcomes.count(Outcome.STORED) == 10 and staff_outcomes.count(Outcome.CODE_USED) == 10
+    citizens = outcomes[20:36]
+    # 1 stored before + 7 more within this minute's limit of 8; the key sent three times counts once
+    assert citizens.count(Outcome.STORED) == 7, citizens
+    assert citizens.count(Outcome.DUPLICATE) >= 3  # the key stored before, and `shared` twice at least
+    assert citizens[12] == Outcome.DUPLICATE
+    assert [r.general for r in results[36:46]] == [[]] * 10  # type: ignore[attr-defined]
+    assert outcomes[36:46] == [Outcome.STORED] * 10
+    assert [r.general for r in results[46:]] == [["access_code_wrong"]] * 4  # type: ignore[attr-defined]
+    assert await _responses("puls") == 20
+    assert await _responses("buerger") == 8
+    stored = await Answer.count().run()
+    assert stored == 20 * 2 + 8 * 2
+
+
+async def test_a_wave_closed_by_another_worker_takes_no_answers(field) -> None:  # type: ignore[no-untyped-def]
+    """This worker keeps the link's entry; another worker closes the wave (here: its UPDATE, which
+    this worker's keep is not told of). The writer reads the wave in its transaction and refuses."""
+    link = await create_unit_link(field.settings, "puls", "musikschule")
+    token = link.url.rsplit("/", 1)[1]
+    entry = await entry_for_unit_link(field.settings, token)
+    await WaveRow.update({WaveRow.status: "closed"}).where(WaveRow.key == "puls").run()
+    kept = await entry_for_unit_link(field.settings, token)  # within ENTRY_SECONDS: the kept entry
+    assert kept.wave.status == "open"
+    key = await new_submission_key(field.settings)
+    with pytest.raises(EntryError) as refused:
+        await submit(
+            field.settings,
+            kept,
+            answers=dict(STAFF),
+            language="de",
+            submission_key=key,
+            access_code=link.access_code,
+        )
+    assert refused.value.problem == "closed"
+    assert await _responses("puls") == 0
+    assert entry.wave.key == "puls"
+
+
+async def test_a_change_in_this_worker_is_seen_at_once(field) -> None:  # type: ignore[no-untyped-def]
+    point = await entry_for_service_point(field.settings, "buergerbuero-mitte")
+    assert point.wave.key == "buerger"
+    await close_wave("buerger")
+    with pytest.raises(EntryError, match="no_wave"):
+        await entry_for_service_point(field.settings, "buergerbuero-mitte")
+
+
+async def test_a_key_stored_by_another_worker_meanwhile_is_a_duplicate(field) -> None:  # type: ignore[no-untyped-def]
+    """Another connection stores a response with the same submission key and commits only after
+    this writer has begun its batch: on PostgreSQL the batch's insert then finds the key taken
+    and the writer writes the batch again one submission at a time; on SQLite the other writer's
+    lock makes this one wait. Either way: a duplicate, the response stored once."""
+    point = await entry_for_service_point(field.settings, "buergerbuero-mitte")
+    key = await new_submission_key(field.settings)
+    key_hash = hashlib.sha256(key.encode()).hexdigest()
+    wave_id, unit_id = point.wave.id, point.unit_id
+    engine = current_engine()
+    other_id = uuid.uuid4()
+    if is_sqlite():
+        import sqlite3
+
+        other = sqlite3.connect(engine.path, isolation_level=None)  # type: ignore[attr-defined]
+        other.execute("BEGIN IMMEDIATE")
+        other.execute(
+            "INSERT INTO response (id, wave, unit, language, submitted_on) VALUES (?, ?, ?, 'de', ?)",
+            (str(other_id), wave_id, unit_id, field.today.isoformat()),
+        )
+        other.execute(
+            "INSERT INTO submission_key (key_hash, response, created_on) VALUES (?, ?, ?)",
+            (key_hash, str(other_id), field.today.isoformat()),
+        )
+        commit = other.commit
+        close = other.close
+    else:
+        other = await engine.get_new_connection()  # type: ignore[attr-defined]
+        transaction = other.transaction()
+        await transaction.start()
+        await other.execute(
+            "INSERT INTO response (id, wave, unit, language, submitted_on) VALUES ($1, $2, $3, 'de', $4)",
+            other_id,
+            wave_id,
+            unit_id,
+            field.today,
+        )
+        await other.execute(
+            "INSERT INTO submission_key (key_hash, response, created_on) VALUES ($1, $2, $3)",
+            key_hash,
+            other_id,
+            field.today,
+        )
+        commit = transaction.commit
+        close = other.close
+    sending = asyncio.create_task(
+        submit(field.settings, point, answers=dict(CITIZEN), language="de", submission_key=key)
+    )
+    await asyncio.sleep(0.5)
+    assert not sending.done()  # waiting for the other transaction
+    done = commit()
+    if asyncio.iscoroutine(done):
+        await done
+    result = await asyncio.wait_for(sending, 30)
+    closed = close()
+    if asyncio.iscoroutine(closed):
+        await closed
+    assert result.outcome == Outcome.DUPLICATE
+    assert await _responses("buerger") == 1
+    assert current_writer().rewritten == (0 if is_sqlite() else 1)
