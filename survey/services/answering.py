@@ -214,6 +214,37 @@ def _key_valid(key: str, secret: bytes) -> bool:
     return bool(token) and len(key) < 100 and hmac.compare_digest(mac, _key_mac(token, secret))
 
 
+async def _unit_access(
+    entry: Entry, access_code: str | None, secret: bytes, general: list[str]
+) -> str | None:
+    """A unit link's shared access code: the scope the writer checks for a pause when it is right
+    (it refuses it, in its transaction, while the link is paused); else why not, in `general`."""
+    if entry.kind != "unit":
+        return None
+    scope = _failure_scope(entry.reference)
+    normalised = normalise_code(access_code or "")
+    if (
+        entry.access_hash is not None
+        and normalised is not None
+        and hmac.compare_digest(code_hash("unit", normalised, secret), entry.access_hash)
+    ):
+        return scope
+    if await access.count_failures(scope, ACCESS_FAILURE_MINUTES) >= MAX_ACCESS_FAILURES:
+        general.append("access_paused")
+    else:
+        await access.record_failure(scope)
+        general.append("access_code_wrong")
+    return None
+
+
+_REFUSALS = {
+    Outcome.ACCESS_PAUSED: "access_paused",
+    Outcome.CODE_USED: "code_used",
+    Outcome.RECEIPT_USED: "receipt_used",
+    Outcome.FLOOD: "flood",
+}
+
+
 async def submit(
     settings: Settings,
     entry: Entry,
@@ -243,25 +274,11 @@ async def submit(
             result.general.append("receipt_unknown")
         else:
             receipt_hash = code_hash("receipt", normalised, secret)
-    pause_scope = None
-    if entry.kind == "unit":
-        scope = _failure_scope(entry.reference)
-        normalised = normalise_code(access_code or "")
-        if (
-            entry.access_hash is not None
-            and normalised is not None
-            and hmac.compare_digest(code_hash("unit", normalised, secret), entry.access_hash)
-        ):
-            # the right code: the writer refuses it, in its transaction, while the link is paused
-            pause_scope = scope
-        elif await access.count_failures(scope, ACCESS_FAILURE_MINUTES) >= MAX_ACCESS_FAILURES:
-            result.general.append("access_paused")
-        else:
-            await access.record_failure(scope)
-            result.general.append("access_code_wrong")
+    pause_scope = await _unit_access(entry, access_code, secret, result.general)
     if result.problems or result.general:
         return result
 
+    minute = access.current_minute()
     response = NewResponse(
         key_hash=hashlib.sha256(submission_key.encode()).hexdigest(),
         wave_id=entry.wave.id,
@@ -279,21 +296,16 @@ async def submit(
         receipt_hash=receipt_hash,
         flood_scope=f"service-point:{entry.reference}" if entry.kind == "service_point" else None,
         flood_limit=settings.flood_limit,
+        minute=minute,
         pause_scope=pause_scope,
         pause_limit=MAX_ACCESS_FAILURES,
-        pause_after_minute=access.current_minute() - ACCESS_FAILURE_MINUTES,
+        pause_after_minute=minute - ACCESS_FAILURE_MINUTES,
     )
     result.outcome = await current_writer().submit(response)
     if result.outcome == Outcome.WAVE_CLOSED:
         raise EntryError("closed", entry)
-    if result.outcome == Outcome.ACCESS_PAUSED:
-        result.general.append("access_paused")
-    elif result.outcome == Outcome.CODE_USED:
-        result.general.append("code_used")
-    elif result.outcome == Outcome.RECEIPT_USED:
-        result.general.append("receipt_used")
-    elif result.outcome == Outcome.FLOOD:
-        result.general.append("flood")
+    if result.outcome in _REFUSALS:
+        result.general.append(_REFUSALS[result.outcome])
     return result
 
 

@@ -22,7 +22,15 @@ from typing import Any
 
 from survey.store.submission_types import NewResponse, Outcome, Refused
 
-__all__ = ["Gate", "Unexpected", "write_batch_postgres", "write_batch_sqlite"]
+__all__ = [
+    "Gate",
+    "Unexpected",
+    "gate_of",
+    "gate_queries",
+    "sqlite_gate",
+    "write_batch_postgres",
+    "write_batch_sqlite",
+]
 
 _RESPONSE = ("id", "wave", "unit", "service_point", "language", "submitted_on")
 _KEY = ("key_hash", "response", "created_on")
@@ -153,13 +161,13 @@ def _insert_sqlite(db: sqlite3.Connection, table: str, columns: tuple[str, ...],
         )
 
 
-def _sqlite_gate(db: sqlite3.Connection, batch: Sequence[NewResponse]) -> Gate:
+def sqlite_gate(db: sqlite3.Connection, batch: Sequence[NewResponse]) -> Gate:
     return gate_of(
         batch, [db.execute(sql, args).fetchall() for sql, args in gate_queries(batch, lambda _: "?")]
     )
 
 
-async def _postgres_gate(db: Any, batch: Sequence[NewResponse]) -> Gate:
+async def postgres_gate(db: Any, batch: Sequence[NewResponse]) -> Gate:
     return gate_of(
         batch, [await db.fetch(sql, *args) for sql, args in gate_queries(batch, lambda i: f"${i}")]
     )
@@ -171,7 +179,7 @@ def write_batch_sqlite(
     consume: Callable[[sqlite3.Connection, NewResponse], None],
 ) -> list[Outcome]:
     """The batch's outcomes, its accepted submissions written (inside the caller's transaction)."""
-    gate = _sqlite_gate(db, batch)
+    gate = sqlite_gate(db, batch)
 
     def consume_one(_: int, r: NewResponse) -> Outcome | None:
         db.execute("SAVEPOINT one")
@@ -214,7 +222,7 @@ async def _insert_postgres(db: Any, table: str, columns: tuple[str, ...], rows: 
 
 async def write_batch_postgres(db: Any, batch: Sequence[NewResponse], consume: Any) -> list[Outcome]:
     """As write_batch_sqlite, on an asyncpg connection inside a transaction; `consume` is async."""
-    gate = await _postgres_gate(db, batch)
+    gate = await postgres_gate(db, batch)
     refusals: dict[int, Outcome] = {}
     seen: set[str] = set()
     for index, r in enumerate(batch):  # what is consumed needs a round trip per submission anyway

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -42,6 +43,8 @@ class NewResponse:
     #: flood protection: count this submission against (scope, minute); refuse above the limit
     flood_scope: str | None = None
     flood_limit: int = 0
+    #: the minute it came in (the app worker's clock: survey.store.access.current_minute)
+    minute: int = field(default_factory=lambda: int(time.time() // 60))
     #: unit link: refuse while the wrong access codes of `pause_scope` after minute
     #: `pause_after_minute` number `pause_limit` or more (checked in the writer's transaction)
     pause_scope: str | None = None

@@ -6,32 +6,34 @@ reached about 33 %. A request is answered only after the batch holding its submi
 committed. Each submission runs in its own savepoint, so one refused submission (a used code,
 a flood) does not undo the others of its batch.
 
-SQLite: a thread with its own `sqlite3` connection (WAL, IMMEDIATE, `secure_delete` so a used
-code's hash is overwritten on disk, not merely unlinked). PostgreSQL: a task with its own
-asyncpg connection.
+A batch is written with a few statements (survey.store.submission_batch): one read of the keys
+stored before, the waves no longer open and the links paused, a savepoint only for a submission
+that uses up a code or counts against a flood limit, then one multi-row insert per table.
+
+SQLite: the writer's own process (survey.store.sqlite_writer), fed by a thread of the app worker.
+PostgreSQL: a task with its own asyncpg connection; a commit waits for the server's sync to disk
+(`synchronous_commit` is on unless the server's administrator turned it off).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import queue
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from multiprocessing.connection import Connection
 from typing import Any
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
-from survey.store.submission_batch import (
-    Unexpected,
-    _postgres_gate,
-    _sqlite_gate,
-    write_batch_postgres,
-    write_batch_sqlite,
-)
+from survey.store.submission_batch import Unexpected, postgres_gate, write_batch_postgres
 from survey.store.submission_types import NewResponse, Outcome, Refused
 
 __all__ = ["NewResponse", "Outcome", "SubmissionWriter", "current_writer", "start_writer", "stop_writer"]
@@ -62,13 +64,18 @@ class SubmissionWriter:
 
 
 class SQLiteWriter(SubmissionWriter):
+    """A thread hands the queued batches to the writer's own process (survey.store.sqlite_writer)
+    and delivers their outcomes; it starts that process at the first submission, and again after
+    the process died (the batch it held is answered with an error: nothing of it was committed)."""
+
     def __init__(self, path: str, timeout: float) -> None:
         self.path = path
         self.timeout = timeout
         self.queue: queue.Queue[tuple[NewResponse, asyncio.Future[Outcome], asyncio.AbstractEventLoop] | None]
         self.queue = queue.Queue()
         self.thread: threading.Thread | None = None
-        self.last_cleanup = 0
+        self.process: subprocess.Popen[bytes] | None = None
+        self.pipes: tuple[Connection, Connection] | None = None
 
     async def start(self) -> None:
         self.thread = threading.Thread(target=self._run, name="submission-writer", daemon=True)
@@ -87,20 +94,7 @@ class SQLiteWriter(SubmissionWriter):
         return await future
 
     def _run(self) -> None:
-        db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
-        stop = threading.Event()
-        checkpoints = threading.Thread(
-            target=self._checkpoints, args=(stop,), name="wal-checkpoint", daemon=True
-        )
         try:
-            db.execute("PRAGMA foreign_keys = ON")
-            db.execute("PRAGMA secure_delete = ON")
-            # Acknowledged means durable: in WAL mode FULL syncs the log to disk at every commit.
-            db.execute("PRAGMA synchronous = FULL")
-            # Copying the WAL back into the database would otherwise happen inside a commit every
-            # 1000 pages and hold up the requests of that batch; a thread of its own does it.
-            db.execute("PRAGMA wal_autocheckpoint = 0")
-            checkpoints.start()
             while True:
                 first = self.queue.get()
                 if first is None:
@@ -115,64 +109,57 @@ class SQLiteWriter(SubmissionWriter):
                         self.queue.put(None)  # stop after this batch
                         break
                     batch.append(item)
-                self._commit(db, batch)
+                self.largest_batch = max(self.largest_batch, len(batch))
+                results = self._exchange([response for response, _, _ in batch])
+                for (_, future, loop), result in zip(batch, results, strict=True):
+                    loop.call_soon_threadsafe(_deliver, future, result)
         finally:
-            stop.set()
-            if checkpoints.is_alive():
-                checkpoints.join()
-            db.close()
+            self._end_process()
 
-    def _checkpoints(self, stop: threading.Event) -> None:
-        """A passive checkpoint every second: it never waits for the writer or for readers."""
-        with contextlib.closing(sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)) as db:
-            while not stop.wait(1.0):
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    def _start_process(self) -> tuple[Connection, Connection]:
+        child_reads, parent_writes = os.pipe()
+        parent_reads, child_writes = os.pipe()
+        command = [sys.executable, "-m", "survey.store.sqlite_writer", self.path, str(self.timeout)]
+        self.process = subprocess.Popen(
+            [*command, str(child_reads), str(child_writes)], pass_fds=(child_reads, child_writes)
+        )
+        os.close(child_reads)
+        os.close(child_writes)
+        self.pipes = (Connection(parent_writes, readable=False), Connection(parent_reads, writable=False))
+        return self.pipes
 
-    def _commit(self, db: sqlite3.Connection, batch: list) -> None:  # type: ignore[type-arg]
-        results: list[Outcome | BaseException] = []
-        responses = [response for response, _, _ in batch]
-        self.largest_batch = max(self.largest_batch, len(batch))
+    def _exchange(self, responses: list[NewResponse]) -> list[Outcome | BaseException]:
+        if self.process is not None and self.process.poll() is not None:
+            self._end_process()  # it ended while idle (killed): a new one takes this batch
         try:
-            db.execute("BEGIN IMMEDIATE")
+            outbox, inbox = self.pipes or self._start_process()
+            outbox.send(responses)
+            status, outcome, rewritten = inbox.recv()
+        except (EOFError, OSError) as error:
+            self._end_process()
+            gone = sqlite3.OperationalError(f"the submission writer's process ended ({error!r})")
+            return [gone] * len(responses)
+        if status != "ok":
+            return [outcome] * len(responses)
+        self.rewritten += int(rewritten)
+        return list(outcome)
+
+    def _end_process(self) -> None:
+        """Tell the process to finish (it commits nothing more) and wait for it."""
+        if self.pipes is not None:
+            outbox, inbox = self.pipes
+            with contextlib.suppress(OSError):
+                outbox.send(None)
+            outbox.close()
+            inbox.close()
+            self.pipes = None
+        if self.process is not None:
             try:
-                results = list(write_batch_sqlite(db, responses, _consume_sqlite))
-            except Unexpected:
-                self.rewritten += 1
-                db.execute("ROLLBACK")
-                db.execute("BEGIN IMMEDIATE")
-                results = list(_one_by_one_sqlite(db, responses))
-            if time.monotonic() - self.last_cleanup > 600:
-                db.execute("DELETE FROM flood_counter WHERE minute < ?", (_minute() - FLOOD_KEEP_MINUTES,))
-                self.last_cleanup = int(time.monotonic())
-            db.execute("COMMIT")
-        except BaseException as exc:
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-            results = [exc] * len(batch)
-        for (_, future, loop), result in zip(batch, results, strict=True):
-            loop.call_soon_threadsafe(_deliver, future, result)
-
-
-def _one_by_one_sqlite(db: sqlite3.Connection, responses: list[NewResponse]) -> list[Outcome]:
-    """Each submission in a savepoint of its own, so one refused one does not undo the others."""
-    gate = _sqlite_gate(db, responses)
-    results = []
-    for response in responses:
-        refused = gate.refusal(response)
-        if refused is not None:
-            results.append(refused)
-            continue
-        db.execute("SAVEPOINT one")
-        try:
-            _write_sqlite(db, response)
-            db.execute("RELEASE one")
-            results.append(Outcome.STORED)
-        except Refused as refused:
-            db.execute("ROLLBACK TO one")
-            db.execute("RELEASE one")
-            results.append(refused.outcome)
-    return results
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
 
 
 def _deliver(future: asyncio.Future[Outcome], result: Outcome | BaseException) -> None:
@@ -182,65 +169,6 @@ def _deliver(future: asyncio.Future[Outcome], result: Outcome | BaseException) -
         future.set_exception(result)
     else:
         future.set_result(result)
-
-
-def _write_sqlite(db: sqlite3.Connection, r: NewResponse) -> None:
-    """One submission with a statement per row: the way back when a batch meets the unexpected."""
-    if db.execute("SELECT 1 FROM submission_key WHERE key_hash = ?", (r.key_hash,)).fetchone():
-        raise Refused(Outcome.DUPLICATE)
-    _consume_sqlite(db, r)
-    _insert_one_sqlite(db, r)
-
-
-def _consume_sqlite(db: sqlite3.Connection, r: NewResponse) -> None:
-    """Count the submission against its flood limit, use up its invitation or receipt code."""
-    if r.flood_scope:
-        (count,) = db.execute(
-            "INSERT INTO flood_counter (scope, minute, count) VALUES (?, ?, 1) "
-            "ON CONFLICT (scope, minute) DO UPDATE SET count = flood_counter.count + 1 RETURNING count",
-            (r.flood_scope, _minute()),
-        ).fetchone()
-        if count > r.flood_limit:
-            raise Refused(Outcome.FLOOD)
-    if r.invitation_hash is not None:
-        deleted = db.execute(
-            "DELETE FROM invitation WHERE code_hash = ? AND wave = ?", (r.invitation_hash, r.wave_id)
-        ).rowcount
-        if deleted != 1:
-            raise Refused(Outcome.CODE_USED)
-    if r.receipt_hash is not None:
-        deleted = db.execute(
-            "DELETE FROM receipt_code WHERE code_hash = ? AND service_point = ? AND valid_until >= ?",
-            (r.receipt_hash, r.service_point_id, r.submitted_on.isoformat()),
-        ).rowcount
-        if deleted != 1:
-            raise Refused(Outcome.RECEIPT_USED)
-
-
-def _insert_one_sqlite(db: sqlite3.Connection, r: NewResponse) -> None:
-    rid = str(r.id)
-    day = r.submitted_on.isoformat()
-    db.execute(
-        "INSERT INTO response (id, wave, unit, service_point, language, submitted_on) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (rid, r.wave_id, r.unit_id, r.service_point_id, r.language, day),
-    )
-    try:
-        db.execute(
-            "INSERT INTO submission_key (key_hash, response, created_on) VALUES (?, ?, ?)",
-            (r.key_hash, rid, day),
-        )
-    except sqlite3.IntegrityError:
-        raise Refused(Outcome.DUPLICATE) from None
-    db.executemany(
-        "INSERT INTO answer (response, wave, unit, item, value) VALUES (?, ?, ?, ?, ?)",
-        [(rid, r.wave_id, r.unit_id, item, value) for item, value in r.answers],
-    )
-    db.executemany(
-        "INSERT INTO comment (response, wave, unit, item, text, submitted_on, state) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(rid, r.wave_id, r.unit_id, item, text, day, r.comment_state) for item, text in r.comments],
-    )
 
 
 class PostgresWriter(SubmissionWriter):
@@ -316,7 +244,7 @@ class PostgresWriter(SubmissionWriter):
 
     async def _one_by_one(self, responses: list[NewResponse]) -> list[Outcome]:
         """Each submission in a savepoint of its own, so one refused one does not undo the others."""
-        gate = await _postgres_gate(self.connection, responses)
+        gate = await postgres_gate(self.connection, responses)
         results = []
         for response in responses:
             refused = gate.refusal(response)
@@ -346,7 +274,7 @@ async def _consume_postgres(db: Any, r: NewResponse) -> None:
             "INSERT INTO flood_counter (scope, minute, count) VALUES ($1, $2, 1) "
             "ON CONFLICT (scope, minute) DO UPDATE SET count = flood_counter.count + 1 RETURNING count",
             r.flood_scope,
-            _minute(),
+            r.minute,
         )
         if count > r.flood_limit:
             raise Refused(Outcome.FLOOD)

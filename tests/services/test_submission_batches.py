@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import signal
 import uuid
 
 import pytest
@@ -185,3 +186,26 @@ async def test_a_key_stored_by_another_worker_meanwhile_is_a_duplicate(field) ->
     assert result.outcome == Outcome.DUPLICATE
     assert await _responses("buerger") == 1
     assert current_writer().rewritten == (0 if is_sqlite() else 1)
+
+
+async def test_the_sqlite_writer_process_is_started_again_when_it_died(field) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's writer runs in a process of its own, started at the first submission; killed, the
+    next submission starts a new one and is stored. PostgreSQL's writer is a task of the worker."""
+    point = await entry_for_service_point(field.settings, "buergerbuero-mitte")
+
+    async def send() -> object:
+        key = await new_submission_key(field.settings)
+        return await submit(field.settings, point, answers=dict(CITIZEN), language="de", submission_key=key)
+
+    assert (await send()).outcome == Outcome.STORED  # type: ignore[attr-defined]
+    writer = current_writer()
+    if not is_sqlite():
+        assert not hasattr(writer, "process")
+        return
+    first = writer.process  # type: ignore[attr-defined]
+    assert first is not None and first.poll() is None
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+    assert (await send()).outcome == Outcome.STORED  # type: ignore[attr-defined]
+    assert writer.process is not None and writer.process.pid != first.pid  # type: ignore[attr-defined]
+    assert await _responses("buerger") == 2

@@ -2,7 +2,8 @@
 minute, counted in the database; on SQLite and PostgreSQL.
 
 The count is kept per (service point, minute) in the table flood_counter by the submission writer
-(survey.store.submissions), with the minute taken from its `_minute()`: the tests set that minute,
+(survey.store.submissions), with the minute the app worker took from `survey.store.access.
+current_minute()` as the submission came in: the tests set that minute,
 so that a rating is never counted into the next minute by chance. The limit holds for the form,
 the kiosk form and the JSON API together, and across two `survey serve` processes on one database.
 
@@ -26,7 +27,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from portal_helpers import app_call
 
-from survey.store import submissions
+from survey.store import access
 from survey.store.tables import FloodCounter, ResponseRow
 from survey.web.app import create_app
 
@@ -51,9 +52,9 @@ async def client(field) -> AsyncIterator[AsyncTestClient]:  # type: ignore[no-un
 
 @pytest.fixture
 def minute(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The writer's minute, set by the test: `minute[0] += 1` is the next minute."""
+    """The app worker's minute, set by the test: `minute[0] += 1` is the next minute."""
     now = [int(time.time() // 60)]
-    monkeypatch.setattr(submissions, "_minute", lambda: now[0])
+    monkeypatch.setattr(access, "current_minute", lambda: now[0])
     return now
 
 
