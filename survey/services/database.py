@@ -8,7 +8,11 @@ from contextlib import asynccontextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 from survey.errors import DatabaseError
+from survey.report.charts import keep_charts_in
+from survey.services.chart_keep import charts_kept
+from survey.services.figures import keep_figures_signed_with
 from survey.services.redaction import forget_redactor
+from survey.services.secret import installation_secret
 from survey.settings import Settings
 from survey.store.engine import engine_from_url, use_engine
 from survey.store.migrate import migration_status, require_upgraded, upgrade
@@ -56,10 +60,14 @@ async def open_database(
     try:
         if needs_schema:
             await require_upgraded()
+            await charts_kept()
+            keep_figures_signed_with(await installation_secret(settings))
         if writer:
             await start_writer(engine)
         yield
     finally:
+        keep_charts_in(None)
+        keep_figures_signed_with(None)
         if writer:
             await stop_writer()
         if pooled:

@@ -27,6 +27,7 @@ __all__ = [
     "engine_from_url",
     "fetch_tuples",
     "is_sqlite",
+    "ping",
     "sqlite_path",
     "use_engine",
     "write_transaction",
@@ -205,6 +206,11 @@ async def fetch_tuples(sql: str, *args: Any, quick: bool = False) -> list[Sequen
         finally:
             await connection.close()
     return await _through_piccolo(sql, args)
+
+
+async def ping() -> None:
+    """One round trip to the database (the health check): raises if it does not answer."""
+    await fetch_tuples("SELECT 1", quick=True)
 
 
 def as_date(value: dt.date | str) -> dt.date:

@@ -18,7 +18,6 @@ from litestar.exceptions import (
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
-from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import Message, Scope
 
@@ -39,6 +38,7 @@ from survey.web.public import PUBLIC_ROUTES
 from survey.web.report_worker import ReportBuilder
 from survey.web.respond import RESPONDENT_ROUTES
 from survey.web.security import add_security_headers, security_headers
+from survey.web.static_files import StaticFiles, static_files
 
 __all__ = ["create_app"]
 
@@ -118,8 +118,11 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
 
+    files = StaticFiles()
+
     def engine_callback(engine: JinjaTemplateEngine) -> None:
         register_filters(engine.engine, settings.locale)
+        engine.engine.globals["static"] = files.url
 
     return Litestar(
         route_handlers=[
@@ -134,9 +137,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *PUBLIC_ROUTES,
             overview_api,
             health_api,
-            create_static_files_router(
-                path="/static", directories=[HERE / "static"], name="static", include_in_schema=False
-            ),
+            static_files(files),
         ],
         template_config=TemplateConfig(
             directory=HERE / "templates", engine=JinjaTemplateEngine, engine_callback=engine_callback

@@ -20,7 +20,7 @@ The charts are one module per kind behind this package; `_common` holds what the
 
 # The names with a leading underscore are the Vega-Lite specs behind the charts, under the names the
 # chart tests validate them by; they are no part of the package's interface.
-from survey.report.charts._common import HIDDEN_FILL, Chart
+from survey.report.charts._common import HIDDEN_FILL, Chart, ChartKeep, keep_charts_in
 from survey.report.charts._distribution import distribution_spec as _distribution_spec  # noqa: F401
 from survey.report.charts._distribution import item_distribution
 from survey.report.charts._heatmap import Row as _Row  # noqa: F401
@@ -36,9 +36,11 @@ from survey.report.charts._trend import trend_spec as _trend_spec  # noqa: F401
 __all__ = [
     "HIDDEN_FILL",
     "Chart",
+    "ChartKeep",
     "Marker",
     "heatmap",
     "item_distribution",
+    "keep_charts_in",
     "measure_markers",
     "organisation_heatmap",
     "response_rates",

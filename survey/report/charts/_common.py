@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 import altair as alt
 import vl_convert as vlc
@@ -23,8 +25,10 @@ from survey.report.i18n import LANGUAGES, translations
 
 __all__ = [
     "Chart",
+    "ChartKeep",
     "chart_texts",
     "format_locale",
+    "keep_charts_in",
     "layered",
     "lookup_expr",
     "render_svg",
@@ -108,11 +112,44 @@ _SVG_HEAD = re.compile(r"<svg\b[^>]*>")
 _EXTERNAL = re.compile(r"""(?:href|src)\s*=\s*["'](?!#)|<image\b|url\(\s*["']?(?!#)""", re.IGNORECASE)
 
 
+class ChartKeep(Protocol):
+    """Where drawn charts are kept by the hash of what they are drawn from (the services keep them
+    in the database, for every worker and host: survey.services.chart_keep)."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, svg: str) -> None: ...
+
+
+_keep: list[ChartKeep] = []
+#: what an SVG depends on besides its spec, title and language: vl-convert and this file's code
+_RENDERER = hashlib.sha256(vlc.__version__.encode() + Path(__file__).read_bytes()).hexdigest()
+
+
+def keep_charts_in(keep: ChartKeep | None) -> None:
+    """Keep drawn charts there from now on (None: draw every chart)."""
+    _keep[:] = [keep] if keep is not None else []
+
+
 def render_svg(chart: alt.TopLevelMixin, title: str, language: str) -> str:
-    """The inline SVG of a chart: no XML declaration, labelled, scalable, nothing external."""
+    """The inline SVG of a chart: no XML declaration, labelled, scalable, nothing external. Drawn
+    once per spec: a chart of the same spec, title and language comes from the keep."""
     # validated in the tests; skipping it here saves a third of the time per chart
     spec = chart.to_dict(validate=False)
     spec.pop("$schema", None)
+    keep = _keep[0] if _keep else None
+    if keep is None:
+        return _drawn(spec, title, language)
+    drawn_from = json.dumps([spec, title, language, _RENDERER], sort_keys=True, default=str)
+    key = hashlib.sha256(drawn_from.encode()).hexdigest()
+    svg = keep.get(key)
+    if svg is None:
+        svg = _drawn(spec, title, language)
+        keep.put(key, svg)
+    return svg
+
+
+def _drawn(spec: dict[str, Any], title: str, language: str) -> str:
     svg = vlc.vegalite_to_svg(
         spec,
         format_locale=format_locale(language),

@@ -1,15 +1,32 @@
-"""The per-worker figure cache: figures of unchanged data are computed once per worker."""
+"""The figure cache: figures of unchanged data are computed once, for every worker and host.
+
+Every result is kept in this worker's memory by what was asked and the data stamp it came from.
+The big ones (a unit's figures, the organisation overview, the service points, the measures'
+effects) are kept in the database too (`kept_figure`): another worker, another host, or this one
+after a restart reads them instead of computing them, as long as the data stamp is the same.
+A new answer in an open wave, an import, a re-mapped questionnaire version, a changed wave or
+organisation changes the stamp; the code that computes them is part of the key (a hash of its
+source), so an update of the app never serves figures of the code before. The kept figures are
+pickled and signed with the installation secret: a row that does not carry the signature (written
+by anything but this app) is never unpickled.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import pickle
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any, TypeVar
 
 from survey.store import counts as store
+from survey.store import kept as kept_store
 
-__all__ = ["CACHE", "cached", "organisation_moments"]
+__all__ = ["CACHE", "cached", "keep_figures_signed_with", "organisation_moments"]
 
 _T = TypeVar("_T")
 
@@ -21,21 +38,77 @@ _CACHE_SIZE = 256
 _STAMP: ContextVar[str | None] = ContextVar("figures_data_stamp", default=None)
 
 
-async def cached(key: tuple[object, ...], compute: Callable[[], Awaitable[_T]]) -> _T:
+#: the key that signs kept figures, while a database is open (survey.services.database)
+_SIGNING: list[bytes] = []
+_PACKAGE = Path(__file__).resolve().parents[2]
+#: the code figures come from: this package, the domain and the statistics
+_CODE = hashlib.sha256(
+    b"".join(
+        path.read_bytes()
+        for folder in ("services/figures", "domain", "stats")
+        for path in sorted((_PACKAGE / folder).rglob("*.py"))
+    )
+).hexdigest()
+
+
+def keep_figures_signed_with(secret: bytes | None) -> None:
+    """Keep the big figures in the database, signed with `secret` (None: in memory only)."""
+    _SIGNING[:] = [secret] if secret is not None else []
+
+
+def _mac(secret: bytes, name: str, stamp: str, blob: bytes) -> str:
+    return hmac.new(secret, f"{name}:{stamp}:".encode() + blob, hashlib.sha256).hexdigest()
+
+
+async def _kept(name: str, stamp: str, secret: bytes) -> tuple[bool, Any]:
+    body = await kept_store.kept_figure(name, stamp)
+    if body is None:
+        return False, None
+    mac, _, text = body.partition(":")
+    blob = base64.b64decode(text)
+    if not hmac.compare_digest(mac, _mac(secret, name, stamp, blob)):
+        return False, None  # not this installation's: computed afresh (and written over)
+    return True, pickle.loads(blob)
+
+
+async def _keep(name: str, stamp: str, secret: bytes, result: object) -> None:
+    blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    await kept_store.keep_figure(
+        name, stamp, f"{_mac(secret, name, stamp, blob)}:{base64.b64encode(blob).decode()}"
+    )
+
+
+async def _computed(
+    key: tuple[object, ...], stamp: str, compute: Callable[[], Awaitable[_T]], kept: bool
+) -> _T:
+    secret = _SIGNING[0] if kept and _SIGNING else None
+    name = hashlib.sha256(repr((key, _CODE)).encode()).hexdigest()
+    if secret is not None:
+        found, result = await _kept(name, stamp, secret)
+        if found:
+            return result  # type: ignore[no-any-return]
+    token = _STAMP.set(stamp)
+    try:
+        result = await compute()
+    finally:
+        _STAMP.reset(token)
+    if secret is not None:
+        await _keep(name, stamp, secret, result)
+    return result
+
+
+async def cached(key: tuple[object, ...], compute: Callable[[], Awaitable[_T]], *, kept: bool = False) -> _T:
     """A dashboard, its report and the exports ask for the same figures, and a page's comments
     for the same suppression as its figures: each is computed once. The data stamp makes any
-    new answer, wave change or organisation change a miss, in every worker alike."""
+    new answer, wave change or organisation change a miss, in every worker alike. `kept`: also
+    kept in the database, for every worker and host and beyond a restart."""
     stamp = _STAMP.get() or await store.data_stamp()
     full_key = (*key, stamp)
     hit = CACHE.get(full_key)
     if hit is not None:
         CACHE.move_to_end(full_key)
         return hit  # type: ignore[no-any-return]
-    token = _STAMP.set(stamp)
-    try:
-        result = await compute()
-    finally:
-        _STAMP.reset(token)
+    result = await _computed(key, stamp, compute, kept)
     CACHE[full_key] = result
     while len(CACHE) > _CACHE_SIZE:
         CACHE.popitem(last=False)

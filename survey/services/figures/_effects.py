@@ -79,7 +79,7 @@ async def measure_effects(
     the call are adjusted together (Benjamini–Hochberg). Computed once per data stamp and set of
     measures (what a check depends on: ids, owning units, values, start and lag)."""
     key = ("measure_effects", questionnaire, tuple(_identity(m) for m in measures))
-    return await cached(key, lambda: _measure_effects(list(measures), questionnaire))
+    return await cached(key, lambda: _measure_effects(list(measures), questionnaire), kept=True)
 
 
 def _identity(measure: Measure) -> tuple[object, ...]:

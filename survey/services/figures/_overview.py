@@ -50,7 +50,7 @@ async def organisation_overview(questionnaire: str = "staff-pulse") -> Organisat
     """Every Dezernat and Fachbereich (and the whole administration) × values: the latest closed
     wave's scores and their change since the closed wave before, with the same suppression as
     everywhere (over the whole history, open waves included)."""
-    return await cached(("overview", questionnaire), lambda: _organisation_overview(questionnaire))
+    return await cached(("overview", questionnaire), lambda: _organisation_overview(questionnaire), kept=True)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,9 @@ async def service_point_figures(questionnaire: str = "citizen-contact") -> list[
     """Every active service point's figures over the closed waves of `questionnaire`, in the
     organisation file's order. `NoClosedWave` where none has closed yet. Computed once per data
     stamp."""
-    return await cached(("service_points", questionnaire), lambda: _service_point_figures(questionnaire))
+    return await cached(
+        ("service_points", questionnaire), lambda: _service_point_figures(questionnaire), kept=True
+    )
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ async def unit_figures(
     return await cached(
         ("unit", unit_key, questionnaire, last, until),
         lambda: _unit_figures(unit_key, questionnaire, last, until),
+        kept=True,
     )
 
 

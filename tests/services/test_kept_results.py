@@ -1,0 +1,130 @@
+"""Figures and charts kept in the database for every worker and host (issue 23), on SQLite and
+PostgreSQL: computed once per data stamp and drawn once per spec, read back by another worker
+(here: after this worker's memory is emptied), never trusted unsigned, and never a reason for a
+page to fail."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import altair as alt
+import pytest
+
+import survey.report.charts._common as chart_common
+import survey.services.figures._unit as unit_module
+from survey.report.charts import keep_charts_in
+from survey.report.charts._common import render_svg
+from survey.services.chart_keep import StoredCharts
+from survey.services.figures import _CACHE, keep_figures_signed_with, organisation_overview, unit_figures
+from survey.store.tables import KeptChart, KeptFigure
+
+SECRET = b"test-installation-secret"
+
+
+@pytest.fixture
+def keeping() -> Iterator[StoredCharts]:
+    """This worker keeps figures and charts in the database, as `open_database` has it do."""
+    keep = StoredCharts()
+    keep_figures_signed_with(SECRET)
+    keep_charts_in(keep)
+    _CACHE.clear()
+    try:
+        yield keep
+    finally:
+        keep_figures_signed_with(None)
+        keep_charts_in(None)
+        _CACHE.clear()
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the computations of unit figures (the real ones still run)."""
+    computed: list[str] = []
+    real = unit_module._unit_figures
+
+    async def counted(unit_key: str, *args: Any) -> Any:
+        computed.append(unit_key)
+        return await real(unit_key, *args)
+
+    monkeypatch.setattr(unit_module, "_unit_figures", counted)
+    return computed
+
+
+async def test_figures_are_computed_once_for_every_worker(
+    db: str, demo_kommune: dt.date, keeping: StoredCharts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed = _counting(monkeypatch)
+    first = await unit_figures("kjfs")
+    overview = await organisation_overview()
+    assert computed == ["kjfs"] and await KeptFigure.count().run() == 2
+    _CACHE.clear()  # another worker, or this one after a restart: nothing in memory
+    again = await unit_figures("kjfs")
+    assert computed == ["kjfs"], "read from the database, not computed again"
+    assert again == first and again is not first
+    assert await organisation_overview() == overview
+
+    # a new answer changes the data stamp: computed again, and the row replaced (one per key)
+    from survey.store.tables import WaveRow
+
+    await WaveRow.update({WaveRow.title: "Umbenannt"}).where(WaveRow.status == "closed").run()
+    _CACHE.clear()
+    await unit_figures("kjfs")
+    assert computed == ["kjfs", "kjfs"] and await KeptFigure.count().run() == 2
+
+
+async def test_a_row_not_signed_by_this_installation_is_never_unpickled(
+    db: str, demo_kommune: dt.date, keeping: StoredCharts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed = _counting(monkeypatch)
+    first = await unit_figures("kjfs")
+    row = await KeptFigure.select(KeptFigure.key, KeptFigure.body).first().run()
+    # a row written by anything but this app: a pickle that would run code, with a made-up mac
+    forged = "0" * 64 + ":" + "gASVIAAAAAAAAACMCGJ1aWx0aW5zlIwEZXZhbJSTlIwFMSsxPTKUhZRSlC4="
+    await KeptFigure.update({KeptFigure.body: forged}).where(KeptFigure.key == row["key"]).run()
+    _CACHE.clear()
+    assert await unit_figures("kjfs") == first
+    assert computed == ["kjfs", "kjfs"], "computed afresh, the forged row not read"
+    keep_figures_signed_with(b"another installation's secret")
+    _CACHE.clear()
+    await unit_figures("kjfs")
+    assert len(computed) == 3
+
+
+def _chart(value: int) -> alt.Chart:
+    data = alt.Data(values=[{"x": "a", "y": value}, {"x": "b", "y": 2}])
+    return alt.Chart(data).mark_bar().encode(x="x:N", y="y:Q").properties(width=100, height=60)
+
+
+async def test_a_chart_is_drawn_once_for_every_worker(
+    db: str, keeping: StoredCharts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[str] = []
+    real = chart_common._drawn
+
+    def counted(spec: dict[str, Any], title: str, language: str) -> str:
+        drawn.append(title)
+        return real(spec, title, language)
+
+    monkeypatch.setattr(chart_common, "_drawn", counted)
+    # drawn in a thread, as the pages and reports draw them (PostgreSQL is read from there only)
+    first = await asyncio.to_thread(render_svg, _chart(5), "Verlauf", "de")
+    assert first.startswith("<svg") and drawn == ["Verlauf"] and await KeptChart.count().run() == 1
+    other_worker = StoredCharts()
+    keep_charts_in(other_worker)
+    assert await asyncio.to_thread(render_svg, _chart(5), "Verlauf", "de") == first
+    assert drawn == ["Verlauf"] and other_worker.hits == {"memory": 0, "database": 1, "drawn": 0}
+    assert await asyncio.to_thread(render_svg, _chart(5), "Verlauf", "de") == first
+    assert other_worker.hits["memory"] == 1
+    # another spec, title or language is another chart
+    await asyncio.to_thread(render_svg, _chart(6), "Verlauf", "de")
+    await asyncio.to_thread(render_svg, _chart(5), "Trend", "de")
+    await asyncio.to_thread(render_svg, _chart(5), "Verlauf", "en")
+    assert len(drawn) == 4 and await KeptChart.count().run() == 4
+
+
+async def test_a_chart_is_drawn_when_the_keep_cannot_be_read(db: str, keeping: StoredCharts) -> None:
+    await KeptChart.alter().drop_table().run()
+    svg = await asyncio.to_thread(render_svg, _chart(7), "Verlauf", "de")
+    assert svg.startswith("<svg") and keeping.hits["drawn"] == 1
