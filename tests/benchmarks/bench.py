@@ -8,9 +8,13 @@ PostgreSQL; the results go to BENCHMARKS.md (see its head for how to read it):
 2. bulk load  — `survey demo` at the report size, against the same rows inserted by the driver alone
 3. aggregation — survey.store.counts.count_table for one Dezernat over all waves, against the same
                 hand-written GROUP BY through the driver alone, at every size
-4. report     — the Dezernat's report and the organisation overview over HTTP, cold and warm, with
-                the share of SQL, statistics and chart rendering; peak memory at the largest size
+4. report     — a unit page, the Dezernat's report and the organisation overview over HTTP:
+                computed from nothing, cold (first request after a server start, with the figures
+                and charts kept in the database), warm, and the unit page after a new answer; the
+                share of SQL, statistics and chart rendering; peak memory at the largest size
 5. mixed load — scenario 1 while four clients fetch reports
+6. overhead   — GET /health and a content-hashed stylesheet through `survey serve`, against the
+                bare litestar app's routes doing the same job, served the same way
 
 The Dezernat measured keeps its own staff at every size; the other Dezernate grow, so scenario 3
 shows whether its cost follows its own answers or the size of the database.
@@ -29,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import DEZERNAT, Database, Results, build_size, machine_facts
-from scenarios import aggregation, bulk_load, mixed_load, profile_submit, report, submit
+from scenarios import aggregation, bulk_load, mixed_load, overhead, profile_submit, report, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,6 +105,7 @@ def run_engine(engine: str, args: argparse.Namespace, results: Results) -> None:
     # the quick run leaves out the peak-memory runs and, on PostgreSQL, four workers
     largest = None if args.quick else urls[args.sizes[-1]]
     report(database, urls[args.middle], largest, reference[args.middle], results)
+    overhead(database, urls[args.middle], args.seconds, results)
     baseline = submit(database, urls[args.middle], args.seconds, results, quick=args.quick)
     mixed_load(database, urls[args.middle], args.seconds, baseline, results)
     if not args.quick:

@@ -130,6 +130,7 @@ class Results:
             "aggregation": "3. Aggregation (count table of one Dezernat over all waves)",
             "report": "4. Report",
             "mixed": "5. Mixed load (submit while four clients fetch reports)",
+            "overhead": "6. Per-request overhead (GET, 32 connections, wrk, no Accept-Encoding)",
         }
         for scenario, title in titles.items():
             rows = [r for r in self.rows if r.scenario == scenario]
@@ -480,25 +481,13 @@ class Load:
         return self.client_error + self.server_error + self.socket_errors
 
 
-def wrk(url: str, bodies: Path, seconds: int, connections: int = 32, threads: int = 2) -> Load:
-    """wrk posting the prepared bodies to `url`; its summary."""
-    command = [
-        "wrk",
-        "-t",
-        str(threads),
-        "-c",
-        str(connections),
-        "-d",
-        f"{seconds}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(HERE / "submit.lua"),
-        url,
-        "--",
-        str(bodies),
-        str(threads),
-    ]
+def wrk(url: str, bodies: Path | None, seconds: int, connections: int = 32, threads: int = 2) -> Load:
+    """wrk posting the prepared bodies to `url` (None: GET `url`); its summary."""
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s"]
+    if bodies is None:
+        command += ["-s", str(HERE / "get.lua"), url]
+    else:
+        command += ["-s", str(HERE / "submit.lua"), url, "--", str(bodies), str(threads)]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     line = next(line for line in done.stdout.splitlines() if line.startswith("{"))
     s = json.loads(line)
