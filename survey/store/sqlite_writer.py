@@ -24,12 +24,15 @@ import threading
 import time
 from multiprocessing.connection import Connection
 
+import msgspec
+
 from survey.store.submission_batch import Unexpected, sqlite_gate, write_batch_sqlite
 from survey.store.submission_types import NewResponse, Outcome, Refused
 
 __all__ = ["Committer", "main"]
 
 FLOOD_KEEP_MINUTES = 24 * 60
+_DECODER = msgspec.msgpack.Decoder(list[NewResponse])
 
 
 def _minute() -> int:
@@ -183,11 +186,12 @@ def main(argv: list[str]) -> int:
     try:
         while True:
             try:
-                batch = inbox.recv()
+                message = inbox.recv_bytes()
             except EOFError:  # the app worker has gone
                 return 0
-            if batch is None:
+            if not message:  # told to end
                 return 0
+            batch = _DECODER.decode(message)
             try:
                 outbox.send(("ok", *committer.commit(batch)))
             except Exception as error:  # told to the requests of this batch, as in the app worker

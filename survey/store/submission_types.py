@@ -6,7 +6,8 @@ import datetime as dt
 import enum
 import time
 import uuid
-from dataclasses import dataclass, field
+
+import msgspec
 
 __all__ = ["NewResponse", "Outcome", "Refused"]
 
@@ -23,16 +24,18 @@ class Outcome(enum.Enum):
     ACCESS_PAUSED = "access_paused"
 
 
-@dataclass
-class NewResponse:
+class NewResponse(msgspec.Struct, kw_only=True, array_like=True):
+    """A checked submission on its way to the writer (as a msgpack array through the SQLite
+    writer's pipe: survey.store.sqlite_writer)."""
+
     key_hash: str
     wave_id: int
     unit_id: int
     language: str
     submitted_on: dt.date
-    answers: list[tuple[str, int | None]] = field(default_factory=list)
+    answers: list[tuple[str, int | None]] = msgspec.field(default_factory=list)
     #: (item, text), redacted already (survey.text.redaction)
-    comments: list[tuple[str, str]] = field(default_factory=list)
+    comments: list[tuple[str, str]] = msgspec.field(default_factory=list)
     #: "released", or "pending" where the wave's comments wait for review
     comment_state: str = "released"
     service_point_id: int | None = None
@@ -44,13 +47,13 @@ class NewResponse:
     flood_scope: str | None = None
     flood_limit: int = 0
     #: the minute it came in (the app worker's clock: survey.store.access.current_minute)
-    minute: int = field(default_factory=lambda: int(time.time() // 60))
+    minute: int = msgspec.field(default_factory=lambda: int(time.time() // 60))
     #: unit link: refuse while the wrong access codes of `pause_scope` after minute
     #: `pause_after_minute` number `pause_limit` or more (checked in the writer's transaction)
     pause_scope: str | None = None
     pause_limit: int = 0
     pause_after_minute: int = 0
-    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    id: uuid.UUID = msgspec.field(default_factory=uuid.uuid4)
 
 
 class Refused(Exception):

@@ -29,6 +29,7 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
+import msgspec
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
@@ -39,6 +40,7 @@ from survey.store.submission_types import NewResponse, Outcome, Refused
 __all__ = ["NewResponse", "Outcome", "SubmissionWriter", "current_writer", "start_writer", "stop_writer"]
 
 BATCH = 64
+_ENCODER = msgspec.msgpack.Encoder()
 FLOOD_KEEP_MINUTES = 24 * 60
 
 
@@ -133,7 +135,7 @@ class SQLiteWriter(SubmissionWriter):
             self._end_process()  # it ended while idle (killed): a new one takes this batch
         try:
             outbox, inbox = self.pipes or self._start_process()
-            outbox.send(responses)
+            outbox.send_bytes(_ENCODER.encode(responses))
             status, outcome, rewritten = inbox.recv()
         except (EOFError, OSError) as error:
             self._end_process()
@@ -149,7 +151,7 @@ class SQLiteWriter(SubmissionWriter):
         if self.pipes is not None:
             outbox, inbox = self.pipes
             with contextlib.suppress(OSError):
-                outbox.send(None)
+                outbox.send_bytes(b"")
             outbox.close()
             inbox.close()
             self.pipes = None

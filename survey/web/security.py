@@ -135,9 +135,13 @@ def _secured(sent: Iterable[tuple[bytes, bytes]], path: str) -> list[tuple[bytes
     return [*headers, *own_policy, *ours, *cache]
 
 
+#: set in the scope by the middleware, whose answers carry the headers already
+_SECURED = "leitbild_puls.secured"
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
     """`before_send` hook: the security headers on every response, the router's own included."""
-    if message["type"] == "http.response.start":
+    if message["type"] == "http.response.start" and not scope.get(_SECURED):
         message["headers"] = _secured(message.get("headers", []), scope.get("path", ""))
 
 
@@ -149,6 +153,7 @@ def security_headers(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         path = scope.get("path", "")
+        scope[_SECURED] = True  # type: ignore[literal-required]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
