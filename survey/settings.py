@@ -40,6 +40,8 @@ class Settings:
     reports: str = ""
     #: processes per app worker that build reports (0: in the worker itself)
     report_processes: int = 1
+    #: load the results pages' libraries at a worker's start, in the background (`survey serve`)
+    warm_up: bool = False
     #: the Kommune's mail relay for invitations and reminders; empty: no mails are sent
     smtp_host: str = ""
     smtp_port: int = 587
@@ -66,6 +68,7 @@ class Settings:
         "flood_limit": "SURVEY_FLOOD_LIMIT",
         "reports": "SURVEY_REPORTS",
         "report_processes": "SURVEY_REPORT_PROCESSES",
+        "warm_up": "SURVEY_WARM_UP",
         "smtp_host": "SURVEY_SMTP_HOST",
         "smtp_port": "SURVEY_SMTP_PORT",
         "smtp_security": "SURVEY_SMTP_SECURITY",

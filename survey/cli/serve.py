@@ -33,6 +33,8 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     # a busy server OpenBLAS threads spinning against each other made them many times slower.
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
+    # each worker loads what the results pages need at its start, not at the first page
+    os.environ.setdefault("SURVEY_WARM_UP", "1")
     host = host or config.host
     port = port or config.port
     shown = f"[{host}]" if ":" in host else host

@@ -15,7 +15,7 @@ import random
 from survey.domain.comments import CommentSummary, LanguageComments, MergedText, ThemeComments, ValueComments
 from survey.domain.figures import HiddenFigure, UnitFigures
 from survey.services.codebooks import current_codebook
-from survey.services.figures import suppressed_history, waves_with_figures
+from survey.services.figures import kept_by_content, suppressed_history, waves_with_figures
 from survey.store import catalog as catalog_store
 from survey.store import comments as store
 from survey.store import org as org_store
@@ -85,15 +85,40 @@ async def comment_summary(
     figures: UnitFigures, language: str = "de", comments: list[TextComment] | HiddenFigure | None = None
 ) -> CommentSummary | HiddenFigure:
     """The unit's comments grouped by value and theme, labels and value names in `language`;
-    `comments` where the caller has read them already (`released_comments`)."""
+    `comments` where the caller has read them already (`released_comments`). Computed once per
+    set of comments, codebook and language, for every worker (survey.services.figures)."""
     if comments is None:
         comments = await released_comments(figures)
     if isinstance(comments, HiddenFigure):
         return comments
     wave = figures.waves[-1].wave
     codebook, names = await _codebook_of(wave)
+    released = [(c.text, c.language) for c in comments]
+    content = repr((wave, figures.unit, language, released, _identity(codebook), sorted(names.items())))
+    key = ("comment_summary", hashlib.sha256(content.encode()).hexdigest())
+    return await kept_by_content(
+        key, lambda: _summary(wave, figures.unit, language, comments, codebook, names)
+    )
+
+
+def _identity(codebook: Codebook | None) -> object:
+    """The codebook as the same text in every process (its lemmas are sets)."""
+    if codebook is None:
+        return None
+    themes = [(t.key, t.value, sorted(t.label.items()), sorted(t.lemmas), t.phrases) for t in codebook.themes]
+    return (codebook.leitbild, codebook.languages, themes)
+
+
+async def _summary(
+    wave: str,
+    unit: str,
+    language: str,
+    comments: list[TextComment],
+    codebook: Codebook | None,
+    names: dict[str, dict[str, str]],
+) -> CommentSummary:
     texts = [c.text for c in comments]
-    rng = random.Random(_seed(wave, figures.unit))
+    rng = random.Random(_seed(wave, unit))
     german = [c.text for c in comments if c.language.startswith("de")]
     hints = keywords(german, "de", KEYWORDS) if german else []
     if codebook is None:

@@ -32,10 +32,17 @@ def masked_url(url: str) -> str:
 
 @asynccontextmanager
 async def open_database(
-    settings: Settings, *, needs_schema: bool = True, writer: bool = False, connections: int | None = None
+    settings: Settings,
+    *,
+    needs_schema: bool = True,
+    writer: bool = False,
+    connections: int | None = None,
+    keeping: bool = False,
 ) -> AsyncIterator[None]:
     """Point the store at DATABASE_URL (a pool on PostgreSQL) for the duration of the block;
-    with `writer`, also run the submission writer of this process."""
+    with `writer`, also run the submission writer of this process. Figures and charts are kept
+    in the database (survey.services.chart_keep, survey.services.figures) where the schema is
+    checked, or with `keeping` (a report process of an app worker that checked it)."""
     engine = engine_from_url(settings.database_url, settings.sqlite_timeout)
     where = masked_url(settings.database_url)
     # PostgreSQL: a pool of connections; SQLite: threads that keep their connections open
@@ -60,6 +67,7 @@ async def open_database(
     try:
         if needs_schema:
             await require_upgraded()
+        if needs_schema or keeping:
             await charts_kept()
             keep_figures_signed_with(await installation_secret(settings))
         if writer:

@@ -3,8 +3,7 @@
 Measured on this kind of machine (DESIGN §5), one piccolo transaction per request reached about
 3 % of a bare endpoint's rate; one writer on its own connection committing queued batches
 reached about 33 %. A request is answered only after the batch holding its submission has
-committed. Each submission runs in its own savepoint, so one refused submission (a used code,
-a flood) does not undo the others of its batch.
+committed. One refused submission (a used code, a flood) never undoes the others of its batch.
 
 A batch is written with a few statements (survey.store.submission_batch): one read of the keys
 stored before, the waves no longer open and the links paused, a savepoint only for a submission

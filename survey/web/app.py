@@ -25,6 +25,7 @@ from survey.services.database import open_database
 from survey.services.mailing import mail_sender_running
 from survey.services.overview import Health, Overview, health, overview
 from survey.services.redaction import redactor_kept_fresh
+from survey.services.warm_up import warmed_up
 from survey.settings import Settings
 from survey.web.api import API_ROUTES
 from survey.web.auth import not_authorized_handler
@@ -106,6 +107,7 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             open_database(settings, writer=True),
             redactor_kept_fresh(settings.questionnaires),
             mail_sender_running(settings),
+            warmed_up(settings.warm_up),
         ):
             try:
                 yield

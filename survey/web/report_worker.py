@@ -44,7 +44,7 @@ def _start_child(settings: Settings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    store = open_database(settings, needs_schema=False, connections=2)
+    store = open_database(settings, needs_schema=False, connections=2, keeping=True)
     loop.run_until_complete(store.__aenter__())
     _child.update(loop=loop, store=store)
 

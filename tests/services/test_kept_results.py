@@ -128,3 +128,32 @@ async def test_a_chart_is_drawn_when_the_keep_cannot_be_read(db: str, keeping: S
     await KeptChart.alter().drop_table().run()
     svg = await asyncio.to_thread(render_svg, _chart(7), "Verlauf", "de")
     assert svg.startswith("<svg") and keeping.hits["drawn"] == 1
+
+
+async def test_comment_themes_are_computed_once_per_set_of_comments(
+    db: str, demo_kommune: dt.date, keeping: StoredCharts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keywords and themes depend on the comments, the codebook and the language only: kept by
+    those, a new answer elsewhere does not compute them again; another language does."""
+    import survey.services.comments as comments_module
+    from survey.services.comments import comment_summary
+
+    computed: list[str] = []
+    real = comments_module._summary
+
+    async def counted(wave: str, unit: str, language: str, *args: Any) -> Any:
+        computed.append(language)
+        return await real(wave, unit, language, *args)
+
+    monkeypatch.setattr(comments_module, "_summary", counted)
+    figures = await unit_figures("jugendamt")
+    first = await comment_summary(figures, "de")
+    assert computed == ["de"] and not isinstance(first, type(None))
+    _CACHE.clear()  # another worker
+    from survey.store.tables import WaveRow
+
+    await WaveRow.update({WaveRow.title: "Umbenannt"}).where(WaveRow.status == "open").run()
+    assert await comment_summary(await unit_figures("jugendamt"), "de") == first
+    assert computed == ["de"]
+    await comment_summary(figures, "en")
+    assert computed == ["de", "en"]

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from survey.store import counts as store
 from survey.store import kept as kept_store
 
-__all__ = ["CACHE", "cached", "keep_figures_signed_with", "organisation_moments"]
+__all__ = ["CACHE", "cached", "keep_figures_signed_with", "kept_by_content", "organisation_moments"]
 
 _T = TypeVar("_T")
 
@@ -109,6 +109,26 @@ async def cached(key: tuple[object, ...], compute: Callable[[], Awaitable[_T]], 
         CACHE.move_to_end(full_key)
         return hit  # type: ignore[no-any-return]
     result = await _computed(key, stamp, compute, kept)
+    CACHE[full_key] = result
+    while len(CACHE) > _CACHE_SIZE:
+        CACHE.popitem(last=False)
+    return result
+
+
+#: the stamp of results that depend on nothing but what their key holds
+_CONTENT = "content"
+
+
+async def kept_by_content(key: tuple[object, ...], compute: Callable[[], Awaitable[_T]]) -> _T:
+    """A pure computation of what `key` holds (texts, a codebook, a seed: put a hash of them in
+    it), kept in this worker's memory and in the database whatever else changes: a new answer in
+    an open wave does not make a closed wave's comment themes computed again."""
+    full_key = (*key, _CONTENT)
+    hit = CACHE.get(full_key)
+    if hit is not None:
+        CACHE.move_to_end(full_key)
+        return hit  # type: ignore[no-any-return]
+    result = await _computed(key, _CONTENT, compute, kept=True)
     CACHE[full_key] = result
     while len(CACHE) > _CACHE_SIZE:
         CACHE.popitem(last=False)
