@@ -5,7 +5,7 @@ by the hash of those (survey.report.charts): first in this process's memory (the
 lately), then in the database (`kept_chart`), where every worker, every report process and
 every host finds it, a server start included. A closed wave's charts are drawn once; an open
 wave's change with their data, and are drawn again then. Rows drawn more than KEEP_DAYS ago
-are forgotten when a process opens the database (a chart still needed is drawn once more).
+are forgotten when an app worker starts (a chart still needed is drawn once more).
 
 The keep only saves time: if the database cannot be read or written at that moment, the chart
 is drawn as before, and the page never fails for it.
@@ -71,10 +71,13 @@ class StoredCharts:
             _log.warning("a chart could not be kept (%s)", error)
 
 
-async def charts_kept() -> StoredCharts:
-    """Keep this process's charts in the database from now on; forget those drawn long ago."""
+async def charts_kept(prune: bool = False) -> StoredCharts:
+    """Keep this process's charts in the database from now on; with `prune` (an app worker's
+    start), forget those drawn long ago."""
     keep = StoredCharts()
     keep_charts_in(keep)
+    if not prune:
+        return keep
     try:
         await store.prune_charts(dt.datetime.now(dt.UTC) - dt.timedelta(days=KEEP_DAYS))
     except Exception as error:  # a read-only moment, a lock: pruned at the next start

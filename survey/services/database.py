@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -68,8 +69,8 @@ async def open_database(
         if needs_schema:
             await require_upgraded()
         if needs_schema or keeping:
-            await charts_kept()
-            keep_figures_signed_with(await installation_secret(settings))
+            await charts_kept(prune=writer)
+            keep_figures_signed_with(functools.partial(installation_secret, settings))
         if writer:
             await start_writer(engine)
         yield

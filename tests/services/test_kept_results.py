@@ -24,11 +24,19 @@ from survey.store.tables import KeptChart, KeptFigure
 SECRET = b"test-installation-secret"
 
 
+async def _secret() -> bytes:
+    return SECRET
+
+
+async def _another_secret() -> bytes:
+    return b"another installation's secret"
+
+
 @pytest.fixture
 def keeping() -> Iterator[StoredCharts]:
     """This worker keeps figures and charts in the database, as `open_database` has it do."""
     keep = StoredCharts()
-    keep_figures_signed_with(SECRET)
+    keep_figures_signed_with(_secret)
     keep_charts_in(keep)
     _CACHE.clear()
     try:
@@ -86,7 +94,7 @@ async def test_a_row_not_signed_by_this_installation_is_never_unpickled(
     _CACHE.clear()
     assert await unit_figures("kjfs") == first
     assert computed == ["kjfs", "kjfs"], "computed afresh, the forged row not read"
-    keep_figures_signed_with(b"another installation's secret")
+    keep_figures_signed_with(_another_secret)
     _CACHE.clear()
     await unit_figures("kjfs")
     assert len(computed) == 3
@@ -157,3 +165,18 @@ async def test_comment_themes_are_computed_once_per_set_of_comments(
     assert computed == ["de"]
     await comment_summary(figures, "en")
     assert computed == ["de", "en"]
+
+
+async def test_an_app_worker_forgets_charts_drawn_long_ago(db: str, keeping: StoredCharts) -> None:
+    from survey.services.chart_keep import KEEP_DAYS, charts_kept
+
+    await asyncio.to_thread(render_svg, _chart(1), "Alt", "de")
+    await asyncio.to_thread(render_svg, _chart(2), "Neu", "de")
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=KEEP_DAYS + 1)
+    oldest = await KeptChart.select(KeptChart.id).order_by(KeptChart.id).first().run()
+    await KeptChart.update({KeptChart.made_at: long_ago}).where(KeptChart.id == oldest["id"]).run()
+    await charts_kept()  # a command: keeps, forgets nothing
+    assert await KeptChart.count().run() == 2
+    await charts_kept(prune=True)  # an app worker's start
+    assert await KeptChart.count().run() == 1
+    keep_charts_in(keeping)

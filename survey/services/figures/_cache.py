@@ -38,8 +38,9 @@ _CACHE_SIZE = 256
 _STAMP: ContextVar[str | None] = ContextVar("figures_data_stamp", default=None)
 
 
-#: the key that signs kept figures, while a database is open (survey.services.database)
-_SIGNING: list[bytes] = []
+#: where the key that signs kept figures comes from, while a database is open (asked at the first
+#: figures kept, so that opening a database writes nothing: survey.services.database)
+_SIGNING: list[Callable[[], Awaitable[bytes]]] = []
 _PACKAGE = Path(__file__).resolve().parents[2]
 #: the code figures come from: this package, the domain and the statistics
 _CODE = hashlib.sha256(
@@ -51,8 +52,9 @@ _CODE = hashlib.sha256(
 ).hexdigest()
 
 
-def keep_figures_signed_with(secret: bytes | None) -> None:
-    """Keep the big figures in the database, signed with `secret` (None: in memory only)."""
+def keep_figures_signed_with(secret: Callable[[], Awaitable[bytes]] | None) -> None:
+    """Keep the big figures in the database, signed with the key `secret()` gives (None: in
+    memory only)."""
     _SIGNING[:] = [secret] if secret is not None else []
 
 
@@ -81,7 +83,7 @@ async def _keep(name: str, stamp: str, secret: bytes, result: object) -> None:
 async def _computed(
     key: tuple[object, ...], stamp: str, compute: Callable[[], Awaitable[_T]], kept: bool
 ) -> _T:
-    secret = _SIGNING[0] if kept and _SIGNING else None
+    secret = await _SIGNING[0]() if kept and _SIGNING else None
     name = hashlib.sha256(repr((key, _CODE)).encode()).hexdigest()
     if secret is not None:
         found, result = await _kept(name, stamp, secret)
