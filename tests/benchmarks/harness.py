@@ -407,9 +407,17 @@ def serving(command: list[str], env: dict[str, str], probe: str) -> Iterator[Ser
             process.wait()
 
 
-def survey_server(url: str, workers: int) -> contextlib.AbstractContextManager[Server]:
+#: seconds a started `survey serve` is given before it is measured: each worker loads the results
+#: pages' libraries in the background as it starts (survey.services.warm_up, about 2.5 s of CPU)
+WARM_UP_SECONDS = 5
+
+
+@contextlib.contextmanager
+def survey_server(url: str, workers: int) -> Iterator[Server]:
     command = [str(BIN / "survey"), "serve", "--host", "127.0.0.1", "--workers", str(workers)]
-    return serving(command, survey_env(url), "/anmelden")
+    with serving(command, survey_env(url), "/anmelden") as server:
+        time.sleep(WARM_UP_SECONDS)
+        yield server
 
 
 def bare_server(workers: int) -> contextlib.AbstractContextManager[Server]:

@@ -365,9 +365,6 @@ def _timed(client: Client, path: str) -> float:
     return seconds
 
 
-#: what a worker takes to load its libraries after a start (about 2.5 s of CPU on this machine)
-WARM_UP_SECONDS = 5
-
 #: the results pages timed: a unit page, the Dezernat's report, the organisation overview
 RESULT_PAGES = {
     "unit page": f"/dashboard/{DEZERNAT}",
@@ -412,10 +409,9 @@ def _page_times(url: str) -> dict[tuple[str, str], float]:
     the database) and warm; and the unit page after a new answer in an open wave."""
     times: dict[tuple[str, str], float] = {}
     for state in ("first", "cold"):
+        # survey_server waits for the worker to load its libraries (survey.services.warm_up):
+        # "cold" is a page after that, with nothing computed in that worker yet
         with survey_server(url, workers=1) as server:
-            # a worker loads the results pages' libraries in the background as it starts
-            # (survey.services.warm_up): "cold" is a page after that, with nothing computed yet
-            time.sleep(WARM_UP_SECONDS)
             client = Client(server.base)
             # A small unit's report first: it starts the report process, so that the times below
             # are those of the pages, not of starting a process.
