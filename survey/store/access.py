@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 from piccolo.table import Table
 
 from survey.store.engine import current_engine, fetch_tuples, is_sqlite
+from survey.store.submission_types import current_minute
 from survey.store.tables import FloodCounter, Invitation, ReceiptCode, UnitLink
 
 __all__ = [
@@ -116,11 +116,6 @@ async def unit_by_id(unit_id: int) -> tuple[str, str]:
         "SELECT key, name FROM org_unit WHERE id = {}", int(unit_id), quick=True
     )
     return key, name
-
-
-def current_minute() -> int:
-    """The minute the flood and failure counters count in."""
-    return int(time.time() // 60)
 
 
 async def record_failure(scope: str) -> None:

@@ -5,12 +5,12 @@ A form and each submission start here; the rest of a submission is the write of 
 submissions. Plain SQL through the driver: building the query with piccolo costs more than the
 indexed lookup itself.
 
-What a unit link or a service point leads to is kept per worker for ENTRY_SECONDS: a link's wave,
-unit and access code never change, and what can (a wave closing early, a link paused by wrong
-access codes) the submission writer reads again in the transaction that stores the answers.
-`forget_entries` empties the keep at once; the store functions that change waves, links or the
-organisation call it, so this worker sees its own changes at once and other workers within
-ENTRY_SECONDS. An invitation code is used once, so its entry is never kept.
+What a unit link or a service point leads to is kept per worker for a second (survey.store.
+entry_keep): a link's wave, unit and access code never change, and what can (a wave closing early,
+a link paused by wrong access codes) the submission writer reads again in the transaction that
+stores the answers. The store functions that change waves or the organisation empty the keep, so
+this worker sees its own changes at once and other workers within the second. An invitation code
+is used once, so its entry is never kept.
 """
 
 from __future__ import annotations
@@ -20,16 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from survey.store.engine import fetch_tuples
-from survey.store.entry_keep import ENTRY_SECONDS, forget_entries, kept_or_read
+from survey.store.entry_keep import kept_or_read
 from survey.store.waves import WAVE_COLUMNS, WAVE_WIDTH, Wave, wave_of_row
 
 __all__ = [
-    "ENTRY_SECONDS",
     "EntryRecord",
     "find_invitation_entry",
     "find_service_point_entry",
     "find_unit_link_entry",
-    "forget_entries",
     "submission_key_used",
 ]
 
@@ -76,7 +74,7 @@ async def find_invitation_entry(code_hash: str) -> EntryRecord | None:
 
 
 async def find_unit_link_entry(token: str) -> EntryRecord | None:
-    """The unit link of `token` (kept for ENTRY_SECONDS)."""
+    """The unit link of `token` (kept a second)."""
 
     async def read() -> EntryRecord | None:
         rows = await fetch_tuples(
@@ -94,7 +92,7 @@ async def find_unit_link_entry(token: str) -> EntryRecord | None:
 
 async def find_service_point_entry(key: str, audience: str) -> EntryRecord | None:
     """The active service point `key` with the waves of `audience` that cover its unit (none: an
-    empty list); kept for ENTRY_SECONDS."""
+    empty list); kept a second."""
 
     async def read() -> EntryRecord | None:
         rows = await fetch_tuples(

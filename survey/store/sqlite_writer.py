@@ -27,16 +27,11 @@ from multiprocessing.connection import Connection
 import msgspec
 
 from survey.store.submission_batch import Unexpected, sqlite_gate, write_batch_sqlite
-from survey.store.submission_types import NewResponse, Outcome, Refused
+from survey.store.submission_types import FLOOD_KEEP_MINUTES, NewResponse, Outcome, Refused, current_minute
 
 __all__ = ["Committer", "main"]
 
-FLOOD_KEEP_MINUTES = 24 * 60
 _DECODER = msgspec.msgpack.Decoder(list[NewResponse])
-
-
-def _minute() -> int:
-    return int(time.time() // 60)
 
 
 class Committer:
@@ -78,7 +73,9 @@ class Committer:
                 db.execute("BEGIN IMMEDIATE")
                 outcomes = one_by_one(db, responses)
             if time.monotonic() - self.last_cleanup > 600:
-                db.execute("DELETE FROM flood_counter WHERE minute < ?", (_minute() - FLOOD_KEEP_MINUTES,))
+                db.execute(
+                    "DELETE FROM flood_counter WHERE minute < ?", (current_minute() - FLOOD_KEEP_MINUTES,)
+                )
                 self.last_cleanup = time.monotonic()
             db.execute("COMMIT")
         except BaseException:

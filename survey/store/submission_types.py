@@ -9,7 +9,15 @@ import uuid
 
 import msgspec
 
-__all__ = ["NewResponse", "Outcome", "Refused"]
+__all__ = ["FLOOD_KEEP_MINUTES", "NewResponse", "Outcome", "Refused", "current_minute"]
+
+#: flood and failure counts older than this are deleted by the writer
+FLOOD_KEEP_MINUTES = 24 * 60
+
+
+def current_minute() -> int:
+    """The minute the flood and failure counters count in."""
+    return int(time.time() // 60)
 
 
 class Outcome(enum.Enum):
@@ -47,7 +55,7 @@ class NewResponse(msgspec.Struct, kw_only=True, array_like=True):
     flood_scope: str | None = None
     flood_limit: int = 0
     #: the minute it came in (the app worker's clock: survey.store.access.current_minute)
-    minute: int = msgspec.field(default_factory=lambda: int(time.time() // 60))
+    minute: int = msgspec.field(default_factory=current_minute)
     #: unit link: refuse while the wrong access codes of `pause_scope` after minute
     #: `pause_after_minute` number `pause_limit` or more (checked in the writer's transaction)
     pause_scope: str | None = None

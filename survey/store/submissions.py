@@ -34,17 +34,12 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from survey.store.submission_batch import Unexpected, postgres_gate, write_batch_postgres
-from survey.store.submission_types import NewResponse, Outcome, Refused
+from survey.store.submission_types import FLOOD_KEEP_MINUTES, NewResponse, Outcome, Refused, current_minute
 
 __all__ = ["NewResponse", "Outcome", "SubmissionWriter", "current_writer", "start_writer", "stop_writer"]
 
 BATCH = 64
 _ENCODER = msgspec.msgpack.Encoder()
-FLOOD_KEEP_MINUTES = 24 * 60
-
-
-def _minute() -> int:
-    return int(time.time() // 60)
 
 
 class SubmissionWriter:
@@ -239,7 +234,7 @@ class PostgresWriter(SubmissionWriter):
     async def _cleanup(self) -> None:
         if time.monotonic() - self.last_cleanup > 600:
             await self.connection.execute(
-                "DELETE FROM flood_counter WHERE minute < $1", _minute() - FLOOD_KEEP_MINUTES
+                "DELETE FROM flood_counter WHERE minute < $1", current_minute() - FLOOD_KEEP_MINUTES
             )
             self.last_cleanup = time.monotonic()
 

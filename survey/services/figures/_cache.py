@@ -99,12 +99,10 @@ async def _computed(
     return result
 
 
-async def cached(key: tuple[object, ...], compute: Callable[[], Awaitable[_T]], *, kept: bool = False) -> _T:
-    """A dashboard, its report and the exports ask for the same figures, and a page's comments
-    for the same suppression as its figures: each is computed once. The data stamp makes any
-    new answer, wave change or organisation change a miss, in every worker alike. `kept`: also
-    kept in the database, for every worker and host and beyond a restart."""
-    stamp = _STAMP.get() or await store.data_stamp()
+async def _remembered(
+    key: tuple[object, ...], stamp: str, compute: Callable[[], Awaitable[_T]], kept: bool
+) -> _T:
+    """From this worker's memory, else `_computed` and remembered (the oldest forgotten)."""
     full_key = (*key, stamp)
     hit = CACHE.get(full_key)
     if hit is not None:
@@ -117,6 +115,15 @@ async def cached(key: tuple[object, ...], compute: Callable[[], Awaitable[_T]], 
     return result
 
 
+async def cached(key: tuple[object, ...], compute: Callable[[], Awaitable[_T]], *, kept: bool = False) -> _T:
+    """A dashboard, its report and the exports ask for the same figures, and a page's comments
+    for the same suppression as its figures: each is computed once. The data stamp makes any
+    new answer, wave change or organisation change a miss, in every worker alike. `kept`: also
+    kept in the database, for every worker and host and beyond a restart."""
+    stamp = _STAMP.get() or await store.data_stamp()
+    return await _remembered(key, stamp, compute, kept)
+
+
 #: the stamp of results that depend on nothing but what their key holds
 _CONTENT = "content"
 
@@ -125,16 +132,7 @@ async def kept_by_content(key: tuple[object, ...], compute: Callable[[], Awaitab
     """A pure computation of what `key` holds (texts, a codebook, a seed: put a hash of them in
     it), kept in this worker's memory and in the database whatever else changes: a new answer in
     an open wave does not make a closed wave's comment themes computed again."""
-    full_key = (*key, _CONTENT)
-    hit = CACHE.get(full_key)
-    if hit is not None:
-        CACHE.move_to_end(full_key)
-        return hit  # type: ignore[no-any-return]
-    result = await _computed(key, _CONTENT, compute, kept=True)
-    CACHE[full_key] = result
-    while len(CACHE) > _CACHE_SIZE:
-        CACHE.popitem(last=False)
-    return result
+    return await _remembered(key, _CONTENT, compute, kept=True)
 
 
 async def organisation_moments(
