@@ -41,7 +41,8 @@ async def released_comments(figures: UnitFigures) -> list[TextComment] | HiddenF
     assert latest is not None
     units = await org_store.list_units()
     unit = next(u for u in units if u.key == figures.unit)
-    history = await waves_with_figures(latest.questionnaire)
+    # the closed waves, as for the figures: the same suppression, kept while open waves take answers
+    history = [w for w in await waves_with_figures(latest.questionnaire) if w.status == "closed"]
     subtree, _, hidden_text, _ = await suppressed_history(history, units, {u.key: u.parent for u in units})
     h = hidden_text[latest.id].get(figures.unit)
     if h or subtree[latest.id].get(figures.unit, 0) < latest.k_text:

@@ -19,6 +19,7 @@ __all__ = [
     "CountRow",
     "RespondentRow",
     "answers_by_respondent",
+    "closed_waves_stamp",
     "count_table",
     "data_stamp",
     "respondents",
@@ -153,6 +154,22 @@ def _person_scores(
     return sql, arguments
 
 
+async def _small_tables() -> list[object]:
+    """Which database, and the small tables figures are computed from: waves, units, versions."""
+    waves = await Answer.raw("SELECT id, status, k, k_text, title, opens_on, closes_on FROM wave ORDER BY id")
+    units = await Answer.raw(
+        "SELECT id, key, name, kind, parent, path, headcount, active FROM org_unit ORDER BY id"
+    )
+    versions = await Answer.raw("SELECT id, content_hash FROM questionnaire_version ORDER BY id")
+    engine = current_engine()
+    database = getattr(engine, "path", None) or getattr(engine, "config", {}).get("dsn")
+    return [database, waves, units, versions]
+
+
+def _fingerprint(parts: list[object]) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
+
+
 async def data_stamp() -> str:
     """A fingerprint of everything figures are computed from; equal stamps, equal figures.
 
@@ -164,17 +181,27 @@ async def data_stamp() -> str:
         "SELECT r.wave AS wave, COUNT(*) AS n FROM response r "
         "WHERE r.wave IN (SELECT id FROM wave WHERE status = 'open') GROUP BY r.wave ORDER BY r.wave"
     )
-    waves = await Answer.raw("SELECT id, status, k, k_text, title, opens_on, closes_on FROM wave ORDER BY id")
-    units = await Answer.raw(
-        "SELECT id, key, name, kind, parent, path, headcount, active FROM org_unit ORDER BY id"
+    return _fingerprint([*await _small_tables(), newest, open_responses])
+
+
+async def closed_waves_stamp() -> str:
+    """A fingerprint of what the closed waves' figures are computed from; a new answer in an open
+    wave leaves it as it is, unless it is its group's first in that wave.
+
+    The small tables (a wave opened or closed, a unit or version changed), the responses of each
+    closed wave (only an import adds to a closed wave, and it closes the wave with them; a late
+    batch of another worker's writer is counted too), and which groups of the open waves have
+    answers at all (an open citizen wave hides the external image of a unit that has ratings)."""
+    closed = await fetch_tuples(
+        "SELECT r.wave, COUNT(*) FROM response r "
+        "WHERE r.wave IN (SELECT id FROM wave WHERE status = 'closed') GROUP BY r.wave ORDER BY r.wave"
     )
-    versions = await Answer.raw("SELECT id, content_hash FROM questionnaire_version ORDER BY id")
-    engine = current_engine()
-    database = getattr(engine, "path", None) or getattr(engine, "config", {}).get("dsn")
-    fingerprint = json.dumps(
-        [database, newest, open_responses, waves, units, versions], default=str, sort_keys=True
+    answered = await fetch_tuples(
+        "SELECT DISTINCT r.wave, r.unit FROM response r "
+        "WHERE r.wave IN (SELECT id FROM wave WHERE status = 'open') ORDER BY r.wave, r.unit"
     )
-    return hashlib.sha256(fingerprint.encode()).hexdigest()
+    rows = [[tuple(row) for row in closed], [tuple(row) for row in answered]]
+    return _fingerprint([*await _small_tables(), "closed", *rows])
 
 
 # --- per service point (issue 19: the citizens' public pages) ------------------------------------

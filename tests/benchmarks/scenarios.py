@@ -373,22 +373,25 @@ RESULT_PAGES = {
 }
 
 
-def _after_a_new_answer(url: str, server_base: str) -> float:
-    """A new answer in an open wave of the Dezernat, then its unit page: seconds."""
+def _answer(server_base: str, body: bytes) -> None:
+    """One staff response through the API."""
     import urllib.request
 
-    _, token, code = _open_wave(url, "fresh")
-    bodies = _bodies(url, token, code, 1)
-    body = bodies.read_bytes().splitlines()[0]
-    bodies.unlink()
     request = urllib.request.Request(
         server_base + "/api/v1/responses", body, {"Content-Type": "application/json"}, method="POST"
     )
     with urllib.request.urlopen(request, timeout=30) as answer:
         if answer.status != 201:
             raise RuntimeError(f"the new answer was not stored: {answer.status}")
-    client = Client(server_base)
-    return _timed(client, RESULT_PAGES["unit page"])
+
+
+def _open_wave_bodies(url: str) -> list[bytes]:
+    """An open wave of the Dezernat and two responses for it."""
+    _, token, code = _open_wave(url, "fresh")
+    bodies = _bodies(url, token, code, 2)
+    lines = bodies.read_bytes().splitlines()
+    bodies.unlink()
+    return lines
 
 
 def _forget_kept(url: str) -> None:
@@ -406,8 +409,10 @@ def _forget_kept(url: str) -> None:
 def _page_times(url: str) -> dict[tuple[str, str], float]:
     """Each results page: computed from nothing (a server's first request, nothing kept), cold
     (the first request after a server start, with the figures and charts of the first kept in
-    the database) and warm; and the unit page after a new answer in an open wave."""
+    the database) and warm; and the unit page after a new answer in an open wave (not its first:
+    a unit's first answer in a wave is counted with the pages computed from nothing)."""
     times: dict[tuple[str, str], float] = {}
+    bodies = _open_wave_bodies(url)
     for state in ("first", "cold"):
         # survey_server waits for the worker to load its libraries (survey.services.warm_up):
         # "cold" is a page after that, with nothing computed in that worker yet
@@ -416,12 +421,15 @@ def _page_times(url: str) -> dict[tuple[str, str], float]:
             # A small unit's report first: it starts the report process, so that the times below
             # are those of the pages, not of starting a process.
             _timed(client, "/dashboard/musikschule/bericht")
+            if state == "first":
+                _answer(server.base, bodies[0])
             for what, path in RESULT_PAGES.items():
                 times[(what, state)] = _timed(client, path)
             if state == "cold":
                 for what, path in RESULT_PAGES.items():
                     times[(what, "warm")] = _timed(client, path)
-                times[("unit page", "after a new answer")] = _after_a_new_answer(url, server.base)
+                _answer(server.base, bodies[1])
+                times[("unit page", "after a new answer")] = _timed(client, RESULT_PAGES["unit page"])
     return times
 
 

@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import altair as alt
+import msgspec
 import pytest
 
 import survey.report.charts._common as chart_common
 import survey.services.figures._unit as unit_module
+from survey.domain.figures import HiddenFigure
 from survey.report.charts import keep_charts_in
 from survey.report.charts._common import render_svg
 from survey.services.chart_keep import StoredCharts
@@ -100,6 +102,110 @@ async def test_a_row_not_signed_by_this_installation_is_never_unpickled(
     assert len(computed) == 3
 
 
+async def _wave_and_unit(wave_key: str, unit_key: str) -> tuple[int, int]:
+    from survey.store.tables import OrgUnitRow, WaveRow
+
+    wave = await WaveRow.select(WaveRow.id).where(WaveRow.key == wave_key).first().run()
+    unit = await OrgUnitRow.select(OrgUnitRow.id).where(OrgUnitRow.key == unit_key).first().run()
+    return wave["id"], unit["id"]
+
+
+async def _demo_wave(audience: str, status: str) -> str:
+    """The key of the demo's newest wave of that audience and status."""
+    from survey.store.tables import WaveRow
+
+    found = (
+        await WaveRow.select(WaveRow.key)
+        .where((WaveRow.audience == audience) & (WaveRow.status == status))
+        .order_by(WaveRow.opens_on, ascending=False)
+        .first()
+        .run()
+    )
+    return str(found["key"])
+
+
+async def _responses(wave_key: str, unit_key: str, people: int, item: str) -> None:
+    """`people` answers in the wave for the unit, as the writer stores them."""
+    import uuid
+
+    from survey.store.bulk import ResponseBatch, bulk_insert_responses
+
+    wave_id, unit_id = await _wave_and_unit(wave_key, unit_key)
+    batch = ResponseBatch()
+    for _ in range(people):
+        rid = uuid.uuid4()
+        batch.responses.append((rid, unit_id, None, "de", dt.date(2026, 10, 5)))
+        batch.answers.append((rid, unit_id, item, 4))
+    await bulk_insert_responses(wave_id, [batch])
+
+
+async def _reopened(audience: str) -> str:
+    """The demo's newest wave of `audience`, running again: an open wave with answers."""
+    from survey.store.tables import WaveRow
+
+    key = await _demo_wave(audience, "closed")
+    await WaveRow.update({WaveRow.status: "open"}).where(WaveRow.key == key).run()
+    return key
+
+
+async def test_a_new_answer_in_an_open_wave_is_counted_and_the_closed_waves_are_not_computed_again(
+    db: str, demo_kommune: dt.date, keeping: StoredCharts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The open wave shows how many answered so far; its answers change nothing of the closed
+    waves' figures, so they come from the keep."""
+    from survey.store import org as org_store
+
+    computed = _counting(monkeypatch)
+    units = await org_store.list_units()
+    amt = next(u for u in units if u.key == "jugendamt")
+    # a team of the Jugendamt, which has answered in the wave already (answers go to teams)
+    team = next(u for u in units if u.path.startswith(amt.path) and not any(v.parent == u.key for v in units))
+    open_wave_key = await _reopened("staff")
+    latest = await _demo_wave("staff", "closed")
+    first = await unit_figures("jugendamt")
+    assert computed == ["jugendamt"] and first.waves[-1].wave == latest
+    [open_wave] = first.open_waves
+    assert open_wave.wave == open_wave_key and isinstance(open_wave.respondents, int)
+    await _responses(open_wave_key, team.key, 1, "fachbereiche-ziehen-mit")
+    _CACHE.clear()  # another worker
+    after = await unit_figures("jugendamt")
+    assert computed == ["jugendamt"], "the closed waves' figures read from the keep"
+    assert after.open_waves[0].respondents == open_wave.respondents + 1
+    assert after.values == first.values and after.waves == first.waves
+    # a closed wave that takes answers (an import's, or a batch late for the closing) is counted
+    await _responses(latest, team.key, 1, "fachbereiche-ziehen-mit")
+    _CACHE.clear()
+    respondents = first.waves[-1].respondents
+    assert isinstance(respondents, int)
+    assert (await unit_figures("jugendamt")).waves[-1].respondents == respondents + 1
+    assert computed == ["jugendamt", "jugendamt"]
+
+
+async def test_the_first_rating_in_an_open_citizen_wave_hides_the_external_image(
+    db: str, demo_kommune: dt.date, keeping: StoredCharts
+) -> None:
+    """An open citizen wave hides the external image of every unit with ratings so far (a clerk
+    could read the rating just given): a unit's first rating there is a change of the closed
+    waves' figures, not only of the participation."""
+    from survey.store import org as org_store
+
+    citizen_wave = await _reopened("citizen")
+    units = await org_store.list_units()
+    leaves = [u for u in units if not any(v.parent == u.key for v in units)]
+    for unit in leaves:
+        before = await unit_figures(unit.key)
+        shared = [v for v in before.values if v.shared_items]
+        if shared and all(v.external is None for v in shared):
+            break  # no ratings for it in the open wave yet
+    else:
+        pytest.fail("no unit without ratings in the open citizen wave")
+    await _responses(citizen_wave, unit.key, 1, "anliegen-geloest")
+    _CACHE.clear()
+    after = await unit_figures(unit.key)
+    hidden = [v.external for v in after.values if v.shared_items]
+    assert hidden and all(isinstance(h, HiddenFigure) and h.reason == "wave_open" for h in hidden)
+
+
 def _chart(value: int) -> alt.Chart:
     data = alt.Data(values=[{"x": "a", "y": value}, {"x": "b", "y": 2}])
     return alt.Chart(data).mark_bar().encode(x="x:N", y="y:Q").properties(width=100, height=60)
@@ -130,6 +236,34 @@ async def test_a_chart_is_drawn_once_for_every_worker(
     await asyncio.to_thread(render_svg, _chart(5), "Trend", "de")
     await asyncio.to_thread(render_svg, _chart(5), "Verlauf", "en")
     assert len(drawn) == 4 and await KeptChart.count().run() == 4
+
+
+async def test_a_kept_chart_costs_neither_drawing_nor_building_its_spec(
+    db: str, demo_kommune: dt.date, keeping: StoredCharts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages' and reports' charts are kept by what their spec is built from (figures,
+    language, markers): altair is not asked for a chart in the keep."""
+    from survey.report.charts import _trend, value_trend
+
+    built: list[str] = []
+    real = _trend.trend_spec
+
+    def counted(value: Any, language: str, markers: Any = ()) -> alt.LayerChart:
+        built.append(language)
+        return real(value, language, markers)
+
+    monkeypatch.setattr(_trend, "trend_spec", counted)
+    value = (await unit_figures("jugendamt")).values[0]
+    first = await asyncio.to_thread(value_trend, value, "de")
+    keep_charts_in(StoredCharts())  # another worker
+    assert (await asyncio.to_thread(value_trend, value, "de")).svg == first.svg
+    assert built == ["de"]
+    # other figures, another language, a measure's marker: another chart
+    other = msgspec.structs.replace(value, name="Anders")
+    await asyncio.to_thread(value_trend, other, "de")
+    await asyncio.to_thread(value_trend, value, "en")
+    await asyncio.to_thread(value_trend, value, "de", [(dt.date(2026, 3, 1), "Maßnahme")])
+    assert built == ["de", "de", "en", "de"]
 
 
 async def test_a_chart_is_drawn_when_the_keep_cannot_be_read(db: str, keeping: StoredCharts) -> None:

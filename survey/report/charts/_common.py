@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import altair as alt
+import msgspec
 import vl_convert as vlc
 
 from survey.domain.figures import (
@@ -32,6 +33,7 @@ __all__ = [
     "layered",
     "lookup_expr",
     "render_svg",
+    "render_svg_of",
     "score_cell",
     "wrap",
 ]
@@ -124,6 +126,20 @@ class ChartKeep(Protocol):
 _keep: list[ChartKeep] = []
 #: what an SVG depends on besides its spec, title and language: vl-convert and this file's code
 _RENDERER = hashlib.sha256(vlc.__version__.encode() + Path(__file__).read_bytes()).hexdigest()
+_SURVEY = Path(__file__).resolve().parents[2]
+#: what a spec is built from besides its inputs: the reports' code and texts, the figures' types,
+#: altair and vl-convert
+_BUILDER = hashlib.sha256(
+    b"".join(
+        [
+            alt.__version__.encode(),
+            vlc.__version__.encode(),
+            *(path.read_bytes() for path in sorted((_SURVEY / "report").rglob("*.py"))),
+            *(path.read_bytes() for path in sorted((_SURVEY / "report").rglob("*.po"))),
+            (_SURVEY / "domain" / "figures.py").read_bytes(),
+        ]
+    )
+).hexdigest()
 
 
 def keep_charts_in(keep: ChartKeep | None) -> None:
@@ -131,22 +147,44 @@ def keep_charts_in(keep: ChartKeep | None) -> None:
     _keep[:] = [keep] if keep is not None else []
 
 
-def render_svg(chart: alt.TopLevelMixin, title: str, language: str) -> str:
-    """The inline SVG of a chart: no XML declaration, labelled, scalable, nothing external. Drawn
-    once per spec: a chart of the same spec, title and language comes from the keep."""
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     # validated in the tests; skipping it here saves a third of the time per chart
     spec = chart.to_dict(validate=False)
     spec.pop("$schema", None)
+    return spec
+
+
+def _kept(key_text: str, draw: Callable[[], str]) -> str:
     keep = _keep[0] if _keep else None
     if keep is None:
-        return _drawn(spec, title, language)
-    drawn_from = json.dumps([spec, title, language, _RENDERER], sort_keys=True, default=str)
-    key = hashlib.sha256(drawn_from.encode()).hexdigest()
+        return draw()
+    key = hashlib.sha256(key_text.encode()).hexdigest()
     svg = keep.get(key)
     if svg is None:
-        svg = _drawn(spec, title, language)
+        svg = draw()
         keep.put(key, svg)
     return svg
+
+
+def render_svg(chart: alt.TopLevelMixin, title: str, language: str) -> str:
+    """The inline SVG of a chart: no XML declaration, labelled, scalable, nothing external. Drawn
+    once per spec: a chart of the same spec, title and language comes from the keep."""
+    spec = _spec(chart)
+    drawn_from = json.dumps([spec, title, language, _RENDERER], sort_keys=True, default=str)
+    return _kept(drawn_from, lambda: _drawn(spec, title, language))
+
+
+def render_svg_of(
+    spec_of: Callable[..., alt.TopLevelMixin], inputs: tuple[Any, ...], title: str, language: str
+) -> str:
+    """`render_svg(spec_of(*inputs), title, language)`, kept by what the spec is built from: a
+    chart in the keep costs neither drawing nor building its spec (altair's share of a page).
+    `inputs` are figures, texts, numbers and dates (msgspec encodes them; anything else is a
+    mistake and raises)."""
+    drawn_from = msgspec.json.encode(
+        [spec_of.__module__, spec_of.__qualname__, inputs, title, language, _BUILDER, _RENDERER]
+    )
+    return _kept(drawn_from.decode(), lambda: _drawn(_spec(spec_of(*inputs)), title, language))
 
 
 def _drawn(spec: dict[str, Any], title: str, language: str) -> str:

@@ -21,7 +21,7 @@ from survey.report.charts._common import (
     chart_texts,
     layered,
     lookup_expr,
-    render_svg,
+    render_svg_of,
     wrap,
 )
 from survey.report.format import hidden_text, integer, percent
@@ -214,7 +214,7 @@ def item_distribution(items: list[ItemFigures], labels: dict[str, str], language
             % {"count": hidden}
         )
     return Chart(
-        svg=render_svg(distribution_spec(items, labels, language), title, language),
+        svg=render_svg_of(distribution_spec, (items, labels, language), title, language),
         title=title,
         summary=" ".join(summary),
         table_head=[

@@ -24,7 +24,7 @@ from survey.report.charts._common import (
     chart_texts,
     layered,
     lookup_expr,
-    render_svg,
+    render_svg_of,
     score_cell,
     wrap,
 )
@@ -236,7 +236,7 @@ def _heatmap_chart(
             % {"names": ", ".join(quoted)}
         )
     return Chart(
-        svg=render_svg(heatmap_spec(rows, value_names, language), title, language),
+        svg=render_svg_of(heatmap_spec, (rows, value_names, language), title, language),
         title=title,
         summary=" ".join(summary),
         table_head=[pgettext("chart", "Unit"), *value_names.values()],

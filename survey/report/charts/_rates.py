@@ -15,7 +15,7 @@ from survey.report.charts._common import (
     chart_texts,
     layered,
     lookup_expr,
-    render_svg,
+    render_svg_of,
 )
 from survey.report.format import day, hidden_text, integer, month_short, percent
 
@@ -141,7 +141,7 @@ def response_rates(waves: list[WaveSummary], language: str) -> Chart:
             )
     head = [pgettext("chart", "Wave"), pgettext("chart", "Period"), pgettext("chart", "Respondents")]
     return Chart(
-        svg=render_svg(rates_spec(waves, language), title, language),
+        svg=render_svg_of(rates_spec, (waves, language), title, language),
         title=title,
         summary=" ".join(summary),
         table_head=head

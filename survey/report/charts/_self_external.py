@@ -19,7 +19,7 @@ from survey.report.charts._common import (
     chart_texts,
     layered,
     lookup_expr,
-    render_svg,
+    render_svg_of,
     score_cell,
     wrap,
 )
@@ -150,7 +150,7 @@ def self_external(values: list[ValueFigures], language: str) -> Chart:
             else pgettext("chart", "%(count)s values have no shared statements.") % {"count": missing}
         )
     return Chart(
-        svg=render_svg(self_external_spec(values, language), title, language),
+        svg=render_svg_of(self_external_spec, (values, language), title, language),
         title=title,
         summary=" ".join(summary),
         table_head=[

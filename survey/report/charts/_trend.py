@@ -25,7 +25,7 @@ from survey.report.charts._common import (
     chart_texts,
     layered,
     lookup_expr,
-    render_svg,
+    render_svg_of,
     score_cell,
 )
 from survey.report.format import day as format_day
@@ -258,7 +258,7 @@ def value_trend(value: ValueFigures, language: str, markers: Sequence[Marker] = 
         for day_text, title in ((format_day(day, language), title) for day, title in markers)
     ]
     return Chart(
-        svg=render_svg(trend_spec(value, language, markers), title, language),
+        svg=render_svg_of(trend_spec, (value, language, tuple(markers)), title, language),
         title=title,
         summary=" ".join(summary),
         table_head=[

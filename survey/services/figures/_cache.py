@@ -4,9 +4,11 @@ Every result is kept in this worker's memory by what was asked and the data stam
 The big ones (a unit's figures, the organisation overview, the service points, the measures'
 effects) are kept in the database too (`kept_figure`): another worker, another host, or this one
 after a restart reads them instead of computing them, as long as the data stamp is the same.
-A new answer in an open wave, an import, a re-mapped questionnaire version, a changed wave or
-organisation changes the stamp; the code that computes them is part of the key (a hash of its
-source), so an update of the app never serves figures of the code before. The kept figures are
+The big ones are figures of the closed waves: an import, a re-mapped questionnaire version, a
+changed wave or organisation changes their stamp, a new answer in an open wave does not (unless
+it is the first of its group there). Everything else is stamped by all the data, a new answer
+included. The code that computes them is part of the key (a hash of its source), so an update
+of the app never serves figures of the code before. The kept figures are
 pickled and signed with the installation secret: a row that does not carry the signature (written
 by anything but this app) is never unpickled.
 """
@@ -33,9 +35,10 @@ _T = TypeVar("_T")
 #: results computed lately, by what they were asked for and the data stamp they came from
 CACHE: OrderedDict[tuple[object, ...], Any] = OrderedDict()
 _CACHE_SIZE = 256
-#: the data stamp of the computation under way: the parts it caches (suppression, the
-#: organisation's sums) belong to the same data, so they need not read the stamp again
-_STAMP: ContextVar[str | None] = ContextVar("figures_data_stamp", default=None)
+#: the data stamp of the computation under way, and whether it is one of the closed waves: the
+#: parts it caches (suppression, the organisation's sums) belong to the same data, so they need
+#: not read the stamp again
+_STAMP: ContextVar[tuple[str, bool] | None] = ContextVar("figures_data_stamp", default=None)
 
 
 #: where the key that signs kept figures comes from, while a database is open (asked at the first
@@ -81,7 +84,7 @@ async def _keep(name: str, stamp: str, secret: bytes, result: object) -> None:
 
 
 async def _computed(
-    key: tuple[object, ...], stamp: str, compute: Callable[[], Awaitable[_T]], kept: bool
+    key: tuple[object, ...], stamp: str, closed: bool | None, compute: Callable[[], Awaitable[_T]], kept: bool
 ) -> _T:
     secret = await _SIGNING[0]() if kept and _SIGNING else None
     name = hashlib.sha256(repr((key, _CODE)).encode()).hexdigest()
@@ -89,7 +92,7 @@ async def _computed(
         found, result = await _kept(name, stamp, secret)
         if found:
             return result  # type: ignore[no-any-return]
-    token = _STAMP.set(stamp)
+    token = _STAMP.set(None if closed is None else (stamp, closed))
     try:
         result = await compute()
     finally:
@@ -100,28 +103,43 @@ async def _computed(
 
 
 async def _remembered(
-    key: tuple[object, ...], stamp: str, compute: Callable[[], Awaitable[_T]], kept: bool
+    key: tuple[object, ...], stamp: str, closed: bool | None, compute: Callable[[], Awaitable[_T]], kept: bool
 ) -> _T:
-    """From this worker's memory, else `_computed` and remembered (the oldest forgotten)."""
+    """From this worker's memory, else `_computed` and remembered (the oldest forgotten).
+    `closed`: whether the stamp is the closed waves' (None: the result depends on its key alone)."""
     full_key = (*key, stamp)
     hit = CACHE.get(full_key)
     if hit is not None:
         CACHE.move_to_end(full_key)
         return hit  # type: ignore[no-any-return]
-    result = await _computed(key, stamp, compute, kept)
+    result = await _computed(key, stamp, closed, compute, kept)
     CACHE[full_key] = result
     while len(CACHE) > _CACHE_SIZE:
         CACHE.popitem(last=False)
     return result
 
 
-async def cached(key: tuple[object, ...], compute: Callable[[], Awaitable[_T]], *, kept: bool = False) -> _T:
+async def cached(
+    key: tuple[object, ...],
+    compute: Callable[[], Awaitable[_T]],
+    *,
+    kept: bool = False,
+    closed_waves: bool = False,
+) -> _T:
     """A dashboard, its report and the exports ask for the same figures, and a page's comments
     for the same suppression as its figures: each is computed once. The data stamp makes any
     new answer, wave change or organisation change a miss, in every worker alike. `kept`: also
-    kept in the database, for every worker and host and beyond a restart."""
-    stamp = _STAMP.get() or await store.data_stamp()
-    return await _remembered(key, stamp, compute, kept)
+    kept in the database, for every worker and host and beyond a restart. `closed_waves`: the
+    result is of the closed waves alone (an open wave only as far as which of its groups have
+    answers), so a new answer in an open wave is no miss (`closed_waves_stamp`); whatever its
+    computation caches on the way must be of the closed waves too."""
+    under_way = _STAMP.get()
+    if under_way is not None and (under_way[1] or not closed_waves):
+        stamp, closed = under_way  # a part of a computation under way: the same data
+    else:
+        closed = closed_waves
+        stamp = await (store.closed_waves_stamp() if closed else store.data_stamp())
+    return await _remembered(key, stamp, closed, compute, kept)
 
 
 #: the stamp of results that depend on nothing but what their key holds
@@ -132,7 +150,7 @@ async def kept_by_content(key: tuple[object, ...], compute: Callable[[], Awaitab
     """A pure computation of what `key` holds (texts, a codebook, a seed: put a hash of them in
     it), kept in this worker's memory and in the database whatever else changes: a new answer in
     an open wave does not make a closed wave's comment themes computed again."""
-    return await _remembered(key, _CONTENT, compute, kept=True)
+    return await _remembered(key, _CONTENT, None, compute, kept=True)
 
 
 async def organisation_moments(

@@ -40,10 +40,9 @@ class UnitContext:
     versions: dict[int, QuestionnaireVersion | None]
     newest: QuestionnaireVersion
     value_names: dict[str, str]
-    #: suppression over the questionnaire's whole history (not only the waves shown)
+    #: suppression over the questionnaire's closed waves, all of them (not only the waves shown);
+    #: an open wave changes nothing of theirs (survey.domain.anonymity.suppress_waves)
     view: Visibility
-    #: the waves still open: their participation is shown, never their answers
-    open_waves: list[Wave]
 
     @property
     def latest(self) -> Wave:
@@ -104,6 +103,5 @@ async def unit_context(unit_key: str, questionnaire: str, last: int | None, unti
         versions,
         newest,
         await value_names_of(newest),
-        await visibility(history, units, parents),
-        [w for w in history if w.status == "open"],
+        await visibility([w for w in history if w.status == "closed"], units, parents),
     )

@@ -79,7 +79,9 @@ async def measure_effects(
     the call are adjusted together (Benjamini–Hochberg). Computed once per data stamp and set of
     measures (what a check depends on: ids, owning units, values, start and lag)."""
     key = ("measure_effects", questionnaire, tuple(_identity(m) for m in measures))
-    return await cached(key, lambda: _measure_effects(list(measures), questionnaire), kept=True)
+    return await cached(
+        key, lambda: _measure_effects(list(measures), questionnaire), kept=True, closed_waves=True
+    )
 
 
 def _identity(measure: Measure) -> tuple[object, ...]:
@@ -141,12 +143,10 @@ class _Data:
 
 
 async def _load(questionnaire: str) -> _Data:
-    history = [
-        w
-        for w in await wave_store.list_waves()
-        if w.questionnaire == questionnaire and w.status in ("open", "closed")
+    # the closed waves: an open wave never counts, nor changes their suppression
+    waves = [
+        w for w in await wave_store.list_waves() if w.questionnaire == questionnaire and w.status == "closed"
     ]
-    waves = [w for w in history if w.status == "closed"]
     if not waves:  # nothing to compare yet: every check is too early
         leitbild = await catalog_store.load_leitbild()
         names = {v.key: v.name.get("de", v.key) for v in (leitbild.values if leitbild else [])}
@@ -181,7 +181,7 @@ async def _load(questionnaire: str) -> _Data:
         waves,
         {u.key: u for u in all_units},
         next((u for u in all_units if u.parent is None), None),
-        await visibility(history, all_units, parents),
+        await visibility(waves, all_units, parents),
         value_names,
         run_from,
         asked,

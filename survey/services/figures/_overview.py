@@ -49,8 +49,14 @@ _SHOWN_KINDS = ("Verwaltung", "Dezernat", "Fachbereich")
 async def organisation_overview(questionnaire: str = "staff-pulse") -> OrganisationOverview:
     """Every Dezernat and Fachbereich (and the whole administration) × values: the latest closed
     wave's scores and their change since the closed wave before, with the same suppression as
-    everywhere (over the whole history, open waves included)."""
-    return await cached(("overview", questionnaire), lambda: _organisation_overview(questionnaire), kept=True)
+    everywhere (over all closed waves). Kept: a new answer in an open wave does not compute it
+    again."""
+    return await cached(
+        ("overview", questionnaire),
+        lambda: _organisation_overview(questionnaire),
+        kept=True,
+        closed_waves=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,7 @@ async def _load(questionnaire: str) -> tuple[_Overview, list[StoredUnit]]:
     versions = await load_versions(questionnaire, waves)
     newest: QuestionnaireVersion = versions[waves[-1].version]  # type: ignore[assignment]
     value_names = await value_names_of(newest)
-    view = await visibility(history, units, parents)
+    view = await visibility(waves, units, parents)
     rows_units = [u for u in units if u.kind in _SHOWN_KINDS]
     mapping, breaks, not_asked = value_mapping(waves, versions, newest, list(value_names))
     # sums per unit from the database, added up per row's subtree: no row per person

@@ -57,6 +57,9 @@ async def _unit_participation(unit_key: str, questionnaire: str) -> list[WaveSum
         raise SurveyError(
             N_("no unit with key %(unit)s"), unit=Code(unit_key), hint="`survey org list` shows the keys"
         )
-    history = await waves_with_figures(questionnaire)
-    view = await visibility(history, units, {u.key: u.parent for u in units})
-    return wave_summaries([w for w in history if w.status == "open"], unit, units, view)
+    open_waves = [w for w in await waves_with_figures(questionnaire) if w.status == "open"]
+    if not open_waves:
+        return []
+    # an open wave's suppression is its own: the other waves change nothing of it
+    view = await visibility(open_waves, units, {u.key: u.parent for u in units})
+    return wave_summaries(open_waves, unit, units, view)

@@ -43,10 +43,13 @@ _Counts = dict[tuple[int, int], int]
 
 async def service_point_figures(questionnaire: str = "citizen-contact") -> list[ServicePointFigures]:
     """Every active service point's figures over the closed waves of `questionnaire`, in the
-    organisation file's order. `NoClosedWave` where none has closed yet. Computed once per data
-    stamp."""
+    organisation file's order. `NoClosedWave` where none has closed yet. Kept: a new answer in an
+    open wave does not compute them again."""
     return await cached(
-        ("service_points", questionnaire), lambda: _service_point_figures(questionnaire), kept=True
+        ("service_points", questionnaire),
+        lambda: _service_point_figures(questionnaire),
+        kept=True,
+        closed_waves=True,
     )
 
 
@@ -228,8 +231,8 @@ def _sums(
 
 
 async def _service_point_figures(questionnaire: str) -> list[ServicePointFigures]:
-    history = await _history(questionnaire)
-    waves = closed_waves(history, questionnaire)
+    # the closed waves only: an open wave changes nothing of their suppression
+    history = waves = closed_waves(await _history(questionnaire), questionnaire)
     all_units = await org_store.list_units()
     view = await visibility(history, all_units, {u.key: u.parent for u in all_units})
     points = [p for p in await org_store.list_service_points() if p.active]

@@ -82,9 +82,14 @@ async def suppressed_history(
     history, so that the waves a reader picks do not change what is hidden.
 
     Computed once per data stamp: a department page asks for it for its figures and again for
-    its comments. The result is shared; callers only read it."""
+    its comments. The result is shared; callers only read it. Each wave's suppression depends on
+    the closed waves before it only (`suppress_waves`), so the history of a closed wave's figures
+    is the closed waves, and that of an open wave's participation the open waves."""
     key = ("suppression", tuple(history), tuple(units), tuple(parents.items()))
-    return await cached(key, lambda: _suppressed_history(history, units, parents))
+    # of closed waves only (a unit's figures, a closed wave's comments): a new answer in an open
+    # wave changes nothing of it
+    closed = all(w.status == "closed" for w in history)
+    return await cached(key, lambda: _suppressed_history(history, units, parents), closed_waves=closed)
 
 
 async def _suppressed_history(

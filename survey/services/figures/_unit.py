@@ -13,7 +13,7 @@ from survey.services.figures._context import UnitContext, unit_context
 from survey.services.figures._images import Images, self_and_external
 from survey.services.figures._items import PendingChange, item_figures
 from survey.services.figures._mapping import Mapping, moments_by_subtree, value_mapping
-from survey.services.figures._participation import wave_summaries
+from survey.services.figures._participation import unit_participation, wave_summaries
 from survey.services.figures._reliability import reliability_by_wave
 from survey.services.figures._scores import Moments, score
 from survey.services.figures._suppression import hidden_figure
@@ -29,12 +29,24 @@ async def unit_figures(
     """The unit's figures across the closed waves of `questionnaire`; with `until` (a closed wave's
     key), as they stood in that wave: the waves after it are left out, so its items are the latest
     ones. A wave still open shows only its participation (`open_waves`), never its answers;
-    `NoClosedWave` where none has closed yet."""
-    return await cached(
-        ("unit", unit_key, questionnaire, last, until),
+    `NoClosedWave` where none has closed yet.
+
+    The closed waves' figures are kept (a new answer in an open wave does not compute them
+    again); the open waves' participation is counted afresh."""
+    key = (unit_key, questionnaire, last, until)
+    return await cached(("unit", *key), lambda: _with_participation(*key))
+
+
+async def _with_participation(
+    unit_key: str, questionnaire: str, last: int | None, until: str | None
+) -> UnitFigures:
+    closed = await cached(
+        ("unit_closed", unit_key, questionnaire, last, until),
         lambda: _unit_figures(unit_key, questionnaire, last, until),
         kept=True,
+        closed_waves=True,
     )
+    return msgspec.structs.replace(closed, open_waves=await unit_participation(unit_key, questionnaire))
 
 
 async def _person_scores(ctx: UnitContext, mapping: Mapping) -> PersonScores:
@@ -140,5 +152,4 @@ async def _unit_figures(
         len(tests.raw),
         _child_scores(ctx, inputs),
         ctx.latest.audience,
-        wave_summaries(ctx.open_waves, ctx.unit, ctx.units, ctx.view),
     )
