@@ -1,26 +1,54 @@
 """What a worker does once: load the results pages' libraries at its start (in the background),
-and ask the database for its health at most once a second; on SQLite and PostgreSQL."""
+leave what it has loaded out of the garbage collector's rounds, and ask the database for its
+health at most once a second; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
+from collections.abc import Iterator
 
 import pytest
 
 import survey.services.overview as overview
 from survey.services.overview import HEALTH_SECONDS, health
-from survey.services.warm_up import warmed_up
+from survey.services.warm_up import YOUNG_ROUND, warmed_up
 
 
-async def test_a_warmed_up_worker_has_its_libraries_loaded() -> None:
+@pytest.fixture
+def gc_restored() -> Iterator[None]:
+    """The test process's garbage collector as it was (a worker's settling lasts for its life)."""
+    threshold = gc.get_threshold()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+
+
+async def test_a_warmed_up_worker_has_its_libraries_loaded_and_left_out_of_gc_rounds(
+    gc_restored: None,
+) -> None:
     loaded = {"vl_convert", "simplemma", "scipy.stats", "scipy.optimize", "altair"}
+    gc.unfreeze()
     async with warmed_up(True):
+        settled_at_start = gc.get_freeze_count()
+        assert settled_at_start > 0 and gc.get_threshold()[0] == YOUNG_ROUND
         for _ in range(600):
-            if loaded <= set(sys.modules):
+            if loaded <= set(sys.modules) and gc.get_freeze_count() > settled_at_start:
                 break
             await asyncio.sleep(0.05)
     assert loaded <= set(sys.modules)
+    # the libraries the warm-up loaded are frozen too, once it is done
+    assert gc.get_freeze_count() > settled_at_start
+
+
+async def test_a_worker_not_warmed_up_leaves_the_collector_as_it_is(gc_restored: None) -> None:
+    gc.unfreeze()
+    threshold = gc.get_threshold()
+    async with warmed_up(False):
+        assert gc.get_freeze_count() == 0 and gc.get_threshold() == threshold
 
 
 async def test_health_asks_the_database_at_most_once_a_second(
