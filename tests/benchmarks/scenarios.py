@@ -615,7 +615,9 @@ def submit(
         load, stored, log = _run_submit(url, workers, seconds, f"submit{workers}")
         baseline[workers] = load
         ratio = load.rate / reference.rate
-        met = ratio >= 0.3 and load.p99_ms <= 100 and load.errors == 0 and stored >= load.created
+        # issue 23: PostgreSQL with one worker at 0.15 × (a round trip per batch), else 0.3 ×
+        share = 0.15 if database.engine == "postgres" and workers == 1 else 0.3
+        met = ratio >= share and load.p99_ms <= 100 and load.errors == 0 and stored >= load.created
         results.add(
             Row(
                 "submit",
@@ -624,7 +626,7 @@ def submit(
                 _load_row(load),
                 _load_row(reference) + " (bare litestar)",
                 f"{ratio:.2f}",
-                "≥ 0.3 × bare req/s, p99 ≤ 100 ms, 0 errors",
+                f"≥ {share} × bare req/s, p99 ≤ 100 ms, 0 errors",
                 _yes(met),
             )
         )
