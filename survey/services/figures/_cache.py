@@ -4,13 +4,13 @@ Every result is kept in this worker's memory by what was asked and the data stam
 The big ones (a unit's figures, the organisation overview, the service points, the measures'
 effects) are kept in the database too (`kept_figure`): another worker, another host, or this one
 after a restart reads them instead of computing them, as long as the data stamp is the same.
-The big ones are figures of the closed waves: an import, a re-mapped questionnaire version, a
-changed wave or organisation changes their stamp, a new answer in an open wave does not (unless
-it is the first of its group there). Everything else is stamped by all the data, a new answer
-included. The code that computes them is part of the key (a hash of its source), so an update
-of the app never serves figures of the code before. The kept figures are
-pickled and signed with the installation secret: a row that does not carry the signature (written
-by anything but this app) is never unpickled.
+They are figures of the closed waves, stamped by those alone: an import, a re-mapped
+questionnaire version, a changed wave or organisation changes their stamp, a new answer in an
+open wave does not (unless it is the first of its group there). Everything else is stamped by
+all the data, a new answer included. The code that computes them is part of the key (a hash of
+its source), so an update of the app never serves figures of the code before. The kept figures
+are pickled and signed with the installation secret: a row that does not carry the signature
+(written by anything but this app) is never unpickled.
 """
 
 from __future__ import annotations
