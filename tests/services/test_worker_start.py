@@ -49,7 +49,7 @@ async def test_a_warmed_up_worker_has_its_libraries_loaded_and_left_out_of_gc_ro
             await asyncio.sleep(0.05)
     assert loaded <= set(sys.modules)
     # what the warm-up loaded is frozen too, once it is done
-    assert len(settled) == 2 and gc.get_freeze_count() >= settled[0]
+    assert len(settled) == 2 and settled[1] > 0
 
 
 async def test_a_worker_not_warmed_up_leaves_the_collector_as_it_is(gc_restored: None) -> None:
