@@ -2,7 +2,7 @@
 public pages, with the suppression of survey.domain.service_points applied first.
 
 Counts and value sums per service point come from one grouped query each (survey.store.counts);
-what the dashboard hides of the units (`Visibility`, over the questionnaire's whole history) goes
+what the dashboard hides of the units (`Visibility`, over the questionnaire's closed waves) goes
 into the service points' own suppression, so that no figure here, next to the dashboard's, gives
 back what the dashboard hides. Scores, changes and trends are built as a unit's are (means with
 their interval from the sums; Welch's test with Benjamini–Hochberg across the service point's
@@ -55,7 +55,7 @@ async def service_point_figures(questionnaire: str = "citizen-contact") -> list[
 
 @dataclass(frozen=True)
 class _Data:
-    history: list[Wave]
+    #: the closed waves, oldest first: an open wave changes nothing of their suppression
     waves: list[Wave]
     units: dict[str, StoredUnit]
     view: Visibility
@@ -76,7 +76,7 @@ def _rest(d: _Data, wave: Wave, unit: StoredUnit, points: list[StoredServicePoin
 
 
 def _hidden(d: _Data, points: list[StoredServicePoint]) -> dict[tuple[int, str], Hidden]:
-    """(wave id, service point key) → why its figures are hidden, for every wave of the history."""
+    """(wave id, service point key) → why its figures are hidden, for every closed wave."""
     by_unit: dict[str, list[StoredServicePoint]] = defaultdict(list)
     for point in points:
         if point.unit in d.units:
@@ -92,9 +92,9 @@ def _hidden(d: _Data, points: list[StoredServicePoint]) -> dict[tuple[int, str],
                 w.status == "open",
                 d.view.scores(w.id, unit.key),
             )
-            for w in d.history
+            for w in d.waves
         ]
-        for wave, hidden in zip(d.history, suppress_service_points(rounds), strict=True):
+        for wave, hidden in zip(d.waves, suppress_service_points(rounds), strict=True):
             out.update({(wave.id, key): h for key, h in hidden.items()})
     return out
 
@@ -231,16 +231,15 @@ def _sums(
 
 
 async def _service_point_figures(questionnaire: str) -> list[ServicePointFigures]:
-    # the closed waves only: an open wave changes nothing of their suppression
-    history = waves = closed_waves(await _history(questionnaire), questionnaire)
+    waves = closed_waves(await _history(questionnaire), questionnaire)
     all_units = await org_store.list_units()
-    view = await visibility(history, all_units, {u.key: u.parent for u in all_units})
+    view = await visibility(waves, all_units, {u.key: u.parent for u in all_units})
     points = [p for p in await org_store.list_service_points() if p.active]
     by_id = {p.id: p for p in points}
     unit_keys = {u.id: u.key for u in all_units}
     counts = {
         (wave, point): n
-        for wave, unit, point, n in await store.service_point_respondents([w.id for w in history])
+        for wave, unit, point, n in await store.service_point_respondents([w.id for w in waves])
         if point in by_id and unit_keys.get(unit) == by_id[point].unit
     }
     versions = await load_versions(questionnaire, waves)
@@ -249,7 +248,7 @@ async def _service_point_figures(questionnaire: str) -> list[ServicePointFigures
     value_names = await value_names_of(newest)
     mapping, breaks, not_asked = value_mapping(waves, versions, newest, list(value_names))
     moments = _sums(await store.service_point_moments([w.id for w in waves], mapping), by_id, unit_keys)
-    d = _Data(history, waves, {u.key: u for u in all_units}, view, counts, moments)
+    d = _Data(waves, {u.key: u for u in all_units}, view, counts, moments)
     hidden = _hidden(d, points)
     return [
         _figures(d, questionnaire, p, value_names, hidden, (breaks, not_asked))
