@@ -1,17 +1,24 @@
 """A batch of submissions written with a few statements: the writer's fast path.
 
-Per batch, inside the writer's one transaction: one read each finds the submission keys stored
-before, the waves no longer open and the unit links paused (the `Gate`); only a submission that
-consumes something (an invitation, a receipt code, a flood count) gets a savepoint of its own for
-that; then every accepted response, its submission key, its answers and comments go in with one
-multi-row INSERT per table (SQLite: `VALUES (…), (…)`, chunked under the
-driver's limit of parameters; PostgreSQL: `unnest` of one array per column, one round trip per
-table). On SQLite each statement is a single step of the library: a batch of 32 staff responses
-is a handful of statements instead of some 600.
+Per batch: one read finds the submission keys stored before, the waves no longer open and the
+unit links paused (the `Gate`); only a submission that consumes something (an invitation, a
+receipt code, a flood count) gets a savepoint of its own for that; then every accepted response,
+its submission key, its answers and comments go in with multi-row INSERTs.
+
+- SQLite, inside the writer's one transaction: a read per part of the gate, then one
+  `VALUES (…), (…)` INSERT per table, chunked under the driver's limit of parameters. Each
+  statement is a single step of the library: a batch of 32 staff responses is a handful of
+  statements instead of some 600.
+- PostgreSQL: the gate is one read, and all tables are one INSERT (a data-modifying `WITH` part
+  per table, `unnest` of one array per column). A batch that consumes nothing needs no
+  transaction around these two round trips: the INSERT commits by itself, all or nothing (a
+  transaction's BEGIN, COMMIT and per-table statements were six of the eight round trips before).
+  A batch that consumes something runs in the writer's transaction, as on SQLite.
 
 Anything unexpected (a submission key stored by another worker between the check and the insert)
-raises `Unexpected`: the writer then rolls the whole batch back and writes it again one submission
-at a time (survey.store.sqlite_writer, survey.store.submissions), each in a savepoint of its own.
+raises `Unexpected`: nothing of the batch is stored, and the writer writes it again one
+submission at a time (survey.store.sqlite_writer, survey.store.submissions), each in a savepoint
+of its own.
 """
 
 from __future__ import annotations
@@ -21,11 +28,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
+
 from survey.store.submission_types import NewResponse, Outcome, Refused
 
 __all__ = [
     "Gate",
     "Unexpected",
+    "consumes",
     "gate_of",
     "gate_queries",
     "postgres_gate",
@@ -50,7 +60,8 @@ class Unexpected(Exception):
     """The batch met a case the fast path does not decide: write it one submission at a time."""
 
 
-def _consumes(r: NewResponse) -> bool:
+def consumes(r: NewResponse) -> bool:
+    """Whether the submission uses something up (an invitation, a receipt code, a flood count)."""
     return bool(r.flood_scope or r.invitation_hash is not None or r.receipt_hash is not None)
 
 
@@ -141,7 +152,7 @@ def _decide(
             outcomes.append(Outcome.DUPLICATE)
             continue
         seen.add(r.key_hash)
-        refused = gate.refusal(r) or (consume(index, r) if _consumes(r) else None)
+        refused = gate.refusal(r) or (consume(index, r) if consumes(r) else None)
         outcomes.append(refused or Outcome.STORED)
     return outcomes
 
@@ -166,12 +177,6 @@ def _insert_sqlite(db: sqlite3.Connection, table: str, columns: tuple[str, ...],
 def sqlite_gate(db: sqlite3.Connection, batch: Sequence[NewResponse]) -> Gate:
     return gate_of(
         batch, [db.execute(sql, args).fetchall() for sql, args in gate_queries(batch, lambda _: "?")]
-    )
-
-
-async def postgres_gate(db: Any, batch: Sequence[NewResponse]) -> Gate:
-    return gate_of(
-        batch, [await db.fetch(sql, *args) for sql, args in gate_queries(batch, lambda i: f"${i}")]
     )
 
 
@@ -206,29 +211,66 @@ def write_batch_sqlite(
     return outcomes
 
 
-# --- PostgreSQL -----------------------------------------------------------------------------------
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+#: the gate in one round trip, with one statement text for every batch (arrays, not `IN` lists)
+_PG_GATE = (
+    "SELECT 0, key_hash FROM submission_key WHERE key_hash = ANY($1::text[]) "
+    "UNION ALL SELECT 1, id::text FROM wave WHERE id = ANY($2::int[]) AND status = 'open' "
+    "UNION ALL SELECT 2, scope FROM flood_counter WHERE scope = ANY($3::text[]) AND minute > $4 "
+    "GROUP BY scope HAVING SUM(count) >= $5"
+)
 
 
-async def _insert_postgres(db: Any, table: str, columns: tuple[str, ...], rows: list[tuple]) -> int:  # type: ignore[type-arg]
-    if not rows:
-        return 0
-    arrays = [list(column) for column in zip(*rows, strict=True)]
-    unnest = ", ".join(f"${i}::{kind}[]" for i, kind in enumerate(_PG_TYPES[table], start=1))
-    status = await db.execute(
-        f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({unnest})"
-        + (" ON CONFLICT (key_hash) DO NOTHING" if table == "submission_key" else ""),
-        *arrays,
-    )
-    return int(status.rsplit(" ", 1)[-1])
+async def postgres_gate(db: Any, batch: Sequence[NewResponse]) -> Gate:
+    paused = [r for r in batch if r.pause_scope is not None]
+    first = paused[0] if paused else None
+    found: list[list[Any]] = [[], [], []]
+    for kind, value in await db.fetch(
+        _PG_GATE,
+        [r.key_hash for r in batch],
+        sorted({r.wave_id for r in batch}),
+        sorted({r.pause_scope for r in paused if r.pause_scope is not None}),
+        first.pause_after_minute if first else 0,
+        first.pause_limit if first else 0,
+    ):
+        found[kind].append((int(value),) if kind == 1 else (value,))
+    return gate_of(batch, found)
+
+
+async def _insert_postgres(db: Any, tables: list[tuple[str, tuple[str, ...], list[tuple]]]) -> None:  # type: ignore[type-arg]
+    """Every table's rows in one statement (one data-modifying `WITH` part per table, `unnest` of
+    one array per column): atomic on its own, so outside a transaction it commits as a whole or
+    not at all. A submission key stored by another worker meanwhile raises `Unexpected`."""
+    parts: list[str] = []
+    arguments: list[list[Any]] = []
+    for table, columns, rows in tables:
+        if not rows:
+            continue
+        marks = ", ".join(
+            f"${len(arguments) + i}::{kind}[]" for i, kind in enumerate(_PG_TYPES[table], start=1)
+        )
+        arguments.extend(list(column) for column in zip(*rows, strict=True))
+        insert = f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({marks})"
+        parts.append(f"{table}_rows AS ({insert})")
+    if not parts:
+        return
+    try:
+        await db.execute(f"WITH {', '.join(parts)} SELECT 1", *arguments)
+    except asyncpg.UniqueViolationError as error:
+        raise Unexpected(str(error)) from error
 
 
 async def write_batch_postgres(db: Any, batch: Sequence[NewResponse], consume: Any) -> list[Outcome]:
-    """As write_batch_sqlite, on an asyncpg connection inside a transaction; `consume` is async."""
+    """As write_batch_sqlite, on an asyncpg connection; `consume` is async. Where a submission of
+    the batch consumes something, the caller holds a transaction (each consumption takes a
+    savepoint); otherwise the batch is two statements, the gate's read and the insert, which
+    commits by itself."""
     gate = await postgres_gate(db, batch)
     refusals: dict[int, Outcome] = {}
     seen: set[str] = set()
     for index, r in enumerate(batch):  # what is consumed needs a round trip per submission anyway
-        skip = r.key_hash in gate.stored or r.key_hash in seen or gate.refusal(r) or not _consumes(r)
+        skip = r.key_hash in gate.stored or r.key_hash in seen or gate.refusal(r) or not consumes(r)
         seen.add(r.key_hash)
         if skip:
             continue
@@ -239,8 +281,5 @@ async def write_batch_postgres(db: Any, batch: Sequence[NewResponse], consume: A
             refusals[index] = refused.outcome
     outcomes = _decide(batch, gate, lambda index, _: refusals.get(index))
     accepted = [r for r, outcome in zip(batch, outcomes, strict=True) if outcome is Outcome.STORED]
-    for table, columns, rows in _rows(accepted, lambda r: r.submitted_on, lambda r: r.id):
-        inserted = await _insert_postgres(db, table, columns, rows)
-        if table == "submission_key" and inserted != len(rows):
-            raise Unexpected("a submission key was stored by another worker meanwhile")
+    await _insert_postgres(db, _rows(accepted, lambda r: r.submitted_on, lambda r: r.id))
     return outcomes

@@ -5,9 +5,10 @@ Measured on this kind of machine (DESIGN §5), one piccolo transaction per reque
 reached about 33 %. A request is answered only after the batch holding its submission has
 committed. One refused submission (a used code, a flood) never undoes the others of its batch.
 
-A batch is written with a few statements (survey.store.submission_batch): one read of the keys
+A batch is written with a few statements (survey.store.submission_batch): a read of the keys
 stored before, the waves no longer open and the links paused, a savepoint only for a submission
-that uses up a code or counts against a flood limit, then one multi-row insert per table.
+that uses up a code or counts against a flood limit, then multi-row inserts (on PostgreSQL one
+statement for all tables, without a transaction around it where nothing is used up).
 
 SQLite: the writer's own process (survey.store.sqlite_writer), fed by a thread of the app worker.
 PostgreSQL: a task with its own asyncpg connection; a commit waits for the server's sync to disk
@@ -33,7 +34,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
-from survey.store.submission_batch import Unexpected, postgres_gate, write_batch_postgres
+from survey.store.submission_batch import Unexpected, consumes, postgres_gate, write_batch_postgres
 from survey.store.submission_types import FLOOD_KEEP_MINUTES, NewResponse, Outcome, Refused, current_minute
 
 __all__ = ["NewResponse", "Outcome", "SubmissionWriter", "current_writer", "start_writer", "stop_writer"]
@@ -216,14 +217,15 @@ class PostgresWriter(SubmissionWriter):
         self.largest_batch = max(self.largest_batch, len(batch))
         try:
             try:
-                async with self.connection.transaction():
+                # consuming nothing, a batch is two statements, the second committing by itself
+                consuming = any(consumes(response) for response in responses)
+                async with self.connection.transaction() if consuming else contextlib.nullcontext():
                     results = list(await write_batch_postgres(self.connection, responses, _consume_postgres))
-                    await self._cleanup()
             except Unexpected:
                 self.rewritten += 1
                 async with self.connection.transaction():
                     results = list(await self._one_by_one(responses))
-                    await self._cleanup()
+            await self._cleanup()
         except Exception as exc:
             results = [exc] * len(batch)
             if self.connection.is_closed():

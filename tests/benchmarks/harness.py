@@ -407,16 +407,43 @@ def serving(command: list[str], env: dict[str, str], probe: str) -> Iterator[Ser
             process.wait()
 
 
-#: seconds a started `survey serve` is given before it is measured: each worker loads the results
-#: pages' libraries in the background as it starts (survey.services.warm_up, about 2.5 s of CPU)
-WARM_UP_SECONDS = 5
+#: a started `survey serve` is measured once it has been idle this long: each worker loads the
+#: results pages' libraries in the background as it starts (survey.services.warm_up, about 3.5 s
+#: of CPU each, so four workers on two cores take some 8 s); at most WARM_UP_LIMIT seconds
+IDLE_SECONDS = 1.0
+WARM_UP_LIMIT = 60.0
+
+
+def _tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by a process and its children (from /proc)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(child) for child in (task / "children").read_text().split())
+    return total
+
+
+def wait_until_idle(pid: int) -> None:
+    """Until the server's processes used under 5 % of a core for IDLE_SECONDS (warmed up)."""
+    deadline = time.monotonic() + WARM_UP_LIMIT
+    used = _tree_cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(IDLE_SECONDS)
+        now = _tree_cpu_seconds(pid)
+        if now - used < 0.05 * IDLE_SECONDS:
+            return
+        used = now
 
 
 @contextlib.contextmanager
 def survey_server(url: str, workers: int) -> Iterator[Server]:
     command = [str(BIN / "survey"), "serve", "--host", "127.0.0.1", "--workers", str(workers)]
     with serving(command, survey_env(url), "/anmelden") as server:
-        time.sleep(WARM_UP_SECONDS)
+        wait_until_idle(server.process.pid)
         yield server
 
 

@@ -126,12 +126,21 @@ async def test_a_change_in_this_worker_is_seen_at_once(field) -> None:  # type: 
         await entry_for_service_point(field.settings, "buergerbuero-mitte")
 
 
-async def test_a_key_stored_by_another_worker_meanwhile_is_a_duplicate(field) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("entry_kind", ["service_point", "unit_link"])
+async def test_a_key_stored_by_another_worker_meanwhile_is_a_duplicate(field, entry_kind) -> None:  # type: ignore[no-untyped-def]
     """Another connection stores a response with the same submission key and commits only after
     this writer has begun its batch: on PostgreSQL the batch's insert then finds the key taken
     and the writer writes the batch again one submission at a time; on SQLite the other writer's
-    lock makes this one wait. Either way: a duplicate, the response stored once."""
-    point = await entry_for_service_point(field.settings, "buergerbuero-mitte")
+    lock makes this one wait. Either way: a duplicate, the response stored once. A service point's
+    rating counts against the flood limit, so its batch runs in a transaction; a unit link's
+    consumes nothing, and on PostgreSQL its batch's insert is a statement of its own."""
+    if entry_kind == "service_point":
+        point = await entry_for_service_point(field.settings, "buergerbuero-mitte")
+        wave, send = "buerger", {"answers": dict(CITIZEN)}
+    else:
+        link = await create_unit_link(field.settings, "puls", "musikschule")
+        point = await entry_for_unit_link(field.settings, link.url.rsplit("/", 1)[1])
+        wave, send = "puls", {"answers": dict(STAFF), "access_code": link.access_code}
     key = await new_submission_key(field.settings)
     key_hash = hashlib.sha256(key.encode()).hexdigest()
     wave_id, unit_id = point.wave.id, point.unit_id
@@ -172,7 +181,7 @@ async def test_a_key_stored_by_another_worker_meanwhile_is_a_duplicate(field) ->
         commit = transaction.commit
         close = other.close
     sending = asyncio.create_task(
-        submit(field.settings, point, answers=dict(CITIZEN), language="de", submission_key=key)
+        submit(field.settings, point, language="de", submission_key=key, **send)  # type: ignore[arg-type]
     )
     await asyncio.sleep(0.5)
     assert not sending.done()  # waiting for the other transaction
@@ -184,7 +193,8 @@ async def test_a_key_stored_by_another_worker_meanwhile_is_a_duplicate(field) ->
     if asyncio.iscoroutine(closed):
         await closed
     assert result.outcome == Outcome.DUPLICATE
-    assert await _responses("buerger") == 1
+    assert await _responses(wave) == 1
+    assert await Answer.count().run() == 0  # nothing of the refused batch is left behind
     assert current_writer().rewritten == (0 if is_sqlite() else 1)
 
 
