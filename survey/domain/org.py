@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import msgspec
 
+from survey.domain.org_changes import (
+    StoredUnit,
+    UnitChange,
+    change_problems,
+    normalise_changes,
+    stored_change_problems,
+)
 from survey.domain.schemas import ORG_SCHEMA, UNIT_KINDS
 from survey.domain.validation import schema_problems
 from survey.domain.yamlfile import YamlDocument, read_yaml
@@ -35,6 +44,10 @@ class Organisation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     kommune: str
     units: list[OrgUnit]
     service_points: list[ServicePoint] = []
+    #: the day this organisation takes effect (None: the day it is applied)
+    valid_from: dt.date | None = None
+    #: how its units follow from the organisation stored before (survey.domain.org_changes)
+    changes: list[UnitChange] = []
 
     def unit(self, key: str) -> OrgUnit:
         return next(u for u in self.units if u.key == key)
@@ -73,15 +86,19 @@ def _rank(kind: object, unknown: int) -> int:
     return KIND_RANK.get(kind, unknown) if isinstance(kind, str) else unknown
 
 
-def load_org(path: Path) -> Organisation:
-    organisation, problems = check_org(path)
+def load_org(path: Path, stored: Sequence[StoredUnit] | None = None) -> Organisation:
+    organisation, problems = check_org(path, stored)
     if problems or organisation is None:
         raise OrgFileError(problems)
     return organisation
 
 
-def check_org(path: Path) -> tuple[Organisation | None, list[Problem]]:
-    """Every problem of an organisation file: structure, keys, parents, cycles, kinds."""
+def check_org(
+    path: Path, stored: Sequence[StoredUnit] | None = None
+) -> tuple[Organisation | None, list[Problem]]:
+    """Every problem of an organisation file: structure, keys, parents, cycles, kinds, and its
+    `changes:`; with `stored` (the units stored now, retired ones included) also whether the
+    changes fit the organisation they start from."""
     doc = read_yaml(path)
     if doc.problems:
         return None, doc.problems
@@ -93,9 +110,28 @@ def check_org(path: Path) -> tuple[Organisation | None, list[Problem]]:
     _check_parents(doc, by_key, index_of, found)
     _check_cycles(doc, by_key, index_of, found)
     _check_service_points(doc, points, by_key, found)
+    if "valid_from" in data and not _is_day(data["valid_from"]):
+        found.append(
+            doc.problem(["valid_from"], "expected a day such as 2027-01-01: write it as YYYY-MM-DD, unquoted")
+        )
+    if not found:
+        found.extend(change_problems(doc, by_key))
     if found:
-        return None, sorted(set(found), key=lambda p: (p.line or 0, p.path, p.message))
-    return msgspec.convert(data, Organisation), []
+        return None, _sorted(found)
+    organisation = msgspec.convert({**data, "changes": normalise_changes(data)}, Organisation)
+    if stored is not None:
+        found = stored_change_problems(doc, organisation.changes, by_key, stored)
+        if found:
+            return None, _sorted(found)
+    return organisation, []
+
+
+def _is_day(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _sorted(found: list[Problem]) -> list[Problem]:
+    return sorted(set(found), key=lambda p: (p.line or 0, p.path, p.message))
 
 
 def _units_by_key(

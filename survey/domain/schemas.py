@@ -225,6 +225,15 @@ LEITBILD_SCHEMA: dict[str, Any] = {
     },
 }
 
+#: one unit key, or a list of them
+_UNIT_KEYS: dict[str, Any] = {
+    "type": ["string", "array"],
+    "pattern": ID_PATTERN,
+    "items": {**ID, "x-hint": "name a unit by its key"},
+    "uniqueItems": True,
+    "x-hint": "name a unit by its key, or several as a list, e.g. [buergerbuero-nord, buergerbuero-sued]",
+}
+
 ORG_SCHEMA: dict[str, Any] = {
     "type": "object",
     "x-hint": "write an organisation: `kommune: ...`, `units: ...`, `service_points: ...` (see the README)",
@@ -251,6 +260,35 @@ ORG_SCHEMA: dict[str, Any] = {
                         "minimum": 0,
                         "maximum": 1_000_000,
                         "x-hint": "give the number of staff as a whole number, 0 or more",
+                    },
+                },
+            },
+        },
+        "valid_from": {"x-hint": "write the day the organisation takes effect as YYYY-MM-DD"},
+        "changes": {
+            "type": "array",
+            "x-hint": "list the changes since the organisation stored now, e.g. "
+            "`- {kind: merged, from: [a, b], to: c}` (see docs/reorganisations.md)",
+            "items": {
+                "type": "object",
+                "x-hint": "write each change with `kind`, `from` and `to` (a split also `shares`)",
+                "required": ["kind"],
+                "additionalProperties": False,
+                "properties": {
+                    "kind": {"enum": ["renamed", "moved", "merged", "split", "dissolved", "new"]},
+                    "from": _UNIT_KEYS,
+                    "to": _UNIT_KEYS,
+                    "shares": {
+                        "type": "object",
+                        "x-hint": "give each unit of `to` its share of the staff in percent, "
+                        "e.g. {schulverwaltung: 70, sportamt: 30}",
+                        "propertyNames": ID,
+                        "additionalProperties": {
+                            "type": "number",
+                            "exclusiveMinimum": 0,
+                            "maximum": 100,
+                            "x-hint": "give the share in percent, more than 0 and at most 100",
+                        },
                     },
                 },
             },

@@ -100,7 +100,7 @@ def _messages(error: ValidationError) -> list[tuple[list[str | int], str]]:
             return [(path, f"has {len(value)} entries{_hint(error)}")]
         case "minProperties":
             return [(path, f"is empty{_hint(error)}")]
-        case "minimum" | "maximum":
+        case "minimum" | "maximum" | "exclusiveMinimum":
             return [(path, f"{_show(value)} is out of range{_hint(error)}")]
         case "uniqueItems":
             seen: set[str] = set()
