@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
@@ -21,7 +22,15 @@ from survey.domain.validation import schema_problems
 from survey.domain.yamlfile import YamlDocument, read_yaml
 from survey.errors import OrgFileError, Problem
 
-__all__ = ["KIND_RANK", "OrgUnit", "Organisation", "ServicePoint", "check_org", "load_org"]
+__all__ = [
+    "KIND_RANK",
+    "OrgUnit",
+    "Organisation",
+    "ServicePoint",
+    "StoredOrganisation",
+    "check_org",
+    "load_org",
+]
 
 KIND_RANK = {kind: rank for rank, kind in enumerate(UNIT_KINDS)}
 
@@ -86,7 +95,17 @@ def _rank(kind: object, unknown: int) -> int:
     return KIND_RANK.get(kind, unknown) if isinstance(kind, str) else unknown
 
 
-def load_org(path: Path, stored: Sequence[StoredUnit] | None = None) -> Organisation:
+@dataclass(frozen=True)
+class StoredOrganisation:
+    """What an organisation file is checked against besides itself: the units stored now (retired
+    ones included), the day the organisation stored now took effect, and today."""
+
+    units: Sequence[StoredUnit]
+    valid_from: dt.date | None
+    today: dt.date
+
+
+def load_org(path: Path, stored: StoredOrganisation | None = None) -> Organisation:
     organisation, problems = check_org(path, stored)
     if problems or organisation is None:
         raise OrgFileError(problems)
@@ -94,11 +113,11 @@ def load_org(path: Path, stored: Sequence[StoredUnit] | None = None) -> Organisa
 
 
 def check_org(
-    path: Path, stored: Sequence[StoredUnit] | None = None
+    path: Path, stored: StoredOrganisation | None = None
 ) -> tuple[Organisation | None, list[Problem]]:
     """Every problem of an organisation file: structure, keys, parents, cycles, kinds, and its
-    `changes:`; with `stored` (the units stored now, retired ones included) also whether the
-    changes fit the organisation they start from."""
+    `changes:`; with `stored` also whether the changes fit the organisation they start from and
+    whether `valid_from` lies between that organisation's day and today."""
     doc = read_yaml(path)
     if doc.problems:
         return None, doc.problems
@@ -120,10 +139,33 @@ def check_org(
         return None, _sorted(found)
     organisation = msgspec.convert({**data, "changes": normalise_changes(data)}, Organisation)
     if stored is not None:
-        found = stored_change_problems(doc, organisation.changes, by_key, stored)
+        found = stored_change_problems(doc, organisation.changes, by_key, stored.units)
+        found.extend(_day_problems(doc, organisation.valid_from, stored))
         if found:
             return None, _sorted(found)
     return organisation, []
+
+
+def _day_problems(doc: YamlDocument, day: dt.date | None, stored: StoredOrganisation) -> list[Problem]:
+    if day is None:
+        return []
+    if day > stored.today:
+        return [
+            doc.problem(
+                ["valid_from"],
+                f"{day.isoformat()} lies ahead: apply the file on that day or later (an organisation "
+                "takes effect when it is applied, or on an earlier day)",
+            )
+        ]
+    if stored.valid_from is not None and day < stored.valid_from:
+        return [
+            doc.problem(
+                ["valid_from"],
+                f"the organisation stored now is valid from {stored.valid_from.isoformat()}: a newer one "
+                f"cannot take effect before it; write {stored.valid_from.isoformat()} or a later day",
+            )
+        ]
+    return []
 
 
 def _is_day(value: object) -> bool:

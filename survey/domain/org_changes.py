@@ -134,8 +134,7 @@ def _shape_problems(doc: YamlDocument, here: list[str | int], change: dict, foun
     for side, keys, (fewest, most) in (("from", before, _SHAPES[kind][0]), ("to", after, _SHAPES[kind][1])):
         if fewest <= len(keys) and (most is None or len(keys) <= most):
             continue
-        count = f"{len(keys)} unit{'s' if len(keys) != 1 else ''}" if keys else "no unit"
-        found.append(doc.problem([*here, side], f"names {count}: {_SHAPE_WORDS[kind]}"))
+        found.append(doc.problem([*here, side], f"{_SHAPE_WORDS[kind]} (here: {len(keys)})"))
         wrong = True
     if not wrong and kind == "moved" and before != after:
         found.append(
@@ -154,11 +153,7 @@ def _share_problems(doc: YamlDocument, here: list[str | int], change: dict, foun
     shares = change.get("shares")
     if change["kind"] != "split":
         if shares is not None:
-            found.append(
-                doc.problem(
-                    [*here, "shares"], f"only a split has shares, not a {change['kind']} change: remove them"
-                )
-            )
+            found.append(doc.problem([*here, "shares"], "only a split has shares: remove them here"))
         return
     if not isinstance(shares, dict):
         if shares is None:
@@ -200,9 +195,6 @@ def _share_problems(doc: YamlDocument, here: list[str | int], change: dict, foun
         )
 
 
-_ENDS = {"merged": "merged into", "split": "split into", "dissolved": "dissolved", "renamed": "renamed to"}
-
-
 def _unit_problems(
     doc: YamlDocument, here: list[str | int], change: dict, units: dict[str, dict], found: list[Problem]
 ) -> None:
@@ -217,12 +209,10 @@ def _unit_problems(
     after = change.get("to", [])
     for position, key in enumerate(change.get("from", [])):
         if key in units and key not in after:
-            what = _ENDS[change["kind"]]
-            onto = f" {', '.join(f'`{k}`' for k in after)}" if after else ""
             found.append(
                 doc.problem(
                     [*here, "from", position],
-                    f"`{key}` is {what}{onto} but still listed in `units`: remove it there "
+                    f"`{key}` ends with this change but is still listed in `units`: remove it there "
                     "(a unit that goes on is listed in `to` as well)",
                 )
             )
@@ -286,11 +276,10 @@ def _twice_problems(doc: YamlDocument, changes: list[dict], in_cycle: set[str], 
                     first[key] = index
                 elif first[key] != index:
                     reported.add((index, key))
-                    earlier = changes[first[key]].get("kind")
                     found.append(
                         doc.problem(
                             ["changes", index, side, position],
-                            f"`{key}` is already {earlier} in changes[{first[key]}]: a unit takes part "
+                            f"`{key}` is already named in changes[{first[key]}]: a unit takes part "
                             "in one change per upload; declare the other change in a later upload",
                         )
                     )
@@ -303,6 +292,7 @@ def stored_change_problems(
     units included): the units they start from must be active units, a new unit or a new key must
     not be one, and a declared rename or move must change something."""
     active = {u.key: u for u in stored if u.active}
+    retired = {u.key for u in stored if not u.active}
     found: list[Problem] = []
     for index, change in enumerate(changes):
         here: list[str | int] = ["changes", index]
@@ -316,11 +306,18 @@ def stored_change_problems(
                     )
                 )
         for position, key in enumerate(change.after):
+            if change.kind == "renamed" and key in retired and key not in change.before:
+                found.append(
+                    doc.problem(
+                        [*here, "to", position],
+                        f"`{key}` was the key of a retired unit: give the renamed unit another key",
+                    )
+                )
             if key in active and key not in change.before:
                 found.append(
                     doc.problem(
                         [*here, "to", position],
-                        f"`{key}` is a unit already: a {change.kind} leads to new units (or to one of "
+                        f"`{key}` is a unit already: a change leads to new units (or to one of "
                         "`from`); list it in `from` if it takes the others in",
                     )
                 )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from survey.domain.org import Organisation
+from survey.domain.org_changes import UnitChange
 
 __all__ = [
     "CurrentPoint",
@@ -142,6 +143,8 @@ class OrgDiff:
     staff_after: int = 0
     #: units in the file that stay exactly as they are
     unchanged: int = 0
+    #: the file's declared changes (survey.domain.org_changes): what the trends follow
+    declared: list[UnitChange] = field(default_factory=list)
 
     @property
     def kommune_renamed(self) -> bool:
@@ -175,6 +178,10 @@ def diff_organisation(
 ) -> OrgDiff:
     """What storing `new` would change in the organisation `units`, `points`, `kommune` (stored,
     retired units and service points included). Units come in the file's tree order."""
+    renamed = {c.before[0]: c.after[0] for c in new.changes if c.kind == "renamed" and c.before != c.after}
+    if renamed:  # a unit given a new key is the same unit: compared under its new key
+        units = [_Rekeyed(u, renamed) for u in units]
+        points = [_RekeyedPoint(p, renamed) for p in points]
     return OrgDiff(
         kommune,
         new.kommune,
@@ -182,7 +189,63 @@ def diff_organisation(
         **_diff_points(units, points, new),
         staff_before=sum(u.headcount for u in units if u.active),
         staff_after=sum(u.headcount for u in new.units),
+        declared=list(new.changes),
     )
+
+
+@dataclass(frozen=True)
+class _Rekeyed:
+    """A stored unit seen with the keys a file's renames give it and its parent."""
+
+    unit: CurrentUnit
+    renamed: dict[str, str]
+
+    @property
+    def key(self) -> str:
+        return self.renamed.get(self.unit.key, self.unit.key)
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+    @property
+    def kind(self) -> str:
+        return self.unit.kind
+
+    @property
+    def parent(self) -> str | None:
+        parent = self.unit.parent
+        return self.renamed.get(parent, parent) if parent is not None else None
+
+    @property
+    def headcount(self) -> int:
+        return self.unit.headcount
+
+    @property
+    def active(self) -> bool:
+        return self.unit.active
+
+
+@dataclass(frozen=True)
+class _RekeyedPoint:
+    point: CurrentPoint
+    renamed: dict[str, str]
+
+    @property
+    def key(self) -> str:
+        return self.point.key
+
+    @property
+    def name(self) -> str:
+        return self.point.name
+
+    @property
+    def unit(self) -> str:
+        return self.renamed.get(self.point.unit, self.point.unit)
+
+    @property
+    def active(self) -> bool:
+        return self.point.active
 
 
 def _diff_units(units: Sequence[CurrentUnit], new: Organisation) -> dict[str, Any]:

@@ -23,11 +23,13 @@ from pathlib import Path, PurePath
 import yaml
 
 from survey.domain import Organisation, check_org, load_org
+from survey.domain.org import StoredOrganisation
 from survey.domain.org_diff import HeadcountChange, OrgDiff, diff_organisation
 from survey.errors import N_, Code, Message, OrgError, OrgFileError, Problem
 from survey.services.accounts import Principal
 from survey.services.audit import record
 from survey.store import org as store
+from survey.store import org_versions as version_store
 from survey.store.engine import write_transaction
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "organisation_listing",
     "organisation_tree",
     "parse_headcount",
+    "stored_organisation",
     "upload_org_file",
 ]
 
@@ -75,11 +78,23 @@ async def organisation_listing() -> tuple[str | None, list[store.StoredUnit], li
     return await store.kommune_name(), await store.list_units(), await store.list_service_points()
 
 
-async def import_org(path: Path) -> tuple[Organisation, store.OrgChange]:
-    """Check the whole file first, then store all of it in one transaction."""
-    organisation = load_org(path)
+async def stored_organisation() -> StoredOrganisation:
+    """What an organisation file's changes and day are checked against: the units stored now
+    (retired ones included) and the day the organisation stored now took effect."""
+    latest = await version_store.latest_version()
+    return StoredOrganisation(
+        await store.list_units(include_retired=True),
+        latest.valid_from if latest else None,
+        dt.date.today(),
+    )
+
+
+async def import_org(path: Path, by: str = "survey org import") -> tuple[Organisation, store.OrgChange]:
+    """Check the whole file first, then store all of it in one transaction (a new version)."""
+    organisation = load_org(path, await stored_organisation())
+    content_hash = hashlib.sha256(await asyncio.to_thread(path.read_bytes)).hexdigest()
     async with write_transaction():
-        change = await store.save_organisation(organisation)
+        change = await store.save_organisation(organisation, by, content_hash)
     return organisation, change
 
 
@@ -198,17 +213,20 @@ def _display_name(filename: str) -> str:
     return name or "organisation.yaml"
 
 
-def _check_content(content: bytes, filename: str) -> tuple[Organisation | None, list[Problem]]:
+def _check_content(
+    content: bytes, filename: str, stored: StoredOrganisation
+) -> tuple[Organisation | None, list[Problem]]:
     """The checks of `survey org import`, on the content of an uploaded file."""
     with tempfile.TemporaryDirectory(prefix="lp-org-") as folder:
         path = Path(folder) / "organisation.yaml"
         path.write_bytes(content)
-        organisation, problems = check_org(path)
+        organisation, problems = check_org(path, stored)
     return organisation, [replace(p, file=filename) for p in problems]
 
 
 async def _checked(content: bytes, filename: str) -> Organisation:
-    organisation, problems = await asyncio.to_thread(_check_content, content, filename)
+    stored = await stored_organisation()
+    organisation, problems = await asyncio.to_thread(_check_content, content, filename, stored)
     if problems or organisation is None:
         raise OrgFileError(problems)
     return organisation
@@ -331,7 +349,7 @@ async def apply_org_upload(token: str, content_hash: str, stamp: str, by: str) -
                 raise OrganisationChanged(_CHANGED)
             if not await store.delete_upload(upload.token):
                 raise OrgError(_GONE)
-            await store.save_organisation(organisation)
+            await store.save_organisation(organisation, by, upload.content_hash)
     except OrgError as exc:
         target = upload.filename if upload else token[:64]
         await record(by, "org.import_refused", target, _REFUSAL_CODES.get(exc.message.template, "refused"))

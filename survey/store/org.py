@@ -8,8 +8,10 @@ import json
 from dataclasses import dataclass
 
 from survey.domain import Organisation
+from survey.domain.org_changes import UnitChange
 from survey.store.engine import fetch_tuples
 from survey.store.entry_keep import forget_entries
+from survey.store.org_versions import add_version, rename_unit_key
 from survey.store.tables import OrgUnitRow, OrgUpload, ServicePointRow, SettingRow
 
 __all__ = [
@@ -118,11 +120,16 @@ async def kommune_name() -> str | None:
     return rows[0][0] if rows else None
 
 
-async def save_organisation(org: Organisation) -> OrgChange:
+async def save_organisation(org: Organisation, by: str = "", content_hash: str = "") -> OrgChange:
     """Upsert units and service points by key; units missing from `org` are retired, not deleted.
+    The organisation becomes a new version (valid from `org.valid_from`, else today) with the
+    lineage its `changes:` declare; a unit renamed to a new key keeps its row.
 
     Call inside a write transaction: either all of it is stored or nothing.
     """
+    for change in org.changes:
+        if change.kind == "renamed" and change.before != change.after:
+            await rename_unit_key(change.before[0], change.after[0])
     existing = {u.key: u for u in await list_units(include_retired=True)}
     ids: dict[str, int] = {}
     added = updated = 0
@@ -186,8 +193,35 @@ async def save_organisation(org: Organisation) -> OrgChange:
         await SettingRow.update({SettingRow.value: org.kommune}).where(SettingRow.key == "kommune").run()
     else:
         await SettingRow.insert(SettingRow(key="kommune", value=org.kommune)).run()
+    unit_ids = {key: unit.id for key, unit in existing.items()} | ids
+    await add_version(org.valid_from or dt.date.today(), by, content_hash, _edges(org.changes, unit_ids))
     forget_entries()
     return OrgChange(added, updated, len(retired), len(org.service_points))
+
+
+def _edges(
+    changes: list[UnitChange], ids: dict[str, int]
+) -> list[tuple[str, int | None, int | None, float | None]]:
+    """The lineage edges of the declared changes, by org_unit id (survey.store.tables.UnitLineage)."""
+    edges: list[tuple[str, int | None, int | None, float | None]] = []
+    for change in changes:
+        after = [ids[key] for key in change.after]
+        if change.kind in ("renamed", "moved"):  # the same unit (a new key is its own row's)
+            edges.append((change.kind, after[0], after[0], None))
+            continue
+        before = [ids[key] for key in change.before]
+        if change.kind == "new":
+            edges.append((change.kind, None, after[0], None))
+        elif change.kind == "merged":
+            edges.extend((change.kind, one, after[0], None) for one in before)
+        elif change.kind == "split":
+            edges.extend(
+                (change.kind, before[0], one, change.shares[key] / 100)
+                for key, one in zip(change.after, after, strict=True)
+            )
+        else:  # dissolved
+            edges.append((change.kind, before[0], None, None))
+    return edges
 
 
 # --- what the browser's organisation pages need ---------------------------------------------------

@@ -13,11 +13,13 @@ import msgspec
 
 from survey.store.engine import as_date, fetch_tuples
 from survey.store.entry_keep import forget_entries
+from survey.store.org_versions import keep_wave_organisation
 from survey.store.tables import (
     Answer,
     Comment,
     QuestionnaireVersionRow,
     ResponseRow,
+    WaveOrgUnit,
     WaveParticipationRow,
     WaveRow,
     WaveUnitRow,
@@ -179,7 +181,11 @@ async def insert_wave(
 
 
 async def set_wave_status(wave_id: int, status: str) -> None:
+    """Set the wave's status; a wave that closes keeps the organisation as it is now as the one it
+    ran with (survey.store.org_versions)."""
     await WaveRow.update({WaveRow.status: status}).where(WaveRow.id == wave_id).run()
+    if status == "closed":
+        await keep_wave_organisation(wave_id)
     forget_entries()
 
 
@@ -190,6 +196,7 @@ async def delete_wave(wave_id: int) -> None:
     await Answer.delete().where(Answer.wave == wave_id).run()
     await ResponseRow.delete().where(ResponseRow.wave == wave_id).run()
     await WaveUnitRow.delete().where(WaveUnitRow.wave == wave_id).run()
+    await WaveOrgUnit.delete().where(WaveOrgUnit.wave == wave_id).run()
     await WaveRow.delete().where(WaveRow.id == wave_id).run()
     forget_entries()
 

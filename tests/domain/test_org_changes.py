@@ -14,6 +14,7 @@ import pytest
 from conftest import assert_problem, line_of, show, write_data
 
 from survey.domain import check_org, load_org
+from survey.domain.org import StoredOrganisation
 from survey.domain.org_changes import UnitChange
 from survey.errors import OrgFileError
 
@@ -27,7 +28,7 @@ class Stored:
 
 
 #: the organisation stored before the file: a Fachbereich of 43 staff, two Bürgerbüros, a team
-STORED = [
+UNITS = [
     Stored("verwaltung", "Stadtverwaltung", None),
     Stored("d1", "Dezernat I", "verwaltung"),
     Stored("d2", "Dezernat II", "verwaltung"),
@@ -38,6 +39,7 @@ STORED = [
     Stored("archiv", "Archiv", "d1"),
     Stored("alt", "Altes Amt", "d1", active=False),
 ]
+STORED = StoredOrganisation(UNITS, valid_from=dt.date(2026, 1, 1), today=dt.date(2027, 1, 2))
 
 
 def _unit(key: str, name: str, kind: str, parent: str | None, headcount: int) -> dict[str, Any]:
@@ -181,13 +183,13 @@ CASES = [
         "shares-on-a-merger",
         lambda d: _changes(d)[1].update(shares={"bb": 100}),
         "changes[1].shares",
-        ("only a split has shares, not a merged change",),
+        ("only a split has shares: remove them here",),
     ),
     Case(
         "merged-and-moved",
         lambda d: _changes(d).append({"kind": "moved", "from": "bb", "to": "bb"}),
         "changes[4].from[0]",
-        ("`bb` is already merged in changes[1]", "one change per upload"),
+        ("`bb` is already named in changes[1]", "one change per upload"),
     ),
     Case(
         "cycle",
@@ -201,13 +203,13 @@ CASES = [
         "split-into-one",
         lambda d: _changes(d)[0].update(to=["schule"], shares={"schule": 100}),
         "changes[0].to",
-        ("names 1 unit", "two or more units it became in `to`"),
+        ("the two or more units it became in `to` (here: 1)",),
     ),
     Case(
         "merger-of-one",
         lambda d: _changes(d)[1].update({"from": "bb-nord"}),
         "changes[1].from",
-        ("names 1 unit", "two or more units in `from`"),
+        ("names two or more units in `from`", "(here: 1)"),
     ),
     Case(
         "moved-to-another-key",
@@ -231,7 +233,7 @@ CASES = [
         "dissolved-but-still-listed",
         lambda d: d["units"].append(_unit("archiv", "Archiv", "Fachbereich", "d1", 2)),
         "changes[3].from[0]",
-        ("`archiv` is dissolved but still listed in `units`", "remove it there"),
+        ("`archiv` ends with this change but is still listed in `units`", "remove it there"),
     ),
     Case(
         "new-unit-exists-already",
@@ -252,6 +254,31 @@ CASES = [
         lambda d: _changes(d)[3].update(into="bb"),
         "changes[3].into",
         ("unknown key `into`", "allowed here: from, kind, shares, to"),
+    ),
+    Case(
+        "renamed-to-a-retired-key",
+        lambda d: (
+            d["units"].__setitem__(1, _unit("alt", "Dezernat I", "Dezernat", "verwaltung", 3)),
+            [u.update(parent="alt") for u in d["units"] if u.get("parent") == "d1"],
+            _changes(d).append({"kind": "renamed", "from": "d1", "to": "alt"}),
+        ),
+        "changes[4].to[0]",
+        ("`alt` was the key of a retired unit", "another key"),
+        stored_only=True,
+    ),
+    Case(
+        "valid-from-ahead",
+        lambda d: d.update(valid_from=dt.date(2027, 2, 1)),
+        "valid_from",
+        ("2027-02-01 lies ahead", "apply the file on that day or later"),
+        stored_only=True,
+    ),
+    Case(
+        "valid-from-before-the-stored-one",
+        lambda d: d.update(valid_from=dt.date(2025, 12, 31)),
+        "valid_from",
+        ("the organisation stored now is valid from 2026-01-01", "write 2026-01-01 or a later day"),
+        stored_only=True,
     ),
     Case(
         "valid-from-not-a-day",

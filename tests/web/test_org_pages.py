@@ -398,7 +398,54 @@ BROKEN_FILES = {
     "no root": "kommune: Stadt\nunits:\n  - {key: a, name: A, kind: Team, headcount: 1, parent: b}\n"
     "  - {key: b, name: B, kind: Abteilung, headcount: 1, parent: a}\n",
     "types": "- 1\n",
+    "day": "kommune: Stadt\nvalid_from: soon\nunits:\n  - {key: a, name: A, kind: Verwaltung, headcount: 1}\n"
+    "changes: [{kind: gone, from: 7}]\n",
+    "changes": (
+        "kommune: Stadt\nunits:\n"
+        "  - {key: a, name: A, kind: Verwaltung, headcount: 1}\n"
+        "  - {key: b, name: B, kind: Dezernat, headcount: 1, parent: a}\n"
+        "  - {key: c, name: C, kind: Dezernat, headcount: 1, parent: a}\n"
+        "changes:\n"
+        "  - {kind: split, from: x, to: [b, zz], shares: {b: 50.5, zz: 20}}\n"
+        "  - {kind: split, from: y, to: [b]}\n"
+        "  - {kind: merged, from: [p, q], to: c, shares: {c: 100}}\n"
+        "  - {kind: moved, from: c, to: b}\n"
+        "  - {kind: dissolved, from: b}\n"
+        "  - {kind: renamed, from: m, to: n}\n"
+        "  - {kind: renamed, from: n, to: m}\n"
+        "  - {kind: new}\n"
+        "  - {kind: split, from: s, to: [t, u]}\n"
+        "  - {kind: merged, from: [v, w]}\n"
+        "  - {kind: dissolved, from: [d, e], to: f}\n"
+        "  - {kind: moved, to: g}\n"
+        "  - {kind: renamed, from: [h, i], to: j}\n"
+        "  - {kind: split, from: k, to: [l, o], shares: {l: 90, o: 10, r: 5}}\n"
+        "  - {kind: split, from: k2, to: [a2, b2], shares: {a2: 100}}\n"
+    ),
+    "share of nothing": (
+        "kommune: Stadt\nunits: []\nchanges:\n  - {kind: split, from: k, to: [l], shares: {l: 0}}\n"
+    ),
 }
+
+#: an organisation stored before, against which STORED_BROKEN's changes are wrong
+STORED_UNITS = [
+    ("a", "A", None, True),
+    ("b", "B", "a", True),
+    ("c", "C", "a", True),
+    ("old", "Old", "a", False),
+]
+STORED_BROKEN = (
+    "kommune: Stadt\nvalid_from: 2030-01-01\nunits:\n"
+    "  - {key: a, name: A, kind: Verwaltung, headcount: 1}\n"
+    "  - {key: old, name: B, kind: Dezernat, headcount: 1, parent: a}\n"
+    "  - {key: c, name: C, kind: Dezernat, headcount: 1, parent: a}\n"
+    "  - {key: n, name: N, kind: Dezernat, headcount: 1, parent: a}\n"
+    "changes:\n"
+    "  - {kind: renamed, from: b, to: old}\n"
+    "  - {kind: moved, from: c, to: c}\n"
+    "  - {kind: merged, from: [zz, yy], to: n}\n"
+    "  - {kind: new, to: a}\n"
+)
 
 
 def test_every_problem_of_an_organisation_file_is_said_in_german_and_english() -> None:
@@ -419,4 +466,27 @@ def test_every_problem_of_an_organisation_file_is_said_in_german_and_english() -
                 assert german != english, f"{what}: not translated: {problem.message!r}"
                 assert "`" not in german + english
                 _in_language("de", german, what)
-    assert len(seen) >= 25, f"the broken files should show most of the checks, found {len(seen)}"
+    assert len(seen) >= 40, f"the broken files should show most of the checks, found {len(seen)}"
+
+
+def test_every_problem_of_a_reorganisation_against_the_stored_one_is_said_in_german_and_english() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from survey.domain.org import StoredOrganisation
+
+    units = [SimpleNamespace(key=k, name=n, parent=p, active=a) for k, n, p, a in STORED_UNITS]
+    stored = StoredOrganisation(units, dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "org.yaml"
+        path.write_text(STORED_BROKEN, encoding="utf-8")
+        _, problems = check_org(path, stored)
+        path.write_text(STORED_BROKEN.replace("2030-01-01", "2025-01-01"), encoding="utf-8")
+        problems += check_org(path, stored)[1]
+    seen = {p.message for p in problems}
+    assert len(seen) >= 6, seen
+    for message in seen:
+        assert is_known(message), f"not said in the page's language: {message!r}"
+        german, english = problem_text(message, "de"), problem_text(message, "en")
+        assert german != english and "`" not in german + english
+        _in_language("de", german, message)

@@ -109,6 +109,8 @@ class WaveRow(Table, tablename="wave"):
     reminder_mode = Varchar(length=16, default="all")
     #: days after the first day that reminders go out, "7,14" (a weekend day moves to Monday)
     reminder_days = Varchar(length=64, default="")
+    #: the organisation version in force when the wave closed (org_version.id; None while it runs)
+    org_version = Integer(null=True, default=None)
 
 
 class WaveUnitRow(Table, tablename="wave_unit"):

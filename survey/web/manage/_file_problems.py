@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 
 from survey.errors import N_, Problem
 from survey.web.i18n import portal_translations
+from survey.web.manage._change_problems import CHANGE_HINTS, CHANGE_RULES
 
 __all__ = ["HINTS", "ShownProblem", "is_known", "problem_text", "shown_problems"]
 
@@ -154,6 +155,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
             r"the key `(?P<key>[^`]*)` is used twice: give each service point its own key",
             N_("the key %(key)s is used twice: give each service point its own key"),
         ),
+        *CHANGE_RULES,
     )
 ]
 
@@ -185,6 +187,7 @@ HINTS: dict[str, str] = {
     ),
     "write the name": N_("write the name"),
     "name the key of the unit it belongs to": N_("name the key of the unit it belongs to"),
+    **CHANGE_HINTS,
 }
 
 #: the kinds of value the structure check names (survey.domain.validation), longest first
@@ -237,6 +240,8 @@ def _said(message: str, gettext: Callable[[str], str], locale: str) -> str | Non
         for name in _NUMBERS:
             if name in values:
                 values[name] = format_decimal(int(str(values[name]).replace(",", "")), locale=locale)
+        if "total" in values:  # the sum of a split's shares, perhaps with decimals
+            values["total"] = format_decimal(float(str(values["total"])), locale=locale)
         if values.get("keys") == "none":
             values["keys"] = gettext(N_("none"))
         for name in ("expected", "found"):
