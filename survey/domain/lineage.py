@@ -1,0 +1,162 @@
+"""Series across reorganisations: which answers of an earlier wave form a unit's comparable value.
+
+Each wave is read in the organisation it ran with (a closed wave keeps its own tree; a running
+wave follows the current one). A unit's value in a wave is its subtree in that wave's tree, so a
+team moved away later still counts for the parent it had then. Across a reorganisation the
+declared lineage (survey.domain.org_changes) is walked back from the unit as it is now:
+
+- renamed, moved: the same unit; its series goes on;
+- merged (A + B → C): C's earlier series is A and B together (`merged`);
+- split (A → B + C): each successor's earlier series is A's value, shared by B and C (`shared`:
+  "vor der Neuordnung: gemeinsamer Wert von A");
+- new: nothing before it; dissolved: the series ends (no current unit carries it on).
+
+Pure: trees and lineage come in as ids, the database stays outside (survey.store.org_versions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["Edge", "Marker", "Series", "TreeUnit", "WaveTree", "unit_series"]
+
+
+@dataclass(frozen=True)
+class TreeUnit:
+    """A unit as one wave's tree has it (org_unit id, its parent's id, its path there)."""
+
+    id: int
+    parent: int | None
+    path: str
+
+
+@dataclass(frozen=True)
+class WaveTree:
+    """A wave, the organisation version it ran with (None: it runs with the current one) and its
+    tree."""
+
+    wave: int
+    version: int | None
+    units: Sequence[TreeUnit]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One lineage edge of an organisation version (survey.store.org_versions.LineageEdge)."""
+
+    version: int
+    valid_from: dt.date
+    kind: str
+    predecessor: int | None
+    successor: int | None
+    share: float | None = None
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A reorganisation in a unit's ancestry: where its trend charts draw a line."""
+
+    version: int
+    valid_from: dt.date
+    kind: str
+    #: the units before the change (org_unit ids): merged ones, or the split one
+    before: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One current unit's series: per wave the unit ids whose subtrees form its value, how that
+    value relates to the unit (`own`, `merged`, `shared`), and the changes on the way."""
+
+    unit: int
+    members: dict[int, frozenset[int]] = field(default_factory=dict)
+    #: per wave: "own" (the unit itself, renamed or moved perhaps), "merged" (its predecessors
+    #: together) or "shared" (the value of the unit it was split from, shared with its siblings)
+    relation: dict[int, str] = field(default_factory=dict)
+    #: per wave: the earlier units (ids) standing in for it, where the relation is not "own"
+    stand_ins: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    markers: tuple[Marker, ...] = ()
+
+    def of(self, wave: int) -> frozenset[int]:
+        """The unit ids whose answers in `wave` make the unit's value there (empty: none)."""
+        return self.members.get(wave, frozenset())
+
+
+def unit_series(unit: int, waves: Sequence[WaveTree], edges: Sequence[Edge]) -> Series:
+    """The series of the current unit `unit` over `waves` (survey.domain.lineage)."""
+    series = Series(unit, markers=_markers(unit, edges))
+    for tree in waves:
+        ancestors, relation = _ancestors(unit, tree.version, edges)
+        members = _subtrees(ancestors, tree.units)
+        if not members:
+            continue
+        series.members[tree.wave] = members
+        series.relation[tree.wave] = relation
+        if relation != "own":
+            series.stand_ins[tree.wave] = tuple(sorted(ancestors))
+    return series
+
+
+def _after(version: int | None, edges: Sequence[Edge]) -> list[Edge]:
+    """The edges of versions applied after `version` (None: none, the wave runs with the current
+    organisation), newest first."""
+    if version is None:
+        return []
+    return sorted((e for e in edges if e.version > version), key=lambda e: e.version, reverse=True)
+
+
+def _ancestors(unit: int, version: int | None, edges: Sequence[Edge]) -> tuple[frozenset[int], str]:
+    """The units of the organisation `version` that the current `unit` comes from, and how."""
+    current = {unit}
+    relation = "own"
+    by_version: dict[int, list[Edge]] = {}
+    for edge in _after(version, edges):
+        by_version.setdefault(edge.version, []).append(edge)
+    for _, step in sorted(by_version.items(), reverse=True):
+        before: set[int] = set()
+        for one in current:
+            into = [e for e in step if e.successor == one]
+            kinds = {e.kind for e in into}
+            if not into or kinds <= {"renamed", "moved"}:
+                before.add(one)
+            elif "new" in kinds:
+                continue
+            else:
+                before.update(e.predecessor for e in into if e.predecessor is not None)
+                relation = _stronger(relation, "shared" if "split" in kinds else "merged")
+        current = before
+    return frozenset(current), relation
+
+
+def _stronger(old: str, new: str) -> str:
+    """A series both merged and split along the way is told as shared (the weaker claim)."""
+    return "shared" if "shared" in (old, new) else new
+
+
+def _subtrees(ancestors: frozenset[int], units: Sequence[TreeUnit]) -> frozenset[int]:
+    paths = [u.path for u in units if u.id in ancestors]
+    return frozenset(u.id for u in units if any(u.path.startswith(p) for p in paths))
+
+
+def _markers(unit: int, edges: Sequence[Edge]) -> tuple[Marker, ...]:
+    """The changes in the unit's ancestry, oldest first."""
+    found: list[Marker] = []
+    current = {unit}
+    for version in sorted({e.version for e in edges}, reverse=True):
+        step = [e for e in edges if e.version == version]
+        before: set[int] = set()
+        for one in current:
+            into = [e for e in step if e.successor == one]
+            if not into:
+                before.add(one)
+                continue
+            kind = into[0].kind
+            if kind == "new":
+                continue
+            parts = tuple(sorted(e.predecessor for e in into if e.predecessor is not None))
+            found.append(Marker(version, into[0].valid_from, kind, parts))
+            before.update(parts)
+        current = before
+    return tuple(sorted(set(found), key=lambda m: (m.valid_from, m.version, m.kind, m.before)))
