@@ -34,6 +34,7 @@ __all__ = [
     "WaveGroups",
     "delta_hidden",
     "suppress",
+    "suppress_union",
     "suppress_waves",
 ]
 
@@ -128,11 +129,26 @@ def delta_hidden(before: Hidden | None, after: Hidden | None, k: int) -> Hidden 
 @dataclass(frozen=True)
 class WaveGroups:
     """One wave's respondents per group (unit → its subtree's respondents), its k, and whether it
-    is still open."""
+    is still open. After a reorganisation a wave has its own tree (`parents`; None: the tree
+    given to `suppress_waves`), and a group may go on from others (`follows`: a unit split off
+    goes on from the unit it was part of, a merged unit from the units merged into it)."""
 
     counts: Mapping[str, int]
     k: int
     open: bool = False
+    parents: Mapping[str, str | None] | None = None
+    follows: Mapping[str, Sequence[str]] | None = None
+
+
+def _last_count(unit: str, wave: WaveGroups, last_shown: Mapping[str, int]) -> int | None:
+    """The group's respondents in the last wave it was shown in; for a group that goes on from
+    others, theirs (together: all of them must have been shown)."""
+    if unit in last_shown:
+        return last_shown[unit]
+    before = (wave.follows or {}).get(unit)
+    if before and all(b in last_shown for b in before):
+        return sum(last_shown[b] for b in before)
+    return None
 
 
 def suppress_waves(waves: Sequence[WaveGroups], parents: Mapping[str, str | None]) -> list[dict[str, Hidden]]:
@@ -142,22 +158,40 @@ def suppress_waves(waves: Sequence[WaveGroups], parents: Mapping[str, str | None
     An open wave hides every group that has respondents (`wave_open`). In a closed wave, a group
     of at least k whose respondents differ from those of the last wave it was shown in by 1 to
     k − 1, while either count is under 2k, is hidden (`few_changed`) before the usual primary and
-    secondary suppression runs over the tree."""
+    secondary suppression runs over the wave's tree. Across a reorganisation, the last wave a
+    group was shown in is that of the groups it goes on from (`WaveGroups.follows`): a unit split
+    off with a few people fewer than the whole was is hidden as if it had simply lost them."""
     last_shown: dict[str, int] = {}
     out: list[dict[str, Hidden]] = []
     for wave in waves:
         if wave.open:
             out.append({u: Hidden("wave_open", wave.k) for u, count in wave.counts.items() if count > 0})
             continue
-        changed = {
-            unit: Hidden("few_changed", wave.k)
-            for unit, count in wave.counts.items()
-            if count >= wave.k
-            and unit in last_shown
-            and 0 < abs(count - last_shown[unit]) < wave.k
-            and min(count, last_shown[unit]) < 2 * wave.k
-        }
-        hidden = suppress(wave.counts, parents, wave.k, changed)
+        changed = {}
+        for unit, count in wave.counts.items():
+            last = _last_count(unit, wave, last_shown)
+            if (
+                count >= wave.k
+                and last is not None
+                and 0 < abs(count - last) < wave.k
+                and min(count, last) < 2 * wave.k
+            ):
+                changed[unit] = Hidden("few_changed", wave.k)
+        hidden = suppress(wave.counts, wave.parents if wave.parents is not None else parents, wave.k, changed)
         last_shown.update({u: count for u, count in wave.counts.items() if count > 0 and u not in hidden})
         out.append(hidden)
     return out
+
+
+def suppress_union(parts: Sequence[tuple[int, Hidden | None]], k: int) -> Hidden | None:
+    """Whether a group made of several groups of one wave is hidden: a merged unit's earlier value
+    is its predecessors' together, each already suppressed in that wave's tree (`parts`:
+    respondents, and why hidden). It is shown only where every part with respondents is: then it
+    says nothing their own figures do not. With one part hidden, the union less the shown parts,
+    or the parent less its shown children and the union, would give something hidden away."""
+    total = sum(n for n, _ in parts)
+    if 0 < total < k:
+        return Hidden("below_k", k)
+    if any(h is not None and n > 0 for n, h in parts):
+        return Hidden("secondary", k)
+    return None

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey.domain.anonymity import Hidden, WaveGroups, delta_hidden, suppress, suppress_waves
+from survey.domain.anonymity import Hidden, WaveGroups, delta_hidden, suppress, suppress_union, suppress_waves
 
 # Fachbereich fb with three teams; the Fachbereich's own office has nobody.
 TREE = {"fb": None, "a": "fb", "b": "fb", "c": "fb"}
@@ -206,3 +206,48 @@ def test_no_group_is_shown_after_a_change_of_fewer_than_k(case) -> None:  # type
             own = wave.counts[unit] - sum(wave.counts[c] for c in kids)
             if own == 0 and len(alone) == 1:
                 assert hidden[alone[0]].reason != "few_changed", "a changed group recomputable by difference"
+
+
+# --- across a reorganisation --------------------------------------------------------------------
+
+
+def test_a_unit_split_off_a_few_people_short_of_the_whole_is_hidden() -> None:
+    """A (9 people) splits into B (7) and C (2) beside D (5): B goes on from A. Shown next to A's
+    last value, B's would give C's two away if everybody else answered as before."""
+    before = WaveGroups({"p": 14, "a": 9, "d": 5}, 5, parents={"p": None, "a": "p", "d": "p"})
+    tree = {"p": None, "b": "p", "c": "p", "d": "p"}
+    after = WaveGroups({"p": 14, "b": 7, "c": 2, "d": 5}, 5, parents=tree, follows={"b": ["a"], "c": ["a"]})
+    first, second = suppress_waves([before, after], {})
+    assert first == {}
+    assert second["b"] == Hidden("few_changed", 5) and second["c"] == Hidden("below_k", 5)
+    # without the lineage B would be a new group: the tree hides D (the smallest) and shows B,
+    # whose difference to A's value is C
+    unlinked = WaveGroups(after.counts, 5, parents=tree)
+    assert "b" not in suppress_waves([before, unlinked], {})[1]
+
+
+def test_a_split_of_40_and_3_hides_the_3_and_what_gives_it_away() -> None:
+    """A (43) splits into B (40) and C (3): C is below k; the parent less B would give C (with the
+    parent's own people) away, so the next-smallest sibling goes too; B's 3 fewer than A's 43 are
+    too few among 40 to single anyone out (2k rule), as for any group of that size."""
+    tree = {"p": None, "b": "p", "c": "p", "d": "p"}
+    before = WaveGroups({"p": 63, "a": 43, "d": 20}, 5, parents={"p": None, "a": "p", "d": "p"})
+    after = WaveGroups({"p": 63, "b": 40, "c": 3, "d": 20}, 5, parents=tree, follows={"b": ["a"], "c": ["a"]})
+    _, hidden = suppress_waves([before, after], {})
+    assert hidden["c"] == Hidden("below_k", 5) and hidden["d"] == Hidden("secondary", 5)
+    assert "b" not in hidden and "p" not in hidden
+
+
+def test_a_merged_unit_goes_on_from_its_predecessors_together() -> None:
+    before = WaveGroups({"p": 10, "m1": 5, "m2": 5}, 5, parents={"p": None, "m1": "p", "m2": "p"})
+    after = WaveGroups({"p": 8, "m": 8}, 5, parents={"p": None, "m": "p"}, follows={"m": ["m1", "m2"]})
+    assert suppress_waves([before, after], {})[1]["m"] == Hidden("few_changed", 5)
+
+
+def test_a_union_is_shown_only_where_each_of_its_parts_is() -> None:
+    secondary, below = Hidden("secondary", 5), Hidden("below_k", 5)
+    assert suppress_union([(6, None), (9, None)], 5) is None
+    assert suppress_union([(6, None), (3, below)], 5) == secondary  # the union less 6 is the 3
+    assert suppress_union([(3, below), (3, below)], 5) == secondary  # the parent less it: its own people
+    assert suppress_union([(2, below), (1, below)], 5) == below
+    assert suppress_union([(0, None), (0, None)], 5) is None
