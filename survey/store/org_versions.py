@@ -19,6 +19,7 @@ __all__ = [
     "lineage",
     "rename_unit_key",
     "wave_organisation",
+    "wave_trees",
 ]
 
 
@@ -151,3 +152,31 @@ async def wave_organisation(wave_id: int) -> list[WaveUnit]:
         WaveUnit(int(r[0]), None if r[1] is None else int(r[1]), str(r[2]), int(r[3]), int(r[4]), bool(r[5]))
         for r in rows
     ]
+
+
+async def wave_trees(wave_ids: list[int]) -> dict[int, tuple[int | None, list[tuple[int, int | None, str]]]]:
+    """Per wave: the organisation version it ran with and its tree as (unit id, parent id, path),
+    retired units included. A closed wave has its own; a wave still running (or closed before
+    versions began and not kept) runs with the organisation as it is now (version None)."""
+    if not wave_ids:
+        return {}
+    marks = ", ".join("{}" for _ in wave_ids)
+    kept = await fetch_tuples(
+        f"SELECT o.wave, w.org_version, o.unit, o.parent, o.path FROM wave_org_unit o "
+        f"JOIN wave w ON w.id = o.wave WHERE o.wave IN ({marks})",
+        *wave_ids,
+    )
+    trees: dict[int, tuple[int | None, list[tuple[int, int | None, str]]]] = {}
+    for wave, version, unit, parent, path in kept:
+        # kept before any version was recorded: before every change since (version 0)
+        trees.setdefault(int(wave), (0 if version is None else int(version), []))[1].append(
+            (int(unit), None if parent is None else int(parent), str(path))
+        )
+    if len(trees) < len(set(wave_ids)):
+        current = [
+            (int(r[0]), None if r[1] is None else int(r[1]), str(r[2]))
+            for r in await fetch_tuples("SELECT id, parent, path FROM org_unit")
+        ]
+        for wave in wave_ids:
+            trees.setdefault(wave, (None, current))
+    return trees

@@ -172,3 +172,34 @@ async def test_a_wrong_reorganisation_is_refused_whole(
     assert fragment in problem.message and problem.file == str(path) and problem.line
     assert await OrgVersion.count().run() == 1
     assert await OrgUnitRow.select().order_by(OrgUnitRow.id).run() == units
+
+
+async def test_each_unit_carries_its_series_across_the_reorganisation(field, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The staff wave closes under the old organisation, then the demo's reorganisation is
+    applied: the new Schulverwaltung's value in that wave is the old Fachbereich's (shared), the
+    merged Bürgerbüro team's is both old teams', and the Dezernat keeps the Musikschule it had."""
+    from survey.services.figures._series import series_of_units
+    from survey.store.waves import list_waves
+
+    await close_wave("puls")
+    before = {u.key: u.id for u in await list_units(include_retired=True)}
+    path = _copy(tmp_path)
+    _edit(path, _reorganise)
+    await import_org(path)
+    units = await list_units()
+    after = {u.key: u.id for u in units}
+    waves = {w.key: w for w in await list_waves()}
+    puls, buerger = waves["puls"].id, waves["buerger"].id
+    series = await series_of_units(units, [waves["puls"], waves["buerger"]])
+
+    school = series["schulverwaltung"]
+    assert school.of(puls) == {before["schule-sport"]} and school.relation[puls] == "shared"
+    assert school.of(buerger) == {after["schulverwaltung"]}  # the running wave: the tree as it is now
+    team = series["team-buergerbuero"]
+    assert team.of(puls) == {before["team-buergerbuero-mitte"], before["team-buergerbuero-nord"]}
+    assert team.relation[puls] == "merged"
+    assert [m.kind for m in team.markers] == ["merged"]
+    assert before["musikschule"] in series["kjfs"].of(puls)  # its place then
+    assert before["musikschule"] not in series["kjfs"].of(buerger)
+    assert before["musikschule"] in series["buerger-bauen"].of(buerger)
+    assert series["betriebshof"].of(puls) == {before["bauhof"]}  # a new key, the same unit
