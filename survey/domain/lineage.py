@@ -20,16 +20,19 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Edge", "Marker", "Series", "TreeUnit", "WaveTree", "unit_series"]
+__all__ = ["Edge", "Marker", "Series", "TreeUnit", "WaveTree", "ancestors", "unit_series"]
 
 
 @dataclass(frozen=True)
 class TreeUnit:
-    """A unit as one wave's tree has it (org_unit id, its parent's id, its path there)."""
+    """A unit as one wave's tree has it (org_unit id, its parent's id, its path and own staff
+    there, and whether it was active: a retired unit keeps its place for its earlier answers)."""
 
     id: int
     parent: int | None
     path: str
+    headcount: int = 0
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -88,32 +91,31 @@ def unit_series(unit: int, waves: Sequence[WaveTree], edges: Sequence[Edge]) -> 
     """The series of the current unit `unit` over `waves` (survey.domain.lineage)."""
     series = Series(unit, markers=_markers(unit, edges))
     for tree in waves:
-        ancestors, relation = _ancestors(unit, tree.version, edges)
-        members = _subtrees(ancestors, tree.units)
+        before, relation = ancestors(unit, tree.version, None, edges)
+        members = _subtrees(before, tree.units)
         if not members:
             continue
         series.members[tree.wave] = members
         series.relation[tree.wave] = relation
         if relation != "own":
-            series.stand_ins[tree.wave] = tuple(sorted(ancestors))
+            series.stand_ins[tree.wave] = tuple(sorted(before))
     return series
 
 
-def _after(version: int | None, edges: Sequence[Edge]) -> list[Edge]:
-    """The edges of versions applied after `version` (None: none, the wave runs with the current
-    organisation), newest first."""
-    if version is None:
-        return []
-    return sorted((e for e in edges if e.version > version), key=lambda e: e.version, reverse=True)
-
-
-def _ancestors(unit: int, version: int | None, edges: Sequence[Edge]) -> tuple[frozenset[int], str]:
-    """The units of the organisation `version` that the current `unit` comes from, and how."""
+def ancestors(
+    unit: int, since: int | None, until: int | None, edges: Sequence[Edge]
+) -> tuple[frozenset[int], str]:
+    """The units of organisation version `since` that `unit` of version `until` comes from
+    (None for `until`: the current organisation; None for `since`: nothing to walk), and how:
+    "own", "merged" or "shared"."""
     current = {unit}
     relation = "own"
+    if since is None:
+        return frozenset(current), relation
     by_version: dict[int, list[Edge]] = {}
-    for edge in _after(version, edges):
-        by_version.setdefault(edge.version, []).append(edge)
+    for edge in edges:
+        if edge.version > since and (until is None or edge.version <= until):
+            by_version.setdefault(edge.version, []).append(edge)
     for _, step in sorted(by_version.items(), reverse=True):
         before: set[int] = set()
         for one in current:

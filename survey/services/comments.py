@@ -15,7 +15,7 @@ import random
 from survey.domain.comments import CommentSummary, LanguageComments, MergedText, ThemeComments, ValueComments
 from survey.domain.figures import HiddenFigure, UnitFigures
 from survey.services.codebooks import current_codebook
-from survey.services.figures import kept_by_content, suppressed_history, waves_with_figures
+from survey.services.figures import kept_by_content, visibility, waves_with_figures
 from survey.store import catalog as catalog_store
 from survey.store import comments as store
 from survey.store import org as org_store
@@ -43,15 +43,15 @@ async def released_comments(figures: UnitFigures) -> list[TextComment] | HiddenF
     unit = next(u for u in units if u.key == figures.unit)
     # the closed waves, as for the figures: the same suppression, kept while open waves take answers
     history = [w for w in await waves_with_figures(latest.questionnaire) if w.status == "closed"]
-    subtree, _, hidden_text, _ = await suppressed_history(history, units, {u.key: u.parent for u in units})
-    h = hidden_text[latest.id].get(figures.unit)
-    if h or subtree[latest.id].get(figures.unit, 0) < latest.k_text:
+    view = await visibility(history, units, {u.key: u.parent for u in units})
+    h = view.texts(latest.id, figures.unit)
+    if h or view.respondents(latest.id, figures.unit) < latest.k_text:
         reason = h.reason if h else "below_k"
         explanation = f"comments are shown from {latest.k_text} respondents on"
         if h and h.reason != "below_k":
             explanation = h.explain()
         return HiddenFigure(True, reason, explanation)
-    return await store.released(latest.id, unit.path)
+    return await store.released(latest.id, units=view.members(unit.key, latest.id))
 
 
 async def _codebook_of(wave_key: str) -> tuple[Codebook | None, dict[str, dict[str, str]]]:

@@ -162,6 +162,9 @@ _FILE_HEADER = """\
 # headcount = staff assigned directly to the unit, not to its sub-units.
 # Kinds from top to bottom: Verwaltung > Dezernat > Fachbereich > Abteilung > Team.
 # A unit left out is retired (its earlier results stay); a new key is a new unit.
+# Reorganised? Say under `changes:` how the units follow from the ones before, so that the trends
+# join across it, e.g. - {kind: split, from: a, to: [b, c], shares: {b: 60, c: 40}}
+#                      - {kind: merged, from: [d, e], to: f}
 """
 
 

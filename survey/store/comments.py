@@ -9,6 +9,7 @@ withheld, so nobody reads it afterwards, the reviewers included.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from survey.store.engine import fetch_tuples
@@ -49,13 +50,20 @@ class TextComment:
     language: str
 
 
-async def released(wave: int, unit_path: str = "/") -> list[TextComment]:
-    """The released comments of a wave in a subtree, in alphabetical order."""
+async def released(
+    wave: int, unit_path: str = "/", units: Collection[int] | None = None
+) -> list[TextComment]:
+    """The released comments of a wave in a subtree (or of exactly `units`, org_unit ids: a
+    unit's series in that wave), in alphabetical order."""
+    if units is None:
+        scope, arguments = "c.unit IN (SELECT id FROM org_unit WHERE path LIKE {})", [unit_path + "%"]
+    else:  # ids from our own tables, never from a request
+        scope = f"c.unit IN ({', '.join(str(int(u)) for u in sorted(units))})" if units else "1 = 0"
+        arguments = []
     rows = await fetch_tuples(
         "SELECT c.text, c.item, r.language FROM comment c JOIN response r ON r.id = c.response "
-        f"WHERE c.wave = {int(wave)} AND c.state = 'released' "
-        "AND c.unit IN (SELECT id FROM org_unit WHERE path LIKE {})",
-        unit_path + "%",
+        f"WHERE c.wave = {int(wave)} AND c.state = 'released' AND {scope}",
+        *arguments,
     )
     return sorted(TextComment(text, item, language) for text, item, language in rows)
 

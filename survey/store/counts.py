@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Collection
 from typing import NamedTuple
 
 from survey.store.engine import current_engine, fetch_tuples
@@ -53,14 +54,28 @@ def _waves(waves: list[int]) -> str:
     return ", ".join(str(int(w)) for w in waves)
 
 
-async def count_table(waves: list[int], unit_path: str = "/") -> list[CountRow]:
-    """unit × wave × item × answer → count, for every unit whose path starts with `unit_path`."""
+def _scope(unit_path: str, units: Collection[int] | None) -> tuple[str, list[object]]:
+    """Which units' answers: those under `unit_path` in the tree as it is now, or exactly `units`
+    (org_unit ids: a unit's series across its waves, survey.domain.lineage)."""
+    if units is None:
+        return "a.unit IN (SELECT id FROM org_unit WHERE path LIKE {})", [unit_path + "%"]
+    if not all(isinstance(u, int) for u in units):
+        raise ValueError("unit ids are whole numbers")
+    # ids from our own tables, never from a request: inlined like the waves
+    return (f"a.unit IN ({', '.join(str(int(u)) for u in sorted(units))})" if units else "1 = 0"), []
+
+
+async def count_table(
+    waves: list[int], unit_path: str = "/", units: Collection[int] | None = None
+) -> list[CountRow]:
+    """unit × wave × item × answer → count, for every unit whose path starts with `unit_path` (or
+    of `units`)."""
+    scope, arguments = _scope(unit_path, units)
     rows = await fetch_tuples(
         "SELECT a.wave, a.unit, a.item, a.value, COUNT(*) "
-        f"FROM answer a WHERE a.wave IN ({_waves(waves)}) "
-        "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
+        f"FROM answer a WHERE a.wave IN ({_waves(waves)}) AND {scope} "
         "GROUP BY a.wave, a.unit, a.item, a.value",
-        unit_path + "%",
+        *arguments,
     )
     # tuple.__new__ skips the named tuple's argument handling: a third of the time on many rows
     return list(map(functools.partial(tuple.__new__, CountRow), rows))
@@ -78,45 +93,52 @@ async def respondents(waves: list[int], unit_path: str = "/") -> list[Respondent
 
 
 async def answers_by_respondent(
-    waves: list[int], items: list[str], unit_path: str = "/"
+    waves: list[int], items: list[str], unit_path: str = "/", units: Collection[int] | None = None
 ) -> list[tuple[str, int, int, str, int]]:
     """(response, wave, unit, item, value) of the given items, "keine Angabe" left out: the one
     query per report that value scores per person (α, ω, Welch) need."""
     if not items:
         return []
+    scope, arguments = _scope(unit_path, units)
     rows = await fetch_tuples(
         "SELECT a.response, a.wave, a.unit, a.item, a.value "
         f"FROM answer a WHERE a.wave IN ({_waves(waves)}) AND a.value IS NOT NULL "
-        "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
+        f"AND {scope} "
         f"AND a.item IN ({', '.join('{}' for _ in items)})",
-        unit_path + "%",
+        *arguments,
         *items,
     )
     return [(str(response), *rest) for response, *rest in rows]
 
 
 async def value_scores(
-    waves: list[int], mapping: list[tuple[int, str, str, int, int, bool]], unit_path: str = "/"
+    waves: list[int],
+    mapping: list[tuple[int, str, str, int, int, bool]],
+    unit_path: str = "/",
+    units: Collection[int] | None = None,
 ) -> list[tuple[str, int, int, str, float]]:
     """(response, wave, unit, value, score 0–100) — each person's mean over the items that measure
     a value, one grouped query for a whole report. `mapping` lists (wave, item, value, scale
     minimum, scale maximum, reversed): which items count for which value in which wave."""
     if not mapping:
         return []
-    sql, arguments = _person_scores(waves, mapping, unit_path)
+    sql, arguments = _person_scores(waves, mapping, unit_path, units)
     rows = await fetch_tuples(sql, *arguments)
     return [(str(response), wave, unit, key, float(score)) for response, wave, unit, key, score in rows]
 
 
 async def value_moments(
-    waves: list[int], mapping: list[tuple[int, str, str, int, int, bool]], unit_path: str = "/"
+    waves: list[int],
+    mapping: list[tuple[int, str, str, int, int, bool]],
+    unit_path: str = "/",
+    units: Collection[int] | None = None,
 ) -> list[tuple[int, int, str, int, float, float]]:
     """(wave, unit, value, persons, Σ score, Σ score²): the value scores of `value_scores` summed
     per unit in the database. Means, intervals and Welch's test of large groups (a parent unit,
     the organisation) need no more, and no row per person reaches Python."""
     if not mapping:
         return []
-    sql, arguments = _person_scores(waves, mapping, unit_path)
+    sql, arguments = _person_scores(waves, mapping, unit_path, units)
     rows = await fetch_tuples(
         "SELECT p.wave, p.unit, p.value_key, COUNT(*), SUM(p.score), SUM(p.score * p.score) "
         f"FROM ({sql}) p GROUP BY p.wave, p.unit, p.value_key",
@@ -128,7 +150,10 @@ async def value_moments(
 
 
 def _person_scores(
-    waves: list[int], mapping: list[tuple[int, str, str, int, int, bool]], unit_path: str
+    waves: list[int],
+    mapping: list[tuple[int, str, str, int, int, bool]],
+    unit_path: str,
+    units: Collection[int] | None = None,
 ) -> tuple[str, list[object]]:
     """The query of each person's score per value (columns response, wave, unit, value_key, score)."""
     # Casts: PostgreSQL cannot infer the types of parameters in a VALUES list on its own.
@@ -140,15 +165,15 @@ def _person_scores(
     arguments: list[object] = []
     for wave, item, value, low, high, reverse in mapping:
         arguments += [int(wave), item, value, int(low), int(high), 1 if reverse else 0]
-    arguments.append(unit_path + "%")
+    scope, scope_arguments = _scope(unit_path, units)
+    arguments += scope_arguments
     sql = (
         f"WITH m(wave, item, value_key, lo, hi, rev) AS (VALUES {rows_sql}) "
         "SELECT a.response AS response, a.wave AS wave, a.unit AS unit, m.value_key AS value_key, "
         "AVG(CASE WHEN m.rev = 1 THEN m.hi - a.value ELSE a.value - m.lo END * 100.0 / (m.hi - m.lo)) "
         "AS score "
         "FROM answer a JOIN m ON m.wave = a.wave AND m.item = a.item "
-        f"WHERE a.wave IN ({_waves(waves)}) AND a.value IS NOT NULL "
-        "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
+        f"WHERE a.wave IN ({_waves(waves)}) AND a.value IS NOT NULL AND {scope} "
         "GROUP BY a.response, a.wave, a.unit, m.value_key"
     )
     return sql, arguments

@@ -154,28 +154,31 @@ async def wave_organisation(wave_id: int) -> list[WaveUnit]:
     ]
 
 
-async def wave_trees(wave_ids: list[int]) -> dict[int, tuple[int | None, list[tuple[int, int | None, str]]]]:
-    """Per wave: the organisation version it ran with and its tree as (unit id, parent id, path),
-    retired units included. A closed wave has its own; a wave still running (or closed before
-    versions began and not kept) runs with the organisation as it is now (version None)."""
+_Tree = list[tuple[int, int | None, str, int, bool]]
+
+
+async def wave_trees(wave_ids: list[int]) -> dict[int, tuple[int | None, _Tree]]:
+    """Per wave: the organisation version it ran with and its tree as (unit id, parent id, path,
+    headcount, active), retired units included. A closed wave has its own; a wave still running runs with
+    the organisation as it is now (version None)."""
     if not wave_ids:
         return {}
     marks = ", ".join("{}" for _ in wave_ids)
     kept = await fetch_tuples(
-        f"SELECT o.wave, w.org_version, o.unit, o.parent, o.path FROM wave_org_unit o "
+        f"SELECT o.wave, w.org_version, o.unit, o.parent, o.path, o.headcount, o.active FROM wave_org_unit o "
         f"JOIN wave w ON w.id = o.wave WHERE o.wave IN ({marks})",
         *wave_ids,
     )
-    trees: dict[int, tuple[int | None, list[tuple[int, int | None, str]]]] = {}
-    for wave, version, unit, parent, path in kept:
+    trees: dict[int, tuple[int | None, _Tree]] = {}
+    for wave, version, unit, parent, path, headcount, active in kept:
         # kept before any version was recorded: before every change since (version 0)
         trees.setdefault(int(wave), (0 if version is None else int(version), []))[1].append(
-            (int(unit), None if parent is None else int(parent), str(path))
+            (int(unit), None if parent is None else int(parent), str(path), int(headcount), bool(active))
         )
     if len(trees) < len(set(wave_ids)):
         current = [
-            (int(r[0]), None if r[1] is None else int(r[1]), str(r[2]))
-            for r in await fetch_tuples("SELECT id, parent, path FROM org_unit")
+            (int(r[0]), None if r[1] is None else int(r[1]), str(r[2]), int(r[3]), bool(r[4]))
+            for r in await fetch_tuples("SELECT id, parent, path, headcount, active FROM org_unit")
         ]
         for wave in wave_ids:
             trees.setdefault(wave, (None, current))

@@ -15,7 +15,7 @@ from survey.services import figures
 from survey.services.demo import DemoOptions, build_demo
 from survey.services.figures import _scores as scores_of
 from survey.services.figures import unit_figures
-from survey.services.figures._mapping import moments_by_subtree
+from survey.services.figures._mapping import moments_by_members
 from survey.stats import mean_variance
 from survey.store import counts
 from survey.store import org as org_store
@@ -42,7 +42,11 @@ async def test_sums_in_the_database_equal_the_per_person_scores(db: str) -> None
             if path_of[unit].startswith(prefix):
                 persons[(wave, name, value)].append(score)
     rows = await counts.value_moments(wave_ids, mapping)
-    sums = moments_by_subtree(rows, path_of, {"organisation": "/", "kjfs": kjfs.path})
+    groups = {
+        name: {w: frozenset(u for u, path in path_of.items() if path.startswith(prefix)) for w in wave_ids}
+        for name, prefix in (("organisation", "/"), ("kjfs", kjfs.path))
+    }
+    sums = moments_by_members(rows, groups)
     assert set(sums) == set(persons) and len(sums) == 2 * 2 * 2
     for key, scores in persons.items():
         n, total, squares = sums[key]

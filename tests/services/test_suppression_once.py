@@ -37,6 +37,10 @@ async def test_figures_and_comments_share_one_suppression(
     units = await org_store.list_units()
     parents = {u.key: u.parent for u in units}
     history = await waves_with_figures("staff-pulse")
-    assert await suppressed_history(history, units, parents) == await _suppression._suppressed_history(
-        history, units, parents
+    fresh = await _suppression._suppressed_history(history, units, parents)
+    assert await suppressed_history(history, units, parents) == (
+        fresh.subtree,
+        fresh.hidden,
+        fresh.hidden_text,
+        fresh.hidden_count,
     )

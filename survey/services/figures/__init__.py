@@ -22,6 +22,8 @@ zero or a gap. This package assembles; survey.stats computes.
     waves_with_figures(questionnaire)               -> the open and closed waves (_suppression)
     NoClosedWave                                    -> raised where no wave has closed yet
     suppressed_history(history, units, parents)     -> who may be seen, per wave (_suppression)
+    visibility(history, units, parents)             -> the same as a Visibility, with each unit's
+        series (the units whose answers make its value in each wave: survey.domain.lineage)
 
 Inside: _context (the unit, its waves and versions), _mapping (which items count for which
 value, not-asked pairs, breaks), _scores (scores, changes, rates as shown), _adjustment
@@ -38,7 +40,13 @@ from survey.services.figures._language import overview_in_language, unit_in_lang
 from survey.services.figures._overview import organisation_overview, overview_within
 from survey.services.figures._participation import unit_participation
 from survey.services.figures._service_points import service_point_figures
-from survey.services.figures._suppression import NoClosedWave, suppressed_history, waves_with_figures
+from survey.services.figures._suppression import (
+    NoClosedWave,
+    Visibility,
+    suppressed_history,
+    visibility,
+    waves_with_figures,
+)
 from survey.services.figures._unit import unit_figures
 
 __all__ = [
@@ -47,6 +55,7 @@ __all__ = [
     "NoClosedWave",
     "Score",
     "UnitFigures",
+    "Visibility",
     "keep_figures_signed_with",
     "kept_by_content",
     "measure_effects",
@@ -59,6 +68,7 @@ __all__ = [
     "unit_figures",
     "unit_in_language",
     "unit_participation",
+    "visibility",
     "wave_titles_in",
     "waves_with_figures",
 ]

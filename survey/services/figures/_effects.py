@@ -125,15 +125,19 @@ class _Data:
     run_from: dict[str, int]
     #: the (wave id, value) pairs whose version asks the value at all
     asked: set[tuple[int, str]]
-    #: (wave id, value) → (unit path, sums) of each active unit with answers
-    rows: dict[tuple[int, str], list[tuple[str, Moments]]]
+    #: (wave id, value) → (unit id, sums) of each unit with answers
+    rows: dict[tuple[int, str], list[tuple[int, Moments]]]
 
-    def under(self, wave: Wave, value: str, prefix: str) -> Moments | None:
-        return add_moments(*(m for path, m in self.rows.get((wave.id, value), []) if path.startswith(prefix)))
+    def under(self, wave: Wave, value: str, members: frozenset[int]) -> Moments | None:
+        """The sums of a group: the units of its series in the wave."""
+        return add_moments(*(m for unit, m in self.rows.get((wave.id, value), []) if unit in members))
 
-    def outside(self, wave: Wave, value: str, prefixes: list[str]) -> Moments | None:
+    def outside(
+        self, wave: Wave, value: str, inside: frozenset[int], everyone: frozenset[int]
+    ) -> Moments | None:
+        """The sums of the organisation (`everyone`: the root's series) less the units `inside`."""
         rows = self.rows.get((wave.id, value), [])
-        return add_moments(*(m for path, m in rows if not any(path.startswith(p) for p in prefixes)))
+        return add_moments(*(m for unit, m in rows if unit in everyone and unit not in inside))
 
     def asks(self, index: int, value: str) -> bool:
         return (self.waves[index].id, value) in self.asked
@@ -170,13 +174,12 @@ async def _load(questionnaire: str) -> _Data:
             if index >= run_from[value]:
                 for item in (i for i in scored if i.id in items):
                     mapping.append((wave.id, item.id, value, *scale_range(version, item.id), item.reverse))
-    path_of = {u.id: u.path for u in all_units}
-    rows: dict[tuple[int, str], list[tuple[str, Moments]]] = defaultdict(list)
+    rows: dict[tuple[int, str], list[tuple[int, Moments]]] = defaultdict(list)
     for wave_id, unit_id, value, n, total, squares in await organisation_moments(
         [w.id for w in waves], sorted(mapping)
     ):
-        if unit_id in path_of:  # a retired unit's answers count nowhere, as in the overview
-            rows[(wave_id, value)].append((path_of[unit_id], (n, total, squares)))
+        # each wave's groups are those of the tree it ran with (survey.domain.lineage)
+        rows[(wave_id, value)].append((unit_id, (n, total, squares)))
     return _Data(
         waves,
         {u.key: u for u in all_units},
@@ -211,13 +214,15 @@ def _series(d: _Data, owners: list[StoredUnit], outermost: list[StoredUnit], val
         covered = d.in_run(index, value)
         used = covered and view.scores(wave.id, root.key) is None
         hidden = {u.key: view.scores(wave.id, u.key) for u in [*owners, *outermost]}
-        shown = [o.path for o in outermost if hidden[o.key] is None]
-        rest.append(d.outside(wave, value, shown) if used else None)
+        shown = frozenset().union(*(view.members(o.key, wave.id) for o in outermost if hidden[o.key] is None))
+        everyone = view.members(root.key, wave.id)
+        rest.append(d.outside(wave, value, shown, everyone) if used else None)
         for unit in owners:
             h = hidden[unit.key] or hidden[container[unit.key].key] or view.scores(wave.id, root.key)
             if covered and h is not None and view.respondents(wave.id, unit.key) > 0:
                 hidden_in[unit.key].append((wave, h))
-            own[unit.key].append(d.under(wave, value, unit.path) if used and h is None else None)
+            members = view.members(unit.key, wave.id)
+            own[unit.key].append(d.under(wave, value, members) if used and h is None else None)
     return _Series(own, rest, hidden_in)
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from survey.domain import QuestionnaireVersion
-from survey.domain.anonymity import Hidden, suppress
 from survey.domain.figures import HiddenFigure, Score
 from survey.services.figures._mapping import Mapping, scale_range
 from survey.services.figures._scores import score
-from survey.services.figures._suppression import hidden_figure, subtree_counts
+from survey.services.figures._suppression import Visibility, hidden_figure, visibility
 from survey.store import catalog as catalog_store
 from survey.store import counts as store
 from survey.store import waves as wave_store
@@ -57,16 +56,12 @@ def _shared_mapping(
     return mapping, items_of
 
 
-async def _citizens_hidden(
+async def _citizens_view(
     citizen: Wave, units: list[StoredUnit], parents: dict[str, str | None]
-) -> dict[str, Hidden]:
-    per_unit: dict[int, int] = {}
-    for row in await store.respondents([citizen.id]):
-        per_unit[row.unit] = row.respondents
-    citizen_counts = subtree_counts(units, per_unit)
-    if citizen.status == "open":  # a clerk could read the rating of the person just served
-        return {u: Hidden("wave_open", citizen.k) for u, n in citizen_counts.items() if n > 0}
-    return suppress(citizen_counts, parents, citizen.k)
+) -> Visibility:
+    """The citizen wave's own suppression, over the tree it ran with: an open wave hides every
+    group with ratings (a clerk could read the rating of the person just served)."""
+    return await visibility([citizen], units, parents)
 
 
 async def self_and_external(
@@ -76,8 +71,11 @@ async def self_and_external(
     latest: Wave,
     newest: QuestionnaireVersion,
     values: list[str],
+    staff: frozenset[int],
 ) -> Images:
-    """Per value: staff and citizens of the unit's subtree in the same period, on shared items."""
+    """Per value: staff and citizens of the unit's subtree in the same period, on shared items
+    (`staff`: the units of the unit's series in the staff wave, as survey.services.figures
+    ._suppression.Visibility.members has them)."""
     citizen = await _citizen_wave(latest)
     if citizen is None:
         return {}
@@ -87,15 +85,21 @@ async def self_and_external(
     mapping, items_of = _shared_mapping(latest, newest, citizen, version, values)
     if not mapping:
         return {}
-    citizen_hidden = await _citizens_hidden(citizen, units, parents)
+    citizens = await _citizens_view(citizen, units, parents)
+    members = {latest.id: staff, citizen.id: citizens.members(unit.key, citizen.id)}
     staff_scores: dict[str, list[float]] = defaultdict(list)
     citizen_scores: dict[str, list[float]] = defaultdict(list)
-    for _, _, _, key, value_score in await store.value_scores([latest.id, citizen.id], mapping, unit.path):
+    scope = members[latest.id] | members[citizen.id]
+    for _, wave_id, unit_id, key, value_score in await store.value_scores(
+        [latest.id, citizen.id], mapping, units=scope
+    ):
+        if unit_id not in members.get(wave_id, ()):
+            continue
         side, value = key.split(":", 1)
         (staff_scores if side == "self" else citizen_scores)[value].append(value_score)
     result = {}
     for value, items in items_of.items():
-        h = citizen_hidden.get(unit.key)
+        h = citizens.scores(citizen.id, unit.key)
         external = hidden_figure(h) if h else score(citizen_scores[value])
         result[value] = (score(staff_scores[value]), external, items)
     return result

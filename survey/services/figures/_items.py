@@ -24,11 +24,13 @@ PendingChange = tuple[str, int | None, dict]
 
 
 async def _count_tables(ctx: UnitContext) -> _Tables:
-    """Answers per code, per (wave, item), of the unit's subtree in the latest and previous wave."""
+    """Answers per code, per (wave, item), of the unit's series (its subtree in the tree each wave
+    ran with) in the latest and previous wave."""
     counts: _Tables = defaultdict(dict)
     waves = [w.id for w in (ctx.latest, ctx.previous) if w]
-    for row in await store.count_table(waves, ctx.unit.path):
-        if row.value is not None:
+    members = {w: ctx.view.members(ctx.unit.key, w) for w in waves}
+    for row in await store.count_table(waves, units=frozenset().union(*members.values())):
+        if row.value is not None and row.unit in members[row.wave]:
             counts[(row.wave, row.item)][row.value] = (
                 counts[(row.wave, row.item)].get(row.value, 0) + row.count
             )

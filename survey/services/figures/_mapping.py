@@ -9,10 +9,12 @@ from survey.domain import QuestionnaireVersion
 from survey.services.figures._scores import Moments
 from survey.store.waves import Wave
 
-__all__ = ["Mapping", "moments_by_subtree", "scale_range", "top_codes", "value_mapping"]
+__all__ = ["Groups", "Mapping", "moments_by_members", "scale_range", "top_codes", "value_mapping"]
 
 #: (wave, item, value, scale min, scale max, reversed) rows the store scores answers by
 Mapping = list[tuple[int, str, str, int, int, bool]]
+#: named groups: per wave, the units (ids) whose answers make the group's value there
+Groups = dict[str, dict[int, frozenset[int]]]
 
 
 def scale_range(version: QuestionnaireVersion, item_id: str) -> tuple[int, int]:
@@ -64,15 +66,15 @@ def value_mapping(
     return mapping, breaks, not_asked
 
 
-def moments_by_subtree(
-    rows: list[tuple[int, int, str, int, float, float]], path_of: dict[int, str], prefixes: dict[str, str]
+def moments_by_members(
+    rows: list[tuple[int, int, str, int, float, float]], groups: Groups
 ) -> dict[tuple[int, str, str], Moments]:
-    """Sum the per-unit rows of `value_moments` up to each named subtree: (wave, name, value) → sums."""
+    """Sum the per-unit rows of `value_moments` up to each named group (a unit's series: its
+    subtree in each wave's tree): (wave, name, value) → sums."""
     out: dict[tuple[int, str, str], list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
     for wave_id, unit_id, value, n, total, squares in rows:
-        path = path_of.get(unit_id, "")
-        for name, prefix in prefixes.items():
-            if path.startswith(prefix):
+        for name, members in groups.items():
+            if unit_id in members.get(wave_id, ()):
                 sums = out[(wave_id, name, value)]
                 sums[0] += n
                 sums[1] += total

@@ -22,7 +22,7 @@ from survey.errors import N_, SurveyError
 from survey.services.figures._adjustment import Tests
 from survey.services.figures._cache import cached, organisation_moments
 from survey.services.figures._context import load_versions, value_names_of
-from survey.services.figures._mapping import moments_by_subtree, value_mapping
+from survey.services.figures._mapping import moments_by_members, value_mapping
 from survey.services.figures._scores import (
     Moments,
     rate,
@@ -129,7 +129,7 @@ def _row(
     latest = o.latest
     h_count = o.view.counts(latest.id, unit.key)
     n = o.view.respondents(latest.id, unit.key)
-    headcount = rate_base(latest.audience, o.units, unit)
+    headcount = rate_base(latest.audience, o.view.headcount(latest.id, unit.key))
     row_scores: dict[str, Score | HiddenFigure | None] = {}
     row_changes: dict[str, Change | HiddenFigure | None] = {}
     for value in o.value_names:
@@ -164,11 +164,10 @@ async def _load(questionnaire: str) -> tuple[_Overview, list[StoredUnit]]:
     view = await visibility(waves, units, parents)
     rows_units = [u for u in units if u.kind in _SHOWN_KINDS]
     mapping, breaks, not_asked = value_mapping(waves, versions, newest, list(value_names))
-    # sums per unit from the database, added up per row's subtree: no row per person
-    sums = moments_by_subtree(
+    # sums per unit from the database, added up per row's series: no row per person
+    sums = moments_by_members(
         await organisation_moments([w.id for w in waves], mapping),
-        {u.id: u.path for u in units},
-        {u.key: u.path for u in rows_units},
+        {u.key: {w.id: view.members(u.key, w.id) for w in waves} for u in rows_units},
     )
     previous = waves[-2] if len(waves) >= 2 else None
     title = newest.title.get("de") or next(iter(newest.title.values()), questionnaire)

@@ -15,16 +15,15 @@ from survey.store.waves import Wave
 __all__ = ["unit_participation", "wave_summaries"]
 
 
-def wave_summaries(
-    waves: list[Wave], unit: StoredUnit, units: list[StoredUnit], view: Visibility
-) -> list[WaveSummary]:
-    """Respondents and response rate of the unit's subtree in each wave, with the respondent
-    counts' own suppression (an open wave's count is shown from k respondents on, as everywhere)."""
+def wave_summaries(waves: list[Wave], unit: StoredUnit, view: Visibility) -> list[WaveSummary]:
+    """Respondents and response rate of the unit's series in each wave (its subtree, and its
+    staff, as the wave's organisation had them), with the respondent counts' own suppression (an
+    open wave's count is shown from k respondents on, as everywhere)."""
     summaries = []
     for wave in waves:
         n = view.respondents(wave.id, unit.key)
         h = view.counts(wave.id, unit.key)
-        headcount = rate_base(wave.audience, units, unit)
+        headcount = rate_base(wave.audience, view.headcount(wave.id, unit.key))
         summaries.append(
             WaveSummary(
                 wave.key,
@@ -62,4 +61,4 @@ async def _unit_participation(unit_key: str, questionnaire: str) -> list[WaveSum
         return []
     # an open wave's suppression is its own: the other waves change nothing of it
     view = await visibility(open_waves, units, {u.key: u.parent for u in units})
-    return wave_summaries(open_waves, unit, units, view)
+    return wave_summaries(open_waves, unit, view)

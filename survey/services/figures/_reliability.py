@@ -35,8 +35,12 @@ async def _answer_matrices(ctx: UnitContext) -> _Matrices:
     matrices: _Matrices = defaultdict(lambda: defaultdict(dict))
     if not (shown_waves and wanted):
         return matrices
-    rows = await store.answers_by_respondent([w.id for w in shown_waves], wanted, unit.path)
-    for response, wave_id, _, item, answer in rows:
+    members = {w.id: ctx.view.members(unit.key, w.id) for w in shown_waves}
+    scope = frozenset().union(*members.values())
+    rows = await store.answers_by_respondent([w.id for w in shown_waves], wanted, units=scope)
+    for response, wave_id, unit_id, item, answer in rows:
+        if unit_id not in members[wave_id]:
+            continue
         version = next(ctx.version(w) for w in shown_waves if w.id == wave_id)
         low, high = scale_range(version, item)
         reverse = version.item(item).reverse

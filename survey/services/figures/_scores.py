@@ -15,7 +15,6 @@ from survey.stats import (
     welch,
     welch_from_summary,
 )
-from survey.store.org import StoredUnit
 
 __all__ = [
     "Moments",
@@ -75,12 +74,13 @@ def _welch_change(difference: float, p: float, d: float | None) -> dict:
     }
 
 
-def rate_base(audience: str, units: list[StoredUnit], unit: StoredUnit) -> int | None:
-    """The headcount a response rate divides by: the staff of the unit's subtree. Citizens have
-    none (and the contacts at service points, which would be one, are not recorded)."""
+def rate_base(audience: str, staff: int) -> int | None:
+    """The headcount a response rate divides by: `staff`, of the unit's subtree in the wave (as
+    the wave's organisation had it). Citizens have none (and the contacts at service points,
+    which would be one, are not recorded)."""
     if audience != "staff":
         return None
-    return sum(u.headcount for u in units if u.path.startswith(unit.path))
+    return staff
 
 
 def rate(n: int, headcount: int | None, hidden: Hidden | None) -> float | HiddenFigure | None:

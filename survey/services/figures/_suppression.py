@@ -4,13 +4,16 @@ per data stamp and shared by a page's figures, its comments and the overview."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from survey.domain.anonymity import Hidden, WaveGroups, suppress, suppress_waves
+from survey.domain.anonymity import Hidden, WaveGroups, suppress, suppress_union, suppress_waves
 from survey.domain.figures import HiddenFigure
+from survey.domain.lineage import Edge, Series, TreeUnit, WaveTree, ancestors, unit_series
 from survey.errors import N_, Code, SurveyError
 from survey.services.figures._cache import cached
 from survey.store import counts as store
+from survey.store import org_versions as version_store
 from survey.store import waves as wave_store
 from survey.store.org import StoredUnit
 from survey.store.waves import Wave
@@ -85,45 +88,122 @@ async def suppressed_history(
     its comments. The result is shared; callers only read it. Each wave's suppression depends on
     the closed waves before it only (`suppress_waves`), so the history of a closed wave's figures
     is the closed waves, and that of an open wave's participation the open waves."""
-    key = ("suppression", tuple(history), tuple(units), tuple(parents.items()))
-    # of closed waves only (a unit's figures, a closed wave's comments): a new answer in an open
-    # wave changes nothing of it
-    closed = all(w.status == "closed" for w in history)
-    return await cached(key, lambda: _suppressed_history(history, units, parents), closed_waves=closed)
+    view = await visibility(history, units, parents)
+    return view.subtree, view.hidden, view.hidden_text, view.hidden_count
 
 
 async def _suppressed_history(
     history: list[Wave], units: list[StoredUnit], parents: dict[str, str | None]
-) -> tuple[_Counts, _HiddenByWave, _HiddenByWave, _HiddenByWave]:
+) -> Visibility:
+    trees = await _wave_trees(history)
+    edges = await _edges()
+    series = {u.key: unit_series(u.id, list(trees.values()), edges) for u in units}
     people: dict[int, dict[int, int]] = defaultdict(dict)
     for row in await store.respondents([w.id for w in history]):
         people[row.wave][row.unit] = row.respondents
-    subtree = {w.id: subtree_counts(units, people[w.id]) for w in history}
-    rounds = [WaveGroups(subtree[w.id], w.k, w.status == "open") for w in history]
-    hidden = dict(zip((w.id for w in history), suppress_waves(rounds, parents), strict=True))
-    hidden_text = {
-        w.id: suppress(
-            subtree[w.id],
-            parents,
-            w.k_text,
-            {u: h for u, h in hidden[w.id].items() if h.reason in _OWN_REASONS},
+    rounds, previous = [], None
+    for wave in history:
+        tree = trees[wave.id]
+        rounds.append(_groups(wave, tree, people[wave.id], previous, edges))
+        previous = tree.version
+    hidden = suppress_waves(rounds, {})
+    view = _Per(series, {}, {}, {}, {}, {})
+    for wave, groups, hidden_ids in zip(history, rounds, hidden, strict=True):
+        tree_parents = groups.parents or {}
+        text_ids = suppress(
+            groups.counts,
+            tree_parents,
+            wave.k_text,
+            {u: h for u, h in hidden_ids.items() if h.reason in _OWN_REASONS},
         )
-        for w in history
+        count_ids = suppress(groups.counts, tree_parents, wave.k) if wave.status == "open" else hidden_ids
+        view.add(wave, trees[wave.id], groups.counts, hidden_ids, text_ids, count_ids)
+    return view.visibility()
+
+
+async def _wave_trees(history: list[Wave]) -> dict[int, WaveTree]:
+    kept = await version_store.wave_trees([w.id for w in history])
+    return {w.id: WaveTree(w.id, kept[w.id][0], [TreeUnit(*unit) for unit in kept[w.id][1]]) for w in history}
+
+
+async def _edges() -> list[Edge]:
+    return [
+        Edge(e.version, e.valid_from, e.kind, e.predecessor, e.successor, e.share)
+        for e in await version_store.lineage()
+    ]
+
+
+def _groups(
+    wave: Wave, tree: WaveTree, people: dict[int, int], previous: int | None, edges: list[Edge]
+) -> WaveGroups:
+    """One wave's groups: every unit of the tree it ran with (by id), its subtree's respondents,
+    and the groups of the wave before that each one goes on from, across a reorganisation."""
+    counts = {
+        str(u.id): sum(people.get(v.id, 0) for v in tree.units if v.path.startswith(u.path))
+        for u in tree.units
     }
-    hidden_count = {
-        w.id: suppress(subtree[w.id], parents, w.k) if w.status == "open" else hidden[w.id] for w in history
-    }
-    return subtree, hidden, hidden_text, hidden_count
+    tree_parents = {str(u.id): None if u.parent is None else str(u.parent) for u in tree.units}
+    follows = {}
+    if previous is not None and previous != tree.version:
+        for unit in tree.units:
+            before, _ = ancestors(unit.id, previous, tree.version, edges)
+            if before != {unit.id}:
+                follows[str(unit.id)] = [str(b) for b in sorted(before)]
+    return WaveGroups(counts, wave.k, wave.status == "open", tree_parents, follows)
+
+
+@dataclass
+class _Per:
+    """The decisions by the tree's unit ids, said again per current unit (its series)."""
+
+    series: dict[str, Series]
+    subtree: _Counts
+    staff: _Counts
+    hidden: _HiddenByWave
+    hidden_text: _HiddenByWave
+    hidden_count: _HiddenByWave
+
+    def add(
+        self, wave: Wave, tree: WaveTree, counts: Mapping[str, int], *decided: Mapping[str, Hidden]
+    ) -> None:
+        headcount = {u.id: u.headcount for u in tree.units if u.active}  # a retired unit's is stale
+        for target in (self.subtree, self.staff, self.hidden, self.hidden_text, self.hidden_count):
+            target[wave.id] = {}
+        thresholds = (wave.k, wave.k_text, wave.k)
+        for key, series in self.series.items():
+            members = series.of(wave.id)
+            if not members:
+                continue
+            roots = series.stand_ins.get(wave.id) or (series.unit,)
+            self.subtree[wave.id][key] = sum(counts.get(str(r), 0) for r in roots)
+            self.staff[wave.id][key] = sum(headcount.get(m, 0) for m in members)
+            targets = (self.hidden, self.hidden_text, self.hidden_count)
+            for target, by_id, k in zip(targets, decided, thresholds, strict=True):
+                h = (
+                    by_id.get(str(roots[0]))
+                    if len(roots) == 1
+                    else suppress_union([(counts.get(str(r), 0), by_id.get(str(r))) for r in roots], k)
+                )
+                if h is not None:
+                    target[wave.id][key] = h
+
+    def visibility(self) -> Visibility:
+        return Visibility(
+            self.subtree, self.hidden, self.hidden_text, self.hidden_count, self.series, self.staff
+        )
 
 
 @dataclass(frozen=True)
 class Visibility:
-    """What suppressed_history decided, asked per wave and unit."""
+    """What suppressed_history decided, asked per wave and (current) unit; with each unit's series
+    (which units' answers make its value in each wave) and its staff per wave."""
 
     subtree: _Counts
     hidden: _HiddenByWave
     hidden_text: _HiddenByWave
     hidden_count: _HiddenByWave
+    series: dict[str, Series] = field(default_factory=dict)
+    staff: _Counts = field(default_factory=dict)
 
     def scores(self, wave_id: int, key: str) -> Hidden | None:
         """Why the group's scores (and everything built from its answers) are hidden, if they are."""
@@ -140,8 +220,23 @@ class Visibility:
     def respondents(self, wave_id: int, key: str) -> int:
         return self.subtree[wave_id].get(key, 0)
 
+    def members(self, key: str, wave_id: int) -> frozenset[int]:
+        """The units (ids) whose answers in the wave make the unit's value there (its series)."""
+        series = self.series.get(key)
+        return series.of(wave_id) if series else frozenset()
+
+    def headcount(self, wave_id: int, key: str) -> int:
+        """The staff of the unit's group in the wave, as the wave's organisation had it."""
+        return self.staff.get(wave_id, {}).get(key, 0)
+
 
 async def visibility(
     history: list[Wave], units: list[StoredUnit], parents: dict[str, str | None]
 ) -> Visibility:
-    return Visibility(*await suppressed_history(history, units, parents))
+    """suppressed_history's decisions, with each unit's series and staff per wave (computed once
+    per data stamp and shared)."""
+    key = ("suppression", tuple(history), tuple(units), tuple(parents.items()))
+    # of closed waves only (a unit's figures, a closed wave's comments): a new answer in an open
+    # wave changes nothing of it
+    closed = all(w.status == "closed" for w in history)
+    return await cached(key, lambda: _suppressed_history(history, units, parents), closed_waves=closed)

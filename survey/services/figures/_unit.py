@@ -12,7 +12,7 @@ from survey.services.figures._cache import cached, organisation_moments
 from survey.services.figures._context import UnitContext, unit_context
 from survey.services.figures._images import Images, self_and_external
 from survey.services.figures._items import PendingChange, item_figures
-from survey.services.figures._mapping import Mapping, moments_by_subtree, value_mapping
+from survey.services.figures._mapping import Groups, Mapping, moments_by_members, value_mapping
 from survey.services.figures._participation import unit_participation, wave_summaries
 from survey.services.figures._reliability import reliability_by_wave
 from survey.services.figures._scores import Moments, score
@@ -49,16 +49,22 @@ async def _with_participation(
     return msgspec.structs.replace(closed, open_waves=await unit_participation(unit_key, questionnaire))
 
 
+def _groups(ctx: UnitContext, keys: dict[str, str], waves: list[int]) -> Groups:
+    """Named groups of units (name → unit key) as their series have them in each wave."""
+    return {name: {w: ctx.view.members(key, w) for w in waves} for name, key in keys.items()}
+
+
 async def _person_scores(ctx: UnitContext, mapping: Mapping) -> PersonScores:
-    """Value scores per person (one grouped query), for the unit and each of its children."""
+    """Value scores per person (one grouped query), for the unit and each of its children, each
+    over its series (its subtree in the tree each wave ran with)."""
     scores: PersonScores = defaultdict(lambda: defaultdict(list))
-    groups = {"unit": ctx.unit.path, **{f"child:{kid.key}": kid.path for kid in ctx.kids}}
-    path_of = {u.id: u.path for u in ctx.units}
-    rows = await store.value_scores([w.id for w in ctx.waves], mapping, ctx.unit.path)
+    waves = [w.id for w in ctx.waves]
+    groups = _groups(ctx, {"unit": ctx.unit.key, **{f"child:{kid.key}": kid.key for kid in ctx.kids}}, waves)
+    scope = frozenset().union(*(members for per in groups.values() for members in per.values()))
+    rows = await store.value_scores(waves, mapping, units=scope)
     for _, wave_id, unit_id, value, value_score in rows:
-        path = path_of.get(unit_id, "")
-        for name, prefix in groups.items():
-            if prefix and path.startswith(prefix):
+        for name, per in groups.items():
+            if unit_id in per[wave_id]:
                 scores[(wave_id, value)][name].append(value_score)
     return scores
 
@@ -68,13 +74,19 @@ async def _references(ctx: UnitContext, mapping: Mapping) -> dict[tuple[int, str
     shared by every report of the same data."""
     latest_id = ctx.latest.id
     rows = await organisation_moments([latest_id], [m for m in mapping if m[0] == latest_id])
-    groups = {"organisation": ctx.root.path, **({"parent": ctx.parent.path} if ctx.parent else {})}
-    return moments_by_subtree(rows, {u.id: u.path for u in ctx.units}, groups)
+    keys = {"organisation": ctx.root.key, **({"parent": ctx.parent.key} if ctx.parent else {})}
+    return moments_by_members(rows, _groups(ctx, keys, [latest_id]))
 
 
 async def _images(ctx: UnitContext) -> Images:
     images = await self_and_external(
-        ctx.unit, ctx.units, ctx.parents, ctx.latest, ctx.newest, list(ctx.value_names)
+        ctx.unit,
+        ctx.units,
+        ctx.parents,
+        ctx.latest,
+        ctx.newest,
+        list(ctx.value_names),
+        ctx.view.members(ctx.unit.key, ctx.latest.id),
     )
     latest_hidden = ctx.view.scores(ctx.latest.id, ctx.unit.key)
     if latest_hidden:  # the staff side is the unit's own people
@@ -143,7 +155,7 @@ async def _unit_figures(
         ctx.unit.kind,
         ctx.unit.parent,
         questionnaire,
-        wave_summaries(ctx.waves, ctx.unit, ctx.units, ctx.view),
+        wave_summaries(ctx.waves, ctx.unit, ctx.view),
         values,
         _final_items(items, pending_items, tests),
         _children(ctx),
