@@ -21,6 +21,8 @@ __all__ = [
     "OrganisationOverview",
     "OverviewRow",
     "Reliability",
+    "Reorganisation",
+    "Reorganised",
     "Score",
     "Trend",
     "UnitFigures",
@@ -146,6 +148,27 @@ class ItemFigures(msgspec.Struct, frozen=True):
     change: Change | HiddenFigure | None
 
 
+class Reorganised(msgspec.Struct, frozen=True):
+    """How a wave before a reorganisation stands for the unit: `merged` (its predecessors'
+    answers together) or `shared` (the value of the unit it was split from, which its siblings
+    share); `units` names them."""
+
+    relation: str
+    units: list[str]
+
+
+class Reorganisation(msgspec.Struct, frozen=True):
+    """A change in the unit's lineage (survey.domain.lineage): its trend charts draw a line there.
+    `kind`: split, merged, moved or renamed; `units`: the units before it (the one split, those
+    merged; the unit itself where it was moved or renamed)."""
+
+    valid_from: dt.date
+    kind: str
+    units: list[str]
+    #: the first wave shown that ran with the new organisation (None: none yet)
+    wave: str | None = None
+
+
 class WaveSummary(msgspec.Struct, frozen=True):
     wave: str
     title: str
@@ -161,6 +184,8 @@ class WaveSummary(msgspec.Struct, frozen=True):
     #: why there is no response rate at all (citizen waves); None where there is one, or where it
     #: is hidden (then `response_rate` is the HiddenFigure)
     no_rate: NoRate | None = None
+    #: before a reorganisation: whose value the wave's figures are (None: the unit's own)
+    reorganised: Reorganised | None = None
 
 
 class ChildScores(msgspec.Struct, frozen=True):
@@ -189,6 +214,8 @@ class UnitFigures(msgspec.Struct, frozen=True):
     #: the waves still open: participation only (respondents so far, hidden where the group is
     #: small), never answers; the figures above are the closed waves'
     open_waves: list[WaveSummary] = []
+    #: the reorganisations within the waves shown, oldest first (survey.domain.lineage)
+    reorganisations: list[Reorganisation] = []
 
 
 class OverviewRow(msgspec.Struct, frozen=True):

@@ -142,11 +142,12 @@ def _department_charts(
     value_names = {v.value: v.name for v in figures.values}
     not_asked_now = [v.value for v in figures.values if not asked_in_latest(v)]
     has_external = any(isinstance(v.external, Score | HiddenFigure) for v in asked)
+    changes = charts.reorganisation_markers(figures.reorganisations, language)
     return _draw(
         {
             **{
                 f"trend-{v.value}": functools.partial(
-                    charts.value_trend, v, language, markers=markers.get(v.value, [])
+                    charts.value_trend, v, language, markers=markers.get(v.value, []), changes=changes
                 )
                 for v in asked
             },

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import msgspec
 
-from survey.domain.figures import HiddenFigure, Score, UnitFigures
+from survey.domain.figures import HiddenFigure, Reorganisation, Reorganised, Score, UnitFigures
 from survey.services.figures import organisation_overview, unit_figures
 from survey.services.org import import_org
 from survey.services.waves import close_wave, create_wave, open_wave
@@ -126,15 +126,25 @@ async def test_the_waves_before_a_reorganisation_keep_their_figures(db: str, tmp
     overview = {r.unit: r for r in (await organisation_overview()).rows}
     assert overview_before["d2"].respondents == 21 and overview["d2"].respondents == 13
 
-    # a split unit's earlier series is the value of the unit it came from, shared
+    # a split unit's earlier series is the value of the unit it came from, shared, and says so
     for key in ("fa", "fz"):
         successor = await unit_figures(key)
         assert [w.wave for w in successor.waves] == ["w1", "w2", "w3"]
         assert successor.waves[0].respondents == 43
         assert _gemeinsam(successor, "w1") == _gemeinsam(fb, "w1")
+        assert successor.waves[0].reorganised == Reorganised("shared", ["Schul- und Sportverwaltung"])
+        assert successor.waves[2].reorganised is None
+        assert successor.reorganisations == [
+            Reorganisation(TODAY, "split", ["Schul- und Sportverwaltung"], "w3")
+        ]
+    assert (await unit_figures("x")).reorganisations == [
+        Reorganisation(TODAY, "moved", ["Ordnungsamt"], "w3")
+    ]
+    assert (await unit_figures("d1")).reorganisations == []
     # a merged unit's earlier series is its predecessors' together
     m = await unit_figures("m")
     assert m.waves[0].respondents == 13 and m.waves[0].headcount == 20
+    assert m.waves[0].reorganised == Reorganised("merged", ["Bürgerbüro Nord", "Bürgerbüro Süd"])
     together = _gemeinsam(m, "w1")
     assert isinstance(together, Score) and together.n == 13
     parts = [_gemeinsam(f, "w1") for f in merged_before]
@@ -166,3 +176,32 @@ async def test_the_three_of_a_split_into_40_and_3_are_never_shown(db: str, tmp_p
     rows = {r.unit: r for r in (await organisation_overview()).rows}
     assert isinstance(rows["fz"].respondents, HiddenFigure)
     assert isinstance(rows["fz"].scores["gemeinsam"], HiddenFigure)
+
+
+async def test_the_trend_charts_mark_the_reorganisation_in_both_languages(
+    db: str, tmp_path: Path, approve
+) -> None:  # type: ignore[no-untyped-def]
+    from survey.report import charts
+
+    path = tmp_path / "org.yaml"
+    path.write_text(BEFORE, encoding="utf-8")
+    await import_org(path)
+    await _wave("w1", 0, BEFORE_PEOPLE, approve)
+    path.write_text(AFTER, encoding="utf-8")
+    await import_org(path)
+    await _wave("w3", 2, AFTER_PEOPLE, approve)
+    fa = await unit_figures("fa")
+    value = next(v for v in fa.values if v.value == "gemeinsam")
+    for language, label in (
+        ("de", "Neuordnung: geteilt aus Schul- und Sportverwaltung"),
+        ("en", "reorganisation: split from Schul- und Sportverwaltung"),
+    ):
+        chart = charts.value_trend(
+            value, language, (), charts.reorganisation_markers(fa.reorganisations, language)
+        )
+        assert label in chart.svg and label[1:] in chart.summary
+    merged = await unit_figures("m")
+    de = charts.reorganisation_markers(merged.reorganisations, "de")
+    assert [label for _, label, _ in de] == ["Neuordnung: Bürgerbüro Nord und Bürgerbüro Süd zusammengelegt"]
+    # a unit without a reorganisation in its lineage gets no line
+    assert charts.reorganisation_markers((await unit_figures("y")).reorganisations, "de") == []

@@ -30,7 +30,7 @@ from survey.report.charts._rates import rates_spec as _rates_spec  # noqa: F401
 from survey.report.charts._rates import response_rates
 from survey.report.charts._self_external import self_external
 from survey.report.charts._self_external import self_external_spec as _self_external_spec  # noqa: F401
-from survey.report.charts._trend import Marker, measure_markers, value_trend
+from survey.report.charts._trend import Marker, measure_markers, reorganisation_markers, value_trend
 from survey.report.charts._trend import trend_spec as _trend_spec  # noqa: F401
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "keep_charts_in",
     "measure_markers",
     "organisation_heatmap",
+    "reorganisation_markers",
     "response_rates",
     "self_external",
     "value_trend",

@@ -7,10 +7,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import altair as alt
+from babel.lists import format_list
 
 from survey.domain.effects import MeasureSummary
 from survey.domain.figures import (
     HiddenFigure,
+    Reorganisation,
     Score,
     ValueFigures,
     WavePoint,
@@ -29,9 +31,9 @@ from survey.report.charts._common import (
     score_cell,
 )
 from survey.report.format import day as format_day
-from survey.report.format import hidden_text, integer, month_short, number
+from survey.report.format import hidden_text, integer, locale, month_short, number
 
-__all__ = ["Marker", "measure_markers", "trend_spec", "value_trend"]
+__all__ = ["Marker", "measure_markers", "reorganisation_markers", "trend_spec", "value_trend"]
 
 
 #: a measure's start in a trend chart: its day and title
@@ -47,21 +49,80 @@ def measure_markers(measures: Sequence[MeasureSummary]) -> dict[str, list[Marker
     return {value: sorted(days) for value, days in markers.items()}
 
 
+#: a reorganisation in a trend chart: its day, what it was, and the first wave after it
+Change = tuple[dt.date, str, str | None]
+
+
+def reorganisation_markers(changes: Sequence[Reorganisation], language: str) -> list[Change]:
+    """Each reorganisation in a unit's lineage: its day, what it was (said in `language`) and the
+    first wave shown that ran with the new organisation."""
+    pgettext = chart_texts(language)
+    labels = {
+        "split": pgettext("chart", "reorganisation: split from %(units)s"),
+        "merged": pgettext("chart", "reorganisation: %(units)s merged"),
+        "moved": pgettext("chart", "reorganisation: moved"),
+        "renamed": pgettext("chart", "reorganisation: renamed"),
+    }
+    return [
+        (
+            change.valid_from,
+            labels.get(change.kind, pgettext("chart", "reorganisation"))
+            % {"units": format_list(change.units, locale=locale(language))},
+            change.wave,
+        )
+        for change in changes
+    ]
+
+
+def _x_of(series: list[WavePoint], day: dt.date) -> float:
+    """Between the last wave before `day` and the first after it (at the right edge where no
+    wave has opened since)."""
+    after = next((i for i, p in enumerate(series) if p.opens_on >= day), len(series))
+    return after - 0.5 if 0 < after < len(series) else (-0.4 if after == 0 else len(series) - 0.3)
+
+
 def _marker_rows(
     series: list[WavePoint], markers: Sequence[Marker], pgettext: Callable[[str, str], str]
 ) -> Rows:
-    """Each measure's start between the last wave before it and the first after it (at the right
-    edge where no wave has opened since), labelled one below the other."""
+    """Each measure's start between the last wave before it and the first after it, labelled one
+    below the other."""
     rows = []
     for place, (day, title) in enumerate(markers):
-        after = next((i for i, p in enumerate(series) if p.opens_on >= day), len(series))
-        x = after - 0.5 if 0 < after < len(series) else (-0.4 if after == 0 else len(series) - 0.3)
         label = pgettext("chart", "measure: %(title)s") % {"title": title}
-        rows.append({"x": x, "y": 96 - 7 * place, "label": label})
+        rows.append({"x": _x_of(series, day), "y": 96 - 7 * place, "label": label})
     return rows
 
 
-def trend_spec(value: ValueFigures, language: str, markers: Sequence[Marker] = ()) -> alt.LayerChart:
+def _change_layers(series: list[WavePoint], changes: Sequence[Change], x: alt.X) -> list[alt.Chart]:
+    """Each reorganisation: a grey rule before the first wave in the new organisation, with what
+    it was at the foot of the chart."""
+    if not changes:
+        return []
+    index = {p.wave: i for i, p in enumerate(series)}
+    rows = [
+        {"x": index[wave] - 0.5 if wave in index else _x_of(series, day), "y": 16 + 7 * place, "label": label}
+        for place, (day, label, wave) in enumerate(changes)
+    ]
+    y_marker = alt.Y("y:Q", scale=alt.Scale(domain=[0, 100]))
+    # the label on the side with more room: left of a line in the later half of the chart
+    late = [r for r in rows if r["x"] > len(series) / 2]
+    early = [r for r in rows if r["x"] <= len(series) / 2]
+    layers = [
+        alt.Chart(alt.Data(values=rows)).mark_rule(color=GREY, strokeDash=[6, 3], strokeWidth=2).encode(x=x)
+    ]
+    for side, align, dx in ((late, "right", -4), (early, "left", 4)):
+        if side:
+            layers.append(
+                alt.Chart(alt.Data(values=side))
+                .mark_text(align=align, baseline="middle", dx=dx, fontSize=10, color=GREY, limit=260)
+                .encode(x=x, y=y_marker, text="label:N")
+            )
+    return layers
+
+
+def trend_spec(
+    value: ValueFigures, language: str, markers: Sequence[Marker] = (), changes: Sequence[Change] = ()
+) -> alt.LayerChart:
     pgettext = chart_texts(language)
     series = value.series
     n = len(series)
@@ -133,6 +194,7 @@ def trend_spec(value: ValueFigures, language: str, markers: Sequence[Marker] = (
         .encode(x=x, y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 100])), text="label:N"),
     ]
     layers += _marker_layers(_marker_rows(series, markers, pgettext), x)
+    layers += _change_layers(series, changes, x)
     layers += _reference_layers(value, n, names, x, y, colour, shape)
     return layered(layers, width=width, height=240)
 
@@ -222,7 +284,9 @@ def _marks(series: list[WavePoint], own: str, pgettext: Callable[[str, str], str
     return points, gaps, breaks
 
 
-def value_trend(value: ValueFigures, language: str, markers: Sequence[Marker] = ()) -> Chart:
+def value_trend(
+    value: ValueFigures, language: str, markers: Sequence[Marker] = (), changes: Sequence[Change] = ()
+) -> Chart:
     """Score per wave with its 95 % band; version breaks marked; parent and organisation as
     reference marks for the latest wave; hidden waves as gaps, named as hidden in the table; waves
     whose questionnaire does not ask for the value named so ("nicht gefragt"), not as missing data."""
@@ -257,8 +321,13 @@ def value_trend(value: ValueFigures, language: str, markers: Sequence[Marker] = 
         pgettext("chart", "Measure “%(title)s” started on %(day)s.") % {"title": title, "day": day_text}
         for day_text, title in ((format_day(day, language), title) for day, title in markers)
     ]
+    summary += [f"{label[:1].upper()}{label[1:]} ({format_day(day, language)})." for day, label, _ in changes]
+    if changes:
+        summary.append(
+            pgettext("chart", "Before a reorganisation the line shows the units this unit came from.")
+        )
     return Chart(
-        svg=render_svg_of(trend_spec, (value, language, tuple(markers)), title, language),
+        svg=render_svg_of(trend_spec, (value, language, tuple(markers), tuple(changes)), title, language),
         title=title,
         summary=" ".join(summary),
         table_head=[

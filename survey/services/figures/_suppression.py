@@ -162,10 +162,12 @@ class _Per:
     hidden: _HiddenByWave
     hidden_text: _HiddenByWave
     hidden_count: _HiddenByWave
+    versions: dict[int, int | None] = field(default_factory=dict)
 
     def add(
         self, wave: Wave, tree: WaveTree, counts: Mapping[str, int], *decided: Mapping[str, Hidden]
     ) -> None:
+        self.versions[wave.id] = tree.version
         headcount = {u.id: u.headcount for u in tree.units if u.active}  # a retired unit's is stale
         for target in (self.subtree, self.staff, self.hidden, self.hidden_text, self.hidden_count):
             target[wave.id] = {}
@@ -189,7 +191,13 @@ class _Per:
 
     def visibility(self) -> Visibility:
         return Visibility(
-            self.subtree, self.hidden, self.hidden_text, self.hidden_count, self.series, self.staff
+            self.subtree,
+            self.hidden,
+            self.hidden_text,
+            self.hidden_count,
+            self.series,
+            self.staff,
+            self.versions,
         )
 
 
@@ -204,6 +212,8 @@ class Visibility:
     hidden_count: _HiddenByWave
     series: dict[str, Series] = field(default_factory=dict)
     staff: _Counts = field(default_factory=dict)
+    #: the organisation version each wave ran with (None: the current one, while it runs)
+    versions: dict[int, int | None] = field(default_factory=dict)
 
     def scores(self, wave_id: int, key: str) -> Hidden | None:
         """Why the group's scores (and everything built from its answers) are hidden, if they are."""

@@ -6,7 +6,14 @@ from collections import defaultdict
 
 import msgspec
 
-from survey.domain.figures import ChildScores, ItemFigures, UnitFigures
+from survey.domain.figures import (
+    ChildScores,
+    ItemFigures,
+    Reorganisation,
+    Reorganised,
+    UnitFigures,
+    WaveSummary,
+)
 from survey.services.figures._adjustment import Tests
 from survey.services.figures._cache import cached, organisation_moments
 from survey.services.figures._context import UnitContext, unit_context
@@ -19,6 +26,7 @@ from survey.services.figures._scores import Moments, score
 from survey.services.figures._suppression import hidden_figure
 from survey.services.figures._unit_values import PersonScores, ValueInputs, value_figures
 from survey.store import counts as store
+from survey.store import org as org_store
 
 __all__ = ["unit_figures"]
 
@@ -132,6 +140,43 @@ def _final_items(items: list[ItemFigures], pending: list[PendingChange], tests: 
     return [msgspec.structs.replace(i, change=changes.get(i.item, i.change)) for i in items]
 
 
+async def _lineage(
+    ctx: UnitContext, waves: list[WaveSummary]
+) -> tuple[list[WaveSummary], list[Reorganisation]]:
+    """The waves before a reorganisation say whose value they show; the changes within the waves
+    shown, for the charts' lines (names of retired units as they were last called)."""
+    series = ctx.view.series.get(ctx.unit.key)
+    if series is None or not (series.stand_ins or series.markers):
+        return waves, []
+    names = {u.id: u.name for u in await org_store.list_units(include_retired=True)}
+    ids = {w.key: w.id for w in ctx.waves}
+    marked = [
+        msgspec.structs.replace(
+            summary,
+            reorganised=Reorganised(
+                series.relation[ids[summary.wave]],
+                [names.get(i, "") for i in series.stand_ins[ids[summary.wave]]],
+            ),
+        )
+        if ids.get(summary.wave) in series.stand_ins
+        else summary
+        for summary in waves
+    ]
+    versions = ctx.view.versions
+
+    def first_after(version: int) -> str | None:
+        """The first wave shown that ran with `version` or a later one (a running wave: the current)."""
+        ran = [(w.key, versions.get(w.id)) for w in ctx.waves]
+        return next((key for key, v in ran if v is None or v >= version), None)
+
+    changes = [
+        Reorganisation(m.valid_from, m.kind, [names.get(i, "") for i in m.before], first_after(m.version))
+        for m in series.markers
+        if m.kind != "new" and first_after(m.version) != ctx.waves[0].key
+    ]
+    return marked, changes
+
+
 async def _unit_figures(
     unit_key: str, questionnaire: str, last: int | None, until: str | None
 ) -> UnitFigures:
@@ -149,13 +194,14 @@ async def _unit_figures(
     tests = Tests()
     items, pending_items = await item_figures(ctx, tests)
     values = value_figures(ctx, inputs, tests)
+    waves, reorganisations = await _lineage(ctx, wave_summaries(ctx.waves, ctx.unit, ctx.view))
     return UnitFigures(
         ctx.unit.key,
         ctx.unit.name,
         ctx.unit.kind,
         ctx.unit.parent,
         questionnaire,
-        wave_summaries(ctx.waves, ctx.unit, ctx.view),
+        waves,
         values,
         _final_items(items, pending_items, tests),
         _children(ctx),
@@ -164,4 +210,5 @@ async def _unit_figures(
         len(tests.raw),
         _child_scores(ctx, inputs),
         ctx.latest.audience,
+        reorganisations=reorganisations,
     )

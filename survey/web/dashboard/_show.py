@@ -8,11 +8,13 @@ from collections import OrderedDict
 from typing import Any
 
 import msgspec
+from babel.lists import format_list
 from markupsafe import Markup
 
 from survey.domain.figures import (
     Change,
     HiddenFigure,
+    Reorganised,
     Score,
     Trend,
     UnitFigures,
@@ -183,6 +185,17 @@ class PageShow(FigureText):
     def say(self, message: str, **variables: object) -> str:
         return self._(message, **variables)
 
+    def reorganised(self, note: Reorganised | None) -> Markup:
+        """Whose value a wave before a reorganisation shows (nothing: the unit's own)."""
+        if note is None:
+            return Markup("")
+        units = format_list(note.units, locale=fmt.locale(self.lang))
+        if note.relation == "shared":
+            text = self.say(N_("before the reorganisation: shared value of %(units)s"), units=units)
+        else:
+            text = self.say(N_("before the reorganisation: %(units)s together"), units=units)
+        return Markup('<br><span class="note">{}</span>').format(text)
+
     def distribution_bar(self, distribution: dict[str, int] | HiddenFigure | None) -> Markup:
         """The answers as one stacked bar, lowest answer on the left; the shares in words for
         screen readers and in the figures' table below it."""
@@ -270,15 +283,16 @@ def trend_figures(
     """One trend chart per value, with the start of each measure on it (`markers`, per value); the
     same figures give the same chart, so it is kept for a while."""
     out = []
+    changes = charts.reorganisation_markers(figures.reorganisations, lang)
     for value in (v for v in figures.values if v.asked):  # no chart of what nobody was asked
         started = (markers or {}).get(value.value, [])
-        key = (msgspec.json.encode(value), lang, tuple(started))
+        key = (msgspec.json.encode(value), lang, tuple(started), tuple(changes))
         with _chart_lock:
             cached = _CHART_CACHE.get(key)
             if cached is not None:
                 _CHART_CACHE.move_to_end(key)
         if cached is None:
-            chart = charts.value_trend(value, lang, started)
+            chart = charts.value_trend(value, lang, started, changes)
             cached = inline_chart(chart, f"trend-{slug(value.value)}", page=True)
             with _chart_lock:
                 _CHART_CACHE[key] = cached
