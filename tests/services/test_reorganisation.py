@@ -5,19 +5,15 @@ merged unit its predecessors' together; the 3 of a split into 40 and 3 are never
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from pathlib import Path
 
 import msgspec
+from staff_waves import closed_staff_wave
 
 from survey.domain.figures import HiddenFigure, Reorganisation, Reorganised, Score, UnitFigures
 from survey.services.figures import organisation_overview, unit_figures
 from survey.services.org import import_org
-from survey.services.waves import close_wave, create_wave, open_wave
-from survey.store.bulk import ResponseBatch, bulk_insert_responses
-from survey.store.tables import OrgUnitRow
 
-QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
 TODAY = dt.date.today()
 
 BEFORE = """kommune: Kleinstadt
@@ -51,32 +47,19 @@ BEFORE_PEOPLE = {"fb": (43, 4), "y": (10, 3), "m1": (6, 2), "m2": (7, 5), "x": (
 AFTER_PEOPLE = {"fa": (40, 4), "fz": (3, 1), "y": (10, 3), "m": (13, 4), "x": (8, 3)}
 
 
-def _batch(unit: int, people: int, value: int) -> ResponseBatch:
-    batch = ResponseBatch()
-    for _ in range(people):
-        rid = uuid.uuid4()
-        batch.responses.append((rid, unit, None, "de", TODAY))
-        batch.answers.append((rid, unit, "fachbereiche-ziehen-mit", value))
-        batch.answers.append((rid, unit, "eine-anlaufstelle", value))
-    return batch
-
-
 async def _wave(key: str, number: int, people: dict[str, tuple[int, int]], approve) -> None:  # type: ignore[no-untyped-def]
-    units = {r["key"]: r["id"] for r in await OrgUnitRow.select(OrgUnitRow.key, OrgUnitRow.id).run()}
-    opens = TODAY - dt.timedelta(days=90 - 30 * number)
-    wave = await create_wave(
-        key=key,
-        questionnaires=QUESTIONNAIRES,
-        questionnaire="staff-pulse",
-        version=2,
-        units=["rathaus"],
-        opens_on=opens,
-        closes_on=opens + dt.timedelta(days=20),
-    )
-    await approve(key, QUESTIONNAIRES)
-    await open_wave(key, opens, QUESTIONNAIRES)
-    await bulk_insert_responses(wave.id, [_batch(units[u], n, value) for u, (n, value) in people.items()])
-    await close_wave(key)
+    await closed_staff_wave(key, TODAY - dt.timedelta(days=90 - 30 * number), approve, people)
+
+
+async def _split(tmp_path: Path, approve) -> None:  # type: ignore[no-untyped-def]
+    """w1 before the reorganisation, w3 after it."""
+    path = tmp_path / "org.yaml"
+    path.write_text(BEFORE, encoding="utf-8")
+    await import_org(path)
+    await _wave("w1", 0, BEFORE_PEOPLE, approve)
+    path.write_text(AFTER, encoding="utf-8")
+    await import_org(path)
+    await _wave("w3", 2, AFTER_PEOPLE, approve)
 
 
 def _gemeinsam(figures: UnitFigures, wave: str) -> object:
@@ -153,13 +136,7 @@ async def test_the_waves_before_a_reorganisation_keep_their_figures(db: str, tmp
 
 
 async def test_the_three_of_a_split_into_40_and_3_are_never_shown(db: str, tmp_path: Path, approve) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "org.yaml"
-    path.write_text(BEFORE, encoding="utf-8")
-    await import_org(path)
-    await _wave("w1", 0, BEFORE_PEOPLE, approve)
-    path.write_text(AFTER, encoding="utf-8")
-    await import_org(path)
-    await _wave("w3", 2, AFTER_PEOPLE, approve)
+    await _split(tmp_path, approve)
 
     fz = await unit_figures("fz")
     assert isinstance(fz.waves[-1].respondents, HiddenFigure) and fz.waves[-1].respondents.reason == "below_k"
@@ -183,13 +160,7 @@ async def test_the_trend_charts_mark_the_reorganisation_in_both_languages(
 ) -> None:  # type: ignore[no-untyped-def]
     from survey.report import charts
 
-    path = tmp_path / "org.yaml"
-    path.write_text(BEFORE, encoding="utf-8")
-    await import_org(path)
-    await _wave("w1", 0, BEFORE_PEOPLE, approve)
-    path.write_text(AFTER, encoding="utf-8")
-    await import_org(path)
-    await _wave("w3", 2, AFTER_PEOPLE, approve)
+    await _split(tmp_path, approve)
     fa = await unit_figures("fa")
     value = next(v for v in fa.values if v.value == "gemeinsam")
     for language, label in (

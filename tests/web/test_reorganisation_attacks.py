@@ -15,23 +15,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from litestar.testing import AsyncTestClient
 from portal_helpers import sign_in
+from staff_waves import QUESTIONNAIRES, closed_staff_wave
 
 from survey.services.accounts import add_user
 from survey.services.org import import_org
-from survey.services.waves import close_wave, create_wave, open_wave
 from survey.settings import Settings
-from survey.store.bulk import ResponseBatch, bulk_insert_responses
-from survey.store.tables import OrgUnitRow
 from survey.web.app import create_app
 
-QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
 TODAY = dt.date.today()
 PASSWORD = "ein-langes-testpasswort"
 BEFORE = """kommune: Kleinstadt
@@ -67,30 +63,7 @@ UNITS = ("d1", "fa", "fz", "y", "x")
 
 
 async def _wave(key: str, number: int, approve) -> None:  # type: ignore[no-untyped-def]
-    units = {r["key"]: r["id"] for r in await OrgUnitRow.select(OrgUnitRow.key, OrgUnitRow.id).run()}
-    opens = TODAY - dt.timedelta(days=90 - 30 * number)
-    wave = await create_wave(
-        key=key,
-        questionnaires=QUESTIONNAIRES,
-        questionnaire="staff-pulse",
-        version=2,
-        units=["rathaus"],
-        opens_on=opens,
-        closes_on=opens + dt.timedelta(days=20),
-    )
-    await approve(key, QUESTIONNAIRES)
-    await open_wave(key, opens, QUESTIONNAIRES)
-    batches = []
-    for unit, (people, value) in PEOPLE[key].items():
-        batch = ResponseBatch()
-        for _ in range(people):
-            rid = uuid.uuid4()
-            batch.responses.append((rid, units[unit], None, "de", opens))
-            batch.answers.append((rid, units[unit], "fachbereiche-ziehen-mit", value))
-            batch.answers.append((rid, units[unit], "eine-anlaufstelle", value))
-        batches.append(batch)
-    await bulk_insert_responses(wave.id, batches)
-    await close_wave(key)
+    await closed_staff_wave(key, TODAY - dt.timedelta(days=90 - 30 * number), approve, PEOPLE[key])
 
 
 @pytest.fixture
