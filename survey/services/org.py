@@ -17,7 +17,7 @@ import hashlib
 import re
 import secrets
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
 import yaml
@@ -34,6 +34,7 @@ from survey.store.engine import write_transaction
 
 __all__ = [
     "MAX_HEADCOUNT",
+    "DeclaredChange",
     "OrgPreview",
     "OrgTree",
     "OrganisationChanged",
@@ -163,8 +164,8 @@ _FILE_HEADER = """\
 # Kinds from top to bottom: Verwaltung > Dezernat > Fachbereich > Abteilung > Team.
 # A unit left out is retired (its earlier results stay); a new key is a new unit.
 # Reorganised? Say under `changes:` how the units follow from the ones before, so that the trends
-# join across it, e.g. - {kind: split, from: a, to: [b, c], shares: {b: 60, c: 40}}
-#                      - {kind: merged, from: [d, e], to: f}
+# join across it, e.g. - {{kind: split, from: a, to: [b, c], shares: {{b: 60, c: 40}}}}
+#                      - {{kind: merged, from: [d, e], to: f}}
 """
 
 
@@ -208,6 +209,33 @@ class OrgPreview:
     diff: OrgDiff
     #: (unit key, wave key, wave status) of units the file retires that a draft or open wave covers
     running: list[tuple[str, str, str]]
+    #: the reorganisation the file declares, with the units' names: how the trends go on
+    declared: list[DeclaredChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DeclaredChange:
+    """One change of a file's `changes:` as the preview says it: the units before and after it
+    by name, and for a split each successor's share of the staff (percent, by name)."""
+
+    kind: str
+    before: list[str]
+    after: list[str]
+    shares: list[tuple[str, float]]
+
+
+def _declared(organisation: Organisation, stored: list[store.StoredUnit]) -> list[DeclaredChange]:
+    before = {u.key: u.name for u in stored}
+    after = {u.key: u.name for u in organisation.units}
+    return [
+        DeclaredChange(
+            c.kind,
+            [before.get(k, k) for k in c.before],
+            [after.get(k, k) for k in c.after],
+            [(after.get(k, k), share) for k, share in c.shares.items()],
+        )
+        for c in organisation.changes
+    ]
 
 
 def _display_name(filename: str) -> str:
@@ -237,8 +265,9 @@ async def _checked(content: bytes, filename: str) -> Organisation:
 
 async def _preview(upload: store.StoredUpload, organisation: Organisation) -> OrgPreview:
     stamp = await store.organisation_stamp()
+    stored = await store.list_units(include_retired=True)
     diff = diff_organisation(
-        await store.list_units(include_retired=True),
+        stored,
         await store.list_service_points(include_retired=True),
         await store.kommune_name(),
         organisation,
@@ -253,6 +282,7 @@ async def _preview(upload: store.StoredUpload, organisation: Organisation) -> Or
         stamp,
         diff,
         running,
+        _declared(organisation, stored),
     )
 
 

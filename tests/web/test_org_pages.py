@@ -23,6 +23,7 @@ from survey.domain import check_org
 from survey.domain.schemas import ORG_SCHEMA
 from survey.services.audit import audit_log
 from survey.services.org import organisation_tree
+from survey.store.org_versions import latest_version, lineage
 from survey.web.manage._file_problems import HINTS, is_known, problem_text
 
 #: what only a command line shows: code marks, options, `survey` commands
@@ -175,6 +176,98 @@ async def test_upload_preview_and_apply_in_the_browser(portal_client: AsyncTestC
     refusal = _notice((await client.get(again.headers["location"])).text)
     assert refusal and "nicht mehr vorhanden" in refusal, refusal
     assert (await client.get(preview_url)).status_code == 404
+
+
+async def test_a_declared_reorganisation_is_previewed_with_its_trends_and_applied(
+    portal_client: AsyncTestClient,
+) -> None:
+    """The office uploads a file whose `changes:` split the Schul- und Sportverwaltung (with
+    shares), merge the two Bürgerbüro teams and move the Musikschule: the preview says for each
+    how the trends go on, in German and English; applying it stores the version and its lineage;
+    a wrong declaration is refused next to the file's line, nothing applied."""
+    client = portal_client
+    csrf = await sign_in(client, "buero")
+    data = copy.deepcopy(await _download(client))
+    units = {u["key"]: u for u in data["units"]}
+    data["units"] = [
+        u
+        for u in data["units"]
+        if u["key"] not in ("schule-sport", "team-buergerbuero-mitte", "team-buergerbuero-nord")
+    ]
+    data["units"] += [
+        {
+            "key": "schulverwaltung",
+            "name": "Schulverwaltung",
+            "kind": "Fachbereich",
+            "parent": "kjfs",
+            "headcount": 100,
+        },
+        {"key": "sportamt", "name": "Sportamt", "kind": "Fachbereich", "parent": "kjfs", "headcount": 35},
+        {
+            "key": "team-buergerbuero",
+            "name": "Team Bürgerbüro",
+            "kind": "Team",
+            "parent": "buergerdienste",
+            "headcount": 70,
+        },
+    ]
+    units["musikschule"]["parent"] = "buerger-bauen"
+    for point in data["service_points"]:
+        if point["unit"].startswith("team-buergerbuero-"):
+            point["unit"] = "team-buergerbuero"
+    data["changes"] = [
+        {
+            "kind": "split",
+            "from": "schule-sport",
+            "to": ["schulverwaltung", "sportamt"],
+            "shares": {"schulverwaltung": 74, "sportamt": 26},
+        },
+        {
+            "kind": "merged",
+            "from": ["team-buergerbuero-mitte", "team-buergerbuero-nord"],
+            "to": "team-buergerbuero",
+        },
+        {"kind": "moved", "from": "musikschule", "to": "musikschule"},
+    ]
+    wrong = copy.deepcopy(data)
+    wrong["changes"][0]["shares"]["sportamt"] = 20
+    refused = await _upload(client, csrf, yaml.safe_dump(wrong, allow_unicode=True).encode(), "falsch.yaml")
+    assert refused.status_code == 400
+    assert "Die Anteile ergeben zusammen 94, nicht 100" in _text(refused.text)
+
+    sent = await _upload(client, csrf, yaml.safe_dump(data, allow_unicode=True).encode(), "neuordnung.yaml")
+    assert sent.status_code == 303
+    preview_url = sent.headers["location"]
+    said = {
+        "de": (
+            "Wie die Trends weitergehen",
+            "Fachbereich Schul- und Sportverwaltung wird geteilt in Schulverwaltung und Sportamt",
+            "Anteile am Personal: Schulverwaltung 74",
+            "Team Bürgerbüro Mitte und Team Bürgerbüro Nord werden zu Team Bürgerbüro zusammengelegt",
+            "Fachbereich Musikschule wechselt die übergeordnete Einheit",
+            "Abgeschlossene Befragungsrunden behalten die Organisation, mit der sie liefen",
+        ),
+        "en": (
+            "How the trends go on",
+            "Fachbereich Schul- und Sportverwaltung is split into Schulverwaltung and Sportamt",
+            "Shares of its staff: Schulverwaltung 74%",
+            "Team Bürgerbüro Mitte and Team Bürgerbüro Nord are merged into Team Bürgerbüro",
+            "Closed waves keep the organisation they ran with",
+        ),
+    }
+    for lang, sentences in said.items():
+        preview = await client.get(f"{preview_url}?lang={lang}")
+        text = _text(preview.text)
+        _in_language(lang, text, "reorganisation preview")
+        for sentence in sentences:
+            assert sentence in text, f"{sentence!r} in the preview ({lang})"
+    await client.get(f"{preview_url}?lang=de")
+    applied = await client.post(preview_url, data={"csrf_token": csrf, **_confirmation(preview.text)})
+    assert applied.status_code == 303 and applied.headers["location"] == "/buero/organisation"
+    edges = await app_call(client, lineage)
+    assert sorted(e.kind for e in edges) == ["merged", "merged", "moved", "split", "split"]
+    assert sorted(e.share for e in edges if e.kind == "split") == [0.26, 0.74]
+    assert (await app_call(client, latest_version)).applied_by == "buero"  # type: ignore[union-attr]
 
 
 async def test_every_bad_input_is_refused_next_to_its_field(portal_client: AsyncTestClient) -> None:

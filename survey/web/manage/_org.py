@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from babel.numbers import format_decimal
+from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import HTTPException, NotFoundException
@@ -53,6 +54,21 @@ PREVIEW_PAGE = "/buero/organisation/vorschau"
 def _number(lang: str) -> Callable[[int], str]:
     locale = "de_DE" if lang == "de" else "en_GB"
     return lambda value: format_decimal(value, locale=locale)
+
+
+def _shares(lang: str) -> Callable[[list[tuple[str, float]]], list[str]]:
+    """A split's shares as "Schulverwaltung 74 %"."""
+    locale = "de_DE" if lang == "de" else "en_GB"
+    pattern = "#,##0.#%"
+    return lambda shares: [
+        f"{name} {format_percent(share / 100, format=pattern, locale=locale)}" for name, share in shares
+    ]
+
+
+def _listed(lang: str) -> Callable[[list[str]], str]:
+    """Names as a list in words: "A, B und C"."""
+    locale = "de_DE" if lang == "de" else "en_GB"
+    return lambda names: format_list(list(names), locale=locale) if names else ""
 
 
 # --- pages -----------------------------------------------------------------------------------------
@@ -185,6 +201,8 @@ async def organisation_preview_page(
         diff=preview.diff,
         result=show(take_notice(request, viewer), lang),
         number=_number(lang),
+        listed=_listed(lang),
+        shares=_shares(lang),
     )
     forget_notice(request, response)
     return response
