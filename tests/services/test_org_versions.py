@@ -39,12 +39,10 @@ def _unit(data: dict[str, Any], key: str) -> dict[str, Any]:
 
 def _reorganise(data: dict[str, Any]) -> None:
     """The demo's reorganisation: Schul- und Sportverwaltung (135) splits 100 + 35, the two
-    Bürgerbüro teams merge, the Musikschule moves to Dezernat II, the Bauhof gets a new key."""
-    units = [
-        u
-        for u in data["units"]
-        if u["key"] not in ("schule-sport", "team-buergerbuero-mitte", "team-buergerbuero-nord")
-    ]
+    Bürgerbüro teams merge, the Musikschule moves to Dezernat II, the Bauhof gets a new key, the
+    Kita-Verwaltung is dissolved and a digital team is new."""
+    ended = ("schule-sport", "team-buergerbuero-mitte", "team-buergerbuero-nord", "kita-verwaltung")
+    units = [u for u in data["units"] if u["key"] not in ended]
     units += [
         {
             "key": "schulverwaltung",
@@ -60,6 +58,13 @@ def _reorganise(data: dict[str, Any]) -> None:
             "kind": "Team",
             "parent": "buergerdienste",
             "headcount": 70,
+        },
+        {
+            "key": "team-digital",
+            "name": "Team Digitale Verwaltung",
+            "kind": "Team",
+            "parent": "it",
+            "headcount": 7,
         },
     ]
     data["units"] = units
@@ -83,6 +88,8 @@ def _reorganise(data: dict[str, Any]) -> None:
         },
         {"kind": "moved", "from": "musikschule", "to": "musikschule"},
         {"kind": "renamed", "from": "bauhof", "to": "betriebshof"},
+        {"kind": "dissolved", "from": "kita-verwaltung"},
+        {"kind": "new", "to": "team-digital"},
     ]
 
 
@@ -105,12 +112,14 @@ async def test_a_reorganisation_becomes_a_version_with_its_lineage(db: str, tmp_
         ("merged", before["team-buergerbuero-nord"].id, after["team-buergerbuero"].id, None),
         ("moved", before["musikschule"].id, before["musikschule"].id, None),
         ("renamed", before["bauhof"].id, before["bauhof"].id, None),
+        ("dissolved", before["kita-verwaltung"].id, None, None),
+        ("new", None, after["team-digital"].id, None),
     }
     # the new key is the same unit: its row (and so its answers) stays; the old key is gone
     assert after["betriebshof"].id == before["bauhof"].id and "bauhof" not in after
     assert after["betriebshof"].active and after["betriebshof"].name == "Städtischer Betriebshof"
     assert after["musikschule"].path == "/verwaltung/buerger-bauen/musikschule/"
-    for ended in ("schule-sport", "team-buergerbuero-mitte", "team-buergerbuero-nord"):
+    for ended in ("schule-sport", "team-buergerbuero-mitte", "team-buergerbuero-nord", "kita-verwaltung"):
         assert not after[ended].active
 
 
@@ -203,3 +212,7 @@ async def test_each_unit_carries_its_series_across_the_reorganisation(field, tmp
     assert before["musikschule"] not in series["kjfs"].of(buerger)
     assert before["musikschule"] in series["buerger-bauen"].of(buerger)
     assert series["betriebshof"].of(puls) == {before["bauhof"]}  # a new key, the same unit
+    assert series["team-digital"].of(puls) == frozenset()  # new: no series before it
+    # dissolved since: its answers of then still count for the units it was part of
+    assert before["kita-verwaltung"] in series["jugendamt"].of(puls)
+    assert before["kita-verwaltung"] not in series["jugendamt"].of(buerger)
