@@ -89,7 +89,10 @@ class Series:
 
 def unit_series(unit: int, waves: Sequence[WaveTree], edges: Sequence[Edge]) -> Series:
     """The series of the current unit `unit` over `waves` (survey.domain.lineage)."""
-    series = Series(unit, markers=_markers(unit, edges))
+    _, _, markers = _walk(unit, edges)
+    series = Series(
+        unit, markers=tuple(sorted(set(markers), key=lambda m: (m.valid_from, m.version, m.kind, m.before)))
+    )
     for tree in waves:
         before, relation = ancestors(unit, tree.version, None, edges)
         members = _subtrees(before, tree.units)
@@ -108,28 +111,36 @@ def ancestors(
     """The units of organisation version `since` that `unit` of version `until` comes from
     (None for `until`: the current organisation; None for `since`: nothing to walk), and how:
     "own", "merged" or "shared"."""
-    current = {unit}
-    relation = "own"
     if since is None:
-        return frozenset(current), relation
-    by_version: dict[int, list[Edge]] = {}
-    for edge in edges:
-        if edge.version > since and (until is None or edge.version <= until):
-            by_version.setdefault(edge.version, []).append(edge)
-    for _, step in sorted(by_version.items(), reverse=True):
+        return frozenset({unit}), "own"
+    between = [e for e in edges if e.version > since and (until is None or e.version <= until)]
+    current, relation, _ = _walk(unit, between)
+    return current, relation
+
+
+def _walk(unit: int, edges: Sequence[Edge]) -> tuple[frozenset[int], str, list[Marker]]:
+    """Back from `unit` through `edges`, newest version first: the units it comes from, how
+    ("own", "merged", "shared"), and a marker for each change on the way (renamed and moved
+    keep the unit; new ends the walk)."""
+    current, relation, markers = {unit}, "own", []
+    for version in sorted({e.version for e in edges}, reverse=True):
+        step = [e for e in edges if e.version == version]
         before: set[int] = set()
         for one in current:
             into = [e for e in step if e.successor == one]
             kinds = {e.kind for e in into}
-            if not into or kinds <= {"renamed", "moved"}:
+            if not into:
                 before.add(one)
-            elif "new" in kinds:
                 continue
-            else:
-                before.update(e.predecessor for e in into if e.predecessor is not None)
+            if "new" in kinds:
+                continue
+            parts = tuple(sorted(e.predecessor for e in into if e.predecessor is not None))
+            markers.append(Marker(version, into[0].valid_from, into[0].kind, parts))
+            before.update(parts)
+            if not kinds <= {"renamed", "moved"}:
                 relation = _stronger(relation, "shared" if "split" in kinds else "merged")
         current = before
-    return frozenset(current), relation
+    return frozenset(current), relation, markers
 
 
 def _stronger(old: str, new: str) -> str:
@@ -140,25 +151,3 @@ def _stronger(old: str, new: str) -> str:
 def _subtrees(ancestors: frozenset[int], units: Sequence[TreeUnit]) -> frozenset[int]:
     paths = [u.path for u in units if u.id in ancestors]
     return frozenset(u.id for u in units if any(u.path.startswith(p) for p in paths))
-
-
-def _markers(unit: int, edges: Sequence[Edge]) -> tuple[Marker, ...]:
-    """The changes in the unit's ancestry, oldest first."""
-    found: list[Marker] = []
-    current = {unit}
-    for version in sorted({e.version for e in edges}, reverse=True):
-        step = [e for e in edges if e.version == version]
-        before: set[int] = set()
-        for one in current:
-            into = [e for e in step if e.successor == one]
-            if not into:
-                before.add(one)
-                continue
-            kind = into[0].kind
-            if kind == "new":
-                continue
-            parts = tuple(sorted(e.predecessor for e in into if e.predecessor is not None))
-            found.append(Marker(version, into[0].valid_from, kind, parts))
-            before.update(parts)
-        current = before
-    return tuple(sorted(set(found), key=lambda m: (m.valid_from, m.version, m.kind, m.before)))
