@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from reorganised_demo import reorganise
 
 from survey.errors import OrgFileError
 from survey.services.demo import demo_org_file
@@ -38,55 +39,22 @@ def _unit(data: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def _reorganise(data: dict[str, Any]) -> None:
-    """The demo's reorganisation: Schul- und Sportverwaltung (135) splits 100 + 35, the two
-    Bürgerbüro teams merge, the Musikschule moves to Dezernat II, the Bauhof gets a new key, the
-    Kita-Verwaltung is dissolved and a digital team is new."""
-    ended = ("schule-sport", "team-buergerbuero-mitte", "team-buergerbuero-nord", "kita-verwaltung")
-    units = [u for u in data["units"] if u["key"] not in ended]
-    units += [
-        {
-            "key": "schulverwaltung",
-            "name": "Fachbereich Schulverwaltung",
-            "kind": "Fachbereich",
-            "parent": "kjfs",
-            "headcount": 100,
-        },
-        {"key": "sportamt", "name": "Sportamt", "kind": "Fachbereich", "parent": "kjfs", "headcount": 35},
-        {
-            "key": "team-buergerbuero",
-            "name": "Team Bürgerbüro",
-            "kind": "Team",
-            "parent": "buergerdienste",
-            "headcount": 70,
-        },
+    """The demo's reorganisation (tests/reorganised_demo.py), and besides: the Bauhof gets a new
+    key, the Kita-Verwaltung is dissolved and a digital team is new."""
+    reorganise(data)
+    data["units"] = [u for u in data["units"] if u["key"] != "kita-verwaltung"]
+    data["units"].append(
         {
             "key": "team-digital",
             "name": "Team Digitale Verwaltung",
             "kind": "Team",
             "parent": "it",
             "headcount": 7,
-        },
-    ]
-    data["units"] = units
-    _unit(data, "musikschule")["parent"] = "buerger-bauen"
+        }
+    )
     _unit(data, "bauhof").update(key="betriebshof", name="Städtischer Betriebshof")
-    for point in data["service_points"]:
-        if point["unit"].startswith("team-buergerbuero-"):
-            point["unit"] = "team-buergerbuero"
     data["valid_from"] = dt.date.today()
-    data["changes"] = [
-        {
-            "kind": "split",
-            "from": "schule-sport",
-            "to": ["schulverwaltung", "sportamt"],
-            "shares": {"schulverwaltung": 74, "sportamt": 26},
-        },
-        {
-            "kind": "merged",
-            "from": ["team-buergerbuero-mitte", "team-buergerbuero-nord"],
-            "to": "team-buergerbuero",
-        },
-        {"kind": "moved", "from": "musikschule", "to": "musikschule"},
+    data["changes"] += [
         {"kind": "renamed", "from": "bauhof", "to": "betriebshof"},
         {"kind": "dissolved", "from": "kita-verwaltung"},
         {"kind": "new", "to": "team-digital"},

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from litestar.testing import AsyncTestClient
 from portal_helpers import app_call, sign_in
+from reorganised_demo import reorganise
 
 from survey.domain import check_org
 from survey.domain.schemas import ORG_SCHEMA
@@ -188,47 +189,7 @@ async def test_a_declared_reorganisation_is_previewed_with_its_trends_and_applie
     client = portal_client
     csrf = await sign_in(client, "buero")
     data = copy.deepcopy(await _download(client))
-    units = {u["key"]: u for u in data["units"]}
-    data["units"] = [
-        u
-        for u in data["units"]
-        if u["key"] not in ("schule-sport", "team-buergerbuero-mitte", "team-buergerbuero-nord")
-    ]
-    data["units"] += [
-        {
-            "key": "schulverwaltung",
-            "name": "Schulverwaltung",
-            "kind": "Fachbereich",
-            "parent": "kjfs",
-            "headcount": 100,
-        },
-        {"key": "sportamt", "name": "Sportamt", "kind": "Fachbereich", "parent": "kjfs", "headcount": 35},
-        {
-            "key": "team-buergerbuero",
-            "name": "Team Bürgerbüro",
-            "kind": "Team",
-            "parent": "buergerdienste",
-            "headcount": 70,
-        },
-    ]
-    units["musikschule"]["parent"] = "buerger-bauen"
-    for point in data["service_points"]:
-        if point["unit"].startswith("team-buergerbuero-"):
-            point["unit"] = "team-buergerbuero"
-    data["changes"] = [
-        {
-            "kind": "split",
-            "from": "schule-sport",
-            "to": ["schulverwaltung", "sportamt"],
-            "shares": {"schulverwaltung": 74, "sportamt": 26},
-        },
-        {
-            "kind": "merged",
-            "from": ["team-buergerbuero-mitte", "team-buergerbuero-nord"],
-            "to": "team-buergerbuero",
-        },
-        {"kind": "moved", "from": "musikschule", "to": "musikschule"},
-    ]
+    reorganise(data)
     wrong = copy.deepcopy(data)
     wrong["changes"][0]["shares"]["sportamt"] = 20
     refused = await _upload(client, csrf, yaml.safe_dump(wrong, allow_unicode=True).encode(), "falsch.yaml")
@@ -241,16 +202,16 @@ async def test_a_declared_reorganisation_is_previewed_with_its_trends_and_applie
     said = {
         "de": (
             "Wie die Trends weitergehen",
-            "Fachbereich Schul- und Sportverwaltung wird geteilt in Schulverwaltung und Sportamt",
-            "Anteile am Personal: Schulverwaltung 74",
+            "Fachbereich Schul- und Sportverwaltung wird geteilt in Fachbereich Schulverwaltung und Sportamt",
+            "Anteile am Personal: Fachbereich Schulverwaltung 74",
             "Team Bürgerbüro Mitte und Team Bürgerbüro Nord werden zu Team Bürgerbüro zusammengelegt",
             "Fachbereich Musikschule wechselt die übergeordnete Einheit",
             "Abgeschlossene Befragungsrunden behalten die Organisation, mit der sie liefen",
         ),
         "en": (
             "How the trends go on",
-            "Fachbereich Schul- und Sportverwaltung is split into Schulverwaltung and Sportamt",
-            "Shares of its staff: Schulverwaltung 74%",
+            "Fachbereich Schul- und Sportverwaltung is split into Fachbereich Schulverwaltung and Sportamt",
+            "Shares of its staff: Fachbereich Schulverwaltung 74%",
             "Team Bürgerbüro Mitte and Team Bürgerbüro Nord are merged into Team Bürgerbüro",
             "Closed waves keep the organisation they ran with",
         ),
