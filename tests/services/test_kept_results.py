@@ -248,9 +248,9 @@ async def test_a_kept_chart_costs_neither_drawing_nor_building_its_spec(
     built: list[str] = []
     real = _trend.trend_spec
 
-    def counted(value: Any, language: str, markers: Any = ()) -> alt.LayerChart:
+    def counted(value: Any, language: str, markers: Any = (), changes: Any = ()) -> alt.LayerChart:
         built.append(language)
-        return real(value, language, markers)
+        return real(value, language, markers, changes)
 
     monkeypatch.setattr(_trend, "trend_spec", counted)
     value = (await unit_figures("jugendamt")).values[0]
@@ -258,12 +258,13 @@ async def test_a_kept_chart_costs_neither_drawing_nor_building_its_spec(
     keep_charts_in(StoredCharts())  # another worker
     assert (await asyncio.to_thread(value_trend, value, "de")).svg == first.svg
     assert built == ["de"]
-    # other figures, another language, a measure's marker: another chart
+    # other figures, another language, a measure's marker, a reorganisation's line: another chart
     other = msgspec.structs.replace(value, name="Anders")
     await asyncio.to_thread(value_trend, other, "de")
     await asyncio.to_thread(value_trend, value, "en")
     await asyncio.to_thread(value_trend, value, "de", [(dt.date(2026, 3, 1), "Maßnahme")])
-    assert built == ["de", "de", "en", "de"]
+    await asyncio.to_thread(value_trend, value, "de", (), [(dt.date(2026, 3, 1), "Neuordnung", None)])
+    assert built == ["de", "de", "en", "de", "de"]
 
 
 async def test_a_chart_is_drawn_when_the_keep_cannot_be_read(db: str, keeping: StoredCharts) -> None:
