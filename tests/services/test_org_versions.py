@@ -155,7 +155,7 @@ async def test_each_unit_carries_its_series_across_the_reorganisation(field, tmp
     """The staff wave closes under the old organisation, then the demo's reorganisation is
     applied: the new Schulverwaltung's value in that wave is the old Fachbereich's (shared), the
     merged Bürgerbüro team's is both old teams', and the Dezernat keeps the Musikschule it had."""
-    from survey.services.figures._series import series_of_units
+    from survey.services.figures import visibility
     from survey.store.waves import list_waves
 
     await close_wave("puls")
@@ -167,7 +167,8 @@ async def test_each_unit_carries_its_series_across_the_reorganisation(field, tmp
     after = {u.key: u.id for u in units}
     waves = {w.key: w for w in await list_waves()}
     puls, buerger = waves["puls"].id, waves["buerger"].id
-    series = await series_of_units(units, [waves["puls"], waves["buerger"]])
+    parents = {u.key: u.parent for u in units}
+    series = (await visibility([waves["puls"], waves["buerger"]], units, parents)).series
 
     school = series["schulverwaltung"]
     assert school.of(puls) == {before["schule-sport"]} and school.relation[puls] == "shared"

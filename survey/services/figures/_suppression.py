@@ -23,7 +23,6 @@ __all__ = [
     "Visibility",
     "closed_waves",
     "hidden_figure",
-    "subtree_counts",
     "suppressed_history",
     "visibility",
     "waves_with_figures",
@@ -36,10 +35,6 @@ _HiddenByWave = dict[int, dict[str, Hidden]]
 
 def hidden_figure(h: Hidden) -> HiddenFigure:
     return HiddenFigure(True, h.reason, h.explain())
-
-
-def subtree_counts(units: list[StoredUnit], per_unit: dict[int, int]) -> dict[str, int]:
-    return {u.key: sum(per_unit.get(v.id, 0) for v in units if v.path.startswith(u.path)) for u in units}
 
 
 async def waves_with_figures(questionnaire: str) -> list[Wave]:
