@@ -92,6 +92,11 @@ def demo(
     if result.published:
         click.echo(f"published: {', '.join(result.published)}")
     click.echo(f"waves created: {len(result.created)}, already there: {len(result.kept)}")
+    if result.reorganised:
+        click.echo(
+            f"reorganised from {result.reorganised.isoformat()}: Schul- und Sportverwaltung split, "
+            "Bürgerbüro teams merged, Team Eingangszone moved (docs/reorganisations.md)"
+        )
     click.echo(
         f"stored {result.responses:,} responses, {result.answers:,} answers, {result.comments:,} comments"
     )

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import msgspec
 import numpy as np
 
-from survey.domain import Catalog, Organisation, QuestionnaireVersion, load_catalog, load_org
+from survey.domain import Catalog, Organisation, QuestionnaireVersion, load_catalog
 from survey.errors import SurveyError
 from survey.services.approvals import record_demo_approvals
 from survey.services.catalog import publish_catalog
 from survey.services.codebooks import install_codebook_file
 from survey.services.demo_comments import PLANTED_CITIZEN, PLANTED_STAFF, DemoComments
+from survey.services.demo_reorganisation import Stage, applied_stage, apply_stage, demo_stages, reorganised_at
 from survey.services.redaction import current_redactor
 from survey.services.simulation import LatentModel
 from survey.store import org as org_store
@@ -77,6 +78,8 @@ class DemoResult:
     responses: int = 0
     answers: int = 0
     comments: int = 0
+    #: the day the demo's reorganisation took effect (None with fewer than four waves)
+    reorganised: dt.date | None = None
 
 
 #: progress(description, done, total)
@@ -113,15 +116,6 @@ def quarter_end(year: int, quarter: int) -> dt.date:
     return quarter_start(year, quarter + 1) - dt.timedelta(days=1)
 
 
-def _scaled(organisation: Organisation, staff: int | None) -> Organisation:
-    if staff is None:
-        return organisation
-    total = sum(u.headcount for u in organisation.units)
-    factor = staff / total
-    units = [msgspec.structs.replace(u, headcount=round(u.headcount * factor)) for u in organisation.units]
-    return msgspec.structs.replace(organisation, units=units)
-
-
 def _check_options(options: DemoOptions) -> None:
     if options.waves < 1 or options.waves > 80:
         raise SurveyError(f"--waves {options.waves}: give 1 to 80 quarterly waves")
@@ -143,32 +137,62 @@ async def build_demo(
     for needed in (STAFF_QUESTIONNAIRE, CITIZEN_QUESTIONNAIRE):
         if not catalog.versions_of(needed):
             raise SurveyError(f"{questionnaires}: the demo needs the questionnaire `{needed}`")
-    published = await publish_catalog(catalog)
-    result.published = published.published
-    organisation = _scaled(load_org(options.organisation or demo_org_file()), options.staff)
-    async with write_transaction():
-        await org_store.save_organisation(organisation)
-    result.kommune = organisation.kommune
-    result.units = len(organisation.units)
-    result.service_points = len(organisation.service_points)
-
-    units = {u.key: u for u in await org_store.list_units()}
-    points = {p.key: p for p in await org_store.list_service_points()}
-    leitbild = catalog.leitbilder[catalog.versions_of(STAFF_QUESTIONNAIRE)[0].leitbild]
-    model = LatentModel(organisation, leitbild.value_keys, options.seed)
-    await install_codebook_file(questionnaires, leitbild.key, leitbild.value_keys, by="demo")
-    redactor = await current_redactor(questionnaires)
     plan = list(_plan(catalog, options))
-    # The demo Personalrat approved each staff version four weeks before its first wave.
-    for planned in plan:
-        if not planned.citizen:
-            await record_demo_approvals(
-                DEMO_PERSONALRAT, versions=[planned.version], at=_morning(planned.opens_on, days_before=28)
+    with tempfile.TemporaryDirectory(prefix="survey-demo-") as folder:
+        first = plan[0].opens_on.replace(day=1)
+        at = reorganised_at(options.waves) if options.organisation is None else None
+        reorganised = next(w.opens_on for w in plan if w.index == at).replace(day=1) if at else None
+        source = options.organisation or demo_org_file()
+        stages = demo_stages(source, options.staff, first, (at, reorganised), Path(folder))
+        applied = await applied_stage(stages)
+        if options.reset and applied > 0:
+            raise SurveyError(
+                "--reset: the demo Kommune was reorganised midway through its waves, and its earlier "
+                "organisation cannot come back; build it again in an empty database (delete the SQLite "
+                "file, or give DATABASE_URL a new PostgreSQL database)"
             )
+        published = await publish_catalog(catalog)
+        result.published = published.published
+        if applied < 0:
+            applied = await apply_stage(stages, 0)
+        result.kommune = stages[0].organisation.kommune
+        result.units = len(stages[-1].organisation.units)
+        result.service_points = len(stages[-1].organisation.service_points)
+        leitbild = catalog.leitbilder[catalog.versions_of(STAFF_QUESTIONNAIRE)[0].leitbild]
+        model = LatentModel(stages[0].organisation, leitbild.value_keys, options.seed)
+        for stage in stages[1:]:
+            model.follow(stage.organisation)
+            result.reorganised = stage.valid_from
+        await install_codebook_file(questionnaires, leitbild.key, leitbild.value_keys, by="demo")
+        redactor = await current_redactor(questionnaires)
+        # The demo Personalrat approved each staff version four weeks before its first wave.
+        for planned in plan:
+            if not planned.citizen:
+                approved = _morning(planned.opens_on, days_before=28)
+                await record_demo_approvals(DEMO_PERSONALRAT, versions=[planned.version], at=approved)
+        await _build_waves(plan, stages, applied, options, model, redactor, result, report)
+    if result.created:
+        await refresh_statistics()
+    report("fertig", len(plan), len(plan))
+    return result
+
+
+async def _build_waves(
+    plan: list[_PlannedWave],
+    stages: list[Stage],
+    applied: int,
+    options: DemoOptions,
+    model: LatentModel,
+    redactor: Redactor,
+    result: DemoResult,
+    report: Progress,
+) -> None:
+    """Simulate each planned wave not there yet, in the organisation of its quarter: the demo's
+    reorganisation is applied before its first wave."""
     for done, wave in enumerate(plan):
         report(f"Befragungsrunde {wave.key}", done, len(plan))
         existing = await wave_store.get_wave(wave.key)
-        if (existing is not None and options.reset) or (existing is not None and existing.status != "closed"):
+        if existing is not None and (options.reset or existing.status != "closed"):
             # A reset, or an earlier run cut off in the middle of this wave: build it again.
             async with write_transaction():
                 await wave_store.delete_wave(existing.id)
@@ -176,15 +200,22 @@ async def build_demo(
         if existing is not None:
             result.kept.append(wave.key)
             continue
+        stage = max(i for i, s in enumerate(stages) if s.first_wave <= wave.index)
+        if stage < applied:
+            raise SurveyError(
+                f"the demo wave {wave.key} ran before the demo's reorganisation, which is applied "
+                "already: build the demo again in an empty database"
+            )
+        while applied < stage:
+            applied = await apply_stage(stages, applied + 1)
+        units = {u.key: u for u in await org_store.list_units()}
+        points = {p.key: p for p in await org_store.list_service_points()}
+        organisation = stages[stage].organisation
         counts = await _simulate_wave(wave, options, model, organisation, units, points, redactor)
         result.created.append(wave.key)
         result.responses += counts.responses
         result.answers += counts.answers
         result.comments += counts.comments
-    if result.created:
-        await refresh_statistics()
-    report("fertig", len(plan), len(plan))
-    return result
 
 
 @dataclass(frozen=True)
@@ -353,7 +384,7 @@ def _staff_batches(
             None,
             [language] * people,
             comments,
-            PLANTED_STAFF.get(unit.key),
+            PLANTED_STAFF.get(model.origin.get(unit.key, unit.key)),
         )
         if len(batch.answers) >= BATCH_ROWS:
             yield batch

@@ -5,9 +5,10 @@ Each shows one thing the effect check says, on the demo's simulated answers
 
 - the Jobcenter's "Anträge ohne Umwege" on "Unbürokratisch lösen", started midway through the
   waves: the Jobcenter's planted improvement follows it ("verbessert");
-- the Runder Tisch of Jugendamt, Jobcenter and Schul- und Sportverwaltung on "Gemeinsam für
-  Lindenau": created by the Jugendamt's lead, the other two units invited and then confirmed by the
-  Dezernentin; the check reports each unit and the three together;
+- the Runder Tisch of Jugendamt, Jobcenter and Schul- und Sportverwaltung (after the demo's
+  reorganisation the Schulverwaltung) on "Gemeinsam für Lindenau": created by the Jugendamt's
+  lead, the other two units invited and then confirmed by the Dezernentin; the check reports
+  each unit and the three together;
 - the Bauhof's "Nachhaltigkeitsrunde" on "Nachhaltig wirken", where the model plants nothing
   (`FLAT`): no change to be found;
 - two public measures at service points for the citizens' pages: the Ausländerbehörde's
@@ -20,9 +21,10 @@ Running the demo again adds nothing twice: a measure whose title is there alread
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from survey.services.accounts import principal_of
+from survey.services.demo_reorganisation import SUCCESSOR
 from survey.services.measures import (
     MeasureChange,
     MeasureInput,
@@ -131,6 +133,13 @@ async def _start_days() -> dict[str, dt.date] | None:
     }
 
 
+def _carried_on(keys: tuple[str, ...], units: set[str]) -> tuple[str, ...]:
+    """The units as they are named now: after the demo's reorganisation, a unit that ended is
+    the one that carries on its work (survey.services.demo_reorganisation.SUCCESSOR)."""
+    now = [key if key in units else SUCCESSOR.get(key, key) for key in keys]
+    return tuple(dict.fromkeys(now))
+
+
 async def add_demo_measures() -> list[str]:
     """Add the demo's measures that are not there yet (their units must exist); their titles."""
     starts = await _start_days()
@@ -141,6 +150,7 @@ async def add_demo_measures() -> list[str]:
     existing = {m.title for m in await visible_measures(admin)}
     added = []
     for planned in MEASURES:
+        planned = replace(planned, units=_carried_on(planned.units, units))
         if planned.title in existing or not set(planned.units) <= units:
             continue
         creator = await principal_of(planned.creator)

@@ -38,6 +38,8 @@ STORIES = {
     ("jugendamt", "gemeinsam"): 0.11,
     ("ordnungsamt", "kundenorientiert"): -0.12,
     ("sozialamt", "vertrauen"): -0.12,
+    # split midway (survey.services.demo_reorganisation): both parts carry the trend on
+    ("schule-sport", "kundenorientiert"): 0.1,
 }
 #: Units and values that move exactly as the whole organisation does (their slope is the
 #: organisation's mean, weighted by headcount): the demo's measure without an effect works on one
@@ -88,6 +90,33 @@ class LatentModel:
             others = [k for k in heads if k != unit_key and heads[k] > 0]
             total = sum(heads[k] for k in others) or 1
             self.slope[(unit_key, value)] = sum(self.slope[(k, value)] * heads[k] for k in others) / total
+        #: a unit's key → the key whose planted themes its comments carry (itself, or after a
+        #: reorganisation the unit it continues)
+        self.origin: dict[str, str] = {u.key: u.key for u in self.organisation.units}
+
+    def follow(self, reorganised: Organisation) -> None:
+        """Carry the model over a reorganisation (the changes `reorganised` declares): a unit
+        renamed to a new key or split off keeps its predecessor's effects, trends and response
+        rate; a merged unit has its predecessors' mean, weighted by headcount; a new one its
+        parent's effects. A moved unit keeps its own, so the planted trends go on across the change."""
+        heads = {u.key: u.headcount for u in self.organisation.units}
+        for change in reorganised.changes:
+            if change.kind == "new":
+                parent = reorganised.unit(change.after[0]).parent
+                sources = {parent: 1.0} if parent else {}
+            elif change.kind == "merged":
+                total = sum(heads[k] for k in change.before) or 1
+                sources = {k: heads[k] / total for k in change.before}
+            elif change.kind in ("renamed", "split"):
+                sources = {change.before[0]: 1.0}
+            else:
+                continue
+            for key in change.after:
+                self.response_rate[key] = sum(self.response_rate.get(k, 0.55) * w for k, w in sources.items())
+                for value in self.values:
+                    for table in (self.effect, self.slope):
+                        table[(key, value)] = sum(table.get((k, value), 0.0) * w for k, w in sources.items())
+                self.origin[key] = max(sources, key=lambda k: sources[k]) if sources else key
 
     def answers(
         self,

@@ -28,6 +28,8 @@ class StoredVersion:
     id: int
     valid_from: dt.date
     applied_by: str
+    #: what the version was applied from (survey.store.org.save_organisation's `content_hash`)
+    content_hash: str
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,12 @@ class WaveUnit:
 
 async def latest_version() -> StoredVersion | None:
     rows = await fetch_tuples(
-        "SELECT id, valid_from, applied_by FROM org_version ORDER BY id DESC LIMIT 1", quick=True
+        "SELECT id, valid_from, applied_by, content_hash FROM org_version ORDER BY id DESC LIMIT 1",
+        quick=True,
     )
-    return StoredVersion(int(rows[0][0]), as_date(rows[0][1]), str(rows[0][2])) if rows else None
+    if not rows:
+        return None
+    return StoredVersion(int(rows[0][0]), as_date(rows[0][1]), str(rows[0][2]), str(rows[0][3]))
 
 
 async def add_version(

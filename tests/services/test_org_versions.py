@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
-from reorganised_demo import reorganise
 
 from survey.errors import OrgFileError
 from survey.services.demo import demo_org_file
+from survey.services.demo_reorganisation import reorganised
 from survey.services.org import import_org
 from survey.services.waves import close_wave
 from survey.store import org_versions
@@ -39,9 +39,9 @@ def _unit(data: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def _reorganise(data: dict[str, Any]) -> None:
-    """The demo's reorganisation (tests/reorganised_demo.py), and besides: the Bauhof gets a new
+    """The demo's reorganisation (survey.services.demo_reorganisation), and besides: the Bauhof gets a new
     key, the Kita-Verwaltung is dissolved and a digital team is new."""
-    reorganise(data)
+    data.update(reorganised(data, dt.date.today()))
     data["units"] = [u for u in data["units"] if u["key"] != "kita-verwaltung"]
     data["units"].append(
         {
@@ -78,7 +78,7 @@ async def test_a_reorganisation_becomes_a_version_with_its_lineage(db: str, tmp_
         ("split", before["schule-sport"].id, after["sportamt"].id, 0.26),
         ("merged", before["team-buergerbuero-mitte"].id, after["team-buergerbuero"].id, None),
         ("merged", before["team-buergerbuero-nord"].id, after["team-buergerbuero"].id, None),
-        ("moved", before["musikschule"].id, before["musikschule"].id, None),
+        ("moved", before["team-eingangszone"].id, before["team-eingangszone"].id, None),
         ("renamed", before["bauhof"].id, before["bauhof"].id, None),
         ("dissolved", before["kita-verwaltung"].id, None, None),
         ("new", None, after["team-digital"].id, None),
@@ -86,7 +86,7 @@ async def test_a_reorganisation_becomes_a_version_with_its_lineage(db: str, tmp_
     # the new key is the same unit: its row (and so its answers) stays; the old key is gone
     assert after["betriebshof"].id == before["bauhof"].id and "bauhof" not in after
     assert after["betriebshof"].active and after["betriebshof"].name == "Städtischer Betriebshof"
-    assert after["musikschule"].path == "/verwaltung/buerger-bauen/musikschule/"
+    assert after["team-eingangszone"].path == "/verwaltung/buerger-bauen/buergerdienste/team-eingangszone/"
     for ended in ("schule-sport", "team-buergerbuero-mitte", "team-buergerbuero-nord", "kita-verwaltung"):
         assert not after[ended].active
 
@@ -106,8 +106,8 @@ async def test_a_closed_wave_keeps_the_organisation_it_ran_with(field, tmp_path:
     _edit(path, lambda d: _unit(d, "jugendamt").update(headcount=999))
     await import_org(path)
     assert await org_versions.wave_organisation(wave["id"]) == kept  # not a figure of it changes
-    moved = next(u for u in await list_units() if u.key == "musikschule")
-    assert next(w for w in kept if w.unit == moved.id).path == "/verwaltung/kjfs/musikschule/"
+    moved = next(u for u in await list_units() if u.key == "team-eingangszone")
+    assert next(w for w in kept if w.unit == moved.id).path == "/verwaltung/kjfs/jobcenter/team-eingangszone/"
     open_wave = await WaveRow.select(WaveRow.id).where(WaveRow.key == "buerger").first().run()
     assert (
         await org_versions.wave_organisation(open_wave["id"]) == []
@@ -154,7 +154,7 @@ async def test_a_wrong_reorganisation_is_refused_whole(
 async def test_each_unit_carries_its_series_across_the_reorganisation(field, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The staff wave closes under the old organisation, then the demo's reorganisation is
     applied: the new Schulverwaltung's value in that wave is the old Fachbereich's (shared), the
-    merged Bürgerbüro team's is both old teams', and the Dezernat keeps the Musikschule it had."""
+    merged Bürgerbüro team's is both old teams', and the Dezernat keeps the Team Eingangszone it had."""
     from survey.services.figures import visibility
     from survey.store.waves import list_waves
 
@@ -177,9 +177,9 @@ async def test_each_unit_carries_its_series_across_the_reorganisation(field, tmp
     assert team.of(puls) == {before["team-buergerbuero-mitte"], before["team-buergerbuero-nord"]}
     assert team.relation[puls] == "merged"
     assert [m.kind for m in team.markers] == ["merged"]
-    assert before["musikschule"] in series["kjfs"].of(puls)  # its place then
-    assert before["musikschule"] not in series["kjfs"].of(buerger)
-    assert before["musikschule"] in series["buerger-bauen"].of(buerger)
+    assert before["team-eingangszone"] in series["kjfs"].of(puls)  # its place then
+    assert before["team-eingangszone"] not in series["kjfs"].of(buerger)
+    assert before["team-eingangszone"] in series["buerger-bauen"].of(buerger)
     assert series["betriebshof"].of(puls) == {before["bauhof"]}  # a new key, the same unit
     assert series["team-digital"].of(puls) == frozenset()  # new: no series before it
     # dissolved since: its answers of then still count for the units it was part of

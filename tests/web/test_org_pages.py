@@ -9,6 +9,7 @@ in the page's language, German or English, never with command-line text.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import html
 import re
 import tempfile
@@ -18,11 +19,11 @@ from typing import Any
 import yaml
 from litestar.testing import AsyncTestClient
 from portal_helpers import app_call, sign_in
-from reorganised_demo import reorganise
 
 from survey.domain import check_org
 from survey.domain.schemas import ORG_SCHEMA
 from survey.services.audit import audit_log
+from survey.services.demo_reorganisation import reorganised
 from survey.services.org import organisation_tree
 from survey.store.org_versions import latest_version, lineage
 from survey.web.manage._file_problems import HINTS, is_known, problem_text
@@ -183,13 +184,13 @@ async def test_a_declared_reorganisation_is_previewed_with_its_trends_and_applie
     portal_client: AsyncTestClient,
 ) -> None:
     """The office uploads a file whose `changes:` split the Schul- und Sportverwaltung (with
-    shares), merge the two Bürgerbüro teams and move the Musikschule: the preview says for each
+    shares), merge the two Bürgerbüro teams and move the Team Eingangszone: the preview says for each
     how the trends go on, in German and English; applying it stores the version and its lineage;
     a wrong declaration is refused next to the file's line, nothing applied."""
     client = portal_client
     csrf = await sign_in(client, "buero")
     data = copy.deepcopy(await _download(client))
-    reorganise(data)
+    data = reorganised(data, dt.date.today())
     wrong = copy.deepcopy(data)
     wrong["changes"][0]["shares"]["sportamt"] = 20
     refused = await _upload(client, csrf, yaml.safe_dump(wrong, allow_unicode=True).encode(), "falsch.yaml")
@@ -205,7 +206,7 @@ async def test_a_declared_reorganisation_is_previewed_with_its_trends_and_applie
             "Fachbereich Schul- und Sportverwaltung wird geteilt in Fachbereich Schulverwaltung und Sportamt",
             "Anteile am Personal: Fachbereich Schulverwaltung 74",
             "Team Bürgerbüro Mitte und Team Bürgerbüro Nord werden zu Team Bürgerbüro zusammengelegt",
-            "Fachbereich Musikschule wechselt die übergeordnete Einheit",
+            "Team Eingangszone wechselt die übergeordnete Einheit",
             "Abgeschlossene Befragungsrunden behalten die Organisation, mit der sie liefen",
         ),
         "en": (
