@@ -53,6 +53,11 @@ from survey.services.demo_users import DEMO_PASSWORD, ensure_demo_users
     default=None,
     help="Simulate this organisation file instead of Stadt Lindenau's (its units and headcounts).",
 )
+@click.option(
+    "--keep-organisation",
+    is_flag=True,
+    help="Keep Stadt Lindenau's first organisation throughout (no reorganisation midway).",
+)
 @folder_option()
 @surface_errors
 def demo(
@@ -62,6 +67,7 @@ def demo(
     seed: int,
     reset: bool,
     org_file: Path | None,
+    keep_organisation: bool,
     folder: Path | None,
 ) -> None:
     """Build the demo Kommune (Stadt Lindenau) with simulated staff and citizen waves.
@@ -80,6 +86,7 @@ def demo(
         seed=seed,
         reset=reset,
         organisation=org_file,
+        reorganise=not keep_organisation,
     )
     with progress_bar() as bar:
         task = bar.add_task("Demo", total=None)

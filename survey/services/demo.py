@@ -65,6 +65,9 @@ class DemoOptions:
     today: dt.date = field(default_factory=dt.date.today)
     #: an organisation file to simulate instead of Stadt Lindenau's
     organisation: Path | None = None
+    #: Stadt Lindenau reorganises midway through four waves or more (demo_reorganisation);
+    #: False keeps its first organisation throughout
+    reorganise: bool = True
 
 
 @dataclass
@@ -140,7 +143,7 @@ async def build_demo(
     plan = list(_plan(catalog, options))
     with tempfile.TemporaryDirectory(prefix="survey-demo-") as folder:
         first = plan[0].opens_on.replace(day=1)
-        at = reorganised_at(options.waves) if options.organisation is None else None
+        at = reorganised_at(options.waves) if options.organisation is None and options.reorganise else None
         reorganised = next(w.opens_on for w in plan if w.index == at).replace(day=1) if at else None
         source = options.organisation or demo_org_file()
         stages = demo_stages(source, options.staff, first, (at, reorganised), Path(folder))

@@ -6,7 +6,8 @@ organisation, applied like any organisation file the office uploads (a `changes:
 - the Fachbereich Schul- und Sportverwaltung (135 staff) splits into a Fachbereich Schulverwaltung
   (74 %) and a Sportamt (26 %);
 - the two Bürgerbüro teams merge into one Team Bürgerbüro, their service points go with it;
-- the Jobcenter's Team Eingangszone moves to the Fachbereich Bürgerdienste (Dezernat II).
+- the Jobcenter's Team Eingangszone moves to the Fachbereich Bürgerdienste (Dezernat II), a
+  reception shared with the Bürgerbüro; the Jobcenter's service point goes to its Team Leistung.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ def reorganised(data: dict[str, Any], valid_from: dt.date) -> dict[str, Any]:
     next(u for u in data["units"] if u["key"] == "team-eingangszone")["parent"] = "buergerdienste"
     for point in data["service_points"]:
         point["unit"] = SUCCESSOR.get(point["unit"], point["unit"])
+        if point["unit"] == "team-eingangszone":
+            point["unit"] = "team-leistung"
     data["changes"] = [
         {
             "kind": "split",

@@ -44,6 +44,7 @@ __all__ = [
     "change_headcount",
     "check_org_file",
     "import_org",
+    "kept_upload",
     "may_manage_organisation",
     "org_preview",
     "organisation_file",
@@ -224,9 +225,23 @@ class DeclaredChange:
     shares: list[tuple[str, float]]
 
 
-def _declared(organisation: Organisation, stored: list[store.StoredUnit]) -> list[DeclaredChange]:
+def _declared(
+    organisation: Organisation, stored: list[store.StoredUnit], diff: OrgDiff
+) -> list[DeclaredChange]:
+    """How the trends go on if the file is applied as it is: its declared changes, then what the
+    comparison finds beyond them (a move or new name under the same key, a unit that ends or is
+    new without a declared change)."""
     before = {u.key: u.name for u in stored}
     after = {u.key: u.name for u in organisation.units}
+    declared = organisation.changes
+    ended = {key for c in declared for key in c.ended()}
+    carried = {key for c in declared for key in c.after}
+    found = [
+        *(("moved", [u.key], [u.key]) for u in diff.moved if u.key not in carried),
+        *(("renamed", [u.key], [u.key]) for u in diff.renamed if u.key not in carried),
+        *(("dissolved", [u.key], []) for u in diff.retired if u.key not in ended),
+        *(("new", [], [u.key]) for u in diff.added if u.key not in carried),
+    ]
     return [
         DeclaredChange(
             c.kind,
@@ -234,7 +249,10 @@ def _declared(organisation: Organisation, stored: list[store.StoredUnit]) -> lis
             [after.get(k, k) for k in c.after],
             [(after.get(k, k), share) for k, share in c.shares.items()],
         )
-        for c in organisation.changes
+        for c in declared
+    ] + [
+        DeclaredChange(kind, [before.get(k, k) for k in b], [after.get(k, k) for k in a], [])
+        for kind, b, a in found
     ]
 
 
@@ -282,7 +300,7 @@ async def _preview(upload: store.StoredUpload, organisation: Organisation) -> Or
         stamp,
         diff,
         running,
-        _declared(organisation, stored),
+        _declared(organisation, stored, diff),
     )
 
 
@@ -359,8 +377,13 @@ async def _kept_file(upload: store.StoredUpload) -> Organisation:
 
 async def org_preview(token: str) -> OrgPreview:
     """What the uploaded file would change in the organisation as it is now (OrgError: gone)."""
+    return (await kept_upload(token))[1]
+
+
+async def kept_upload(token: str) -> tuple[store.StoredUpload, OrgPreview]:
+    """An uploaded file as kept, and its preview against the organisation as it is now."""
     upload = await _upload(token)
-    return await _preview(upload, await _kept_file(upload))
+    return upload, await _preview(upload, await _kept_file(upload))
 
 
 async def apply_org_upload(token: str, content_hash: str, stamp: str, by: str) -> OrgPreview:

@@ -61,14 +61,15 @@ async def test_demo_kommune_and_waves(db: str) -> None:
     assert progress and progress[-1][1] == progress[-1][2]
 
     # Every staff unit answered, citizens only at units with a service point (before the demo's
-    # reorganisation, the two Bürgerbüro teams had one each).
+    # reorganisation, the two Bürgerbüro teams had one each, and the Team Eingangszone the
+    # Jobcenter's).
     citizen_units = (
         await ResponseRow.select(ResponseRow.unit.key)
         .where(ResponseRow.service_point.is_not_null())
         .distinct()
         .run()
     )
-    merged = {"team-buergerbuero-mitte", "team-buergerbuero-nord"}
+    merged = {"team-buergerbuero-mitte", "team-buergerbuero-nord", "team-eingangszone"}
     assert {r["unit.key"] for r in citizen_units} == {p.unit for p in await list_service_points()} | merged
 
     # Answers stay inside each scale; "keine Angabe" is stored as NULL.
@@ -134,8 +135,8 @@ async def test_the_demo_reorganises_midway_and_the_trends_go_on_across_the_chang
     db: str, demo_kommune: dt.date
 ) -> None:
     """Issue 24: from the fourth quarter on, the Schul- und Sportverwaltung is split into the
-    Schulverwaltung and the Sportamt, the two Bürgerbüro teams are merged and the Team Eingangszone
-    moves to the Bürgerdienste. The Schulverwaltung's trend spans all eight waves, with the
+    Schulverwaltung and the Sportamt, the two Bürgerbüro teams are merged and the Team
+    Eingangszone moves to the Bürgerdienste. The Schulverwaltung's trend spans all eight waves, with the
     marker at the split, and finds the trend planted in the old Fachbereich."""
     staff = sorted(
         (w for w in await wave_store.list_waves() if w.audience == "staff"), key=lambda w: w.opens_on

@@ -154,7 +154,8 @@ async def test_a_wrong_reorganisation_is_refused_whole(
 async def test_each_unit_carries_its_series_across_the_reorganisation(field, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The staff wave closes under the old organisation, then the demo's reorganisation is
     applied: the new Schulverwaltung's value in that wave is the old Fachbereich's (shared), the
-    merged Bürgerbüro team's is both old teams', and the Dezernat keeps the Team Eingangszone it had."""
+    merged Bürgerbüro team's is both old teams', and the Dezernat keeps the Team
+    Eingangszone it had."""
     from survey.services.figures import visibility
     from survey.store.waves import list_waves
 

@@ -109,7 +109,10 @@ async def _build(database_url: str) -> None:
         await upgrade()
         await build_demo(
             QUESTIONNAIRES,
-            DemoOptions(staff=500, waves=6, citizen_ratings=100, today=dt.date(2026, 11, 21)),
+            # without the demo's reorganisation: the checks below read its first organisation
+            DemoOptions(
+                staff=500, waves=6, citizen_ratings=100, today=dt.date(2026, 11, 21), reorganise=False
+            ),
         )
         for username, roles in USERS.items():
             await add_user(username, username.replace("-", " ").title(), PASSWORD, roles)

@@ -184,9 +184,9 @@ async def test_a_declared_reorganisation_is_previewed_with_its_trends_and_applie
     portal_client: AsyncTestClient,
 ) -> None:
     """The office uploads a file whose `changes:` split the Schul- und Sportverwaltung (with
-    shares), merge the two Bürgerbüro teams and move the Team Eingangszone: the preview says for each
-    how the trends go on, in German and English; applying it stores the version and its lineage;
-    a wrong declaration is refused next to the file's line, nothing applied."""
+    shares), merge the two Bürgerbüro teams and move the Team Eingangszone: the preview
+    says for each how the trends go on, in German and English; applying it stores the version and
+    its lineage; a wrong declaration is refused next to the file's line, nothing applied."""
     client = portal_client
     csrf = await sign_in(client, "buero")
     data = copy.deepcopy(await _download(client))

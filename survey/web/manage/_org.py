@@ -32,6 +32,7 @@ from survey.services.org import (
     parse_headcount,
     upload_org_file,
 )
+from survey.services.org_questions import LineageAnswer, LineageRefused, answer_lineage, lineage_questions
 from survey.web.auth import CsrfChecked, CurrentViewer, Viewer, require
 from survey.web.manage._file_problems import shown_problems
 from survey.web.manage._org_api import (
@@ -49,6 +50,8 @@ __all__ = ["ORG_ROUTES"]
 
 ORG_PAGE = "/buero/organisation"
 PREVIEW_PAGE = "/buero/organisation/vorschau"
+_NOT_FITTING = N_("the answers do not fit the file: %(why)s")
+_ANSWERED = N_("your answers are now the file's changes section: check the preview and apply it")
 
 
 def _number(lang: str) -> Callable[[int], str]:
@@ -181,12 +184,17 @@ async def organisation_upload_page(
     return Redirect(f"{PREVIEW_PAGE}/{preview.token}", status_code=303)
 
 
-@get(f"{PREVIEW_PAGE}/{{token:str}}", name="office-organisation-preview", include_in_schema=False)
-async def organisation_preview_page(
-    request: Request[Any, Any, Any], viewer: CurrentViewer, token: FromPath[str]
+async def _preview_page(
+    request: Request[Any, Any, Any],
+    viewer: Viewer,
+    token: str,
+    *,
+    status: int = 200,
+    answers: dict[str, LineageAnswer] | None = None,
+    problems: dict[str, Message] | None = None,
 ) -> Template:
-    """What the uploaded file would change, and the form that applies it. Changes nothing."""
-    await require(viewer, may_manage_organisation, "organisation preview")
+    """The preview of an uploaded file; with answers the office gave on how its units follow from
+    each other that do not fit (`problems` per ended unit), those answers again and why."""
     lang = portal_lang(request)
     try:
         preview = await org_preview(token)
@@ -197,15 +205,67 @@ async def organisation_preview_page(
         request,
         "portal/organisation_preview.html",
         title=_("Preview of an organisation file"),
+        status=status,
         preview=preview,
         diff=preview.diff,
-        result=show(take_notice(request, viewer), lang),
+        questions=lineage_questions(preview),
+        answers=answers or {},
+        lineage_problems={key: say(message, lang) for key, message in (problems or {}).items()},
+        result=show(take_notice(request, viewer), lang) if status == 200 else None,
         number=_number(lang),
         listed=_listed(lang),
         shares=_shares(lang),
     )
     forget_notice(request, response)
     return response
+
+
+@get(f"{PREVIEW_PAGE}/{{token:str}}", name="office-organisation-preview", include_in_schema=False)
+async def organisation_preview_page(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, token: FromPath[str]
+) -> Template:
+    """What the uploaded file would change, and the form that applies it. Changes nothing."""
+    await require(viewer, may_manage_organisation, "organisation preview")
+    return await _preview_page(request, viewer, token)
+
+
+@post(f"{PREVIEW_PAGE}/{{token:str}}/neuordnung", name="office-organisation-lineage", include_in_schema=False)
+async def organisation_lineage_page(
+    request: Request[Any, Any, Any], viewer: CurrentViewer, csrf: CsrfChecked, token: FromPath[str]
+) -> Template | Redirect:
+    """The office's answers on what became of each unit that ends: kept as the file's `changes:`,
+    then the preview of the file with them (nothing applied)."""
+    await require(viewer, may_manage_organisation, "organisation lineage")
+    form = await request.form()
+    answers = {}
+    for key in {name.removeprefix("fate-") for name in form if name.startswith("fate-")} | {
+        name.removeprefix("into-") for name in form if name.startswith("into-")
+    }:
+        fate = form.get(f"fate-{key}")
+        into = [v for v in form.getall(f"into-{key}") if isinstance(v, str)]
+        shares = {
+            name.removeprefix(f"share-{key}--"): value
+            for name, value in form.items()
+            if name.startswith(f"share-{key}--") and isinstance(value, str)
+        }
+        answers[key] = LineageAnswer(fate if isinstance(fate, str) else "", into, shares)
+    lang = portal_lang(request)
+    try:
+        answered = await answer_lineage(token, answers, viewer.username)
+    except LineageRefused as exc:
+        return await _preview_page(request, viewer, token, status=400, answers=answers, problems=exc.problems)
+    except OrgFileError as exc:
+        problems = shown_problems(exc.problems, lang, b"")
+        notice = Notice(
+            False, Message(N_("the answers do not fit the file: %(why)s"), {"why": problems[0].text})
+        )
+        return redirect_with(request, viewer, f"{PREVIEW_PAGE}/{token}", notice)
+    except OrgError as exc:
+        return redirect_with(request, viewer, ORG_PAGE, Notice(False, exc.message))
+    notice = Notice(
+        True, Message(N_("your answers are now the file's changes section: check the preview and apply it"))
+    )
+    return redirect_with(request, viewer, f"{PREVIEW_PAGE}/{answered.token}#trends", notice)
 
 
 @post(f"{PREVIEW_PAGE}/{{token:str}}", name="office-organisation-apply", include_in_schema=False)
@@ -254,6 +314,7 @@ ORG_ROUTES = [
     organisation_file_download,
     organisation_upload_page,
     organisation_preview_page,
+    organisation_lineage_page,
     organisation_apply_page,
     headcount_page,
     *ORG_API_ROUTES,
