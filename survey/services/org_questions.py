@@ -121,7 +121,7 @@ def _split_shares(answer: LineageAnswer, heads: dict[str, int]) -> dict[str, flo
         return Message(_SHARE_NUMBER)
     total = sum(v for v in shares.values() if v is not None)
     if abs(total - 100) > 0.01:
-        return Message(_SHARE_SUM, {"total": round(total, 2)})
+        return Message(_SHARE_SUM, {"total": int(total) if total.is_integer() else round(total, 2)})
     return {k: v for k, v in shares.items() if v is not None}
 
 

@@ -101,7 +101,8 @@ async def insert_receipt_codes(service_point_id: int, hashes: list[str], valid_u
 
 async def find_service_point(key: str) -> ServicePointRecord | None:
     rows = await fetch_tuples(
-        "SELECT p.id, p.key, p.name, u.id, u.name FROM service_point p JOIN org_unit u ON u.id = p.unit "
+        "SELECT p.id, p.key, p.name, u.id AS unit_id, u.name AS unit_name "
+        "FROM service_point p JOIN org_unit u ON u.id = p.unit "
         "WHERE p.key = {} AND p.active = {}",
         key,
         True,

@@ -278,7 +278,8 @@ async def units_in_running_waves(keys: list[str]) -> list[tuple[str, str, str]]:
         return []
     marks = ", ".join("{}" for _ in keys)
     rows = await fetch_tuples(
-        "SELECT u.key, w.key, w.status FROM wave_unit wu JOIN wave w ON w.id = wu.wave "
+        "SELECT u.key AS unit_key, w.key AS wave_key, w.status "
+        "FROM wave_unit wu JOIN wave w ON w.id = wu.wave "
         f"JOIN org_unit u ON u.id = wu.unit WHERE w.status IN ('draft', 'open') AND u.key IN ({marks}) "
         "ORDER BY u.key, w.key",
         *keys,

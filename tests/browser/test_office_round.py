@@ -872,3 +872,113 @@ def test_a_measure_from_the_leads_form_to_the_staff_and_the_citizens(
     finally:
         for page in (lead, dezernentin, office, anonymous):
             page.context.close()
+
+
+# --- issue 24, acceptance 4: a reorganisation applied in the browser -------------------------------
+
+
+def _submit(page: Any, selector: str) -> int:
+    """Click `selector` and wait for the page it leads to; its status."""
+    with page.expect_navigation() as navigation:
+        page.locator(selector).first.click()
+    response = navigation.value
+    assert response is not None
+    return int(response.status)
+
+
+def test_the_office_reorganises_in_the_browser(
+    server: Server, browser: Any, axe_source: str, tmp_path: Path
+) -> None:
+    """The office uploads an organisation file that splits the Schul- und Sportverwaltung, merges
+    the two Bürgerbüro teams and moves the Team Eingangszone, without a `changes:` section. The
+    preview lists each change, asks what became of each unit that ends, refuses answers that do
+    not fit next to their unit, shows how the trends go on, and applies it with the lineage;
+    axe-core finds nothing on the preview with its questions, with an answer refused and after."""
+    import yaml
+
+    from survey.services.demo_reorganisation import reorganised
+
+    url = server.url
+    office = signed_in(browser, url, "buero")
+    try:
+        stored = yaml.safe_load(office.request.get(f"{url}/buero/organisation/datei").text())
+        data = reorganised(stored, dt.date.today())
+        del data["changes"]  # the page asks for them
+        path = tmp_path / "neuordnung.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        go(office, f"{url}/buero/organisation")
+        office.set_input_files("#file", str(path))
+        click_to(office, "form.org-upload button[type=submit]")
+        assert "/buero/organisation/vorschau/" in office.url
+        text = main_text(office)
+        heads = {u["key"]: u["headcount"] for u in stored["units"]} | {
+            u["key"]: u["headcount"] for u in data["units"]
+        }
+        # each detected change is listed: added, moved, retired
+        for said in (
+            "Hinzugefügte Einheiten",
+            "Team Eingangszone",
+            "Was aus den endenden Einheiten wird",
+            f"Fachbereich Schul- und Sportverwaltung (bisher {heads['schule-sport']} Beschäftigte)",
+            f"Team Bürgerbüro Mitte (bisher {heads['team-buergerbuero-mitte']} Beschäftigte)",
+            f"Sportamt ({heads['sportamt']} Beschäftigte)",
+        ):
+            assert said in text, said
+        assert_no_axe_violations(office, axe_source)
+
+        # a split into one new unit does not fit: refused next to its unit, the answers kept
+        office.check("#fate-schule-sport-split")
+        office.check("#into-schule-sport--schulverwaltung")
+        for team in ("team-buergerbuero-mitte", "team-buergerbuero-nord"):
+            office.check(f"#fate-{team}-merged")
+            office.check(f"#into-{team}--team-buergerbuero")
+        assert _submit(office, "form.lineage-form button[type=submit]") == 400
+        assert "Teilung geht in zwei oder mehr neue Einheiten" in office.inner_text(
+            "#lineage-schule-sport-error"
+        )
+        assert (
+            office.get_attribute("#lineage-schule-sport", "aria-describedby") == "lineage-schule-sport-error"
+        )
+        assert office.is_checked("#into-team-buergerbuero-nord--team-buergerbuero")
+        assert office.is_checked("#fate-schule-sport-split")
+        assert_no_axe_violations(office, axe_source)
+
+        office.check("#into-schule-sport--sportamt")
+        office.fill("#share-schule-sport--schulverwaltung", "70")
+        office.fill("#share-schule-sport--sportamt", "30")
+        assert _submit(office, "form.lineage-form button[type=submit]") == 200
+        text = main_text(office)
+        assert "Was aus den endenden Einheiten wird" not in text  # answered: nothing more to ask
+        for said in (
+            "Wie die Trends weitergehen",
+            "Fachbereich Schul- und Sportverwaltung wird geteilt in Fachbereich Schulverwaltung und Sportamt",
+            "Anteile am Personal: Fachbereich Schulverwaltung 70% und Sportamt 30%",
+            "Team Bürgerbüro Mitte und Team Bürgerbüro Nord werden zu Team Bürgerbüro zusammengelegt",
+            "Team Eingangszone wechselt die übergeordnete Einheit",
+        ):
+            assert said in text, said
+        assert_no_axe_violations(office, axe_source)
+        go(office, office.url.split("#")[0] + "?lang=en")
+        english = main_text(office)
+        assert (
+            "Fachbereich Schul- und Sportverwaltung is split into Fachbereich Schulverwaltung and Sportamt"
+            in english
+        )
+        assert_no_axe_violations(office, axe_source)
+
+        assert _submit(office, "form[action^='/buero/organisation/vorschau/'] button[type=submit]") == 200
+        assert urlsplit(office.url).path == "/buero/organisation"
+        kinds = fetch(
+            server,
+            "SELECT l.kind, p.key, s.key, l.share FROM unit_lineage l "
+            "LEFT JOIN org_unit p ON p.id = l.predecessor LEFT JOIN org_unit s ON s.id = l.successor "
+            "WHERE l.version = (SELECT MAX(id) FROM org_version) ORDER BY l.kind, s.key, p.key",
+        )
+        assert [(k, p, s, None if share is None else round(float(share), 2)) for k, p, s, share in kinds] == [
+            ("merged", "team-buergerbuero-mitte", "team-buergerbuero", None),
+            ("merged", "team-buergerbuero-nord", "team-buergerbuero", None),
+            ("split", "schule-sport", "schulverwaltung", 0.7),
+            ("split", "schule-sport", "sportamt", 0.3),
+        ]
+    finally:
+        office.context.close()

@@ -545,3 +545,113 @@ def test_every_problem_of_a_reorganisation_against_the_stored_one_is_said_in_ger
         german, english = problem_text(message, "de"), problem_text(message, "en")
         assert german != english and "`" not in german + english
         _in_language("de", german, message)
+
+
+async def test_the_preview_asks_what_became_of_each_unit_that_ends(portal_client: AsyncTestClient) -> None:
+    """A file ends the Schul- und Sportverwaltung and the two Bürgerbüro teams and adds three new
+    units, with no `changes:`: the preview asks what became of each unit that ends. Answers that
+    do not fit are refused next to their unit (nothing kept); fitting ones become the file's
+    `changes:` (a split without shares shares by headcount), and its preview then applies them."""
+    client = portal_client
+    csrf = await sign_in(client, "buero")
+    data = reorganised(await _download(client), dt.date.today())
+    del data["changes"]
+    sent = await _upload(client, csrf, yaml.safe_dump(data, allow_unicode=True).encode(), "neu.yaml")
+    assert sent.status_code == 303
+    preview_url = sent.headers["location"]
+    page = (await client.get(f"{preview_url}?lang=de")).text
+    text = _text(page)
+    assert "Was aus den endenden Einheiten wird" in text
+    for unit in ("schule-sport", "team-buergerbuero-mitte", "team-buergerbuero-nord"):
+        assert f'id="lineage-{unit}"' in page and f'id="fate-{unit}-dissolved" checked' in page
+    for new in ("schulverwaltung", "sportamt", "team-buergerbuero"):
+        assert f'id="into-schule-sport--{new}"' in page
+    assert 'id="lineage-musikschule"' not in page  # stays: nothing to ask
+
+    merged = {
+        "fate-team-buergerbuero-mitte": "merged",
+        "into-team-buergerbuero-mitte": "team-buergerbuero",
+        "fate-team-buergerbuero-nord": "merged",
+        "into-team-buergerbuero-nord": "team-buergerbuero",
+    }
+    split = {"fate-schule-sport": "split", "into-schule-sport": ["schulverwaltung", "sportamt"]}
+    wrong = [
+        (
+            {**merged, "into-schule-sport": "sportamt"},
+            "schule-sport",
+            "wählen Sie, was aus dieser Einheit wird",
+        ),
+        (
+            {**merged, "fate-schule-sport": "dissolved", "into-schule-sport": "sportamt"},
+            "schule-sport",
+            "eine aufgelöste Einheit geht in keine neue Einheit über",
+        ),
+        (
+            {**merged, "fate-schule-sport": "split", "into-schule-sport": "sportamt"},
+            "schule-sport",
+            "eine Teilung geht in zwei oder mehr neue Einheiten",
+        ),
+        (
+            {
+                **merged,
+                **split,
+                "share-schule-sport--schulverwaltung": "viel",
+                "share-schule-sport--sportamt": "",
+            },
+            "schule-sport",
+            "geben Sie den Anteil jedes Teils als Zahl über 0 und bis 100 an",
+        ),
+        (
+            {
+                **merged,
+                **split,
+                "share-schule-sport--schulverwaltung": "60",
+                "share-schule-sport--sportamt": "30",
+            },
+            "schule-sport",
+            "die Anteile ergeben zusammen 90, nicht 100",
+        ),
+        (
+            {
+                **split,
+                **merged,
+                "fate-team-buergerbuero-nord": "dissolved",
+                "into-team-buergerbuero-nord": [],
+            },
+            "team-buergerbuero-mitte",
+            "eine Zusammenlegung führt zwei oder mehr endende Einheiten zu einer neuen zusammen",
+        ),
+        (
+            {**split, **merged, "fate-team-buergerbuero-nord": "renamed"},
+            "team-buergerbuero-nord",
+            "weitere endende Einheiten gehen in dieselbe neue Einheit über",
+        ),
+        (
+            {**merged, "fate-schule-sport": "renamed", "into-schule-sport": "musikschule"},
+            "schule-sport",
+            "wählen Sie nur unter den aufgeführten neuen Einheiten",
+        ),
+    ]
+    for form, unit, said in wrong:
+        refused = await client.post(f"{preview_url}/neuordnung", data={"csrf_token": csrf, **form})
+        assert refused.status_code == 400, (form, refused.status_code)
+        error = re.search(rf'<p class="field-error" id="lineage-{unit}-error">(.*?)</p>', refused.text)
+        assert error and said.lower() in html.unescape(error.group(1)).lower(), (said, form)
+        assert f'aria-describedby="lineage-{unit}-error"' in refused.text
+        assert (await client.get(preview_url)).status_code == 200  # the upload is kept as it was
+
+    answered = await client.post(f"{preview_url}/neuordnung", data={"csrf_token": csrf, **merged, **split})
+    assert answered.status_code == 303
+    new_url = answered.headers["location"].split("#")[0]
+    assert new_url != preview_url and (await client.get(preview_url)).status_code == 404
+    page = (await client.get(new_url)).text
+    text = _text(page)
+    assert "Was aus den endenden Einheiten wird" not in text
+    assert "Anteile am Personal: Fachbereich Schulverwaltung 74,1% und Sportamt 25,9%" in text
+    assert "Team Bürgerbüro Mitte und Team Bürgerbüro Nord werden zu Team Bürgerbüro zusammengelegt" in text
+    assert "Ihre Angaben stehen jetzt im Abschnitt changes der Datei" in (_notice(page) or "")
+    applied = await client.post(new_url, data={"csrf_token": csrf, **_confirmation(page)})
+    assert applied.status_code == 303 and applied.headers["location"] == "/buero/organisation"
+    edges = await app_call(client, lineage)
+    assert sorted(e.kind for e in edges) == ["merged", "merged", "split", "split"]
+    assert sorted(e.share for e in edges if e.kind == "split") == [0.259, 0.741]

@@ -242,7 +242,7 @@ async def organisation_lineage_page(
         name.removeprefix("into-") for name in form if name.startswith("into-")
     }:
         fate = form.get(f"fate-{key}")
-        into = [v for v in form.getall(f"into-{key}") if isinstance(v, str)]
+        into = [v for v in form.getall(f"into-{key}", []) if isinstance(v, str)]
         shares = {
             name.removeprefix(f"share-{key}--"): value
             for name, value in form.items()
