@@ -18,7 +18,6 @@ could single people out).
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass
 
 from survey.domain import QuestionnaireVersion
@@ -48,7 +47,8 @@ from survey.report.files import (
     value_labels,
 )
 from survey.services.comments import codes_of, wave_codebook
-from survey.services.figures import unit_figures
+from survey.services.export_files import ExportError, check_format, export_filename
+from survey.services.figures import series_over, unit_figures
 from survey.store import exports as store
 from survey.store import org as org_store
 from survey.store import waves as wave_store
@@ -72,10 +72,6 @@ RAW_FORMATS = ("csv", "xlsx", "sav")
 AGGREGATE_FORMATS = ("csv", "xlsx")
 
 
-class ExportError(SurveyError):
-    """An export cannot be made as asked; the message names the value and what to do."""
-
-
 class WaveNotClosed(ExportError):
     """Raw answers asked for of a wave that is still running or a draft: refused as a whole."""
 
@@ -89,30 +85,6 @@ class ExportFile:
     filename: str
     media_type: str
     content: bytes
-
-
-def _check_format(fmt: str, allowed: tuple[str, ...], what: str) -> str:
-    normal = fmt.strip().lower().lstrip(".")
-    if normal in allowed:
-        return normal
-    formats = ", ".join(allowed)
-    if what == "aggregate" and normal == "sav":
-        raise ExportError(
-            N_(
-                "format %(format)s: SPSS files hold raw data, which only analysts and admins export; "
-                "aggregates come as %(formats)s"
-            ),
-            format=Code("sav"),
-            formats=formats,
-        )
-    raise ExportError(
-        N_("unknown export format %(format)s: choose one of %(formats)s"), format=Code(fmt), formats=formats
-    )
-
-
-def _filename(*parts: str, fmt: str) -> str:
-    stem = "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts if p)
-    return f"{stem}.{fmt}"
 
 
 # --- raw data ------------------------------------------------------------------------------------
@@ -260,8 +232,13 @@ def _item_variables(versions: list[QuestionnaireVersion], taken: set[str], lang:
     return variables
 
 
-async def _unit_ids(unit: str | None) -> tuple[list[int] | None, dict[str, str]]:
-    """Ids of the unit's subtree (None: every unit) and every unit's path by key."""
+async def _unit_ids(
+    unit: str | None, chosen: list[Wave]
+) -> tuple[dict[int, list[int]] | None, dict[str, str]]:
+    """Per wave the ids of the units whose responses belong to the unit there (None: every
+    unit), and every unit's path by key. A wave is read in the organisation it ran with, across a
+    reorganisation as the unit's figures are: its subtree then, a merged unit's predecessors, a
+    split successor's predecessor (survey.domain.lineage)."""
     units = await org_store.list_units(include_retired=True)
     paths = {u.key: u.path for u in units}
     if unit is None:
@@ -271,7 +248,8 @@ async def _unit_ids(unit: str | None) -> tuple[list[int] | None, dict[str, str]]
         raise NothingToExport(
             N_("no unit with key %(unit)s"), unit=Code(unit), hint="`survey org list` shows the keys"
         )
-    return [u.id for u in units if u.path.startswith(target.path)], paths
+    series = await series_over(target.id, chosen)
+    return {w.id: sorted(series.of(w.id)) for w in chosen}, paths
 
 
 async def raw_export(
@@ -287,9 +265,9 @@ async def raw_export(
 
     Closed waves only: naming a wave that is not closed refuses the whole export (`WaveNotClosed`).
     """
-    fmt = _check_format(fmt, RAW_FORMATS, "raw")
+    fmt = check_format(fmt, RAW_FORMATS, "raw")
     chosen = await _chosen_waves(waves, questionnaire)
-    unit_ids, paths = await _unit_ids(unit)
+    unit_ids, paths = await _unit_ids(unit, chosen)
     versions = await _versions(chosen)
     describing = _describing_variables(lang)
     items = _item_variables(versions, {c.lower() for c in RAW_COLUMNS}, lang)
@@ -315,7 +293,7 @@ async def raw_export(
         scope = [chosen[0].key]
     else:
         scope = [chosen[0].key, "bis", chosen[-1].key]
-    filename = _filename("leitbild-puls-rohdaten", *scope, unit or "", fmt=fmt)
+    filename = export_filename("leitbild-puls-rohdaten", *scope, unit or "", fmt=fmt)
     content = await asyncio.to_thread(_write, table, fmt, lang)
     return ExportFile(filename, MEDIA_TYPES[fmt], content)
 
@@ -337,14 +315,21 @@ def _describing_variables(lang: str) -> list[Variable]:
 async def _raw_rows(
     chosen: list[Wave],
     unit: str | None,
-    unit_ids: list[int] | None,
+    per_wave: dict[int, list[int]] | None,
     paths: dict[str, str],
     describing: int,
     items: list[Variable],
 ) -> list[list[Cell]]:
     """One row per response: `describing` columns, then the answers and texts to the items."""
     wave_ids = [w.id for w in chosen]
-    responses = await store.responses(wave_ids, unit_ids)
+    if per_wave is None:
+        unit_ids = None
+        responses = await store.responses(wave_ids)
+    else:
+        unit_ids = sorted({i for ids in per_wave.values() for i in ids})
+        responses = [
+            r for w in chosen if per_wave[w.id] for r in await store.responses([w.id], per_wave[w.id])
+        ]
     if not responses:
         hint = "`survey wave list` shows which waves have responses"
         if unit:
@@ -448,7 +433,7 @@ async def aggregate_export(
 ) -> ExportFile:
     """The unit's and its child units' figures as the reports show them, hidden ones with their
     reason: one row per unit, wave and value (and the items of the latest wave)."""
-    fmt = _check_format(fmt, AGGREGATE_FORMATS, "aggregate")
+    fmt = check_format(fmt, AGGREGATE_FORMATS, "aggregate")
     try:
         figures = await unit_figures(unit, questionnaire)
     except SurveyError as exc:  # no such unit or questionnaire, or no wave with figures yet
@@ -471,7 +456,7 @@ async def aggregate_export(
         Variable("hidden", label["hidden"], "text", value_labels=dict(HIDDEN_REASONS[language])),
     ]
     table = Table(variables, await _aggregate_rows(figures, lang), "Leitbild-Puls", [])
-    filename = _filename("leitbild-puls-kennzahlen", figures.unit, questionnaire, fmt=fmt)
+    filename = export_filename("leitbild-puls-kennzahlen", figures.unit, questionnaire, fmt=fmt)
     content = await asyncio.to_thread(_write, table, fmt, lang)
     return ExportFile(filename, MEDIA_TYPES[fmt], content)
 

@@ -4,13 +4,17 @@ merged unit its predecessors' together; the 3 of a split into 40 and 3 are never
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+from collections import Counter
 from pathlib import Path
 
 import msgspec
 from staff_waves import closed_staff_wave
 
 from survey.domain.figures import HiddenFigure, Reorganisation, Reorganised, Score, UnitFigures
+from survey.services.exports import raw_export
 from survey.services.figures import organisation_overview, unit_figures
 from survey.services.org import import_org
 
@@ -176,3 +180,32 @@ async def test_the_trend_charts_mark_the_reorganisation_in_both_languages(
     assert [label for _, label, _ in de] == ["Neuordnung: Bürgerbüro Nord und Bürgerbüro Süd zusammengelegt"]
     # a unit without a reorganisation in its lineage gets no line
     assert charts.reorganisation_markers((await unit_figures("y")).reorganisations, "de") == []
+
+
+async def _raw_rows(unit: str) -> dict[tuple[str, str], int]:
+    """(wave, unit of the response) → responses in the unit's raw export (CSV)."""
+    export = await raw_export(fmt="csv", unit=unit)
+    text = export.content.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text), dialect=csv.Sniffer().sniff(text.splitlines()[0]))
+    return dict(Counter((row["wave"], row["unit"]) for row in reader))
+
+
+async def test_a_raw_export_of_a_unit_follows_it_across_the_reorganisation(
+    db: str, tmp_path: Path, approve
+) -> None:  # type: ignore[no-untyped-def]
+    """Row-level exports read each wave in the organisation it ran with, as the figures do: the
+    Schulverwaltung's rows before the split are the old Fachbereich's, the merged Bürgerbüro's are
+    both old ones', and the Ordnungsamt counts for the Dezernat it belonged to in each wave."""
+    await _split(tmp_path, approve)
+    assert await _raw_rows("fa") == {("w1", "fb"): 43, ("w3", "fa"): 40}
+    assert await _raw_rows("fz") == {("w1", "fb"): 43, ("w3", "fz"): 3}
+    assert await _raw_rows("m") == {("w1", "m1"): 6, ("w1", "m2"): 7, ("w3", "m"): 13}
+    assert await _raw_rows("d1") == {
+        ("w1", "fb"): 43,
+        ("w1", "y"): 10,
+        ("w3", "fa"): 40,
+        ("w3", "fz"): 3,
+        ("w3", "y"): 10,
+        ("w3", "x"): 8,
+    }
+    assert await _raw_rows("d2") == {("w1", "m1"): 6, ("w1", "m2"): 7, ("w1", "x"): 8, ("w3", "m"): 13}

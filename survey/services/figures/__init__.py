@@ -43,6 +43,7 @@ from survey.services.figures._service_points import service_point_figures
 from survey.services.figures._suppression import (
     NoClosedWave,
     Visibility,
+    series_over,
     suppressed_history,
     visibility,
     waves_with_figures,
@@ -63,6 +64,7 @@ __all__ = [
     "organisation_overview",
     "overview_in_language",
     "overview_within",
+    "series_over",
     "service_point_figures",
     "suppressed_history",
     "unit_figures",

@@ -116,6 +116,12 @@ async def _suppressed_history(
     return view.visibility()
 
 
+async def series_over(unit_id: int, history: list[Wave]) -> Series:
+    """One unit's series over closed waves, each read in the tree it ran with: per wave the unit
+    ids whose answers make its value there (for a unit split off or merged, its predecessors')."""
+    return unit_series(unit_id, list((await _wave_trees(history)).values()), await _edges())
+
+
 async def _wave_trees(history: list[Wave]) -> dict[int, WaveTree]:
     kept = await version_store.wave_trees([w.id for w in history])
     return {w.id: WaveTree(w.id, kept[w.id][0], [TreeUnit(*unit) for unit in kept[w.id][1]]) for w in history}
