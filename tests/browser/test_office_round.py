@@ -952,7 +952,7 @@ def test_the_office_reorganises_in_the_browser(
         for said in (
             "Wie die Trends weitergehen",
             "Fachbereich Schul- und Sportverwaltung wird geteilt in Fachbereich Schulverwaltung und Sportamt",
-            "Anteile am Personal: Fachbereich Schulverwaltung 70% und Sportamt 30%",
+            "Anteile am Personal: Fachbereich Schulverwaltung 70 % und Sportamt 30 %",
             "Team Bürgerbüro Mitte und Team Bürgerbüro Nord werden zu Team Bürgerbüro zusammengelegt",
             "Team Eingangszone wechselt die übergeordnete Einheit",
         ):

@@ -647,7 +647,7 @@ async def test_the_preview_asks_what_became_of_each_unit_that_ends(portal_client
     page = (await client.get(new_url)).text
     text = _text(page)
     assert "Was aus den endenden Einheiten wird" not in text
-    assert "Anteile am Personal: Fachbereich Schulverwaltung 74,1% und Sportamt 25,9%" in text
+    assert "Anteile am Personal: Fachbereich Schulverwaltung 74,1 % und Sportamt 25,9 %" in text
     assert "Team Bürgerbüro Mitte und Team Bürgerbüro Nord werden zu Team Bürgerbüro zusammengelegt" in text
     assert "Ihre Angaben stehen jetzt im Abschnitt changes der Datei" in (_notice(page) or "")
     applied = await client.post(new_url, data={"csrf_token": csrf, **_confirmation(page)})

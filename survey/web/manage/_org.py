@@ -13,6 +13,7 @@ to the organisation page, which shows the result once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from babel.lists import format_list
@@ -60,11 +61,11 @@ def _number(lang: str) -> Callable[[int], str]:
 
 
 def _shares(lang: str) -> Callable[[list[tuple[str, float]]], list[str]]:
-    """A split's shares as "Schulverwaltung 74 %"."""
+    """A split's shares as "Schulverwaltung 74,1 %" (German) or "Schulverwaltung 74.1%"."""
     locale = "de_DE" if lang == "de" else "en_GB"
-    pattern = "#,##0.#%"
     return lambda shares: [
-        f"{name} {format_percent(share / 100, format=pattern, locale=locale)}" for name, share in shares
+        f"{name} {format_percent(Decimal(str(share)) / 100, locale=locale, decimal_quantization=False)}"
+        for name, share in shares
     ]
 
 
