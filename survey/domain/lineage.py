@@ -55,6 +55,8 @@ class Edge:
     predecessor: int | None
     successor: int | None
     share: float | None = None
+    #: the predecessor's name before the change ("": not kept)
+    name_before: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Marker:
     kind: str
     #: the units before the change (org_unit ids): merged ones, or the split one
     before: tuple[int, ...]
+    #: their names then, in the order of `before` ("" where not kept)
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,8 +138,11 @@ def _walk(unit: int, edges: Sequence[Edge]) -> tuple[frozenset[int], str, list[M
                 continue
             if "new" in kinds:
                 continue
-            parts = tuple(sorted(e.predecessor for e in into if e.predecessor is not None))
-            markers.append(Marker(version, into[0].valid_from, into[0].kind, parts))
+            named = sorted((e.predecessor, e.name_before) for e in into if e.predecessor is not None)
+            parts = tuple(p for p, _ in named)
+            markers.append(
+                Marker(version, into[0].valid_from, into[0].kind, parts, tuple(n for _, n in named))
+            )
             before.update(parts)
             if not kinds <= {"renamed", "moved"}:
                 relation = _stronger(relation, "shared" if "split" in kinds else "merged")

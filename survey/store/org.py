@@ -194,33 +194,40 @@ async def save_organisation(org: Organisation, by: str = "", content_hash: str =
     else:
         await SettingRow.insert(SettingRow(key="kommune", value=org.kommune)).run()
     unit_ids = {key: unit.id for key, unit in existing.items()} | ids
-    await add_version(org.valid_from or dt.date.today(), by, content_hash, _edges(org.changes, unit_ids))
+    names = {key: unit.name for key, unit in existing.items()}  # as they were before this file
+    await add_version(
+        org.valid_from or dt.date.today(), by, content_hash, _edges(org.changes, unit_ids, names)
+    )
     forget_entries()
     return OrgChange(added, updated, len(retired), len(org.service_points))
 
 
 def _edges(
-    changes: list[UnitChange], ids: dict[str, int]
-) -> list[tuple[str, int | None, int | None, float | None]]:
-    """The lineage edges of the declared changes, by org_unit id (survey.store.tables.UnitLineage)."""
-    edges: list[tuple[str, int | None, int | None, float | None]] = []
+    changes: list[UnitChange], ids: dict[str, int], names: dict[str, str]
+) -> list[tuple[str, int | None, int | None, float | None, str]]:
+    """The lineage edges of the declared changes, by org_unit id, each with the predecessor's
+    name before the change (survey.store.tables.UnitLineage)."""
+    edges: list[tuple[str, int | None, int | None, float | None, str]] = []
     for change in changes:
         after = [ids[key] for key in change.after]
         if change.kind in ("renamed", "moved"):  # the same unit (a new key is its own row's)
-            edges.append((change.kind, after[0], after[0], None))
+            edges.append((change.kind, after[0], after[0], None, names.get(change.after[0], "")))
             continue
         before = [ids[key] for key in change.before]
         if change.kind == "new":
-            edges.append((change.kind, None, after[0], None))
+            edges.append((change.kind, None, after[0], None, ""))
         elif change.kind == "merged":
-            edges.extend((change.kind, one, after[0], None) for one in before)
+            edges.extend(
+                (change.kind, one, after[0], None, names.get(key, ""))
+                for key, one in zip(change.before, before, strict=True)
+            )
         elif change.kind == "split":
             edges.extend(
-                (change.kind, before[0], one, change.shares[key] / 100)
+                (change.kind, before[0], one, change.shares[key] / 100, names.get(change.before[0], ""))
                 for key, one in zip(change.after, after, strict=True)
             )
         else:  # dissolved
-            edges.append((change.kind, before[0], None, None))
+            edges.append((change.kind, before[0], None, None, names.get(change.before[0], "")))
     return edges
 
 

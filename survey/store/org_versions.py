@@ -42,6 +42,8 @@ class LineageEdge:
     predecessor: int | None
     successor: int | None
     share: float | None
+    #: the predecessor's name before the change ("": not kept)
+    name_before: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,10 @@ async def add_version(
     valid_from: dt.date,
     by: str,
     content_hash: str,
-    edges: list[tuple[str, int | None, int | None, float | None]],
+    edges: list[tuple[str, int | None, int | None, float | None, str]],
 ) -> int:
-    """Store a version and its lineage edges (kind, predecessor id, successor id, share); its id.
+    """Store a version and its lineage edges (kind, predecessor id, successor id, share, the
+    predecessor's name before the change); its id.
     Call inside the write transaction that applies the organisation."""
     row = (
         await OrgVersion.insert(
@@ -99,9 +102,10 @@ async def add_version(
                         UnitLineage.predecessor: predecessor,
                         UnitLineage.successor: successor,
                         UnitLineage.share: share,
+                        UnitLineage.name_before: name[:200],
                     }
                 )
-                for kind, predecessor, successor, share in edges
+                for kind, predecessor, successor, share, name in edges
             )
         ).run()
     return version
@@ -116,7 +120,7 @@ async def rename_unit_key(old: str, new: str) -> None:
 async def lineage() -> list[LineageEdge]:
     """Every declared edge, oldest version first."""
     rows = await fetch_tuples(
-        "SELECT l.version, v.valid_from, l.kind, l.predecessor, l.successor, l.share "
+        "SELECT l.version, v.valid_from, l.kind, l.predecessor, l.successor, l.share, l.name_before "
         "FROM unit_lineage l JOIN org_version v ON v.id = l.version ORDER BY l.version, l.id"
     )
     return [
@@ -127,6 +131,7 @@ async def lineage() -> list[LineageEdge]:
             None if r[3] is None else int(r[3]),
             None if r[4] is None else int(r[4]),
             None if r[5] is None else float(r[5]),
+            str(r[6] or ""),
         )
         for r in rows
     ]

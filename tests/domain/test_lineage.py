@@ -55,12 +55,12 @@ V3 = _tree(
     (N, P2, "/r/p2/n/"),
 )
 EDGES = [
-    Edge(2, DAY2, "split", A, B, 0.9),
-    Edge(2, DAY2, "split", A, C, 0.1),
-    Edge(2, DAY2, "merged", M1, M, None),
-    Edge(2, DAY2, "merged", M2, M, None),
+    Edge(2, DAY2, "split", A, B, 0.9, "Schul- und Sportverwaltung"),
+    Edge(2, DAY2, "split", A, C, 0.1, "Schul- und Sportverwaltung"),
+    Edge(2, DAY2, "merged", M1, M, None, "Bürgerbüro Nord"),
+    Edge(2, DAY2, "merged", M2, M, None),  # stored before names were kept
     Edge(2, DAY2, "moved", T, T, None),
-    Edge(2, DAY2, "renamed", X, X, None),
+    Edge(2, DAY2, "renamed", X, X, None, "Bauhof"),
     Edge(2, DAY2, "dissolved", D, None, None),
     Edge(2, DAY2, "new", None, N, None),
     Edge(3, DAY3, "merged", B, E, None),
@@ -78,7 +78,7 @@ def test_a_split_units_earlier_series_is_the_shared_value_of_the_unit_it_came_fr
         assert series.relation[101] == "shared" and series.stand_ins[101] == (A,)
         assert series.of(103) == series.of(104) == {successor}
         assert series.relation[103] == "own" and 103 not in series.stand_ins
-        assert series.markers == (Marker(2, DAY2, "split", (A,)),)
+        assert series.markers == (Marker(2, DAY2, "split", (A,), ("Schul- und Sportverwaltung",)),)
 
 
 def test_a_merged_units_earlier_series_is_its_predecessors_together() -> None:
@@ -86,7 +86,8 @@ def test_a_merged_units_earlier_series_is_its_predecessors_together() -> None:
     assert series.of(101) == {M1, T, M2}  # T was in M1 then: its answers belonged to M1's value
     assert series.relation[101] == "merged" and series.stand_ins[101] == (M1, M2)
     assert series.of(103) == {M}  # T has moved away since
-    assert series.markers == (Marker(2, DAY2, "merged", (M1, M2)),)
+    # each predecessor with its name then, where it was kept
+    assert series.markers == (Marker(2, DAY2, "merged", (M1, M2), ("Bürgerbüro Nord", "")),)
 
 
 def test_a_moved_or_renamed_unit_keeps_its_series_and_parents_keep_their_past() -> None:

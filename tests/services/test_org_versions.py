@@ -72,16 +72,23 @@ async def test_a_reorganisation_becomes_a_version_with_its_lineage(db: str, tmp_
     assert len(versions) == 2
     assert versions[1]["applied_by"] == "amt10" and len(versions[1]["content_hash"]) == 64
     after = {u.key: u for u in await list_units(include_retired=True)}
-    edges = {(e.kind, e.predecessor, e.successor, e.share) for e in await org_versions.lineage()}
+    edges = {
+        (e.kind, e.predecessor, e.successor, e.share, e.name_before) for e in await org_versions.lineage()
+    }
+    school, teams = (
+        "Fachbereich Schul- und Sportverwaltung",
+        ("Team Bürgerbüro Mitte", "Team Bürgerbüro Nord"),
+    )
     assert edges == {
-        ("split", before["schule-sport"].id, after["schulverwaltung"].id, 0.74),
-        ("split", before["schule-sport"].id, after["sportamt"].id, 0.26),
-        ("merged", before["team-buergerbuero-mitte"].id, after["team-buergerbuero"].id, None),
-        ("merged", before["team-buergerbuero-nord"].id, after["team-buergerbuero"].id, None),
-        ("moved", before["team-eingangszone"].id, before["team-eingangszone"].id, None),
-        ("renamed", before["bauhof"].id, before["bauhof"].id, None),
-        ("dissolved", before["kita-verwaltung"].id, None, None),
-        ("new", None, after["team-digital"].id, None),
+        ("split", before["schule-sport"].id, after["schulverwaltung"].id, 0.74, school),
+        ("split", before["schule-sport"].id, after["sportamt"].id, 0.26, school),
+        ("merged", before["team-buergerbuero-mitte"].id, after["team-buergerbuero"].id, None, teams[0]),
+        ("merged", before["team-buergerbuero-nord"].id, after["team-buergerbuero"].id, None, teams[1]),
+        ("moved", before["team-eingangszone"].id, before["team-eingangszone"].id, None, "Team Eingangszone"),
+        # the name it had before: its row has only the new one
+        ("renamed", before["bauhof"].id, before["bauhof"].id, None, "Fachbereich Bauhof"),
+        ("dissolved", before["kita-verwaltung"].id, None, None, "Abteilung Kita-Verwaltung"),
+        ("new", None, after["team-digital"].id, None, ""),
     }
     # the new key is the same unit: its row (and so its answers) stays; the old key is gone
     assert after["betriebshof"].id == before["bauhof"].id and "bauhof" not in after
@@ -182,6 +189,9 @@ async def test_each_unit_carries_its_series_across_the_reorganisation(field, tmp
     assert before["team-eingangszone"] not in series["kjfs"].of(buerger)
     assert before["team-eingangszone"] in series["buerger-bauen"].of(buerger)
     assert series["betriebshof"].of(puls) == {before["bauhof"]}  # a new key, the same unit
+    assert [(m.kind, m.names) for m in series["betriebshof"].markers] == [
+        ("renamed", ("Fachbereich Bauhof",))
+    ]
     assert series["team-digital"].of(puls) == frozenset()  # new: no series before it
     # dissolved since: its answers of then still count for the units it was part of
     assert before["kita-verwaltung"] in series["jugendamt"].of(puls)

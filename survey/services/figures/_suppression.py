@@ -129,7 +129,7 @@ async def _wave_trees(history: list[Wave]) -> dict[int, WaveTree]:
 
 async def _edges() -> list[Edge]:
     return [
-        Edge(e.version, e.valid_from, e.kind, e.predecessor, e.successor, e.share)
+        Edge(e.version, e.valid_from, e.kind, e.predecessor, e.successor, e.share, e.name_before)
         for e in await version_store.lineage()
     ]
 

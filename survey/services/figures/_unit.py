@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 import msgspec
@@ -170,7 +171,12 @@ async def _lineage(
         return next((key for key, v in ran if v is None or v >= version), None)
 
     changes = [
-        Reorganisation(m.valid_from, m.kind, [names.get(i, "") for i in m.before], first_after(m.version))
+        Reorganisation(
+            m.valid_from,
+            m.kind,
+            [then or names.get(i, "") for i, then in itertools.zip_longest(m.before, m.names, fillvalue="")],
+            first_after(m.version),
+        )
         for m in series.markers
         if m.kind != "new" and first_after(m.version) != ctx.waves[0].key
     ]

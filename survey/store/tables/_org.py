@@ -34,6 +34,9 @@ class UnitLineage(Table, tablename="unit_lineage"):
     successor = ForeignKey(OrgUnitRow, null=True, on_delete=OnDelete.restrict)
     #: split: the successor's share of the predecessor's staff, 0 to 1
     share = DoublePrecision(null=True, default=None)
+    #: the predecessor's name before the change (a renamed unit's row has only its new name);
+    #: empty on edges stored before 2026-12-07T06:00
+    name_before = Varchar(length=200, default="")
 
 
 class WaveOrgUnit(Table, tablename="wave_org_unit"):
