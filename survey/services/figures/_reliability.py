@@ -3,8 +3,9 @@ the unit's people in the waves where the unit is shown."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
+
+import numpy as np
 
 from survey.domain.figures import Reliability, WaveReliability
 from survey.services.figures._context import UnitContext
@@ -17,8 +18,9 @@ from survey.store.waves import Wave
 
 __all__ = ["reliability_by_wave"]
 
-#: per wave: respondent → item → answer on 0–100 (reversed items turned round)
-_Matrices = dict[int, dict[str, dict[str, float]]]
+#: per wave: each item's column, and a respondents × items matrix of the answers on 0–100
+#: (reversed items turned round; NaN: not answered)
+_Matrices = dict[int, tuple[dict[str, int], np.ndarray]]
 
 
 async def _answer_matrices(ctx: UnitContext) -> _Matrices:
@@ -29,22 +31,43 @@ async def _answer_matrices(ctx: UnitContext) -> _Matrices:
         for w in ctx.waves
         if not ctx.view.scores(w.id, unit.key) and ctx.view.respondents(w.id, unit.key) > 0
     ]
-    wanted = sorted(
-        {i.id for w in shown_waves for i in ctx.version(w).items if not ctx.version(w).scale_of(i).is_text}
-    )
-    matrices: _Matrices = defaultdict(lambda: defaultdict(dict))
+    columns = {
+        w.id: {
+            i.id: j
+            for j, i in enumerate(i for i in ctx.version(w).items if not ctx.version(w).scale_of(i).is_text)
+        }
+        for w in shown_waves
+    }
+    wanted = sorted({item for by_item in columns.values() for item in by_item})
     if not (shown_waves and wanted):
-        return matrices
+        return {}
     members = {w.id: ctx.view.members(unit.key, w.id) for w in shown_waves}
     scope = frozenset().union(*members.values())
+    # per wave and item, once: the scale's range and whether the item is reversed (the rows are
+    # one per answer, hundreds of thousands at a large Kommune)
+    ranges = {
+        (w.id, i.id): (*scale_range(ctx.version(w), i.id), i.reverse)
+        for w in shown_waves
+        for i in ctx.version(w).items
+        if not ctx.version(w).scale_of(i).is_text
+    }
+    people: dict[int, dict[object, int]] = defaultdict(dict)
+    cells: dict[int, tuple[list[int], list[int], list[float]]] = defaultdict(lambda: ([], [], []))
     rows = await store.answers_by_respondent([w.id for w in shown_waves], wanted, units=scope)
     for response, wave_id, unit_id, item, answer in rows:
         if unit_id not in members[wave_id]:
             continue
-        version = next(ctx.version(w) for w in shown_waves if w.id == wave_id)
-        low, high = scale_range(version, item)
-        reverse = version.item(item).reverse
-        matrices[wave_id][response][item] = (high - answer if reverse else answer - low) / (high - low) * 100
+        low, high, reverse = ranges[(wave_id, item)]
+        who = people[wave_id]
+        at, column, value = cells[wave_id]
+        at.append(who.setdefault(response, len(who)))
+        column.append(columns[wave_id][item])
+        value.append((high - answer if reverse else answer - low) / (high - low) * 100)
+    matrices: _Matrices = {}
+    for wave_id, (at, column, value) in cells.items():
+        matrix = np.full((len(people[wave_id]), len(columns[wave_id])), np.nan)
+        matrix[at, column] = value
+        matrices[wave_id] = (columns[wave_id], matrix)
     return matrices
 
 
@@ -54,12 +77,12 @@ def _of_wave(ctx: UnitContext, wave: Wave, value: str, matrices: _Matrices) -> W
     items = [i.id for i in version.items if value in i.values and not version.scale_of(i).is_text]
     if h and items:
         return WaveReliability(wave.key, hidden_figure(h))
-    rows = [
-        [row.get(i, math.nan) for i in items]
-        for row in matrices[wave.id].values()
-        if any(i in row for i in items)
-    ]
-    if len(items) < 2 or len(rows) < 2:
+    columns, matrix = matrices.get(wave.id, ({}, np.empty((0, 0))))
+    if len(items) < 2 or not columns:
+        return WaveReliability(wave.key, None)
+    rows = matrix[:, [columns[i] for i in items]]
+    rows = rows[~np.isnan(rows).all(axis=1)]  # who answered none of them is no row
+    if len(rows) < 2:
         return WaveReliability(wave.key, None)
     alpha = cronbach_alpha(rows)
     omega = omega_total(rows) if len(items) >= 3 else None
