@@ -144,7 +144,7 @@ async def build_demo(
     with tempfile.TemporaryDirectory(prefix="survey-demo-") as folder:
         first = plan[0].opens_on.replace(day=1)
         at = reorganised_at(options.waves) if options.organisation is None and options.reorganise else None
-        reorganised = next(w.opens_on for w in plan if w.index == at).replace(day=1) if at else None
+        reorganised = None if at is None else next(w.opens_on for w in plan if w.index == at).replace(day=1)
         source = options.organisation or demo_org_file()
         stages = demo_stages(source, options.staff, first, (at, reorganised), Path(folder))
         applied = await applied_stage(stages)
