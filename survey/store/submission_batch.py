@@ -142,17 +142,19 @@ def gate_of(batch: Sequence[NewResponse], found: list[list[Any]]) -> Gate:
 def _decide(
     batch: Sequence[NewResponse], gate: Gate, consume: Callable[[int, NewResponse], Outcome | None]
 ) -> list[Outcome]:
-    """Each submission's outcome, in the order they came: a key stored before (or twice in this
-    batch) is a duplicate; then the gate; `consume` takes what a submission uses up, or says why
-    it cannot."""
+    """Each submission's outcome, in the order they came, as it would be alone: a key stored
+    before (or earlier in this batch) is a duplicate; then the gate; `consume` takes what a
+    submission uses up, or says why it cannot. A key refused earlier in the batch is not stored,
+    so the same key again is decided afresh, as it would be in the next batch."""
     outcomes: list[Outcome] = []
-    seen: set[str] = set()
+    stored: set[str] = set()
     for index, r in enumerate(batch):
-        if r.key_hash in gate.stored or r.key_hash in seen:
+        if r.key_hash in gate.stored or r.key_hash in stored:
             outcomes.append(Outcome.DUPLICATE)
             continue
-        seen.add(r.key_hash)
         refused = gate.refusal(r) or (consume(index, r) if consumes(r) else None)
+        if refused is None:
+            stored.add(r.key_hash)
         outcomes.append(refused or Outcome.STORED)
     return outcomes
 
@@ -268,17 +270,18 @@ async def write_batch_postgres(db: Any, batch: Sequence[NewResponse], consume: A
     commits by itself."""
     gate = await postgres_gate(db, batch)
     refusals: dict[int, Outcome] = {}
-    seen: set[str] = set()
+    stored: set[str] = set()  # as _decide decides: a key refused before is decided afresh
     for index, r in enumerate(batch):  # what is consumed needs a round trip per submission anyway
-        skip = r.key_hash in gate.stored or r.key_hash in seen or gate.refusal(r) or not consumes(r)
-        seen.add(r.key_hash)
-        if skip:
+        if r.key_hash in gate.stored or r.key_hash in stored or gate.refusal(r):
             continue
-        try:
-            async with db.transaction():  # a savepoint
-                await consume(db, r)
-        except Refused as refused:
-            refusals[index] = refused.outcome
+        if consumes(r):
+            try:
+                async with db.transaction():  # a savepoint
+                    await consume(db, r)
+            except Refused as refused:
+                refusals[index] = refused.outcome
+                continue
+        stored.add(r.key_hash)
     outcomes = _decide(batch, gate, lambda index, _: refusals.get(index))
     accepted = [r for r, outcome in zip(batch, outcomes, strict=True) if outcome is Outcome.STORED]
     await _insert_postgres(db, _rows(accepted, lambda r: r.submitted_on, lambda r: r.id))

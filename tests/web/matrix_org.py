@@ -26,6 +26,12 @@ ROUTES = [
     ),
     Route(
         "POST",
+        "/buero/organisation/vorschau/gibt-es-nicht/neuordnung",
+        OFFICE,
+        "/buero/organisation/vorschau/{token:str}/neuordnung",
+    ),
+    Route(
+        "POST",
         "/buero/organisation/einheiten/gibt-es-nicht/mitarbeitende",
         OFFICE,
         "/buero/organisation/einheiten/{key:str}/mitarbeitende",
