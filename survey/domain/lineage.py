@@ -17,8 +17,10 @@ Pure: trees and lineage come in as ids, the database stays outside (survey.store
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 __all__ = ["Edge", "Marker", "Series", "TreeUnit", "WaveTree", "ancestors", "unit_series"]
 
@@ -43,6 +45,21 @@ class WaveTree:
     wave: int
     version: int | None
     units: Sequence[TreeUnit]
+
+    @cached_property
+    def below(self) -> dict[int, frozenset[int]]:
+        """Each unit's subtree in this tree (itself included), by id: one pass over the paths,
+        not one over every unit for each."""
+        at: dict[str, list[int]] = defaultdict(list)
+        for unit in self.units:
+            at[unit.path].append(unit.id)
+        below: dict[int, set[int]] = defaultdict(set)
+        for unit in self.units:
+            parts = unit.path.strip("/").split("/")
+            for depth in range(1, len(parts) + 1):
+                for above in at.get("/" + "/".join(parts[:depth]) + "/", ()):
+                    below[above].add(unit.id)
+        return {unit: frozenset(ids) for unit, ids in below.items()}
 
 
 @dataclass(frozen=True)
@@ -99,7 +116,7 @@ def unit_series(unit: int, waves: Sequence[WaveTree], edges: Sequence[Edge]) -> 
     )
     for tree in waves:
         before, relation = ancestors(unit, tree.version, None, edges)
-        members = _subtrees(before, tree.units)
+        members = frozenset().union(*(tree.below.get(one, ()) for one in before))
         if not members:
             continue
         series.members[tree.wave] = members
@@ -153,8 +170,3 @@ def _walk(unit: int, edges: Sequence[Edge]) -> tuple[frozenset[int], str, list[M
 def _stronger(old: str, new: str) -> str:
     """A series both merged and split along the way is told as shared (the weaker claim)."""
     return "shared" if "shared" in (old, new) else new
-
-
-def _subtrees(ancestors: frozenset[int], units: Sequence[TreeUnit]) -> frozenset[int]:
-    paths = [u.path for u in units if u.id in ancestors]
-    return frozenset(u.id for u in units if any(u.path.startswith(p) for p in paths))

@@ -139,10 +139,8 @@ def _groups(
 ) -> WaveGroups:
     """One wave's groups: every unit of the tree it ran with (by id), its subtree's respondents,
     and the groups of the wave before that each one goes on from, across a reorganisation."""
-    counts = {
-        str(u.id): sum(people.get(v.id, 0) for v in tree.units if v.path.startswith(u.path))
-        for u in tree.units
-    }
+    below = tree.below
+    counts = {str(u.id): sum(people.get(v, 0) for v in below.get(u.id, ())) for u in tree.units}
     tree_parents = {str(u.id): None if u.parent is None else str(u.parent) for u in tree.units}
     follows = {}
     if previous is not None and previous != tree.version:
