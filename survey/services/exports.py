@@ -47,7 +47,7 @@ from survey.report.files import (
     value_labels,
 )
 from survey.services.comments import codes_of, wave_codebook
-from survey.services.export_files import ExportError, check_format, export_filename
+from survey.services.exports_common import ExportError, check_format, export_filename
 from survey.services.figures import series_over, unit_figures
 from survey.store import exports as store
 from survey.store import org as org_store

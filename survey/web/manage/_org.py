@@ -257,15 +257,11 @@ async def organisation_lineage_page(
         return await _preview_page(request, viewer, token, status=400, answers=answers, problems=exc.problems)
     except OrgFileError as exc:
         problems = shown_problems(exc.problems, lang, b"")
-        notice = Notice(
-            False, Message(N_("the answers do not fit the file: %(why)s"), {"why": problems[0].text})
-        )
+        notice = Notice(False, Message(_NOT_FITTING, {"why": problems[0].text}))
         return redirect_with(request, viewer, f"{PREVIEW_PAGE}/{token}", notice)
     except OrgError as exc:
         return redirect_with(request, viewer, ORG_PAGE, Notice(False, exc.message))
-    notice = Notice(
-        True, Message(N_("your answers are now the file's changes section: check the preview and apply it"))
-    )
+    notice = Notice(True, Message(_ANSWERED))
     return redirect_with(request, viewer, f"{PREVIEW_PAGE}/{answered.token}#trends", notice)
 
 
