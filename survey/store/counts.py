@@ -179,9 +179,12 @@ def _person_scores(
     return sql, arguments
 
 
-async def _small_tables() -> list[object]:
-    """Which database, and the small tables figures are computed from: waves, units, versions."""
-    waves = await Answer.raw("SELECT id, status, k, k_text, title, opens_on, closes_on FROM wave ORDER BY id")
+async def _small_tables(waves_where: str = "1 = 1") -> list[object]:
+    """Which database, and the small tables figures are computed from: waves (those `waves_where`
+    selects), units, versions."""
+    waves = await Answer.raw(
+        f"SELECT id, status, k, k_text, title, opens_on, closes_on FROM wave WHERE {waves_where} ORDER BY id"
+    )
     units = await Answer.raw(
         "SELECT id, key, name, kind, parent, path, headcount, active FROM org_unit ORDER BY id"
     )
@@ -211,22 +214,30 @@ async def data_stamp() -> str:
 
 async def closed_waves_stamp() -> str:
     """A fingerprint of what the closed waves' figures are computed from; a new answer in an open
-    wave leaves it as it is, unless it is its group's first in that wave.
+    wave leaves it as it is, unless it is the first at its unit or service point in an open
+    citizen wave.
 
-    The small tables (a wave opened or closed, a unit or version changed), the responses of each
-    closed wave (only an import adds to a closed wave, and it closes the wave with them; a late
-    batch of another worker's writer is counted too), and which groups of the open waves have
-    answers at all (an open citizen wave hides the external image of a unit that has ratings)."""
+    The small tables (units, versions, and the waves the figures read: the closed ones and the
+    open citizen waves), the responses of each closed wave (only an import adds to a closed wave,
+    and it closes the wave with them; a late batch of another worker's writer is counted too), and
+    which units and service points of the open citizen waves have ratings at all (an open citizen
+    wave hides the external image of a unit with ratings, and a service point's figures). An open
+    or draft staff wave is no part of them: opening one, or its answers, computes nothing again."""
     closed = await fetch_tuples(
         "SELECT r.wave, COUNT(*) FROM response r "
         "WHERE r.wave IN (SELECT id FROM wave WHERE status = 'closed') GROUP BY r.wave ORDER BY r.wave"
     )
     answered = await fetch_tuples(
-        "SELECT DISTINCT r.wave, r.unit FROM response r "
-        "WHERE r.wave IN (SELECT id FROM wave WHERE status = 'open') ORDER BY r.wave, r.unit"
+        "SELECT DISTINCT r.wave, r.unit, r.service_point FROM response r "
+        f"WHERE r.wave IN (SELECT id FROM wave WHERE {_OPEN_CITIZEN}) "
+        "ORDER BY r.wave, r.unit, r.service_point"
     )
     rows = [[tuple(row) for row in closed], [tuple(row) for row in answered]]
-    return _fingerprint([*await _small_tables(), "closed", *rows])
+    return _fingerprint([*await _small_tables(f"status = 'closed' OR ({_OPEN_CITIZEN})"), "closed", *rows])
+
+
+#: the open waves the closed waves' figures read: citizen waves (the external image, service points)
+_OPEN_CITIZEN = "status = 'open' AND audience = 'citizen'"
 
 
 # --- per service point (issue 19: the citizens' public pages) ------------------------------------

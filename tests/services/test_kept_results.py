@@ -181,6 +181,69 @@ async def test_a_new_answer_in_an_open_wave_is_counted_and_the_closed_waves_are_
     assert computed == ["jugendamt", "jugendamt"]
 
 
+async def test_a_staff_wave_opened_and_its_first_answers_compute_nothing_again(
+    db: str, demo_kommune: dt.date, keeping: StoredCharts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An open staff wave is no part of the closed waves' figures: opening one and its first
+    answers leave their stamp as it is, so every page's figures come from the keep. A citizen
+    wave's first rating at a service point does change it (the external image, the service
+    point's figures), also at the second service point of a unit that has one rated already."""
+    import uuid
+
+    from survey.store import waves as wave_store
+    from survey.store.bulk import ResponseBatch, bulk_insert_responses
+    from survey.store.counts import closed_waves_stamp
+    from survey.store.org import list_service_points, list_units
+
+    computed = _counting(monkeypatch)
+    first = await unit_figures("jugendamt")
+    stamp = await closed_waves_stamp()
+    units = {u.key: u for u in await list_units()}
+    version = await wave_store.version_id("staff-pulse", 2)
+    assert version is not None
+    await wave_store.insert_wave(
+        key="puls-neu",
+        title="Neue Runde",
+        version_id=version,
+        audience="staff",
+        opens_on=dt.date(2026, 11, 20),
+        closes_on=dt.date(2026, 12, 20),
+        unit_ids=[units["asd"].id, units["kita-verwaltung"].id],
+        status="open",
+    )
+    await _responses("puls-neu", "asd", 1, "fachbereiche-ziehen-mit")
+    assert await closed_waves_stamp() == stamp
+    _CACHE.clear()  # another worker
+    again = await unit_figures("jugendamt")
+    assert computed == ["jugendamt"] and again.values == first.values
+    assert "puls-neu" in [w.wave for w in again.open_waves]
+
+    citizen_version = await wave_store.version_id("citizen-contact", 1)
+    assert citizen_version is not None
+    wave_id = await wave_store.insert_wave(
+        key="buerger-neu",
+        title="Neue Bürgerrunde",
+        version_id=citizen_version,
+        audience="citizen",
+        opens_on=dt.date(2026, 11, 20),
+        closes_on=dt.date(2026, 12, 20),
+        unit_ids=[units["team-buergerbuero"].id],
+        status="open",
+    )
+    assert await closed_waves_stamp() != stamp  # an open citizen wave is read by the figures
+    points = [p for p in await list_service_points() if p.unit == "team-buergerbuero"]
+    assert len(points) == 2  # both Bürgerbüros since the demo's reorganisation
+    stamps = [await closed_waves_stamp()]
+    for point in points:
+        batch = ResponseBatch()
+        rid = uuid.uuid4()
+        batch.responses.append((rid, units["team-buergerbuero"].id, point.id, "de", dt.date(2026, 10, 5)))
+        batch.answers.append((rid, units["team-buergerbuero"].id, "gesamturteil", 9))
+        await bulk_insert_responses(wave_id, [batch])
+        stamps.append(await closed_waves_stamp())
+    assert len(set(stamps)) == 3, "each service point's first rating is a change"
+
+
 async def test_the_first_rating_in_an_open_citizen_wave_hides_the_external_image(
     db: str, demo_kommune: dt.date, keeping: StoredCharts
 ) -> None:
