@@ -147,6 +147,16 @@ class OrgDiff:
     declared: list[UnitChange] = field(default_factory=list)
 
     @property
+    def carried(self) -> set[str]:
+        """The keys the declared changes lead to: their trends follow the declaration."""
+        return {key for change in self.declared for key in change.after}
+
+    @property
+    def ended(self) -> set[str]:
+        """The keys the declared changes end."""
+        return {key for change in self.declared for key in change.ended()}
+
+    @property
     def kommune_renamed(self) -> bool:
         return self.kommune_before is not None and self.kommune_before != self.kommune_after
 

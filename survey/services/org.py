@@ -233,9 +233,7 @@ def _declared(
     new without a declared change)."""
     before = {u.key: u.name for u in stored}
     after = {u.key: u.name for u in organisation.units}
-    declared = organisation.changes
-    ended = {key for c in declared for key in c.ended()}
-    carried = {key for c in declared for key in c.after}
+    declared, ended, carried = organisation.changes, diff.ended, diff.carried
     found = [
         *(("moved", [u.key], [u.key]) for u in diff.moved if u.key not in carried),
         *(("renamed", [u.key], [u.key]) for u in diff.renamed if u.key not in carried),

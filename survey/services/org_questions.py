@@ -82,9 +82,7 @@ class LineageRefused(OrgError):
 
 
 def lineage_questions(preview: OrgPreview) -> LineageQuestions:
-    declared = preview.diff.declared
-    ended = {key for change in declared for key in change.ended()}
-    carried = {key for change in declared for key in change.after}
+    ended, carried = preview.diff.ended, preview.diff.carried
     return LineageQuestions(
         [AskedUnit(u.key, u.name, u.headcount) for u in preview.diff.retired if u.key not in ended],
         [

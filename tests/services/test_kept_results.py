@@ -199,18 +199,23 @@ async def test_a_staff_wave_opened_and_its_first_answers_compute_nothing_again(
     first = await unit_figures("jugendamt")
     stamp = await closed_waves_stamp()
     units = {u.key: u for u in await list_units()}
-    version = await wave_store.version_id("staff-pulse", 2)
-    assert version is not None
-    await wave_store.insert_wave(
-        key="puls-neu",
-        title="Neue Runde",
-        version_id=version,
-        audience="staff",
-        opens_on=dt.date(2026, 11, 20),
-        closes_on=dt.date(2026, 12, 20),
-        unit_ids=[units["asd"].id, units["kita-verwaltung"].id],
-        status="open",
-    )
+
+    async def opened(key: str, questionnaire: str, version: int, audience: str, unit_ids: list[int]) -> int:
+        """A new wave, open from the day before the demo's day."""
+        version_id = await wave_store.version_id(questionnaire, version)
+        assert version_id is not None
+        return await wave_store.insert_wave(
+            key=key,
+            title=key,
+            version_id=version_id,
+            audience=audience,
+            opens_on=dt.date(2026, 11, 20),
+            closes_on=dt.date(2026, 12, 20),
+            unit_ids=unit_ids,
+            status="open",
+        )
+
+    await opened("puls-neu", "staff-pulse", 2, "staff", [units["asd"].id, units["kita-verwaltung"].id])
     await _responses("puls-neu", "asd", 1, "fachbereiche-ziehen-mit")
     assert await closed_waves_stamp() == stamp
     _CACHE.clear()  # another worker
@@ -218,18 +223,7 @@ async def test_a_staff_wave_opened_and_its_first_answers_compute_nothing_again(
     assert computed == ["jugendamt"] and again.values == first.values
     assert "puls-neu" in [w.wave for w in again.open_waves]
 
-    citizen_version = await wave_store.version_id("citizen-contact", 1)
-    assert citizen_version is not None
-    wave_id = await wave_store.insert_wave(
-        key="buerger-neu",
-        title="Neue Bürgerrunde",
-        version_id=citizen_version,
-        audience="citizen",
-        opens_on=dt.date(2026, 11, 20),
-        closes_on=dt.date(2026, 12, 20),
-        unit_ids=[units["team-buergerbuero"].id],
-        status="open",
-    )
+    wave_id = await opened("buerger-neu", "citizen-contact", 1, "citizen", [units["team-buergerbuero"].id])
     assert await closed_waves_stamp() != stamp  # an open citizen wave is read by the figures
     points = [p for p in await list_service_points() if p.unit == "team-buergerbuero"]
     assert len(points) == 2  # both Bürgerbüros since the demo's reorganisation

@@ -31,26 +31,20 @@ async def _answer_matrices(ctx: UnitContext) -> _Matrices:
         for w in ctx.waves
         if not ctx.view.scores(w.id, unit.key) and ctx.view.respondents(w.id, unit.key) > 0
     ]
-    columns = {
-        w.id: {
-            i.id: j
-            for j, i in enumerate(i for i in ctx.version(w).items if not ctx.version(w).scale_of(i).is_text)
-        }
-        for w in shown_waves
-    }
+    # per wave, once: each item's column, its scale's range and whether it is reversed (the rows
+    # are one per answer, hundreds of thousands at a large Kommune)
+    columns: dict[int, dict[str, int]] = {}
+    ranges: dict[tuple[int, str], tuple[int, int, bool]] = {}
+    for w in shown_waves:
+        version = ctx.version(w)
+        asked = [i for i in version.items if not version.scale_of(i).is_text]
+        columns[w.id] = {i.id: j for j, i in enumerate(asked)}
+        ranges.update({(w.id, i.id): (*scale_range(version, i.id), i.reverse) for i in asked})
     wanted = sorted({item for by_item in columns.values() for item in by_item})
     if not (shown_waves and wanted):
         return {}
     members = {w.id: ctx.view.members(unit.key, w.id) for w in shown_waves}
     scope = frozenset().union(*members.values())
-    # per wave and item, once: the scale's range and whether the item is reversed (the rows are
-    # one per answer, hundreds of thousands at a large Kommune)
-    ranges = {
-        (w.id, i.id): (*scale_range(ctx.version(w), i.id), i.reverse)
-        for w in shown_waves
-        for i in ctx.version(w).items
-        if not ctx.version(w).scale_of(i).is_text
-    }
     people: dict[int, dict[object, int]] = defaultdict(dict)
     cells: dict[int, tuple[list[int], list[int], list[float]]] = defaultdict(lambda: ([], [], []))
     rows = await store.answers_by_respondent([w.id for w in shown_waves], wanted, units=scope)
