@@ -109,6 +109,8 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             mail_sender_running(settings),
             warmed_up(settings.warm_up),
         ):
+            if settings.warm_up:
+                app.state["reports"].warm_up()
             try:
                 yield
             finally:

@@ -6,6 +6,12 @@ mixed load). So each app worker hands reports to SURVEY_REPORT_PROCESSES process
 (default 1; 0 builds them in the worker, in a thread). Two requests for the same report while it
 is being built share one build; a report of unchanged figures is rendered once per process.
 
+A report process runs at a lower CPU priority than its app worker (`REPORT_NICENESS`): where both
+want the CPU, a submission goes first and a report, which takes seconds anyway, waits. `survey
+serve` starts each worker's report process at once and has it load the results pages' libraries
+(survey.services.warm_up) before any report asks for it; otherwise the first report would spend
+seconds starting it, while the worker's submissions wait for the CPU.
+
 What a report holds and how it is made is `survey.services.reports` (the same as `survey report`);
 this module only decides where it is built.
 """
@@ -16,13 +22,15 @@ import asyncio
 import contextlib
 import datetime as dt
 import multiprocessing
+import os
 import signal
 from collections.abc import Awaitable, Callable
-from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from typing import Any
 
 from survey.services.database import open_database
 from survey.services.reports import BuiltReport, department_report, overview_report
+from survey.services.warm_up import settle, warm_up
 from survey.settings import Settings
 
 __all__ = ["BuiltReport", "ReportBuilder"]
@@ -39,9 +47,15 @@ _BUILDERS: dict[str, Callable[..., Awaitable[BuiltReport]]] = {
 _child: dict[str, Any] = {}
 
 
+#: how much lower a report process's CPU priority is than its app worker's (`nice` steps)
+REPORT_NICENESS = 10
+
+
 def _start_child(settings: Settings) -> None:
     # Ctrl+C on `survey serve` reaches the whole process group: the app worker ends this process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):  # a system without priorities builds at the same one
+        os.nice(REPORT_NICENESS)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     store = open_database(settings, needs_schema=False, connections=2, keeping=True)
@@ -53,6 +67,13 @@ def _build_in_child(kind: str, arguments: tuple[Any, ...]) -> BuiltReport:
     return _child["loop"].run_until_complete(_BUILDERS[kind](*arguments))
 
 
+def _warm_child() -> int:
+    """Load what reports need; the process's id."""
+    warm_up()
+    settle()
+    return os.getpid()
+
+
 class ReportBuilder:
     """Builds reports for one app worker: in its report processes, or in the worker itself."""
 
@@ -60,6 +81,7 @@ class ReportBuilder:
         self.settings = settings
         self._pool: ProcessPoolExecutor | None = None
         self._building: dict[tuple[Any, ...], asyncio.Future[BuiltReport]] = {}
+        self.warming: list[Future[int]] = []
 
     async def department(self, unit: str, questionnaire: str, language: str) -> BuiltReport:
         return await self._shared("department", unit, questionnaire, language, dt.date.today())
@@ -86,9 +108,14 @@ class ReportBuilder:
             building.add_done_callback(lambda _: self._building.pop(key, None))
         return await asyncio.shield(building)
 
-    async def _build(self, kind: str, arguments: tuple[Any, ...]) -> BuiltReport:
-        if self.settings.report_processes <= 0:
-            return await _BUILDERS[kind](*arguments)
+    def warm_up(self) -> None:
+        """Start the report processes now and have them load what reports need (nothing waits for
+        it; `warming` holds its futures, each the id of a warmed process)."""
+        if self.settings.report_processes > 0:
+            pool = self._processes()
+            self.warming = [pool.submit(_warm_child) for _ in range(self.settings.report_processes)]
+
+    def _processes(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.settings.report_processes,
@@ -96,8 +123,14 @@ class ReportBuilder:
                 initializer=_start_child,
                 initargs=(self.settings,),
             )
+        return self._pool
+
+    async def _build(self, kind: str, arguments: tuple[Any, ...]) -> BuiltReport:
+        if self.settings.report_processes <= 0:
+            return await _BUILDERS[kind](*arguments)
+        pool = self._processes()
         try:
-            return await asyncio.wrap_future(self._pool.submit(_build_in_child, kind, arguments))
+            return await asyncio.wrap_future(pool.submit(_build_in_child, kind, arguments))
         except BrokenExecutor:
             # A report process died (killed, out of memory): the next request starts a new one.
             self._pool = None

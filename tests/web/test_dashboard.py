@@ -7,6 +7,7 @@ Jugendamt's latest wave is made to look like markup, to see it come back escaped
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hashlib
@@ -31,6 +32,7 @@ from survey.services.audit import audit_log
 from survey.settings import Settings
 from survey.web.app import create_app
 from survey.web.dashboard import DASHBOARD_ROUTES, PageShow, report_policy
+from survey.web.report_worker import REPORT_NICENESS
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRES = ROOT / "questionnaires"
@@ -1012,3 +1014,21 @@ async def test_a_units_measures_show_with_their_effect_on_its_page_charts_and_re
     )
     per_value = overview[overview.index('id="measures"') :]
     assert "Maßnahmen je Leitbildwert" in per_value and title in per_value
+
+
+async def test_a_served_app_starts_its_report_process_warm_and_below_its_own_priority(kommune: str) -> None:
+    """`survey serve` (warm_up) starts the worker's report process at once, has it load the report
+    libraries, and runs it at a lower CPU priority than the worker, so that submissions go first;
+    reports are then built there."""
+    app = create_app(Settings(database_url=kommune, questionnaires=QUESTIONNAIRES, warm_up=True))
+    async with AsyncTestClient(app=app) as client:
+        client.follow_redirects = False
+        builder = app.state["reports"]
+        [warming] = builder.warming
+        pid = await asyncio.wrap_future(warming)
+        assert pid != os.getpid()
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(own + REPORT_NICENESS, 19)
+        await as_user(client, "leitung-jugendamt")
+        response = await client.get("/dashboard/jugendamt/bericht?fragebogen=staff-pulse&lang=de")
+        assert response.status_code == 200 and "Fachbereich Jugendamt" in response.text
