@@ -603,6 +603,59 @@ def _check(load: Load, stored: int) -> str:
     return f"acknowledged {load.created:,}, stored {stored:,}, lost {lost}, duplicates {load.duplicate}"
 
 
+def _writer_alone(database: Database, url: str, count: int) -> float:
+    """Responses per second the submission writer commits on its own (no HTTP, no app): batches
+    of 32 unit-link submissions of 16 answers, as the submit scenario sends, on one connection."""
+    from survey.store.sqlite_writer import Committer
+    from survey.store.submission_batch import write_batch_postgres
+    from survey.store.submission_types import NewResponse, current_minute
+
+    key, token, _ = _open_wave(url, "alone")
+    (wave_id, unit_id), *_ = query(
+        url, f"SELECT w.id, u.id FROM wave w, org_unit u WHERE w.key = '{key}' AND u.key = 'jugendamt'"
+    )
+    items = [row[0] for row in query(url, "SELECT DISTINCT item FROM answer ORDER BY item")][:16]
+    rng, minute = random.Random(11), current_minute()
+    batches = [
+        [
+            NewResponse(
+                key_hash=f"{rng.getrandbits(256):064x}",
+                wave_id=wave_id,
+                unit_id=unit_id,
+                language="de",
+                submitted_on=dt.date.today(),
+                answers=[(item, rng.randint(1, 5)) for item in items],
+                pause_scope=f"unit-link:{token}",
+                pause_limit=20,
+                pause_after_minute=minute - 10,
+            )
+            for _ in range(32)
+        ]
+        for _ in range(count // 32)
+    ]
+    if database.engine == "sqlite":
+        committer = Committer(str(Path(url.removeprefix("sqlite:///"))), 30)
+        started = time.perf_counter()
+        for batch in batches:
+            committer.commit(batch)
+        took = time.perf_counter() - started
+        committer.close()
+    else:
+        import asyncpg
+
+        async def write() -> float:
+            connection = await asyncpg.connect(url)
+            started = time.perf_counter()
+            for batch in batches:
+                await write_batch_postgres(connection, batch, None)
+            took = time.perf_counter() - started
+            await connection.close()
+            return took
+
+        took = asyncio.run(write())
+    return len(batches) * 32 / took
+
+
 def submit(
     database: Database, url: str, seconds: int, results: Results, quick: bool = False
 ) -> dict[int, Load]:
@@ -612,6 +665,21 @@ def submit(
         with bare_server(workers) as bare:
             reference = wrk(bare.base + "/api/v1/responses", reference_bodies, seconds)
         reference_bodies.unlink()
+        if workers == 1:
+            alone = _writer_alone(database, url, 20_000 if seconds > 5 else 5_000)
+            results.add(
+                Row(
+                    "submit",
+                    database.engine,
+                    "the writer alone: batches of 32 committed on one connection, no HTTP (the most "
+                    "one worker's submissions can reach)",
+                    f"{alone:,.0f} responses/s",
+                    _load_row(reference) + " (bare litestar)",
+                    f"{alone / reference.rate:.2f}",
+                    "",
+                    "",
+                )
+            )
         load, stored, log = _run_submit(url, workers, seconds, f"submit{workers}")
         baseline[workers] = load
         ratio = load.rate / reference.rate
