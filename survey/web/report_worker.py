@@ -24,6 +24,8 @@ import datetime as dt
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from typing import Any
@@ -56,11 +58,19 @@ def _start_child(settings: Settings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError):  # a system without priorities builds at the same one
         os.nice(REPORT_NICENESS)
+    threading.Thread(target=_end_with, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     store = open_database(settings, needs_schema=False, connections=2, keeping=True)
     loop.run_until_complete(store.__aenter__())
     _child.update(loop=loop, store=store)
+
+
+def _end_with(parent: int) -> None:
+    """End this process once its app worker has gone (killed, say), instead of living on alone."""
+    while os.getppid() == parent:
+        time.sleep(2)
+    os._exit(0)
 
 
 def _build_in_child(kind: str, arguments: tuple[Any, ...]) -> BuiltReport:
@@ -137,7 +147,14 @@ class ReportBuilder:
             raise
 
     def close(self) -> None:
+        """End the report processes now: a report under way (or the warm-up) is dropped with the
+        app worker, which would otherwise wait for it at its exit."""
         if self._pool is not None:
+            # the executor has no public way to end its processes before they finish their task
+            processes = list((getattr(self._pool, "_processes", None) or {}).values())
             with contextlib.suppress(Exception):
                 self._pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                with contextlib.suppress(Exception):
+                    process.terminate()
             self._pool = None

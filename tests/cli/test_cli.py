@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -239,6 +241,43 @@ def test_serve_answers_over_http(database_url: str, running_server) -> None:  # 
             page = response.read().decode()
         assert '<html lang="de">' in page
     assert f"{server.base}/" in server.out
+
+
+def _report_processes(parent: int) -> list[int]:
+    """The report processes (multiprocessing's spawned children) of a process, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if ppid == parent and b"spawn_main" in command:
+                found.append(int(entry.name))
+    return found
+
+
+def test_serve_starts_a_report_process_below_its_priority_that_ends_with_it(  # type: ignore[no-untyped-def]
+    database_url: str, running_server
+) -> None:
+    """`survey serve` starts the worker's report process at once, at a lower CPU priority; killed
+    (SIGKILL, no shutdown code run), the worker takes the report process with it."""
+    assert survey("db", "upgrade", url=database_url).exit_code == 0
+    with running_server(database_url) as server:
+        deadline = time.monotonic() + 30
+        while not (children := _report_processes(server.pid)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        [child] = children
+        lower = min(os.getpriority(os.PRIO_PROCESS, server.pid) + 10, 19)
+        while os.getpriority(os.PRIO_PROCESS, child) != lower and time.monotonic() < deadline:
+            time.sleep(0.2)  # it lowers its priority once it has started
+        assert os.getpriority(os.PRIO_PROCESS, child) == lower
+        os.kill(server.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 15
+        while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not Path(f"/proc/{child}").exists(), "the report process lives on without its worker"
 
 
 def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Path) -> None:
