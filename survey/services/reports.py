@@ -27,6 +27,7 @@ from survey.services.figures import (
     organisation_overview,
     overview_in_language,
     overview_within,
+    read_once,
     unit_figures,
     unit_in_language,
 )
@@ -139,6 +140,7 @@ async def _rendered(content: tuple[Any, ...], render: Callable[[], str]) -> str:
     return html
 
 
+@read_once
 async def department_report(
     unit: str,
     questionnaire: str,
@@ -170,6 +172,7 @@ async def department_report(
     return BuiltReport(html, wave, data.comments.total if isinstance(data.comments, CommentSummary) else None)
 
 
+@read_once
 async def overview_report(
     questionnaire: str,
     language: str,

@@ -372,3 +372,30 @@ async def test_an_app_worker_forgets_charts_drawn_long_ago(db: str, keeping: Sto
     await charts_kept(prune=True)  # an app worker's start
     assert await KeptChart.count().run() == 1
     keep_charts_in(keeping)
+
+
+async def test_a_report_reads_each_data_stamp_once(
+    db: str, demo_kommune: dt.date, keeping: StoredCharts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a stamp counts the open waves' responses, which grows with them: a report is one
+    reading of the data and reads each stamp once; outside one, every figure reads it again."""
+    from survey.services.reports import department_report
+    from survey.store import counts
+
+    read: list[str] = []
+    for name in ("data_stamp", "closed_waves_stamp"):
+        real = getattr(counts, name)
+
+        async def counted(real: Any = real, name: str = name) -> str:
+            read.append(name)
+            return await real()
+
+        monkeypatch.setattr(counts, name, counted)
+    await _reopened("staff")  # an open wave: the report shows who answered so far
+    report = await department_report("jugendamt", "staff-pulse", "de", dt.date.today())
+    assert "Fachbereich Jugendamt" in report.html
+    assert sorted(read) == ["closed_waves_stamp", "data_stamp"]
+    read.clear()
+    _CACHE.clear()
+    await department_report.__wrapped__("jugendamt", "staff-pulse", "de", dt.date.today())  # type: ignore[attr-defined]
+    assert len(read) > 2, "the same build outside one reading reads a stamp for each figure"

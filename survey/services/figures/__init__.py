@@ -34,7 +34,7 @@ value, not-asked pairs, breaks), _scores (scores, changes, rates as shown), _adj
 from survey.domain.figures import HiddenFigure, Score, UnitFigures
 from survey.services.figures._adjustment import ALPHA
 from survey.services.figures._cache import CACHE as _CACHE  # noqa: F401  (tests clear it to compute afresh)
-from survey.services.figures._cache import keep_figures_signed_with, kept_by_content
+from survey.services.figures._cache import keep_figures_signed_with, kept_by_content, one_reading, read_once
 from survey.services.figures._effects import measure_effects, measure_effects_in_language
 from survey.services.figures._language import overview_in_language, unit_in_language, wave_titles_in
 from survey.services.figures._overview import organisation_overview, overview_within
@@ -61,9 +61,11 @@ __all__ = [
     "kept_by_content",
     "measure_effects",
     "measure_effects_in_language",
+    "one_reading",
     "organisation_overview",
     "overview_in_language",
     "overview_within",
+    "read_once",
     "series_over",
     "service_point_figures",
     "suppressed_history",

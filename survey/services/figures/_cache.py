@@ -16,21 +16,32 @@ are pickled and signed with the installation secret: a row that does not carry t
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import hashlib
 import hmac
 import pickle
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from survey.store import counts as store
 from survey.store import kept as kept_store
 
-__all__ = ["CACHE", "cached", "keep_figures_signed_with", "kept_by_content", "organisation_moments"]
+__all__ = [
+    "CACHE",
+    "cached",
+    "keep_figures_signed_with",
+    "kept_by_content",
+    "one_reading",
+    "organisation_moments",
+    "read_once",
+]
 
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
 
 #: results computed lately, by what they were asked for and the data stamp they came from
 CACHE: OrderedDict[tuple[object, ...], Any] = OrderedDict()
@@ -39,6 +50,8 @@ _CACHE_SIZE = 256
 #: parts it caches (suppression, the organisation's sums) belong to the same data, so they need
 #: not read the stamp again
 _STAMP: ContextVar[tuple[str, bool] | None] = ContextVar("figures_data_stamp", default=None)
+#: inside `one_reading`: each stamp as first read there (True: the closed waves' stamp)
+_READ: ContextVar[dict[bool, str] | None] = ContextVar("figures_stamps_read", default=None)
 
 
 #: where the key that signs kept figures comes from, while a database is open (asked at the first
@@ -138,8 +151,42 @@ async def cached(
         stamp, closed = under_way  # a part of a computation under way: the same data
     else:
         closed = closed_waves
-        stamp = await (store.closed_waves_stamp() if closed else store.data_stamp())
+        stamp = await _stamp(closed)
     return await _remembered(key, stamp, closed, compute, kept)
+
+
+async def _stamp(closed: bool) -> str:
+    read = _READ.get()
+    if read is not None and closed in read:
+        return read[closed]
+    stamp = await (store.closed_waves_stamp() if closed else store.data_stamp())
+    if read is not None:
+        read[closed] = stamp
+    return stamp
+
+
+@contextlib.asynccontextmanager
+async def one_reading() -> AsyncIterator[None]:
+    """A page or report is one reading of the data: inside, each data stamp is read once (the
+    first time a figure asks for it) and holds for every figure after. Reading the stamps counts
+    the open waves' responses, which grows with them, and a report asked for each several times.
+    Only for what reads: figures computed after a change made inside are stamped as before it."""
+    token = _READ.set({})
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
+def read_once(function: Callable[_P, Awaitable[_T]]) -> Callable[_P, Awaitable[_T]]:
+    """`function` (a report's build) as `one_reading`."""
+
+    @functools.wraps(function)
+    async def reading(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        async with one_reading():
+            return await function(*args, **kwargs)
+
+    return reading
 
 
 #: the stamp of results that depend on nothing but what their key holds

@@ -29,7 +29,7 @@ from survey.report import charts
 from survey.report import format as fmt
 from survey.services.accounts import Principal
 from survey.services.audit import record
-from survey.services.figures import NoClosedWave, unit_participation, wave_titles_in
+from survey.services.figures import NoClosedWave, one_reading, unit_participation, wave_titles_in
 from survey.services.measure_results import summaries, unit_measures
 from survey.services.permissions import (
     DASHBOARD_ROLES,
@@ -218,12 +218,13 @@ async def dashboard_unit(
     lang = portal_lang(request)
     _ = translator(lang)
     scope = await find_scope(viewer, unit, fragebogen, _)
-    try:
-        figures = await load_figures(unit, scope.questionnaire.key, _, language=lang)
-    except NoClosedWave:
-        return await no_closed_wave_page(request, viewer, scope)
-    comments = await load_comments(viewer, figures, lang)
-    measures = await unit_measures(unit, scope.questionnaire.key, lang)
+    async with one_reading():
+        try:
+            figures = await load_figures(unit, scope.questionnaire.key, _, language=lang)
+        except NoClosedWave:
+            return await no_closed_wave_page(request, viewer, scope)
+        comments = await load_comments(viewer, figures, lang)
+        measures = await unit_measures(unit, scope.questionnaire.key, lang)
     trend_charts = await anyio.to_thread.run_sync(
         functools.partial(trend_figures, figures, lang, charts.measure_markers(summaries(measures)))
     )
@@ -312,7 +313,8 @@ async def dashboard_items(
     if welle is not None and welle not in {w.key for w in waves}:
         raise NotFoundException(_("The questionnaire has no closed wave “%(wave)s”.", wave=welle))
     try:
-        figures = await load_figures(unit, scope.questionnaire.key, _, until=welle, language=lang)
+        async with one_reading():
+            figures = await load_figures(unit, scope.questionnaire.key, _, until=welle, language=lang)
     except NoClosedWave:
         return await no_closed_wave_page(request, viewer, scope)
     chosen = figures.waves[-1] if figures.waves else None
