@@ -671,8 +671,7 @@ def submit(
                 Row(
                     "submit",
                     database.engine,
-                    "the writer alone: batches of 32 committed on one connection, no HTTP (the most "
-                    "one worker's submissions can reach)",
+                    "the writer alone: batches of 32 committed one after another on one connection, no HTTP",
                     f"{alone:,.0f} responses/s",
                     _load_row(reference) + " (bare litestar)",
                     f"{alone / reference.rate:.2f}",
