@@ -324,7 +324,8 @@ def _serve(database_url: str, *options: str, **env: str) -> Iterator[Server]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = Server(f"http://127.0.0.1:{port}")
-    environment = {**os.environ, "DATABASE_URL": database_url, **env}
+    # the results pages' libraries load at their first use, not at every start (a test asks for it)
+    environment = {**os.environ, "SURVEY_WARM_UP": "0", "DATABASE_URL": database_url, **env}
     process = subprocess.Popen(
         [sys.executable, "-m", "survey", "serve", "--port", str(port), *options],
         cwd=ROOT,
