@@ -17,7 +17,6 @@ from litestar.exceptions import (
 )
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Template
 from litestar.template import TemplateConfig
 from litestar.types import Message, Scope
 
@@ -35,6 +34,7 @@ from survey.web.format import register_filters
 from survey.web.manage import MANAGE_ROUTES
 from survey.web.measures import MEASURE_ROUTES
 from survey.web.portal import PORTAL_DEPENDENCIES, PORTAL_ROUTES, not_found_handler, permission_denied_handler
+from survey.web.portal_home import home_page
 from survey.web.public import PUBLIC_ROUTES
 from survey.web.report_worker import ReportBuilder
 from survey.web.respond import RESPONDENT_ROUTES
@@ -46,11 +46,6 @@ __all__ = ["create_app"]
 HERE = Path(__file__).parent
 #: a filled-in questionnaire is a few kilobytes; anything far larger is refused (413)
 MAX_BODY_BYTES = 256 * 1024
-
-
-@get("/", name="home", include_in_schema=False)
-async def home_page() -> Template:
-    return Template("home.html", context={"overview": await overview()})
 
 
 @get("/api/overview", name="api-overview", summary="Kommune, Leitbild values, org units and waves")

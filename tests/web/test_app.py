@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -23,11 +24,20 @@ async def client(db: str) -> AsyncIterator[AsyncTestClient]:
         yield test_client
 
 
-async def test_empty_installation_says_what_to_do(client: AsyncTestClient) -> None:
+async def test_empty_installation_says_what_to_do_in_the_browser(client: AsyncTestClient) -> None:
+    """Nothing set up yet: the page says who does what (the office in the browser, the first
+    account by the IT), with the way to sign in, in German and English, and shows no command."""
     response = await client.get("/")
     assert response.status_code == 200
     assert '<html lang="de">' in response.text
-    assert "survey org import" in response.text
+    assert "Noch keine Kommune eingerichtet" in response.text
+    assert "Das Befragungsbüro lädt sie im Browser hoch" in response.text
+    assert 'href="/anmelden"' in response.text
+    english = (await client.get("/?lang=en")).text
+    assert '<html lang="en">' in english and "No Kommune set up yet" in english
+    assert "The survey office uploads it in the browser" in english
+    for page in (response.text, english):
+        assert not re.search(r"survey (org|demo|user|db)\b", page) and "<code>" not in page
 
 
 async def test_home_page_shows_the_demo_kommune(db: str) -> None:
@@ -39,6 +49,9 @@ async def test_home_page_shows_the_demo_kommune(db: str) -> None:
         assert "01.07.2026" in page  # babel, de_DE: the citizen wave opens on 1 July
         assert "abgeschlossen" in page
         assert "Kinder, Jugend, Familie und Soziales" in page
+        english = (await client.get("/?lang=en")).text
+        assert "1 Jul 2026" in english and "closed" in english and "survey rounds." in english
+        assert "abgeschlossen" not in english and "Befragungsrunden" not in english
         data = (await client.get("/api/overview")).json()
         assert data["kommune"] == "Stadt Lindenau"
         assert len(data["waves"]) == 4
