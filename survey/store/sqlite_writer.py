@@ -11,7 +11,8 @@ its app worker closes the pipe or dies.
 
 The connection: WAL; IMMEDIATE transactions; `synchronous = FULL`, so a commit syncs the log to
 disk before it returns (acknowledged means durable across a power cut); `secure_delete`, so a used
-code's hash is overwritten on disk, not merely unlinked; checkpoints in a thread of their own.
+code's hash is overwritten on disk, not merely unlinked; checkpoints in a thread of their own; the
+log cut back to WAL_LIMIT_BYTES when it starts afresh.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ import msgspec
 from survey.store.submission_batch import Unexpected, sqlite_gate, write_batch_sqlite
 from survey.store.submission_types import FLOOD_KEEP_MINUTES, NewResponse, Outcome, Refused, current_minute
 
-__all__ = ["Committer", "main"]
+__all__ = ["WAL_LIMIT_BYTES", "Committer", "main"]
 
 _DECODER = msgspec.msgpack.Decoder(list[NewResponse])
+#: the size the write-ahead log is cut back to when it starts afresh
+WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 class Committer:
@@ -47,6 +50,10 @@ class Committer:
         # Copying the WAL back into the database would otherwise happen inside a commit every
         # 1000 pages and hold up the requests of that batch; a thread of its own does it.
         self.db.execute("PRAGMA wal_autocheckpoint = 0")
+        # While submissions never pause, the checkpoint never catches up and the log grows (about
+        # 18 kB a response at 1 M answers); once it has, the next commit starts it afresh, and
+        # this cuts the file back instead of keeping its largest size on disk.
+        self.db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
         self.last_cleanup = 0.0
         self.stop = threading.Event()
         self.checkpoints = threading.Thread(target=self._checkpoints, name="wal-checkpoint", daemon=True)

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import hashlib
+import os
 import signal
+import time
 import uuid
 
 import pytest
@@ -240,3 +243,52 @@ async def test_the_sqlite_writer_process_is_started_again_when_it_died(field) ->
     assert (await send()).outcome == Outcome.STORED  # type: ignore[attr-defined]
     assert writer.process is not None and writer.process.pid != first.pid  # type: ignore[attr-defined]
     assert await _responses("buerger") == 2
+
+
+async def test_the_sqlite_write_ahead_log_is_cut_back_once_the_checkpoint_caught_up(  # type: ignore[no-untyped-def]
+    field, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Submissions without a pause grow SQLite's write-ahead log (the checkpoint never catches up);
+    once it has, the next commit starts the log afresh and cuts the file back to the limit."""
+    if not is_sqlite():
+        assert not hasattr(current_writer(), "process")  # PostgreSQL keeps its own log
+        return
+    from survey.store import sqlite_writer
+
+    monkeypatch.setattr(sqlite_writer, "WAL_LIMIT_BYTES", 64 * 1024)
+    wave = (await WaveRow.select(WaveRow.id).where(WaveRow.key == "puls").first().run())["id"]
+    unit = (await ResponseRow.raw("SELECT id FROM org_unit WHERE key = 'jugendamt'").run())[0]["id"]
+    grown, after = await asyncio.to_thread(_grow_and_cut_back, current_engine().path, wave, unit)
+    assert grown > 4 * 64 * 1024
+    assert after < grown / 2
+
+
+def _grow_and_cut_back(path: str, wave: int, unit: int) -> tuple[int, int]:
+    """The log's size after 40 batches without a pause, and after one more once the checkpoint
+    thread (once a second) has caught up."""
+    from survey.store import sqlite_writer
+    from survey.store.submission_types import NewResponse
+
+    def batch() -> list[NewResponse]:
+        return [
+            NewResponse(
+                key_hash=uuid.uuid4().hex,
+                wave_id=wave,
+                unit_id=unit,
+                language="de",
+                submitted_on=dt.date.today(),
+                answers=[(f"item-{i}", 3) for i in range(16)],
+            )
+            for _ in range(32)
+        ]
+
+    committer = sqlite_writer.Committer(path, 30)
+    try:
+        for _ in range(40):
+            committer.commit(batch())
+        grown = os.path.getsize(f"{path}-wal")
+        time.sleep(2.5)
+        committer.commit(batch())
+        return grown, os.path.getsize(f"{path}-wal")
+    finally:
+        committer.close()
