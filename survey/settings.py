@@ -42,6 +42,9 @@ class Settings:
     report_processes: int = 1
     #: load the results pages' libraries at a worker's start, in the background (`survey serve`)
     warm_up: bool = False
+    #: how much lower the report processes' CPU priority is than their worker's, in `nice` steps
+    #: (`survey serve`: 10, so that answers being sent go first)
+    report_niceness: int = 0
     #: the Kommune's mail relay for invitations and reminders; empty: no mails are sent
     smtp_host: str = ""
     smtp_port: int = 587
@@ -69,6 +72,7 @@ class Settings:
         "reports": "SURVEY_REPORTS",
         "report_processes": "SURVEY_REPORT_PROCESSES",
         "warm_up": "SURVEY_WARM_UP",
+        "report_niceness": "SURVEY_REPORT_NICENESS",
         "smtp_host": "SURVEY_SMTP_HOST",
         "smtp_port": "SURVEY_SMTP_PORT",
         "smtp_security": "SURVEY_SMTP_SECURITY",

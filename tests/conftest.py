@@ -319,13 +319,15 @@ def _healthy(base: str) -> bool:
 
 
 @contextlib.contextmanager
-def _serve(database_url: str, *options: str, **env: str) -> Iterator[Server]:
+def _serve(database_url: str, *options: str, **env: str | None) -> Iterator[Server]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = Server(f"http://127.0.0.1:{port}")
-    # the results pages' libraries load at their first use, not at every start (a test asks for it)
-    environment = {**os.environ, "SURVEY_WARM_UP": "0", "DATABASE_URL": database_url, **env}
+    # the results pages' libraries load at their first use, not at every start, and reports are
+    # built at the tests' own priority (a test asks otherwise; None: as `survey serve` has it)
+    defaults = {"SURVEY_WARM_UP": "0", "SURVEY_REPORT_NICENESS": "0", "DATABASE_URL": database_url}
+    environment = {k: v for k, v in {**os.environ, **defaults, **env}.items() if v is not None}
     process = subprocess.Popen(
         [sys.executable, "-m", "survey", "serve", "--port", str(port), *options],
         cwd=ROOT,

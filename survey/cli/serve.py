@@ -35,6 +35,8 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         os.environ.setdefault(variable, "1")
     # each worker loads what the results pages need at its start, not at the first page
     os.environ.setdefault("SURVEY_WARM_UP", "1")
+    # a report, which takes seconds anyway, waits where answers being sent want the CPU
+    os.environ.setdefault("SURVEY_REPORT_NICENESS", "10")
     host = host or config.host
     port = port or config.port
     shown = f"[{host}]" if ":" in host else host

@@ -6,8 +6,9 @@ mixed load). So each app worker hands reports to SURVEY_REPORT_PROCESSES process
 (default 1; 0 builds them in the worker, in a thread). Two requests for the same report while it
 is being built share one build; a report of unchanged figures is rendered once per process.
 
-A report process runs at a lower CPU priority than its app worker (`REPORT_NICENESS`): where both
-want the CPU, a submission goes first and a report, which takes seconds anyway, waits. `survey
+A report process runs at a lower CPU priority than its app worker (`report_niceness`; `survey
+serve`: 10): where both want the CPU, a submission goes first and a report, which takes seconds
+anyway, waits. `survey
 serve` starts each worker's report process at once and has it load the results pages' libraries
 (survey.services.warm_up) before any report asks for it; otherwise the first report would spend
 seconds starting it, while the worker's submissions wait for the CPU.
@@ -49,15 +50,12 @@ _BUILDERS: dict[str, Callable[..., Awaitable[BuiltReport]]] = {
 _child: dict[str, Any] = {}
 
 
-#: how much lower a report process's CPU priority is than its app worker's (`nice` steps)
-REPORT_NICENESS = 10
-
-
 def _start_child(settings: Settings) -> None:
     # Ctrl+C on `survey serve` reaches the whole process group: the app worker ends this process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError):  # a system without priorities builds at the same one
-        os.nice(REPORT_NICENESS)
+    if settings.report_niceness > 0:
+        with contextlib.suppress(OSError):  # a system without priorities builds at the same one
+            os.nice(settings.report_niceness)
     threading.Thread(target=_end_with, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)

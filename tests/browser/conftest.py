@@ -239,7 +239,8 @@ def _free_port() -> int:
 
 def _environment(database_url: str, base_url: str) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("SURVEY_")}
-    environment.update(DATABASE_URL=database_url, SURVEY_BASE_URL=base_url)
+    # reports built at the tests' own priority: two test workers and Chromium keep both cores busy
+    environment.update(DATABASE_URL=database_url, SURVEY_BASE_URL=base_url, SURVEY_REPORT_NICENESS="0")
     return environment
 
 

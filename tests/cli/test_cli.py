@@ -264,7 +264,7 @@ def test_serve_starts_a_report_process_below_its_priority_that_ends_with_it(  # 
     """`survey serve` starts the worker's report process at once, at a lower CPU priority; killed
     (SIGKILL, no shutdown code run), the worker takes the report process with it."""
     assert survey("db", "upgrade", url=database_url).exit_code == 0
-    with running_server(database_url, SURVEY_WARM_UP="1") as server:
+    with running_server(database_url, SURVEY_WARM_UP=None, SURVEY_REPORT_NICENESS=None) as server:
         deadline = time.monotonic() + 30
         while not (children := _report_processes(server.pid)) and time.monotonic() < deadline:
             time.sleep(0.2)

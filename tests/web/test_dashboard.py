@@ -32,7 +32,6 @@ from survey.services.audit import audit_log
 from survey.settings import Settings
 from survey.web.app import create_app
 from survey.web.dashboard import DASHBOARD_ROUTES, PageShow, report_policy
-from survey.web.report_worker import REPORT_NICENESS
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRES = ROOT / "questionnaires"
@@ -1020,7 +1019,8 @@ async def test_a_served_app_starts_its_report_process_warm_and_below_its_own_pri
     """`survey serve` (warm_up) starts the worker's report process at once, has it load the report
     libraries, and runs it at a lower CPU priority than the worker, so that submissions go first;
     reports are then built there."""
-    app = create_app(Settings(database_url=kommune, questionnaires=QUESTIONNAIRES, warm_up=True))
+    settings = Settings(database_url=kommune, questionnaires=QUESTIONNAIRES, warm_up=True, report_niceness=10)
+    app = create_app(settings)
     async with AsyncTestClient(app=app) as client:
         client.follow_redirects = False
         builder = app.state["reports"]
@@ -1028,7 +1028,7 @@ async def test_a_served_app_starts_its_report_process_warm_and_below_its_own_pri
         pid = await asyncio.wrap_future(warming)
         assert pid != os.getpid()
         own = os.getpriority(os.PRIO_PROCESS, 0)
-        assert os.getpriority(os.PRIO_PROCESS, pid) == min(own + REPORT_NICENESS, 19)
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(own + 10, 19)
         await as_user(client, "leitung-jugendamt")
         response = await client.get("/dashboard/jugendamt/bericht?fragebogen=staff-pulse&lang=de")
         assert response.status_code == 200 and "Fachbereich Jugendamt" in response.text
