@@ -23,7 +23,8 @@ async def home_page(request: Request[Any, Any, Any]) -> Template:
     _ = translator(lang)
     data = await overview()
     titles = await wave_titles_in([w.key for w in data.waves], lang)
-    status = {"draft": _("in preparation"), "open": _("running"), "closed": _("closed")}
+    # the words of the office's list of waves
+    status = {"draft": _("draft"), "open": _("open"), "closed": _("closed")}
     waves = [
         {
             "title": titles.get(w.key, w.title),
@@ -56,7 +57,6 @@ async def home_page(request: Request[Any, Any, Any]) -> Template:
         request,
         "portal/home.html",
         title=data.kommune or _("No Kommune set up yet"),
-        kommune=data.kommune,
         summary=summary if data.units else "",
         values=values,
         waves=waves,

@@ -8,10 +8,9 @@ is being built share one build; a report of unchanged figures is rendered once p
 
 A report process runs at a lower CPU priority than its app worker (`report_niceness`; `survey
 serve`: 10): where both want the CPU, a submission goes first and a report, which takes seconds
-anyway, waits. `survey
-serve` starts each worker's report process at once and has it load the results pages' libraries
-(survey.services.warm_up) before any report asks for it; otherwise the first report would spend
-seconds starting it, while the worker's submissions wait for the CPU.
+anyway, waits. `survey serve` starts each worker's report process at once and has it load the
+results pages' libraries (survey.services.warm_up) before any report asks for it; otherwise the
+first report would spend seconds starting it, while the worker's submissions wait for the CPU.
 
 What a report holds and how it is made is `survey.services.reports` (the same as `survey report`);
 this module only decides where it is built.
