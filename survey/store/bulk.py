@@ -2,7 +2,8 @@
 
 piccolo builds one statement per `insert(*rows)` and both drivers cap the parameters of one
 statement near 32,766; millions of answers go faster and within every limit through
-`executemany` on one SQLite connection and `COPY` on PostgreSQL, in one transaction per call.
+`executemany` on one SQLite connection and `COPY` on PostgreSQL, in one transaction per call,
+together with the answers' tally (survey.store.tally).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import contextlib
 import datetime as dt
 import sqlite3
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+from survey.store import tally
 from survey.store.engine import current_engine
 
 __all__ = ["ResponseBatch", "bulk_insert_responses", "refresh_statistics"]
@@ -61,7 +64,7 @@ async def bulk_insert_responses(
 def _sqlite_insert(
     engine: SQLiteEngine, wave_id: int, batches: Iterable[ResponseBatch], then_status: str | None
 ) -> BulkCounts:
-    counts = BulkCounts()
+    counts, tallied = BulkCounts(), Counter[tuple[int, int, str, int | None]]()
     timeout = engine.connection_kwargs.get("timeout", 30)
     with contextlib.closing(sqlite3.connect(engine.path, timeout=timeout, isolation_level=None)) as db:
         db.execute("PRAGMA foreign_keys = ON")
@@ -90,6 +93,8 @@ def _sqlite_insert(
                 counts.responses += len(batch.responses)
                 counts.answers += len(batch.answers)
                 counts.comments += len(batch.comments)
+                tallied.update(_tallied(wave_id, batch))
+            tally.add_sqlite(db, tally.from_counts(tallied, 0))
             if then_status is not None:
                 db.execute("UPDATE wave SET status = ? WHERE id = ?", (then_status, wave_id))
             db.execute("COMMIT")
@@ -102,7 +107,7 @@ def _sqlite_insert(
 async def _postgres_insert(
     engine: PostgresEngine, wave_id: int, batches: Iterable[ResponseBatch], then_status: str | None
 ) -> BulkCounts:
-    counts = BulkCounts()
+    counts, tallied = BulkCounts(), Counter[tuple[int, int, str, int | None]]()
     connection = await engine.get_new_connection()
     try:
         async with connection.transaction():
@@ -129,6 +134,8 @@ async def _postgres_insert(
                 counts.responses += len(batch.responses)
                 counts.answers += len(batch.answers)
                 counts.comments += len(batch.comments)
+                tallied.update(_tallied(wave_id, batch))
+            await tally.add_postgres(connection, tally.from_counts(tallied, tally.shard(postgres=True)))
             if then_status is not None:
                 await connection.execute("UPDATE wave SET status = $1 WHERE id = $2", then_status, wave_id)
     finally:
@@ -136,15 +143,19 @@ async def _postgres_insert(
     return counts
 
 
+def _tallied(wave_id: int, batch: ResponseBatch) -> Counter[tuple[int, int, str, int | None]]:
+    """The batch's answers counted by (wave, unit, item, value)."""
+    return Counter((wave_id, a[1], a[2], a[3]) for a in batch.answers)
+
+
 async def refresh_statistics() -> None:
     """After a bulk load on PostgreSQL: VACUUM ANALYZE of the answer tables, so that the next
-    reports are planned for millions of rows (not for the empty tables autovacuum last saw) and
-    the count index answers on its own (index-only scans need the visibility map VACUUM sets).
+    reports are planned for millions of rows (not for the empty tables autovacuum last saw).
     SQLite plans these queries well without."""
     engine = current_engine()
     if isinstance(engine, PostgresEngine):
         connection = await engine.get_new_connection()
         try:
-            await connection.execute("VACUUM ANALYZE response, answer, comment")
+            await connection.execute("VACUUM ANALYZE response, answer, answer_tally, comment")
         finally:
             await connection.close()

@@ -1,8 +1,9 @@
 """Count tables: what statistics read instead of raw rows (DESIGN §3).
 
-One grouped query per question, over a subtree (a unit's path prefix) and a set of waves; it
-runs on the covering index `answer_counts (unit, wave, item, value)`: a unit's own answers,
-however large the database.
+One grouped query per question, over a subtree (a unit's path prefix) and a set of waves. The
+counts come from the answer tally (survey.store.tally): a few rows per unit, wave and item,
+however many answers there are; what needs each person's answers reads them through the index
+`answer_unit (unit, wave)`: a unit's own answers, however large the database.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import NamedTuple
 
 from survey.store.engine import current_engine, fetch_tuples
 from survey.store.tables import Answer
+from survey.store.tally import NO_ANSWER
 
 __all__ = [
     "CountRow",
@@ -72,8 +74,8 @@ async def count_table(
     of `units`)."""
     scope, arguments = _scope(unit_path, units)
     rows = await fetch_tuples(
-        "SELECT a.wave, a.unit, a.item, a.value, COUNT(*) "
-        f"FROM answer a WHERE a.wave IN ({_waves(waves)}) AND {scope} "
+        f"SELECT a.wave, a.unit, a.item, NULLIF(a.value, {NO_ANSWER}), SUM(a.n) "
+        f"FROM answer_tally a WHERE a.wave IN ({_waves(waves)}) AND {scope} "
         "GROUP BY a.wave, a.unit, a.item, a.value",
         *arguments,
     )

@@ -6,12 +6,12 @@ receipt code, a flood count) gets a savepoint of its own for that; then every ac
 its submission key, its answers and comments go in with multi-row INSERTs.
 
 - SQLite, inside the writer's one transaction: a read per part of the gate, then one
-  `VALUES (…), (…)` INSERT per table, chunked under the driver's limit of parameters. Each
-  statement is a single step of the library: a batch of 32 staff responses is a handful of
-  statements instead of some 600.
+  `VALUES (…), (…)` INSERT per table, chunked under the driver's limit of parameters, and one
+  upsert of the answers' tally (survey.store.tally). Each statement is a single step of the
+  library: a batch of 32 staff responses is a handful of statements instead of some 600.
 - PostgreSQL: the gate is one read, and all tables are one INSERT (a data-modifying `WITH` part
-  per table, `unnest` of one array per column). A batch that consumes nothing needs no
-  transaction around these two round trips: the INSERT commits by itself, all or nothing (a
+  per table and one for the tally, `unnest` of one array per column). A batch that consumes
+  nothing needs no transaction around these two round trips: the INSERT commits by itself, all or nothing (a
   transaction's BEGIN, COMMIT and per-table statements were six of the eight round trips before).
   A batch that consumes something runs in the writer's transaction, as on SQLite.
 
@@ -30,6 +30,7 @@ from typing import Any
 
 import asyncpg
 
+from survey.store import tally
 from survey.store.submission_types import NewResponse, Outcome, Refused
 
 __all__ = [
@@ -83,6 +84,12 @@ def _rows(
         ("answer", _ANSWER, answers),
         ("comment", _COMMENT, comments),
     ]
+
+
+def _tally(accepted: Sequence[NewResponse], shard: int) -> list[tally.TallyRow]:
+    return tally.tally(
+        ((r.wave_id, r.unit_id, item, value) for r in accepted for item, value in r.answers), shard
+    )
 
 
 @dataclass
@@ -208,6 +215,7 @@ def write_batch_sqlite(
             accepted, lambda r: r.submitted_on.isoformat(), lambda r: str(r.id)
         ):
             _insert_sqlite(db, table, columns, rows)
+        tally.add_sqlite(db, _tally(accepted, 0))
     except sqlite3.IntegrityError as error:
         raise Unexpected(str(error)) from error
     return outcomes
@@ -240,12 +248,20 @@ async def postgres_gate(db: Any, batch: Sequence[NewResponse]) -> Gate:
     return gate_of(batch, found)
 
 
-async def _insert_postgres(db: Any, tables: list[tuple[str, tuple[str, ...], list[tuple]]]) -> None:  # type: ignore[type-arg]
-    """Every table's rows in one statement (one data-modifying `WITH` part per table, `unnest` of
-    one array per column): atomic on its own, so outside a transaction it commits as a whole or
-    not at all. A submission key stored by another worker meanwhile raises `Unexpected`."""
+async def _insert_postgres(
+    db: Any,
+    tables: list[tuple[str, tuple[str, ...], list[tuple]]],  # type: ignore[type-arg]
+    tallied: list[tally.TallyRow],
+) -> None:
+    """Every table's rows and the answers' tally in one statement (one data-modifying `WITH` part
+    per table, `unnest` of one array per column): atomic on its own, so outside a transaction it
+    commits as a whole or not at all. A submission key stored by another worker meanwhile raises
+    `Unexpected`."""
     parts: list[str] = []
     arguments: list[list[Any]] = []
+    if tallied:
+        arguments.extend(list(column) for column in zip(*tallied, strict=True))
+        parts.append(f"tally_rows AS ({tally.postgres_upsert(1)})")
     for table, columns, rows in tables:
         if not rows:
             continue
@@ -284,5 +300,9 @@ async def write_batch_postgres(db: Any, batch: Sequence[NewResponse], consume: A
         stored.add(r.key_hash)
     outcomes = _decide(batch, gate, lambda index, _: refusals.get(index))
     accepted = [r for r, outcome in zip(batch, outcomes, strict=True) if outcome is Outcome.STORED]
-    await _insert_postgres(db, _rows(accepted, lambda r: r.submitted_on, lambda r: r.id))
+    await _insert_postgres(
+        db,
+        _rows(accepted, lambda r: r.submitted_on, lambda r: r.id),
+        _tally(accepted, tally.shard(postgres=True)),
+    )
     return outcomes

@@ -194,6 +194,7 @@ async def delete_wave(wave_id: int) -> None:
     await WaveParticipationRow.delete().where(WaveParticipationRow.wave == wave_id).run()
     await Comment.delete().where(Comment.wave == wave_id).run()
     await Answer.delete().where(Answer.wave == wave_id).run()
+    await Answer.raw("DELETE FROM answer_tally WHERE wave = {}", wave_id)
     await ResponseRow.delete().where(ResponseRow.wave == wave_id).run()
     await WaveUnitRow.delete().where(WaveUnitRow.wave == wave_id).run()
     await WaveOrgUnit.delete().where(WaveOrgUnit.wave == wave_id).run()

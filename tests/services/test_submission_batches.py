@@ -292,3 +292,62 @@ def _grow_and_cut_back(path: str, wave: int, unit: int) -> tuple[int, int]:
         return grown, os.path.getsize(f"{path}-wal")
     finally:
         committer.close()
+
+
+async def test_the_answers_tally_counts_what_the_batches_and_the_one_by_one_path_stored(field) -> None:  # type: ignore[no-untyped-def]
+    """Counts come from the answer tally (survey.store.tally): a batch adds to it in its insert,
+    a submission written on its own (after the unexpected) in its savepoint, a refused one not."""
+    from survey.store import sqlite_writer, submissions
+    from survey.store.counts import count_table
+    from survey.store.submission_types import NewResponse
+    from survey.store.tally import differences
+
+    link = await create_unit_link(field.settings, "puls", "musikschule")
+    entry = await entry_for_unit_link(field.settings, link.url.rsplit("/", 1)[1])
+    sends = [
+        submit(
+            field.settings,
+            entry,
+            answers={"fachbereiche-ziehen-mit": str(1 + n % 5), "eine-anlaufstelle": "na"},
+            language="de",
+            submission_key=await new_submission_key(field.settings),
+            access_code=link.access_code,
+        )
+        for n in range(12)
+    ]
+    assert all(r.stored for r in await asyncio.gather(*sends))
+    taken = await new_submission_key(field.settings)
+    alone = [
+        NewResponse(
+            key_hash=hashlib.sha256(key.encode()).hexdigest(),
+            wave_id=entry.wave.id,
+            unit_id=entry.unit_id,
+            language="de",
+            submitted_on=field.today,
+            answers=[("fachbereiche-ziehen-mit", 5), ("eine-anlaufstelle", None)],
+        )
+        for key in (await new_submission_key(field.settings), taken, taken)  # the last a duplicate
+    ]
+    engine = current_engine()
+    if is_sqlite():
+        import sqlite3
+
+        db = sqlite3.connect(engine.path, isolation_level=None)  # type: ignore[attr-defined]
+        db.execute("BEGIN IMMEDIATE")
+        outcomes = sqlite_writer.one_by_one(db, alone)
+        db.execute("COMMIT")
+        db.close()
+    else:
+        connection = await engine.get_new_connection()  # type: ignore[attr-defined]
+        writer = submissions.PostgresWriter(engine)  # type: ignore[arg-type]
+        writer.connection = connection
+        async with connection.transaction():
+            outcomes = await writer._one_by_one(alone)
+        await connection.close()
+    assert outcomes == [Outcome.STORED, Outcome.STORED, Outcome.DUPLICATE]
+    assert await differences() == {}
+    rows = await count_table([entry.wave.id], units=[entry.unit_id])
+    counted = {(r.item, r.value): r.count for r in rows}
+    assert counted[("eine-anlaufstelle", None)] == 14
+    assert counted[("fachbereiche-ziehen-mit", 5)] == 2 + 2  # n = 4 and 9 in the batches, two alone
+    assert sum(counted.values()) == 14 * 2

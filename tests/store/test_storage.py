@@ -11,9 +11,12 @@ import pytest
 
 from survey.errors import ConfigError
 from survey.store.bulk import ResponseBatch, bulk_insert_responses
+from survey.store.counts import count_table
 from survey.store.engine import current_engine, engine_from_url, is_sqlite, sqlite_path, write_transaction
 from survey.store.migrate import migration_status, upgrade
 from survey.store.tables import Answer, Comment, OrgUnitRow, ResponseRow
+from survey.store.tally import differences
+from survey.store.waves import delete_wave
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
 
@@ -25,14 +28,42 @@ async def test_upgrade_applies_every_migration_once(db: str) -> None:
     assert await upgrade() == []  # nothing left to do
 
 
-async def test_count_index_exists(db: str) -> None:
+async def test_answers_keep_one_index_and_counts_come_from_the_tally(db: str) -> None:
+    """The answers' one index is (unit, wave); the count index and the response index are gone,
+    and so is the response's foreign key (deleting a response would scan every answer)."""
     engine = current_engine()
     if is_sqlite(engine):
-        rows = await OrgUnitRow.raw("SELECT name FROM sqlite_master WHERE type = 'index'")
+        rows = await OrgUnitRow.raw("SELECT name FROM sqlite_master WHERE type IN ('index', 'table')")
+        keys = await OrgUnitRow.raw("SELECT \"from\" AS name FROM pragma_foreign_key_list('answer')")
     else:
-        rows = await OrgUnitRow.raw("SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public'")
+        rows = await OrgUnitRow.raw(
+            "SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public' "
+            "UNION SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        )
+        keys = await OrgUnitRow.raw(
+            "SELECT conname AS name FROM pg_constraint WHERE conrelid = 'answer'::regclass AND contype = 'f'"
+        )
     names = {r["name"] for r in rows}
-    assert {"answer_counts", "questionnaire_version_unique", "wave_unit_unique"} <= names
+    assert {"answer_unit", "answer_tally", "questionnaire_version_unique", "wave_unit_unique"} <= names
+    assert not {"answer_counts", "answer_response", "response_wave"} & names
+    assert not [k for k in keys if "response" in k["name"]]
+
+
+async def test_the_tally_counts_what_a_bulk_load_stored_and_forgets_a_deleted_wave(db: str) -> None:
+    unit_id = await _unit()
+    wave_id = await _wave(unit_id)
+    await bulk_insert_responses(wave_id, [_batch(unit_id, 40, 16), _batch(unit_id, 30, 16)])
+    assert await differences() == {}
+    rows = await count_table([wave_id], units=[unit_id])
+    assert sum(r.count for r in rows) == 70 * 16
+    assert sum(r.count for r in rows if r.value is None) == 70 * 3  # items 0, 7 and 14: "keine Angabe"
+    await delete_wave(wave_id)
+    assert await count_table([wave_id], units=[unit_id]) == []
+    assert await differences() == {}
+    wave_id = await _wave(unit_id)
+    await bulk_insert_responses(wave_id, [_batch(unit_id, 5, 4)])
+    await Answer.raw("UPDATE answer_tally SET n = n + 1 WHERE item = 'item-1'")  # a writer's slip
+    assert list((await differences()).values()) == [(5, 6)]
 
 
 def test_sqlite_file_is_in_wal_mode(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -122,7 +122,8 @@ class ResponseRow(Table, tablename="response"):
     """One person's answers in one wave. Random id, the day only, nothing that points to a person."""
 
     id = UUID(primary_key=True)
-    wave = ForeignKey(WaveRow, null=False, on_delete=OnDelete.restrict, index=True)
+    #: indexed together with the unit (`response_wave_unit`)
+    wave = ForeignKey(WaveRow, null=False, on_delete=OnDelete.restrict)
     unit = ForeignKey(OrgUnitRow, null=False, on_delete=OnDelete.restrict)
     service_point = ForeignKey(ServicePointRow, null=True, on_delete=OnDelete.restrict)
     language = Varchar(length=16)
@@ -130,13 +131,18 @@ class ResponseRow(Table, tablename="response"):
 
 
 class Answer(Table, tablename="answer"):
-    """One answer code; NULL is "keine Angabe". Wave and unit are repeated for fast counts: copies
-    of the response's, written with it. On PostgreSQL the database holds no foreign key
-    constraints for these two (the migration of 2026-11-21T16:00 drops them: checking them took
-    two thirds of a bulk load); piccolo still joins through them."""
+    """One answer code; NULL is "keine Angabe". Wave and unit are repeated for fast reads by unit
+    and wave (the index `answer_unit (unit, wave)`): copies of the response's, written with it.
+    Counts are read from the answer tally, written with the answers (survey.store.tally).
+
+    Foreign keys the database does not hold, though piccolo joins through them: on PostgreSQL
+    none for wave and unit (the migration of 2026-11-21T16:00: checking them took two thirds of
+    a bulk load); on both engines none and no index for the response (2026-12-07T11:00: a
+    response's answers went to a random place of that index). Deleting a wave deletes its
+    answers first (survey.store.waves.delete_wave)."""
 
     id = BigSerial(primary_key=True)
-    response = ForeignKey(ResponseRow, null=False, on_delete=OnDelete.cascade, index=True)
+    response = ForeignKey(ResponseRow, null=False, on_delete=OnDelete.cascade)
     wave = ForeignKey(WaveRow, null=False, on_delete=OnDelete.restrict)
     unit = ForeignKey(OrgUnitRow, null=False, on_delete=OnDelete.restrict)
     item = Varchar(length=64)
