@@ -6,6 +6,7 @@ import functools
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from survey.errors import DatabaseError
@@ -29,6 +30,14 @@ def masked_url(url: str) -> str:
         netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
         return urlunsplit(parts._replace(netloc=netloc))
     return url
+
+
+async def _keep_session(connection: Any) -> None:
+    """What a pooled PostgreSQL connection needs when it goes back to the pool: nothing beyond
+    asyncpg's own rollback of a transaction left open. Nothing here changes a pooled connection's
+    session (no SET, LISTEN, advisory lock or cursor outside a transaction), so asyncpg's default
+    reset (RESET ALL, CLOSE ALL, UNLISTEN *, …) would be a round trip for nothing at every
+    release: a third of the time of a quick read."""
 
 
 @asynccontextmanager
@@ -55,7 +64,7 @@ async def open_database(
         if pooled:
             # at most `connections` on PostgreSQL (asyncpg's default pool: 10)
             await engine.start_connection_pool(
-                **({"min_size": 1, "max_size": connections} if connections else {})
+                reset=_keep_session, **({"min_size": 1, "max_size": connections} if connections else {})
             )
     except (OSError, sqlite3.Error) as exc:
         raise DatabaseError(f"cannot open the database {where}: {exc}; check DATABASE_URL") from None

@@ -8,8 +8,8 @@ however many answers there are; what needs each person's answers reads them thro
 
 from __future__ import annotations
 
-import functools
 import hashlib
+import itertools
 import json
 from collections.abc import Collection
 from typing import NamedTuple
@@ -80,7 +80,7 @@ async def count_table(
         *arguments,
     )
     # tuple.__new__ skips the named tuple's argument handling: a third of the time on many rows
-    return list(map(functools.partial(tuple.__new__, CountRow), rows))
+    return list(map(tuple.__new__, itertools.repeat(CountRow), rows))
 
 
 async def respondents(waves: list[int], unit_path: str = "/") -> list[RespondentRow]:
@@ -91,7 +91,7 @@ async def respondents(waves: list[int], unit_path: str = "/") -> list[Respondent
         "GROUP BY r.wave, r.unit",
         unit_path + "%",
     )
-    return list(map(functools.partial(tuple.__new__, RespondentRow), rows))
+    return list(map(tuple.__new__, itertools.repeat(RespondentRow), rows))
 
 
 async def answers_by_respondent(
