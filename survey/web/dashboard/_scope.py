@@ -19,7 +19,7 @@ from survey.services.audit import record
 from survey.services.comments import TextComment, comment_summary
 from survey.services.figures import NoClosedWave, unit_figures, unit_in_language
 from survey.services.org import organisation_listing
-from survey.services.overview import overview
+from survey.services.overview import wave_facts
 from survey.services.permissions import (
     may_open_overview,
     may_see,
@@ -73,7 +73,7 @@ async def list_units() -> list[Unit]:
 async def list_questionnaires() -> dict[str, Questionnaire]:
     """The questionnaires with an open or closed wave, staff ones first."""
     found: dict[str, tuple[str, list[Wave]]] = {}
-    for wave in (await overview()).waves:
+    for wave in await wave_facts():
         if wave.status in SHOWN_STATUSES:
             found.setdefault(wave.questionnaire, (wave.audience, []))[1].append(
                 Wave(wave.key, wave.title, wave.status)
