@@ -71,10 +71,14 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
+@functools.lru_cache(maxsize=8)
 def report_policy(page_html: str) -> str:
     """A CSP for a self-contained report: nothing from anywhere, except exactly its own stylesheet
     and the charts' sizing attributes, each by its sha256 hash (`'unsafe-hashes'` lets a hash name a
-    style attribute; nothing else is allowed by it)."""
+    style attribute; nothing else is allowed by it).
+
+    Kept for the last few pages: hashing every style attribute of a report was a fifth of the app
+    worker's time for a report, and a report whose figures did not change is the same page."""
     elements = sorted({_sha256(m.group(1)) for m in _STYLE_ELEMENT.finditer(page_html)})
     attributes = sorted(
         {_sha256(html.unescape(m.group(1) or m.group(2) or "")) for m in _STYLE_VALUE.finditer(page_html)}
