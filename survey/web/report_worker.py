@@ -89,6 +89,8 @@ class ReportBuilder:
         self._pool: ProcessPoolExecutor | None = None
         self._building: dict[tuple[Any, ...], asyncio.Future[BuiltReport]] = {}
         self.warming: list[Future[int]] = []
+        #: one report request at a time in this worker (survey.web.dashboard._pages)
+        self.turn = asyncio.Semaphore(1)
 
     async def department(self, unit: str, questionnaire: str, language: str) -> BuiltReport:
         return await self._shared("department", unit, questionnaire, language, dt.date.today())

@@ -17,6 +17,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -32,6 +33,7 @@ from survey.services.audit import audit_log
 from survey.settings import Settings
 from survey.web.app import create_app
 from survey.web.dashboard import DASHBOARD_ROUTES, PageShow, report_policy
+from survey.web.report_worker import ReportBuilder
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRES = ROOT / "questionnaires"
@@ -834,6 +836,32 @@ async def test_hidden_cells_are_marks_and_each_reason_is_said_once_per_table(cli
 
 
 REASONS = ("below_k", "secondary", "other_side_hidden", "wave_open", "few_changed")
+
+
+async def test_a_workers_report_pages_answer_one_request_at_a_time() -> None:
+    """Readers fetching reports one after another must not take the worker from submissions: each
+    report page waits for its turn (the report builder's `turn`, one per app worker). The test
+    client answers one request at a time anyway, so the turn is checked on the handlers."""
+    from survey.web.dashboard import _pages
+
+    builder = ReportBuilder(Settings(database_url="sqlite:///unused.sqlite3", questionnaires=QUESTIONNAIRES))
+    request = SimpleNamespace(app=SimpleNamespace(state={"reports": builder}))
+    inside: list[int] = []
+    at_once = 0
+
+    @_pages.one_report_at_a_time
+    async def page(request: object, *, number: int) -> int:
+        nonlocal at_once
+        at_once += 1
+        inside.append(at_once)
+        await asyncio.sleep(0.05)
+        at_once -= 1
+        return number
+
+    assert await asyncio.gather(*(page(request, number=n) for n in range(4))) == [0, 1, 2, 3]
+    assert inside == [1, 1, 1, 1]
+    for handler in (_pages.unit_report, _pages.unit_overview_report, _pages.overview_report):
+        assert handler.fn.__wrapped__ is not None  # served in turn
 
 
 async def test_the_report_page_has_the_apps_bar_and_a_pdf_with_the_same_access(

@@ -21,7 +21,8 @@ The package: `_scope` (the unit and questionnaire of a request, their figures an
 
 from survey.services.permissions import DASHBOARD_ROLES, OVERVIEW_ROLES
 from survey.web.dashboard._api import API_ROUTES, Comments, VisibleUnit
-from survey.web.dashboard._pages import PAGE_ROUTES, report_policy
+from survey.web.dashboard._pages import PAGE_ROUTES
+from survey.web.dashboard._report import report_policy
 from survey.web.dashboard._show import PageShow
 
 __all__ = [

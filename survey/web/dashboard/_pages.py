@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import functools
-import hashlib
-import html
-import re
 from typing import Any
 
 import anyio.to_thread
 from litestar import Request, Response, get
-from litestar.enums import MediaType
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -39,10 +34,15 @@ from survey.services.permissions import (
     starting_points,
 )
 from survey.web.auth import CurrentViewer, Viewer, forbidden
-from survey.web.dashboard._report import pdf_response, with_app_bar
+from survey.web.dashboard._report import (
+    one_report_at_a_time,
+    pdf_response,
+    report_response,
+    reports,
+    with_app_bar,
+)
 from survey.web.dashboard._scope import (
     DEFAULT_QUESTIONNAIRE,
-    NO_STORE_HEADER,
     Gettext,
     Questionnaire,
     Scope,
@@ -58,52 +58,6 @@ from survey.web.dashboard._scope import (
 from survey.web.dashboard._show import PageShow, measure_rows, sparkline, trend_figures
 from survey.web.i18n import portal_translations
 from survey.web.portal import page, portal_lang, translator
-from survey.web.report_worker import ReportBuilder
-
-# --- the report page's Content-Security-Policy ---------------------------------------------------
-
-_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
-_SCRIPT_ELEMENT = re.compile(r"<script>(.*?)</script>", re.DOTALL | re.IGNORECASE)
-_STYLE_VALUE = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-
-
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
-
-
-@functools.lru_cache(maxsize=8)
-def report_policy(page_html: str) -> str:
-    """A CSP for a self-contained report: nothing from anywhere, except exactly its own stylesheet
-    and the charts' sizing attributes, each by its sha256 hash (`'unsafe-hashes'` lets a hash name a
-    style attribute; nothing else is allowed by it).
-
-    Kept for the last few pages: hashing every style attribute of a report was a fifth of the app
-    worker's time for a report, and a report whose figures did not change is the same page."""
-    elements = sorted({_sha256(m.group(1)) for m in _STYLE_ELEMENT.finditer(page_html)})
-    attributes = sorted(
-        {_sha256(html.unescape(m.group(1) or m.group(2) or "")) for m in _STYLE_VALUE.finditer(page_html)}
-    )
-    parts = ["default-src 'none'"]
-    parts.append("style-src-elem " + (" ".join(elements) if elements else "'none'"))
-    parts.append("style-src-attr " + ("'unsafe-hashes' " + " ".join(attributes) if attributes else "'none'"))
-    scripts = sorted({_sha256(m.group(1)) for m in _SCRIPT_ELEMENT.finditer(page_html)})
-    if scripts:  # the in-app report's print button (survey.web.dashboard._report)
-        parts.append("script-src " + " ".join(scripts))
-    parts += ["img-src data:", "frame-ancestors 'none'", "form-action 'none'", "base-uri 'none'"]
-    return "; ".join(parts)
-
-
-def reports(request: Request[Any, Any, Any]) -> ReportBuilder:
-    return request.app.state["reports"]
-
-
-def report_response(page_html: str) -> Response[str]:
-    return Response(
-        page_html,
-        media_type=MediaType.HTML,
-        headers={"content-security-policy": report_policy(page_html), **NO_STORE_HEADER},
-    )
-
 
 # --- pages --------------------------------------------------------------------------------------
 
@@ -381,6 +335,7 @@ _UNIT_LINK = "/dashboard/{{unit}}?fragebogen={{questionnaire}}&lang={lang}"
     name="dashboard-overview-report",
     include_in_schema=False,
 )
+@one_report_at_a_time
 async def overview_report(
     request: Request[Any, Any, Any], viewer: CurrentViewer, fragebogen: FromQuery[str | None] = None
 ) -> Response[Any]:
@@ -413,6 +368,7 @@ async def overview_report(
     name="dashboard-unit-overview",
     include_in_schema=False,
 )
+@one_report_at_a_time
 async def unit_overview_report(
     request: Request[Any, Any, Any],
     viewer: CurrentViewer,
@@ -452,6 +408,7 @@ async def unit_overview_report(
     name="dashboard-report",
     include_in_schema=False,
 )
+@one_report_at_a_time
 async def unit_report(
     request: Request[Any, Any, Any],
     viewer: CurrentViewer,

@@ -2,22 +2,39 @@
 
 The file itself stays self-contained (it is also mailed and archived); only the page the app serves
 gets a bar with the Kommune, the way back to the unit's page, a print button and the PDF. The print
-button's one line of script is allowed by its hash in the page's Content-Security-Policy.
+button's one line of script is allowed by its hash in the page's Content-Security-Policy, which
+names each of the page's styles by its hash (`report_policy`). An app worker answers one report
+request at a time (`one_report_at_a_time`).
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
+import html
 import re
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import anyio.to_thread
-from litestar import Response
+from litestar import Request, Response
+from litestar.enums import MediaType
 from markupsafe import Markup
 
 from survey.report.printing import html_to_pdf
 from survey.web.dashboard._scope import NO_STORE_HEADER, Gettext
+from survey.web.report_worker import ReportBuilder
 
-__all__ = ["PRINT_SCRIPT", "pdf_response", "with_app_bar"]
+__all__ = [
+    "PRINT_SCRIPT",
+    "one_report_at_a_time",
+    "pdf_response",
+    "report_policy",
+    "report_response",
+    "reports",
+    "with_app_bar",
+]
 
 #: the print button's script: the whole of the JavaScript of a report page
 PRINT_SCRIPT = 'document.getElementById("print-report").addEventListener("click",function(){window.print()});'
@@ -84,4 +101,69 @@ async def pdf_response(page_html: str, filename: str) -> Response[bytes]:
             **NO_STORE_HEADER,
             "x-content-type-options": "nosniff",
         },
+    )
+
+
+# --- the report page's Content-Security-Policy ---------------------------------------------------
+
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+_SCRIPT_ELEMENT = re.compile(r"<script>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+_STYLE_VALUE = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+@functools.lru_cache(maxsize=8)
+def report_policy(page_html: str) -> str:
+    """A CSP for a self-contained report: nothing from anywhere, except exactly its own stylesheet
+    and the charts' sizing attributes, each by its sha256 hash (`'unsafe-hashes'` lets a hash name a
+    style attribute; nothing else is allowed by it).
+
+    Kept for the last few pages: hashing every style attribute of a report was a fifth of the app
+    worker's time for a report, and a report whose figures did not change is the same page."""
+    elements = sorted({_sha256(m.group(1)) for m in _STYLE_ELEMENT.finditer(page_html)})
+    attributes = sorted(
+        {_sha256(html.unescape(m.group(1) or m.group(2) or "")) for m in _STYLE_VALUE.finditer(page_html)}
+    )
+    parts = ["default-src 'none'"]
+    parts.append("style-src-elem " + (" ".join(elements) if elements else "'none'"))
+    parts.append("style-src-attr " + ("'unsafe-hashes' " + " ".join(attributes) if attributes else "'none'"))
+    scripts = sorted({_sha256(m.group(1)) for m in _SCRIPT_ELEMENT.finditer(page_html)})
+    if scripts:  # the in-app report's print button (survey.web.dashboard._report)
+        parts.append("script-src " + " ".join(scripts))
+    parts += ["img-src data:", "frame-ancestors 'none'", "form-action 'none'", "base-uri 'none'"]
+    return "; ".join(parts)
+
+
+def reports(request: Request[Any, Any, Any]) -> ReportBuilder:
+    return request.app.state["reports"]
+
+
+_Handler = Callable[..., Awaitable[Response[Any]]]
+
+
+def one_report_at_a_time(handler: _Handler) -> _Handler:
+    """The report pages of one app worker answer one request at a time; the others wait their turn.
+
+    A report whose figures are kept takes the worker some 10 ms (who may see it, the page around
+    it, the audit entry) and its report process as long again. Readers fetching reports one
+    after another then took as much of the CPU as they could get, and staff's submissions on the
+    same worker waited twice as long (BENCHMARKS.md, mixed load). A report computed anew takes
+    its report process seconds, one at a time anyway."""
+
+    @functools.wraps(handler)
+    async def in_turn(request: Request[Any, Any, Any], **kwargs: Any) -> Response[Any]:
+        async with reports(request).turn:
+            return await handler(request, **kwargs)
+
+    return in_turn
+
+
+def report_response(page_html: str) -> Response[str]:
+    return Response(
+        page_html,
+        media_type=MediaType.HTML,
+        headers={"content-security-policy": report_policy(page_html), **NO_STORE_HEADER},
     )
