@@ -36,8 +36,8 @@ async def _keep_session(connection: Any) -> None:
     """What a pooled PostgreSQL connection needs when it goes back to the pool: nothing beyond
     asyncpg's own rollback of a transaction left open. Nothing here changes a pooled connection's
     session (no SET, LISTEN, advisory lock or cursor outside a transaction), so asyncpg's default
-    reset (RESET ALL, CLOSE ALL, UNLISTEN *, …) would be a round trip for nothing at every
-    release: a third of the time of a quick read."""
+    reset (RESET ALL, CLOSE ALL, UNLISTEN *, …) would be a second round trip, for nothing, after
+    every query of the pool."""
 
 
 @asynccontextmanager

@@ -11,9 +11,9 @@ its submission key, its answers and comments go in with multi-row INSERTs.
   library: a batch of 32 staff responses is a handful of statements instead of some 600.
 - PostgreSQL: the gate is one read, and all tables are one INSERT (a data-modifying `WITH` part
   per table and one for the tally, `unnest` of one array per column). A batch that consumes
-  nothing needs no transaction around these two round trips: the INSERT commits by itself, all or nothing (a
-  transaction's BEGIN, COMMIT and per-table statements were six of the eight round trips before).
-  A batch that consumes something runs in the writer's transaction, as on SQLite.
+  nothing needs no transaction around these two round trips: the INSERT commits by itself, all
+  or nothing (a transaction's BEGIN, COMMIT and per-table statements were six of the eight round
+  trips before). A batch that consumes something runs in the writer's transaction, as on SQLite.
 
 Anything unexpected (a submission key stored by another worker between the check and the insert)
 raises `Unexpected`: nothing of the batch is stored, and the writer writes it again one
