@@ -29,7 +29,7 @@ import msgspec
 
 from survey.store.submission_batch import Unexpected, sqlite_gate, write_batch_sqlite
 from survey.store.submission_types import FLOOD_KEEP_MINUTES, NewResponse, Outcome, Refused, current_minute
-from survey.store.tally import add_sqlite, tally
+from survey.store.tally import add_sqlite, of_responses
 
 __all__ = ["WAL_LIMIT_BYTES", "Committer", "main"]
 
@@ -166,7 +166,7 @@ def _insert_one(db: sqlite3.Connection, r: NewResponse) -> None:
         "INSERT INTO answer (response, wave, unit, item, value) VALUES (?, ?, ?, ?, ?)",
         [(rid, r.wave_id, r.unit_id, item, value) for item, value in r.answers],
     )
-    add_sqlite(db, tally(((r.wave_id, r.unit_id, item, value) for item, value in r.answers), 0))
+    add_sqlite(db, of_responses([r], 0))
     db.executemany(
         "INSERT INTO comment (response, wave, unit, item, text, submitted_on, state) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -31,6 +31,7 @@ from typing import Any
 import asyncpg
 
 from survey.store import tally
+from survey.store.sqlite_values import insert_values
 from survey.store.submission_types import NewResponse, Outcome, Refused
 
 __all__ = [
@@ -84,12 +85,6 @@ def _rows(
         ("answer", _ANSWER, answers),
         ("comment", _COMMENT, comments),
     ]
-
-
-def _tally(accepted: Sequence[NewResponse], shard: int) -> list[tally.TallyRow]:
-    return tally.tally(
-        ((r.wave_id, r.unit_id, item, value) for r in accepted for item, value in r.answers), shard
-    )
 
 
 @dataclass
@@ -169,20 +164,6 @@ def _decide(
 # --- SQLite ---------------------------------------------------------------------------------------
 
 
-def _insert_sqlite(db: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:  # type: ignore[type-arg]
-    if not rows:
-        return
-    limit = db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    per_statement = max(1, limit // len(columns))
-    one = "(" + ", ".join("?" * len(columns)) + ")"
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
-        db.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(chunk))}",
-            [value for row in chunk for value in row],
-        )
-
-
 def sqlite_gate(db: sqlite3.Connection, batch: Sequence[NewResponse]) -> Gate:
     return gate_of(
         batch, [db.execute(sql, args).fetchall() for sql, args in gate_queries(batch, lambda _: "?")]
@@ -214,8 +195,8 @@ def write_batch_sqlite(
         for table, columns, rows in _rows(
             accepted, lambda r: r.submitted_on.isoformat(), lambda r: str(r.id)
         ):
-            _insert_sqlite(db, table, columns, rows)
-        tally.add_sqlite(db, _tally(accepted, 0))
+            insert_values(db, table, columns, rows)
+        tally.add_sqlite(db, tally.of_responses(accepted, 0))
     except sqlite3.IntegrityError as error:
         raise Unexpected(str(error)) from error
     return outcomes
@@ -303,6 +284,6 @@ async def write_batch_postgres(db: Any, batch: Sequence[NewResponse], consume: A
     await _insert_postgres(
         db,
         _rows(accepted, lambda r: r.submitted_on, lambda r: r.id),
-        _tally(accepted, tally.shard(postgres=True)),
+        tally.of_responses(accepted, tally.shard(postgres=True)),
     )
     return outcomes

@@ -36,7 +36,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from survey.store.submission_batch import Unexpected, consumes, postgres_gate, write_batch_postgres
 from survey.store.submission_types import FLOOD_KEEP_MINUTES, NewResponse, Outcome, Refused, current_minute
-from survey.store.tally import add_postgres, shard, tally
+from survey.store.tally import add_postgres, of_responses, shard
 
 __all__ = ["NewResponse", "Outcome", "SubmissionWriter", "current_writer", "start_writer", "stop_writer"]
 
@@ -330,8 +330,7 @@ async def _insert_one_postgres(db: Any, r: NewResponse) -> None:
             "INSERT INTO answer (response, wave, unit, item, value) VALUES ($1, $2, $3, $4, $5)",
             [(r.id, r.wave_id, r.unit_id, item, value) for item, value in r.answers],
         )
-        answers = ((r.wave_id, r.unit_id, item, value) for item, value in r.answers)
-        await add_postgres(db, tally(answers, shard(postgres=True)))
+        await add_postgres(db, of_responses([r], shard(postgres=True)))
     if r.comments:
         await db.executemany(
             "INSERT INTO comment (response, wave, unit, item, text, submitted_on, state) "

@@ -25,6 +25,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from survey.store.sqlite_values import insert_values
+from survey.store.submission_types import NewResponse
+
 __all__ = [
     "NO_ANSWER",
     "POSTGRES_TYPES",
@@ -34,6 +37,7 @@ __all__ = [
     "add_sqlite",
     "differences",
     "from_counts",
+    "of_responses",
     "postgres_upsert",
     "shard",
     "tally",
@@ -60,6 +64,11 @@ def tally(answers: Iterable[tuple[int, int, str, int | None]], shard: int) -> li
     return from_counts(Counter(answers), shard)
 
 
+def of_responses(responses: Iterable[NewResponse], shard: int) -> list[TallyRow]:
+    """The tally rows of the responses' answers."""
+    return tally(((r.wave_id, r.unit_id, item, value) for r in responses for item, value in r.answers), shard)
+
+
 def from_counts(counted: Mapping[tuple[int, int, str, int | None], int], shard: int) -> list[TallyRow]:
     """The tally rows of answers counted by (wave, unit, item, value), sorted by their key: every
     writer locks rows in the same order."""
@@ -71,17 +80,7 @@ def from_counts(counted: Mapping[tuple[int, int, str, int | None], int], shard: 
 
 def add_sqlite(db: sqlite3.Connection, rows: list[TallyRow]) -> None:
     """Add `rows` to the tally (inside the caller's transaction)."""
-    if not rows:
-        return
-    one = "(" + ", ".join("?" * len(COLUMNS)) + ")"
-    per_statement = max(1, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(COLUMNS))
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
-        db.execute(
-            f"INSERT INTO answer_tally ({', '.join(COLUMNS)}) VALUES {', '.join([one] * len(chunk))}"
-            + _CONFLICT,
-            [value for row in chunk for value in row],
-        )
+    insert_values(db, "answer_tally", COLUMNS, rows, _CONFLICT)
 
 
 def postgres_upsert(first: int) -> str:
@@ -99,7 +98,7 @@ async def add_postgres(db: Any, rows: list[TallyRow]) -> None:
 async def differences() -> dict[tuple[int, int, str, int], tuple[int, int]]:
     """{(unit, wave, item, value): (answers, tally)} wherever the tally and the answers disagree;
     empty when they agree. Reads every answer: for checks, not for pages."""
-    from survey.store.engine import fetch_tuples
+    from survey.store.engine import fetch_tuples  # not at the top: the SQLite writer imports this module
 
     counted = await fetch_tuples(
         f"SELECT unit, wave, item, COALESCE(value, {NO_ANSWER}), COUNT(*) FROM answer "
