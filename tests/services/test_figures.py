@@ -92,10 +92,10 @@ async def test_count_tables_and_raw_answers_give_the_same_figures(db: str) -> No
     for key in ("jobcenter", "kjfs", "musikschule"):
         path = (await OrgUnitRow.select(OrgUnitRow.path).where(OrgUnitRow.key == key).first().run())["path"]
         tables: dict[str, dict[int, int]] = {}
-        for row in await count_table([wave], path):
-            if row.value is not None:
-                table = tables.setdefault(row.item, {})
-                table[row.value] = table.get(row.value, 0) + row.count
+        for _, _, item, value, n in await count_table([wave], path):
+            if value is not None:
+                table = tables.setdefault(item, {})
+                table[value] = table.get(value, 0) + n
         for item, table in tables.items():
             raw = (
                 await Answer.select(Answer.value)

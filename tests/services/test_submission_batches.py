@@ -347,7 +347,7 @@ async def test_the_answers_tally_counts_what_the_batches_and_the_one_by_one_path
     assert outcomes == [Outcome.STORED, Outcome.STORED, Outcome.DUPLICATE]
     assert await differences() == {}
     rows = await count_table([entry.wave.id], units=[entry.unit_id])
-    counted = {(r.item, r.value): r.count for r in rows}
+    counted = {(item, value): n for _, _, item, value, n in rows}
     assert counted[("eine-anlaufstelle", None)] == 14
     assert counted[("fachbereiche-ziehen-mit", 5)] == 2 + 2  # n = 4 and 9 in the batches, two alone
     assert sum(counted.values()) == 14 * 2

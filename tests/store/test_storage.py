@@ -55,8 +55,9 @@ async def test_the_tally_counts_what_a_bulk_load_stored_and_forgets_a_deleted_wa
     await bulk_insert_responses(wave_id, [_batch(unit_id, 40, 16), _batch(unit_id, 30, 16)])
     assert await differences() == {}
     rows = await count_table([wave_id], units=[unit_id])
-    assert sum(r.count for r in rows) == 70 * 16
-    assert sum(r.count for r in rows if r.value is None) == 70 * 3  # items 0, 7 and 14: "keine Angabe"
+    assert sum(n for *_, n in rows) == 70 * 16
+    # items 0, 7 and 14: "keine Angabe"
+    assert sum(n for _, _, _, value, n in rows if value is None) == 70 * 3
     await delete_wave(wave_id)
     assert await count_table([wave_id], units=[unit_id]) == []
     assert await differences() == {}

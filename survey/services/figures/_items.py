@@ -29,11 +29,10 @@ async def _count_tables(ctx: UnitContext) -> _Tables:
     counts: _Tables = defaultdict(dict)
     waves = [w.id for w in (ctx.latest, ctx.previous) if w]
     members = {w: ctx.view.members(ctx.unit.key, w) for w in waves}
-    for row in await store.count_table(waves, units=frozenset().union(*members.values())):
-        if row.value is not None and row.unit in members[row.wave]:
-            counts[(row.wave, row.item)][row.value] = (
-                counts[(row.wave, row.item)].get(row.value, 0) + row.count
-            )
+    rows = await store.count_table(waves, units=frozenset().union(*members.values()))
+    for wave, unit, item, value, n in rows:
+        if value is not None and unit in members[wave]:
+            counts[(wave, item)][value] = counts[(wave, item)].get(value, 0) + n
     return counts
 
 
