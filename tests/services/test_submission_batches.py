@@ -294,6 +294,50 @@ def _grow_and_cut_back(path: str, wave: int, unit: int) -> tuple[int, int]:
         committer.close()
 
 
+async def test_the_sqlite_writer_takes_the_write_lock_once_it_is_free_and_gives_up_at_its_timeout(  # type: ignore[no-untyped-def]
+    field,
+) -> None:
+    """Another connection holding the write lock (an audit entry, a kept figure) holds up a batch
+    only while it holds it: the writer tries again on its own, without SQLite's growing waits, and
+    still gives up with "database is locked" once its timeout has passed."""
+    if not is_sqlite():
+        assert not hasattr(current_writer(), "process")  # PostgreSQL: no writer process
+        return
+    outcome = await asyncio.to_thread(_begin_while_another_holds_the_lock, current_engine().path)
+    assert outcome == ("database is locked", 0, "began after the other committed")
+
+
+def _begin_while_another_holds_the_lock(path: str) -> tuple[str, int, str]:
+    import contextlib
+    import sqlite3
+    import threading
+
+    from survey.store import sqlite_writer
+
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    with contextlib.closing(other):
+        impatient = sqlite_writer.Committer(path, 0.2)
+        try:
+            impatient.begin()
+            refused = "began while the other held the lock"
+        except sqlite3.OperationalError as error:
+            refused = str(error)
+        finally:
+            impatient.close()
+        committer = sqlite_writer.Committer(path, 30)
+        try:
+            (busy_timeout,) = committer.db.execute("PRAGMA busy_timeout").fetchone()
+            start = time.monotonic()
+            threading.Timer(0.1, other.execute, ("COMMIT",)).start()
+            committer.begin()  # the other commits 0.1 s after `start`, not before
+            began = "began after the other committed" if time.monotonic() - start >= 0.1 else "too early"
+            committer.db.execute("ROLLBACK")
+        finally:
+            committer.close()
+    return refused, busy_timeout, began
+
+
 async def test_the_answers_tally_counts_what_the_batches_and_the_one_by_one_path_stored(field) -> None:  # type: ignore[no-untyped-def]
     """Counts come from the answer tally (survey.store.tally): a batch adds to it in its insert,
     a submission written on its own (after the unexpected) in its savepoint, a refused one not."""
