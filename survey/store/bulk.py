@@ -144,8 +144,10 @@ async def _postgres_insert(
 
 
 def _tallied(wave_id: int, batch: ResponseBatch) -> Counter[tuple[int, int, str, int | None]]:
-    """The batch's answers counted by (wave, unit, item, value)."""
-    return Counter((wave_id, a[1], a[2], a[3]) for a in batch.answers)
+    """The batch's answers counted by (wave, unit, item, value), and its responses by unit."""
+    counted = Counter((wave_id, a[1], a[2], a[3]) for a in batch.answers)
+    counted.update((wave_id, r[1], tally.RESPONSES, None) for r in batch.responses)
+    return counted
 
 
 async def refresh_statistics() -> None:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from survey.store.engine import current_engine, fetch_tuples
 from survey.store.tables import Answer
-from survey.store.tally import NO_ANSWER
+from survey.store.tally import NO_ANSWER, RESPONSES
 
 __all__ = [
     "CountRow",
@@ -72,7 +72,7 @@ async def count_table(
     scope, arguments = _scope(unit_path, units)
     rows = await fetch_tuples(
         f"SELECT a.wave, a.unit, a.item, NULLIF(a.value, {NO_ANSWER}), SUM(a.n) "
-        f"FROM answer_tally a WHERE a.wave IN ({_waves(waves)}) AND {scope} "
+        f"FROM answer_tally a WHERE a.wave IN ({_waves(waves)}) AND {scope} AND a.item <> '{RESPONSES}' "
         "GROUP BY a.wave, a.unit, a.item, a.value",
         *arguments,
     )
@@ -80,11 +80,12 @@ async def count_table(
 
 
 async def respondents(waves: list[int], unit_path: str = "/") -> list[RespondentRow]:
+    """(wave, unit, responses) from the tally: a row per unit and wave, however many responses."""
     rows = await fetch_tuples(
-        "SELECT r.wave, r.unit, COUNT(*) "
-        f"FROM response r WHERE r.wave IN ({_waves(waves)}) "
-        "AND r.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
-        "GROUP BY r.wave, r.unit",
+        "SELECT a.wave, a.unit, SUM(a.n) "
+        f"FROM answer_tally a WHERE a.wave IN ({_waves(waves)}) "
+        "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE {}) "
+        f"AND a.item = '{RESPONSES}' GROUP BY a.wave, a.unit",
         unit_path + "%",
     )
     return list(map(tuple.__new__, itertools.repeat(RespondentRow), rows))
@@ -203,11 +204,19 @@ async def data_stamp() -> str:
     the open waves (only they take new ones), and the small tables of waves, units and versions.
     """
     newest = await Answer.raw("SELECT MAX(id) AS newest FROM answer")
-    open_responses = await Answer.raw(
-        "SELECT r.wave AS wave, COUNT(*) AS n FROM response r "
-        "WHERE r.wave IN (SELECT id FROM wave WHERE status = 'open') GROUP BY r.wave ORDER BY r.wave"
-    )
+    open_responses = await _responses_per_wave("status = 'open'")
     return _fingerprint([*await _small_tables(), newest, open_responses])
+
+
+async def _responses_per_wave(waves_where: str) -> list[tuple[int, int]]:
+    """(wave, responses) of the waves `waves_where` selects, from the tally: a few rows per wave
+    (each unit's, looked up by the tally's key), however many responses there are."""
+    rows = await fetch_tuples(
+        "SELECT a.wave, SUM(a.n) FROM answer_tally a WHERE a.unit IN (SELECT id FROM org_unit) "
+        f"AND a.wave IN (SELECT id FROM wave WHERE {waves_where}) AND a.item = '{RESPONSES}' "
+        "GROUP BY a.wave ORDER BY a.wave"
+    )
+    return [(int(wave), int(n)) for wave, n in rows]
 
 
 async def closed_waves_stamp() -> str:
@@ -221,16 +230,13 @@ async def closed_waves_stamp() -> str:
     which units and service points of the open citizen waves have ratings at all (an open citizen
     wave hides the external image of a unit with ratings, and a service point's figures). An open
     or draft staff wave is no part of them: opening one, or its answers, computes nothing again."""
-    closed = await fetch_tuples(
-        "SELECT r.wave, COUNT(*) FROM response r "
-        "WHERE r.wave IN (SELECT id FROM wave WHERE status = 'closed') GROUP BY r.wave ORDER BY r.wave"
-    )
+    closed = await _responses_per_wave("status = 'closed'")
     answered = await fetch_tuples(
         "SELECT DISTINCT r.wave, r.unit, r.service_point FROM response r "
         f"WHERE r.wave IN (SELECT id FROM wave WHERE {_OPEN_CITIZEN}) "
         "ORDER BY r.wave, r.unit, r.service_point"
     )
-    rows = [[tuple(row) for row in closed], [tuple(row) for row in answered]]
+    rows = [closed, [tuple(row) for row in answered]]
     return _fingerprint([*await _small_tables(f"status = 'closed' OR ({_OPEN_CITIZEN})"), "closed", *rows])
 
 

@@ -10,6 +10,9 @@ sixteen answers on sixteen pages of it, and a commit wrote every page it touched
 index and the one on the answers' random response ids took three quarters of the submission
 writer's time. The answers now keep one index, (unit, wave), which new rows append to.
 
+- The responses are counted too, one row per unit and wave under the item RESPONSES (no item id
+  can take it: ids are lower-case letters, digits and hyphens): respondents per unit and wave,
+  and the data stamps, read a few rows instead of every response.
 - "keine Angabe" (NULL in `answer.value`) is NO_ANSWER here: a key column cannot be NULL. No code
   can take it (answer codes are 32-bit integers); only this module sees it.
 - Shards: on PostgreSQL several app workers' writers commit at once; each process adds to rows of
@@ -31,6 +34,7 @@ from survey.store.submission_types import NewResponse
 __all__ = [
     "NO_ANSWER",
     "POSTGRES_TYPES",
+    "RESPONSES",
     "SHARDS",
     "TallyRow",
     "add_postgres",
@@ -45,6 +49,8 @@ __all__ = [
 
 #: the tally's code for "keine Angabe", outside the 32-bit range of answer codes
 NO_ANSWER = -(2**40)
+#: the tally's item for the responses themselves (their count is under NO_ANSWER)
+RESPONSES = "#responses"
 SHARDS = 16
 
 #: (unit, wave, item, value or NO_ANSWER, shard, count)
@@ -65,8 +71,12 @@ def tally(answers: Iterable[tuple[int, int, str, int | None]], shard: int) -> li
 
 
 def of_responses(responses: Iterable[NewResponse], shard: int) -> list[TallyRow]:
-    """The tally rows of the responses' answers."""
-    return tally(((r.wave_id, r.unit_id, item, value) for r in responses for item, value in r.answers), shard)
+    """The tally rows of the responses and their answers."""
+    counted: Counter[tuple[int, int, str, int | None]] = Counter()
+    for r in responses:
+        counted[r.wave_id, r.unit_id, RESPONSES, None] += 1
+        counted.update((r.wave_id, r.unit_id, item, value) for item, value in r.answers)
+    return from_counts(counted, shard)
 
 
 def from_counts(counted: Mapping[tuple[int, int, str, int | None], int], shard: int) -> list[TallyRow]:
@@ -96,13 +106,15 @@ async def add_postgres(db: Any, rows: list[TallyRow]) -> None:
 
 
 async def differences() -> dict[tuple[int, int, str, int], tuple[int, int]]:
-    """{(unit, wave, item, value): (answers, tally)} wherever the tally and the answers disagree;
+    """{(unit, wave, item, value): (answers, tally)} wherever the tally and the answers (or the
+    responses, under RESPONSES) disagree;
     empty when they agree. Reads every answer: for checks, not for pages."""
     from survey.store.engine import fetch_tuples  # not at the top: the SQLite writer imports this module
 
     counted = await fetch_tuples(
         f"SELECT unit, wave, item, COALESCE(value, {NO_ANSWER}), COUNT(*) FROM answer "
-        f"GROUP BY unit, wave, item, COALESCE(value, {NO_ANSWER})"
+        f"GROUP BY unit, wave, item, COALESCE(value, {NO_ANSWER}) "
+        f"UNION ALL SELECT unit, wave, '{RESPONSES}', {NO_ANSWER}, COUNT(*) FROM response GROUP BY unit, wave"
     )
     kept = await fetch_tuples(
         "SELECT unit, wave, item, value, SUM(n) FROM answer_tally GROUP BY unit, wave, item, value"

@@ -166,11 +166,12 @@ def aggregation(database: Database, urls: dict[int, str], repeats: int, results:
     for size, url in urls.items():
         waves = [int(r[0]) for r in query(url, "SELECT id FROM wave ORDER BY id")]
         path = query(url, f"SELECT path FROM org_unit WHERE key = '{DEZERNAT}'")[0][0]
-        # the answers' tally (survey.store.tally), as count_table reads it
+        # the answers' tally (survey.store.tally), as count_table reads it (the responses' counts
+        # under the item `#responses` left out)
         sql = (
             "SELECT a.wave AS wave, a.unit AS unit, a.item AS item, a.value AS value, SUM(a.n) AS n "
             f"FROM answer_tally a WHERE a.wave IN ({', '.join(map(str, waves))}) "
-            "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE $1) "
+            "AND a.unit IN (SELECT id FROM org_unit WHERE path LIKE $1) AND a.item <> '#responses' "
             "GROUP BY a.wave, a.unit, a.item, a.value"
         )
 

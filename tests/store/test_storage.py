@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import sqlite3
 import uuid
 from pathlib import Path
@@ -11,11 +12,11 @@ import pytest
 
 from survey.errors import ConfigError
 from survey.store.bulk import ResponseBatch, bulk_insert_responses
-from survey.store.counts import count_table
+from survey.store.counts import count_table, respondents
 from survey.store.engine import current_engine, engine_from_url, is_sqlite, sqlite_path, write_transaction
 from survey.store.migrate import migration_status, upgrade
 from survey.store.tables import Answer, Comment, OrgUnitRow, ResponseRow
-from survey.store.tally import differences
+from survey.store.tally import RESPONSES, differences
 from survey.store.waves import delete_wave
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
@@ -58,13 +59,30 @@ async def test_the_tally_counts_what_a_bulk_load_stored_and_forgets_a_deleted_wa
     assert sum(n for *_, n in rows) == 70 * 16
     # items 0, 7 and 14: "keine Angabe"
     assert sum(n for _, _, _, value, n in rows if value is None) == 70 * 3
+    assert [tuple(r) for r in await respondents([wave_id])] == [(wave_id, unit_id, 70)]
     await delete_wave(wave_id)
     assert await count_table([wave_id], units=[unit_id]) == []
+    assert await respondents([wave_id]) == []
     assert await differences() == {}
     wave_id = await _wave(unit_id)
     await bulk_insert_responses(wave_id, [_batch(unit_id, 5, 4)])
     await Answer.raw("UPDATE answer_tally SET n = n + 1 WHERE item = 'item-1'")  # a writer's slip
     assert list((await differences()).values()) == [(5, 6)]
+
+
+async def test_the_tally_counts_the_responses_and_the_migration_fills_them_in(db: str) -> None:
+    """The responses per unit and wave come from the tally; the migration of 2026-12-07T15:00 counts
+    those stored before it."""
+    unit_id = await _unit()
+    wave_id = await _wave(unit_id)
+    await bulk_insert_responses(wave_id, [_batch(unit_id, 12, 4)])
+    await Answer.raw("DELETE FROM answer_tally WHERE item = {}", RESPONSES)  # as before the migration
+    assert list((await differences()).values()) == [(12, 0)]
+    assert await respondents([wave_id]) == []
+    migration = importlib.import_module("survey.store.piccolo_migrations.store_2026_12_07t15_00_00_000000")
+    await (await migration.forwards()).run()
+    assert await differences() == {}
+    assert [tuple(r) for r in await respondents([wave_id])] == [(wave_id, unit_id, 12)]
 
 
 def test_sqlite_file_is_in_wal_mode(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -185,7 +203,6 @@ async def test_bulk_insert_is_all_or_nothing(db: str) -> None:
 
 async def test_comments_stored_before_redaction_are_redacted_by_the_upgrade(field) -> None:  # type: ignore[no-untyped-def]
     """The migration of 2026-12-06T14:40 run again over a comment stored as typed (as before it)."""
-    import importlib
 
     from survey.store.tables import WaveRow
 
