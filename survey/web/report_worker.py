@@ -34,6 +34,7 @@ from survey.services.database import open_database
 from survey.services.reports import BuiltReport, department_report, overview_report
 from survey.services.warm_up import settle, warm_up
 from survey.settings import Settings
+from survey.web.report_turn import ReportTurn
 
 __all__ = ["BuiltReport", "ReportBuilder"]
 
@@ -89,8 +90,8 @@ class ReportBuilder:
         self._pool: ProcessPoolExecutor | None = None
         self._building: dict[tuple[Any, ...], asyncio.Future[BuiltReport]] = {}
         self.warming: list[Future[int]] = []
-        #: one report request at a time in this worker (survey.web.dashboard._pages)
-        self.turn = asyncio.Semaphore(1)
+        #: one report request at a time in this worker, within the host's turns (survey.web.report_turn)
+        self.turn = ReportTurn(settings.database_url)
 
     async def department(self, unit: str, questionnaire: str, language: str) -> BuiltReport:
         return await self._shared("department", unit, questionnaire, language, dt.date.today())
@@ -148,6 +149,7 @@ class ReportBuilder:
     def close(self) -> None:
         """End the report processes now: a report under way (or the warm-up) is dropped with the
         app worker, which would otherwise wait for it at its exit."""
+        self.turn.close()
         if self._pool is not None:
             # the executor has no public way to end its processes before they finish their task
             processes = list((getattr(self._pool, "_processes", None) or {}).values())

@@ -33,6 +33,7 @@ from survey.services.audit import audit_log
 from survey.settings import Settings
 from survey.web.app import create_app
 from survey.web.dashboard import DASHBOARD_ROUTES, PageShow, report_policy
+from survey.web.report_turn import ReportTurn
 from survey.web.report_worker import ReportBuilder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -862,6 +863,43 @@ async def test_a_workers_report_pages_answer_one_request_at_a_time() -> None:
     assert inside == [1, 1, 1, 1]
     for handler in (_pages.unit_report, _pages.unit_overview_report, _pages.overview_report):
         assert handler.fn.__wrapped__ is not None  # served in turn
+
+
+async def test_the_workers_of_one_host_take_turns_at_reports_and_a_request_given_up_holds_none(
+    tmp_path: Path,
+) -> None:
+    """Two app workers of one host (two turns over the same lock files) never build reports at the
+    same time where the host has one turn, two at once where it has two; a request given up while
+    it waits leaves the turn free."""
+    at_once, most = 0, 0
+
+    async def report(turn: ReportTurn, number: int) -> int:
+        nonlocal at_once, most
+        async with turn:
+            at_once += 1
+            most = max(most, at_once)
+            await asyncio.sleep(0.03)
+            at_once -= 1
+        return number
+
+    for turns, expected in ((1, 1), (2, 2)):
+        workers = [ReportTurn("sqlite:///one.sqlite3", turns, tmp_path) for _ in range(2)]
+        most = 0
+        assert await asyncio.gather(*(report(workers[n % 2], n) for n in range(6))) == list(range(6))
+        assert most == expected
+        for worker in workers:
+            worker.close()
+    first, second = (ReportTurn("sqlite:///one.sqlite3", 1, tmp_path) for _ in range(2))
+    other_database = ReportTurn("sqlite:///other.sqlite3", 1, tmp_path)
+    async with first:
+        assert await asyncio.wait_for(report(other_database, 1), 1) == 1  # another database's turn
+        waiting = asyncio.create_task(report(second, 2))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+    assert await asyncio.wait_for(report(second, 3), 1) == 3  # nothing left held
 
 
 async def test_the_report_page_has_the_apps_bar_and_a_pdf_with_the_same_access(

@@ -3,8 +3,8 @@
 The file itself stays self-contained (it is also mailed and archived); only the page the app serves
 gets a bar with the Kommune, the way back to the unit's page, a print button and the PDF. The print
 button's one line of script is allowed by its hash in the page's Content-Security-Policy, which
-names each of the page's styles by its hash (`report_policy`). An app worker answers one report
-request at a time (`one_report_at_a_time`).
+names each of the page's styles by its hash (`report_policy`). Report requests take turns
+(`one_report_at_a_time`).
 """
 
 from __future__ import annotations
@@ -145,13 +145,9 @@ _Handler = Callable[..., Awaitable[Response[Any]]]
 
 
 def one_report_at_a_time(handler: _Handler) -> _Handler:
-    """The report pages of one app worker answer one request at a time; the others wait their turn.
-
-    A report whose figures are kept takes the worker some 10 ms (who may see it, the page around
-    it, the audit entry) and its report process as long again. Readers fetching reports one
-    after another then took as much of the CPU as they could get, and staff's submissions on the
-    same worker waited twice as long (BENCHMARKS.md, mixed load). A report computed anew takes
-    its report process seconds, one at a time anyway."""
+    """The report pages of one app worker answer one request at a time, within the turns the app
+    workers of its host share (survey.web.report_turn); the others wait their turn. A report
+    computed anew takes its report process seconds, one at a time anyway."""
 
     @functools.wraps(handler)
     async def in_turn(request: Request[Any, Any, Any], **kwargs: Any) -> Response[Any]:
