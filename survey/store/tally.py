@@ -107,8 +107,8 @@ async def add_postgres(db: Any, rows: list[TallyRow]) -> None:
 
 async def differences() -> dict[tuple[int, int, str, int], tuple[int, int]]:
     """{(unit, wave, item, value): (answers, tally)} wherever the tally and the answers (or the
-    responses, under RESPONSES) disagree;
-    empty when they agree. Reads every answer: for checks, not for pages."""
+    responses, under RESPONSES) disagree; empty when they agree. Reads every answer and every
+    response: for checks, not for pages."""
     from survey.store.engine import fetch_tuples  # not at the top: the SQLite writer imports this module
 
     counted = await fetch_tuples(
