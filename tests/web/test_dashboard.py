@@ -900,6 +900,8 @@ async def test_the_workers_of_one_host_take_turns_at_reports_and_a_request_given
         with pytest.raises(asyncio.CancelledError):
             await waiting
     assert await asyncio.wait_for(report(second, 3), 1) == 3  # nothing left held
+    for turn in (first, second, other_database):
+        turn.close()
 
 
 async def test_the_report_page_has_the_apps_bar_and_a_pdf_with_the_same_access(
