@@ -44,7 +44,6 @@ __all__ = [
     "of_responses",
     "postgres_upsert",
     "shard",
-    "tally",
 ]
 
 #: the tally's code for "keine Angabe", outside the 32-bit range of answer codes
@@ -63,11 +62,6 @@ _CONFLICT = " ON CONFLICT (unit, wave, item, value, shard) DO UPDATE SET n = ans
 def shard(postgres: bool) -> int:
     """The shard this process adds to."""
     return os.getpid() % SHARDS if postgres else 0
-
-
-def tally(answers: Iterable[tuple[int, int, str, int | None]], shard: int) -> list[TallyRow]:
-    """The tally rows of `answers` given as (wave, unit, item, value)."""
-    return from_counts(Counter(answers), shard)
 
 
 def of_responses(responses: Iterable[NewResponse], shard: int) -> list[TallyRow]:
