@@ -229,33 +229,78 @@ async def postgres_gate(db: Any, batch: Sequence[NewResponse]) -> Gate:
     return gate_of(batch, found)
 
 
-async def _insert_postgres(
-    db: Any,
-    tables: list[tuple[str, tuple[str, ...], list[tuple]]],  # type: ignore[type-arg]
-    tallied: list[tally.TallyRow],
-) -> None:
-    """Every table's rows and the answers' tally in one statement (one data-modifying `WITH` part
-    per table, `unnest` of one array per column): atomic on its own, so outside a transaction it
-    commits as a whole or not at all. A submission key stored by another worker meanwhile raises
-    `Unexpected`."""
-    parts: list[str] = []
-    arguments: list[list[Any]] = []
-    if tallied:
-        arguments.extend(list(column) for column in zip(*tallied, strict=True))
-        parts.append(f"tally_rows AS ({tally.postgres_upsert(1)})")
-    for table, columns, rows in tables:
-        if not rows:
-            continue
-        marks = ", ".join(
-            f"${len(arguments) + i}::{kind}[]" for i, kind in enumerate(_PG_TYPES[table], start=1)
-        )
-        arguments.extend(list(column) for column in zip(*rows, strict=True))
-        insert = f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({marks})"
-        parts.append(f"{table}_rows AS ({insert})")
-    if not parts:
+#: a batch's responses (with their submission keys and comment state), one array per column; the
+#: answers by position in them, each column one comma-separated text (item ids, codes and
+#: positions hold no commas; '' is NULL, "keine Angabe"), which the driver sends as it is instead
+#: of encoding some 1,600 array elements for 20 responses
+_PG_ROWS = (
+    "r AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::text[], $6::date[], "
+    "$7::text[], $8::text[]) WITH ORDINALITY "
+    "AS r(id, wave, unit, service_point, language, submitted_on, key_hash, state, p)), "
+    "a AS (SELECT * FROM unnest(string_to_array($9, ',')::bigint[], string_to_array($10, ','), "
+    "string_to_array($11, ',', '')::int[]) AS a(p, item, value)), "
+    "response_rows AS (INSERT INTO response (id, wave, unit, service_point, language, submitted_on) "
+    "SELECT id, wave, unit, service_point, language, submitted_on FROM r), "
+    "key_rows AS (INSERT INTO submission_key (key_hash, response, created_on) "
+    "SELECT key_hash, id, submitted_on FROM r), "
+    "answer_rows AS (INSERT INTO answer (response, wave, unit, item, value) "
+    "SELECT r.id, r.wave, r.unit, a.item, a.value FROM a JOIN r USING (p)), "
+    # the tally counted here, in the order every writer locks its rows (survey.store.tally)
+    "tally_rows AS (INSERT INTO answer_tally (unit, wave, item, value, shard, n) "
+    "SELECT unit, wave, item, value, $12::int, COUNT(*) FROM ("
+    f"SELECT r.unit, r.wave, a.item, COALESCE(a.value, {tally.NO_ANSWER}) AS value FROM a JOIN r USING (p) "
+    f"UNION ALL SELECT unit, wave, '{tally.RESPONSES}', {tally.NO_ANSWER} FROM r) AS counted "
+    'GROUP BY unit, wave, item, value ORDER BY unit, wave, item COLLATE "C", value'
+    f"{tally.CONFLICT})"
+)
+_PG_COMMENTS = (
+    ", comment_rows AS (INSERT INTO comment (response, wave, unit, item, text, submitted_on, state) "
+    "SELECT r.id, r.wave, r.unit, c.item, c.text, r.submitted_on, r.state "
+    "FROM unnest($13::bigint[], $14::text[], $15::text[]) AS c(p, item, text) JOIN r USING (p))"
+)
+
+
+async def _insert_postgres(db: Any, accepted: Sequence[NewResponse]) -> None:
+    """The responses, their submission keys, answers, comments and the tally's counts in one
+    statement (a data-modifying `WITH` part per table): atomic on its own, so outside a
+    transaction it commits as a whole or not at all. A submission key stored by another worker
+    meanwhile raises `Unexpected`."""
+    if not accepted:
         return
+    positions: list[str] = []
+    items: list[str] = []
+    values: list[str] = []
+    comments: tuple[list[int], list[str], list[str]] = ([], [], [])
+    for p, r in enumerate(accepted, start=1):
+        mark = str(p)
+        for item, value in r.answers:
+            positions.append(mark)
+            items.append(item)
+            values.append("" if value is None else str(value))
+        for item, text in r.comments:
+            comments[0].append(p)
+            comments[1].append(item)
+            comments[2].append(text)
+    arguments: list[Any] = [
+        [r.id for r in accepted],
+        [r.wave_id for r in accepted],
+        [r.unit_id for r in accepted],
+        [r.service_point_id for r in accepted],
+        [r.language for r in accepted],
+        [r.submitted_on for r in accepted],
+        [r.key_hash for r in accepted],
+        [r.comment_state for r in accepted],
+        ",".join(positions),
+        ",".join(items),
+        ",".join(values),
+        tally.shard(postgres=True),
+    ]
+    statement = "WITH " + _PG_ROWS
+    if comments[0]:
+        statement += _PG_COMMENTS
+        arguments.extend(comments)
     try:
-        await db.execute(f"WITH {', '.join(parts)} SELECT 1", *arguments)
+        await db.execute(statement + " SELECT 1", *arguments)
     except asyncpg.UniqueViolationError as error:
         raise Unexpected(str(error)) from error
 
@@ -281,9 +326,5 @@ async def write_batch_postgres(db: Any, batch: Sequence[NewResponse], consume: A
         stored.add(r.key_hash)
     outcomes = _decide(batch, gate, lambda index, _: refusals.get(index))
     accepted = [r for r, outcome in zip(batch, outcomes, strict=True) if outcome is Outcome.STORED]
-    await _insert_postgres(
-        db,
-        _rows(accepted, lambda r: r.submitted_on, lambda r: r.id),
-        tally.of_responses(accepted, tally.shard(postgres=True)),
-    )
+    await _insert_postgres(db, accepted)
     return outcomes

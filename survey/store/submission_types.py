@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import enum
 import time
@@ -9,7 +10,7 @@ import uuid
 
 import msgspec
 
-__all__ = ["FLOOD_KEEP_MINUTES", "NewResponse", "Outcome", "Refused", "current_minute"]
+__all__ = ["FLOOD_KEEP_MINUTES", "NewResponse", "Outcome", "Refused", "SubmissionWriter", "current_minute"]
 
 #: flood and failure counts older than this are deleted by the writer
 FLOOD_KEEP_MINUTES = 24 * 60
@@ -69,3 +70,24 @@ class Refused(Exception):
 
     def __init__(self, outcome: Outcome) -> None:
         self.outcome = outcome
+
+
+class SubmissionWriter:
+    """Base: a queue of (submission, future) drained in batches (survey.store.submissions)."""
+
+    #: the most submissions one commit has held, and the batches written again one at a time
+    largest_batch = 0
+    rewritten = 0
+
+    async def start(self) -> None:
+        raise NotImplementedError
+
+    async def stop(self) -> None:
+        raise NotImplementedError
+
+    def enqueue(self, response: NewResponse) -> asyncio.Future[Outcome]:
+        """Queue `response`; the future gets its outcome once the batch holding it committed."""
+        raise NotImplementedError
+
+    async def submit(self, response: NewResponse) -> Outcome:
+        return await self.enqueue(response)

@@ -34,31 +34,22 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+from survey.store.host_writer import HostWriter
 from survey.store.submission_batch import Unexpected, consumes, postgres_gate, write_batch_postgres
-from survey.store.submission_types import FLOOD_KEEP_MINUTES, NewResponse, Outcome, Refused, current_minute
+from survey.store.submission_types import (
+    FLOOD_KEEP_MINUTES,
+    NewResponse,
+    Outcome,
+    Refused,
+    SubmissionWriter,
+    current_minute,
+)
 from survey.store.tally import add_postgres, of_responses, shard
 
 __all__ = ["NewResponse", "Outcome", "SubmissionWriter", "current_writer", "start_writer", "stop_writer"]
 
 BATCH = 64
 _ENCODER = msgspec.msgpack.Encoder()
-
-
-class SubmissionWriter:
-    """Base: a queue of (submission, future) drained in batches."""
-
-    #: the most submissions one commit has held, and the batches written again one at a time
-    largest_batch = 0
-    rewritten = 0
-
-    async def start(self) -> None:
-        raise NotImplementedError
-
-    async def stop(self) -> None:
-        raise NotImplementedError
-
-    async def submit(self, response: NewResponse) -> Outcome:
-        raise NotImplementedError
 
 
 class SQLiteWriter(SubmissionWriter):
@@ -85,11 +76,11 @@ class SQLiteWriter(SubmissionWriter):
             await asyncio.to_thread(self.thread.join, 30)
             self.thread = None
 
-    async def submit(self, response: NewResponse) -> Outcome:
+    def enqueue(self, response: NewResponse) -> asyncio.Future[Outcome]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()
         self.queue.put((response, future, loop))
-        return await future
+        return future
 
     def _run(self) -> None:
         try:
@@ -200,10 +191,10 @@ class PostgresWriter(SubmissionWriter):
             await self.connection.close()
             self.connection = None
 
-    async def submit(self, response: NewResponse) -> Outcome:
+    def enqueue(self, response: NewResponse) -> asyncio.Future[Outcome]:
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        await self.queue.put((response, future))
-        return await future
+        self.queue.put_nowait((response, future))  # the queue has no bound
+        return future
 
     async def _run(self) -> None:
         while True:
@@ -235,7 +226,7 @@ class PostgresWriter(SubmissionWriter):
             except Unexpected:
                 self.rewritten += 1
                 async with self.connection.transaction():
-                    results = list(await self._one_by_one(responses))
+                    results = list(await _one_by_one(self.connection, responses))
             await self._cleanup()
         except Exception as exc:
             results = [exc] * len(batch)
@@ -251,22 +242,23 @@ class PostgresWriter(SubmissionWriter):
             )
             self.last_cleanup = time.monotonic()
 
-    async def _one_by_one(self, responses: list[NewResponse]) -> list[Outcome]:
-        """Each submission in a savepoint of its own, so one refused one does not undo the others."""
-        gate = await postgres_gate(self.connection, responses)
-        results = []
-        for response in responses:
-            refused = gate.refusal(response)
-            if refused is not None:
-                results.append(refused)
-                continue
-            try:
-                async with self.connection.transaction():  # a savepoint
-                    await _write_postgres(self.connection, response)
-                results.append(Outcome.STORED)
-            except Refused as refused:
-                results.append(refused.outcome)
-        return results
+
+async def _one_by_one(connection: Any, responses: list[NewResponse]) -> list[Outcome]:
+    """Each submission in a savepoint of its own, so one refused one does not undo the others."""
+    gate = await postgres_gate(connection, responses)
+    results = []
+    for response in responses:
+        refused = gate.refusal(response)
+        if refused is not None:
+            results.append(refused)
+            continue
+        try:
+            async with connection.transaction():  # a savepoint
+                await _write_postgres(connection, response)
+            results.append(Outcome.STORED)
+        except Refused as refused:
+            results.append(refused.outcome)
+    return results
 
 
 async def _write_postgres(db: Any, r: NewResponse) -> None:
@@ -345,14 +337,21 @@ async def _insert_one_postgres(db: Any, r: NewResponse) -> None:
 _writer: dict[str, SubmissionWriter] = {}
 
 
-async def start_writer(engine: Engine) -> SubmissionWriter:
-    await stop_writer()
+def _own_writer(engine: Engine) -> tuple[SubmissionWriter, str]:
+    """This worker's own writer for `engine`, and the name of the database it writes to."""
     if isinstance(engine, SQLiteEngine):
-        writer: SubmissionWriter = SQLiteWriter(engine.path, engine.connection_kwargs.get("timeout", 30))
-    elif isinstance(engine, PostgresEngine):
-        writer = PostgresWriter(engine)
-    else:
-        raise TypeError(f"unsupported engine {engine!r}")
+        writer = SQLiteWriter(engine.path, engine.connection_kwargs.get("timeout", 30))
+        return writer, f"sqlite:{os.path.realpath(engine.path)}"
+    if isinstance(engine, PostgresEngine):
+        return PostgresWriter(engine), f"postgres:{sorted((k, str(v)) for k, v in engine.config.items())}"
+    raise TypeError(f"unsupported engine {engine!r}")
+
+
+async def start_writer(engine: Engine) -> SubmissionWriter:
+    """This worker's writer, shared with the other app workers of this host that write to the same
+    database (survey.store.host_writer)."""
+    await stop_writer()
+    writer = HostWriter(*_own_writer(engine))
     await writer.start()
     _writer["current"] = writer
     return writer

@@ -32,6 +32,7 @@ from survey.store.sqlite_values import insert_values
 from survey.store.submission_types import NewResponse
 
 __all__ = [
+    "CONFLICT",
     "NO_ANSWER",
     "POSTGRES_TYPES",
     "RESPONSES",
@@ -56,7 +57,7 @@ SHARDS = 16
 TallyRow = tuple[int, int, str, int, int, int]
 COLUMNS = ("unit", "wave", "item", "value", "shard", "n")
 POSTGRES_TYPES = ("int", "int", "text", "bigint", "int", "int")
-_CONFLICT = " ON CONFLICT (unit, wave, item, value, shard) DO UPDATE SET n = answer_tally.n + excluded.n"
+CONFLICT = " ON CONFLICT (unit, wave, item, value, shard) DO UPDATE SET n = answer_tally.n + excluded.n"
 
 
 def shard(postgres: bool) -> int:
@@ -84,13 +85,13 @@ def from_counts(counted: Mapping[tuple[int, int, str, int | None], int], shard: 
 
 def add_sqlite(db: sqlite3.Connection, rows: list[TallyRow]) -> None:
     """Add `rows` to the tally (inside the caller's transaction)."""
-    insert_values(db, "answer_tally", COLUMNS, rows, _CONFLICT)
+    insert_values(db, "answer_tally", COLUMNS, rows, CONFLICT)
 
 
 def postgres_upsert(first: int) -> str:
     """The statement adding rows given as one array per column, parameters `$first`…"""
     marks = ", ".join(f"${first + i}::{kind}[]" for i, kind in enumerate(POSTGRES_TYPES))
-    return f"INSERT INTO answer_tally ({', '.join(COLUMNS)}) SELECT * FROM unnest({marks})" + _CONFLICT
+    return f"INSERT INTO answer_tally ({', '.join(COLUMNS)}) SELECT * FROM unnest({marks})" + CONFLICT
 
 
 async def add_postgres(db: Any, rows: list[TallyRow]) -> None:

@@ -383,10 +383,8 @@ async def test_the_answers_tally_counts_what_the_batches_and_the_one_by_one_path
         db.close()
     else:
         connection = await engine.get_new_connection()  # type: ignore[attr-defined]
-        writer = submissions.PostgresWriter(engine)  # type: ignore[arg-type]
-        writer.connection = connection
         async with connection.transaction():
-            outcomes = await writer._one_by_one(alone)
+            outcomes = await submissions._one_by_one(connection, alone)
         await connection.close()
     assert outcomes == [Outcome.STORED, Outcome.STORED, Outcome.DUPLICATE]
     assert await differences() == {}
