@@ -10,7 +10,8 @@ its submission key, its answers and comments go in with multi-row INSERTs.
   upsert of the answers' tally (survey.store.tally). Each statement is a single step of the
   library: a batch of 32 staff responses is a handful of statements instead of some 600.
 - PostgreSQL: the gate is one read, and all tables are one INSERT (a data-modifying `WITH` part
-  per table and one for the tally, `unnest` of one array per column). A batch that consumes
+  per table and one for the tally, which it counts from the answers). The responses come as one
+  array per column, the answers by position in them as comma-separated texts. A batch that consumes
   nothing needs no transaction around these two round trips: the INSERT commits by itself, all
   or nothing (a transaction's BEGIN, COMMIT and per-table statements were six of the eight round
   trips before). A batch that consumes something runs in the writer's transaction, as on SQLite.

@@ -1,4 +1,5 @@
-"""The write path of answers: one writer per app worker, committing queued submissions in batches.
+"""The write path of answers: a writer committing queued submissions in batches, one per host and
+database (the app workers of a host share it: survey.store.host_writer).
 
 Measured on this kind of machine (DESIGN §5), one piccolo transaction per request reached about
 3 % of a bare endpoint's rate; one writer on its own connection committing queued batches
