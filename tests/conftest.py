@@ -262,7 +262,7 @@ async def field(db: str, database_engine: str, tmp_path: Path, snapshots: Snapsh
     shutil.copytree(QUESTIONNAIRES, folder)
     settings = Settings(database_url=db, base_url="http://test.invalid")
     today = dt.date.fromisoformat((await snapshots.facts(database_engine, FIELD))["today"])
-    await start_writer(current_engine())
+    await start_writer(current_engine(), shared=False)  # a server the test starts writes itself
     try:
         yield Field(settings, today, folder)
     finally:

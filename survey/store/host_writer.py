@@ -278,14 +278,16 @@ class HostWriter(SubmissionWriter):
         """Lead if no worker does, else follow the one that does; the link of a follower."""
         assert self.lock_path is not None and self.socket_path is not None
         try:
-            if self.lock is None:
-                self.lock = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return await _Link.open(self.socket_path)
+            lock = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as error:
             _log.warning("this app worker writes alone: %s", error)
             return None
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another worker leads (BlockingIOError), or the file takes no locks
+            os.close(lock)
+            return await _Link.open(self.socket_path)
+        self.lock = lock  # held while this worker leads: only the leader removes the socket
         try:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.socket_path)  # a leader before this one ended without removing it

@@ -348,11 +348,13 @@ def _own_writer(engine: Engine) -> tuple[SubmissionWriter, str]:
     raise TypeError(f"unsupported engine {engine!r}")
 
 
-async def start_writer(engine: Engine) -> SubmissionWriter:
+async def start_writer(engine: Engine, shared: bool = True) -> SubmissionWriter:
     """This worker's writer, shared with the other app workers of this host that write to the same
-    database (survey.store.host_writer)."""
+    database (survey.store.host_writer); `shared=False`: its own alone (a test process, which must
+    not write for a server it starts and then kills)."""
     await stop_writer()
-    writer = HostWriter(*_own_writer(engine))
+    inner, database = _own_writer(engine)
+    writer = HostWriter(inner, database) if shared else inner
     await writer.start()
     _writer["current"] = writer
     return writer

@@ -20,7 +20,7 @@ from survey.store import host_writer
 from survey.store.engine import current_engine
 from survey.store.host_writer import HostWriter, LinkBroken, host_folder
 from survey.store.submission_types import NewResponse, Outcome
-from survey.store.submissions import _own_writer, current_writer
+from survey.store.submissions import _own_writer
 from survey.store.tables import ResponseRow
 from survey.store.tally import differences
 
@@ -57,11 +57,12 @@ async def _until(condition, seconds: float = 10) -> bool:  # type: ignore[no-unt
 async def test_a_second_worker_follows_and_the_leaders_writer_commits_for_both(field) -> None:  # type: ignore[no-untyped-def]
     """The worker started first leads; a second one sends its submissions through the socket and
     gets each outcome back; its own writer writes nothing. The same key again is a duplicate."""
-    leader = current_writer()
-    assert leader.role == "leader"  # type: ignore[attr-defined]
+    leader = HostWriter(*_own_writer(current_engine()))
+    await leader.start()
     follower = HostWriter(*_own_writer(current_engine()))
     await follower.start()
     try:
+        assert leader.role == "leader"
         assert follower.role == "follower"
         responses = await _responses(field, 40)
         outcomes = await asyncio.gather(*(follower.submit(r) for r in responses))
@@ -74,20 +75,29 @@ async def test_a_second_worker_follows_and_the_leaders_writer_commits_for_both(f
         assert await differences() == {}
     finally:
         await follower.stop()
+    # a follower that stopped left the leader's socket alone: the next worker follows too
+    assert leader.socket_path is not None and leader.socket_path.exists()
+    another = HostWriter(*_own_writer(current_engine()))
+    await another.start()
+    try:
+        assert another.role == "follower"
+    finally:
+        await another.stop()
+        await leader.stop()
 
 
 async def test_when_the_leader_stops_a_follower_leads(field) -> None:  # type: ignore[no-untyped-def]
     """A worker that stops lets go of the lead (its lock file); the follower takes it and goes on
     storing, now with its own writer."""
-    from survey.store.submissions import stop_writer
-
+    leader = HostWriter(*_own_writer(current_engine()))
+    await leader.start()
     follower = HostWriter(*_own_writer(current_engine()))
     await follower.start()
     try:
-        assert follower.role == "follower"
+        assert leader.role == "leader" and follower.role == "follower"
         first, second = await _responses(field, 2)
         assert await follower.submit(first) == Outcome.STORED
-        await stop_writer()  # the leader's worker shuts down
+        await leader.stop()  # the leader's worker shuts down
         assert await _until(lambda: follower.role == "leader"), follower.role
         assert await follower.submit(second) == Outcome.STORED
         assert follower.inner.largest_batch == 1
