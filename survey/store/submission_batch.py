@@ -51,12 +51,6 @@ _RESPONSE = ("id", "wave", "unit", "service_point", "language", "submitted_on")
 _KEY = ("key_hash", "response", "created_on")
 _ANSWER = ("response", "wave", "unit", "item", "value")
 _COMMENT = ("response", "wave", "unit", "item", "text", "submitted_on", "state")
-_PG_TYPES = {
-    "response": ("uuid", "int", "int", "int", "text", "date"),
-    "submission_key": ("text", "uuid", "date"),
-    "answer": ("uuid", "int", "int", "text", "int"),
-    "comment": ("uuid", "int", "int", "text", "text", "date", "text"),
-}
 
 
 class Unexpected(Exception):
@@ -261,6 +255,15 @@ _PG_COMMENTS = (
 )
 
 
+def _joined(items: list[str]) -> str:
+    """The item ids as one text; an id with a comma (the questionnaire files' rule allows none)
+    would shift every answer after it to the wrong item, so it stops the batch instead."""
+    joined = ",".join(items)
+    if joined.count(",") != max(0, len(items) - 1):
+        raise ValueError(f"an item id holds a comma: {[item for item in items if ',' in item][:3]}")
+    return joined
+
+
 async def _insert_postgres(db: Any, accepted: Sequence[NewResponse]) -> None:
     """The responses, their submission keys, answers, comments and the tally's counts in one
     statement (a data-modifying `WITH` part per table): atomic on its own, so outside a
@@ -292,7 +295,7 @@ async def _insert_postgres(db: Any, accepted: Sequence[NewResponse]) -> None:
         [r.key_hash for r in accepted],
         [r.comment_state for r in accepted],
         ",".join(positions),
-        ",".join(items),
+        _joined(items),
         ",".join(values),
         tally.shard(postgres=True),
     ]

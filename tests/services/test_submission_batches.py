@@ -393,3 +393,14 @@ async def test_the_answers_tally_counts_what_the_batches_and_the_one_by_one_path
     assert counted[("eine-anlaufstelle", None)] == 14
     assert counted[("fachbereiche-ziehen-mit", 5)] == 2 + 2  # n = 4 and 9 in the batches, two alone
     assert sum(counted.values()) == 14 * 2
+
+
+def test_an_item_id_with_a_comma_stops_a_postgresql_batch_rather_than_shift_its_answers() -> None:
+    """PostgreSQL batches send the item ids as one comma-separated text (survey.store.submission_batch):
+    an id holding a comma, which the questionnaire files' rule allows nowhere, must not reach it."""
+    from survey.store.submission_batch import _joined
+
+    assert _joined(["ziehen-mit", "anlaufstelle"]) == "ziehen-mit,anlaufstelle"
+    assert _joined([]) == ""
+    with pytest.raises(ValueError, match="comma"):
+        _joined(["ziehen-mit", "eine,anlaufstelle"])
