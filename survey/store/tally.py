@@ -15,9 +15,10 @@ writer's time. The answers now keep one index, (unit, wave), which new rows appe
   and the data stamps, read a few rows instead of every response.
 - "keine Angabe" (NULL in `answer.value`) is NO_ANSWER here: a key column cannot be NULL. No code
   can take it (answer codes are 32-bit integers); only this module sees it.
-- Shards: on PostgreSQL several app workers' writers commit at once; each process adds to rows of
-  its own shard (its process id modulo SHARDS), so one writer does not wait for another's commit
-  to update the same row. Readers sum the shards. SQLite has one writer at a time: shard 0.
+- Shards: on PostgreSQL several writers may commit at once (one per host, or one per app worker
+  where they cannot share one: survey.store.host_writer); each process adds to rows of its own
+  shard (its process id modulo SHARDS), so one writer does not wait for another's commit to
+  update the same row. Readers sum the shards. SQLite has one writer at a time: shard 0.
 """
 
 from __future__ import annotations
