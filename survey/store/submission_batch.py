@@ -62,18 +62,20 @@ def consumes(r: NewResponse) -> bool:
     return bool(r.flood_scope or r.invitation_hash is not None or r.receipt_hash is not None)
 
 
-def _rows(
-    accepted: Sequence[NewResponse], day: Callable[[NewResponse], Any], rid: Callable[[NewResponse], Any]
-):  # type: ignore[no-untyped-def]
-    """The rows of each table for the accepted responses."""
-    responses = [(rid(r), r.wave_id, r.unit_id, r.service_point_id, r.language, day(r)) for r in accepted]
-    keys = [(r.key_hash, rid(r), day(r)) for r in accepted]
-    answers = [(rid(r), r.wave_id, r.unit_id, item, value) for r in accepted for item, value in r.answers]
-    comments = [
-        (rid(r), r.wave_id, r.unit_id, item, text, day(r), r.comment_state)
-        for r in accepted
-        for item, text in r.comments
-    ]
+def _sqlite_rows(accepted: Sequence[NewResponse]) -> list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]:
+    """The rows of each table for the accepted responses (ids and dates as the texts SQLite keeps)."""
+    responses: list[tuple[Any, ...]] = []
+    keys: list[tuple[Any, ...]] = []
+    answers: list[tuple[Any, ...]] = []
+    comments: list[tuple[Any, ...]] = []
+    for r in accepted:
+        rid, day = str(r.id), r.submitted_on.isoformat()
+        responses.append((rid, r.wave_id, r.unit_id, r.service_point_id, r.language, day))
+        keys.append((r.key_hash, rid, day))
+        answers.extend((rid, r.wave_id, r.unit_id, item, value) for item, value in r.answers)
+        comments.extend(
+            (rid, r.wave_id, r.unit_id, item, text, day, r.comment_state) for item, text in r.comments
+        )
     return [
         ("response", _RESPONSE, responses),
         ("submission_key", _KEY, keys),
@@ -187,9 +189,7 @@ def write_batch_sqlite(
     outcomes = _decide(batch, gate, consume_one)
     accepted = [r for r, outcome in zip(batch, outcomes, strict=True) if outcome is Outcome.STORED]
     try:
-        for table, columns, rows in _rows(
-            accepted, lambda r: r.submitted_on.isoformat(), lambda r: str(r.id)
-        ):
+        for table, columns, rows in _sqlite_rows(accepted):
             insert_values(db, table, columns, rows)
         tally.add_sqlite(db, tally.of_responses(accepted, 0))
     except sqlite3.IntegrityError as error:
