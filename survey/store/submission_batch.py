@@ -1,20 +1,21 @@
 """A batch of submissions written with a few statements: the writer's fast path.
 
-Per batch: one read finds the submission keys stored before, the waves no longer open and the
-unit links paused (the `Gate`); only a submission that consumes something (an invitation, a
-receipt code, a flood count) gets a savepoint of its own for that; then every accepted response,
-its submission key, its answers and comments go in with multi-row INSERTs.
+Per batch: a read finds the submission keys stored before, the waves no longer open and the unit
+links paused (the `Gate`); only a submission that consumes something (an invitation, a receipt
+code, a flood count) gets a savepoint of its own for that; then every accepted response, its
+submission key, its answers and comments go in with multi-row INSERTs.
 
 - SQLite, inside the writer's one transaction: a read per part of the gate, then one
   `VALUES (…), (…)` INSERT per table, chunked under the driver's limit of parameters, and one
   upsert of the answers' tally (survey.store.tally). Each statement is a single step of the
   library: a batch of 32 staff responses is a handful of statements instead of some 600.
-- PostgreSQL: the gate is one read, and all tables are one INSERT (a data-modifying `WITH` part
-  per table and one for the tally, which it counts from the answers). The responses come as one
-  array per column, the answers by position in them as comma-separated texts. A batch that consumes
-  nothing needs no transaction around these two round trips: the INSERT commits by itself, all
-  or nothing (a transaction's BEGIN, COMMIT and per-table statements were six of the eight round
-  trips before). A batch that consumes something runs in the writer's transaction, as on SQLite.
+- PostgreSQL: all tables are one INSERT (a data-modifying `WITH` part per table and one for the
+  tally, which it counts from the answers). The responses come as one array per column, the
+  answers by position in them as comma-separated texts. A batch that consumes nothing is that
+  one statement, with the gate read in it (a part `judged`, whose rows give each submission's
+  outcome): one round trip, committing by itself, all or nothing, with no transaction around it.
+  A batch that consumes something runs in the writer's transaction, as on SQLite: the gate's
+  read, the savepoints, then the INSERT of the accepted.
 
 Anything unexpected (a submission key stored by another worker between the check and the insert)
 raises `Unexpected`: nothing of the batch is stored, and the writer writes it again one
@@ -24,6 +25,7 @@ of its own.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -224,14 +226,36 @@ async def postgres_gate(db: Any, batch: Sequence[NewResponse]) -> Gate:
     return gate_of(batch, found)
 
 
-#: a batch's responses (with their submission keys and comment state), one array per column; the
-#: answers by position in them, each column one comma-separated text (item ids, codes and
+def _given(judge: bool) -> str:
+    """The batch's responses (with their submission keys and comment state), one array per column,
+    as `given`; `judge`: with each one's unit link to check for a pause ($13)."""
+    pause = (", $13::text[]", ", pause_scope") if judge else ("", "")
+    return (
+        "given AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::text[], "
+        f"$6::date[], $7::text[], $8::text[]{pause[0]}) WITH ORDINALITY "
+        f"AS g(id, wave, unit, service_point, language, submitted_on, key_hash, state{pause[1]}, p)), "
+    )
+
+
+#: the responses to store, `r`: each one given (the caller read the gate before)
+_PG_ALL = "r AS (SELECT * FROM given), "
+#: ... or those the gate lets through, judged in the same statement: a key stored before, a wave no
+#: longer open, a unit link paused ($14: failures counted after this minute, $15: the limit); the
+#: first of the same key passing them is stored, as `_decide` decides from the rows of `judged`
+_PG_JUDGED = (
+    "judged AS (SELECT g.p, g.key_hash, g.wave, g.pause_scope, "
+    "EXISTS (SELECT 1 FROM submission_key k WHERE k.key_hash = g.key_hash) AS before, "
+    "EXISTS (SELECT 1 FROM wave w WHERE w.id = g.wave AND w.status = 'open') AS open, "
+    "g.pause_scope IS NOT NULL AND g.pause_scope IN (SELECT f.scope FROM flood_counter f "
+    "WHERE f.scope IN (SELECT pause_scope FROM given) AND f.minute > $14 "
+    "GROUP BY f.scope HAVING SUM(f.count) >= $15) AS paused FROM given g), "
+    "r AS (SELECT DISTINCT ON (given.key_hash) given.* FROM given JOIN judged USING (p) "
+    "WHERE NOT judged.before AND judged.open AND NOT judged.paused ORDER BY given.key_hash, given.p), "
+)
+#: the answers by position in `given`, each column one comma-separated text (item ids, codes and
 #: positions hold no commas; '' is NULL, "keine Angabe"), which the driver sends as it is instead
-#: of encoding some 1,600 array elements for 20 responses
+#: of encoding some 1,600 array elements for 20 responses; then a data-modifying part per table
 _PG_ROWS = (
-    "r AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::text[], $6::date[], "
-    "$7::text[], $8::text[]) WITH ORDINALITY "
-    "AS r(id, wave, unit, service_point, language, submitted_on, key_hash, state, p)), "
     "a AS (SELECT * FROM unnest(string_to_array($9, ',')::bigint[], string_to_array($10, ','), "
     "string_to_array($11, ',', '')::int[]) AS a(p, item, value)), "
     "response_rows AS (INSERT INTO response (id, wave, unit, service_point, language, submitted_on) "
@@ -248,11 +272,26 @@ _PG_ROWS = (
     'GROUP BY unit, wave, item, value ORDER BY unit, wave, item COLLATE "C", value'
     f"{tally.CONFLICT})"
 )
-_PG_COMMENTS = (
-    ", comment_rows AS (INSERT INTO comment (response, wave, unit, item, text, submitted_on, state) "
-    "SELECT r.id, r.wave, r.unit, c.item, c.text, r.submitted_on, r.state "
-    "FROM unnest($13::bigint[], $14::text[], $15::text[]) AS c(p, item, text) JOIN r USING (p))"
-)
+
+
+def _comments(first: int) -> str:
+    """The comments' part, its parameters from `first` on (positions, item ids, texts)."""
+    return (
+        ", comment_rows AS (INSERT INTO comment (response, wave, unit, item, text, submitted_on, state) "
+        "SELECT r.id, r.wave, r.unit, c.item, c.text, r.submitted_on, r.state "
+        f"FROM unnest(${first}::bigint[], ${first + 1}::text[], ${first + 2}::text[]) AS c(p, item, text) "
+        "JOIN r USING (p))"
+    )
+
+
+@functools.cache
+def _pg_statement(judge: bool, comments: bool) -> str:
+    statement = "WITH " + _given(judge) + (_PG_JUDGED if judge else _PG_ALL) + _PG_ROWS
+    if comments:
+        statement += _comments(16 if judge else 13)
+    if judge:  # what `_decide` needs to know of each
+        return statement + " SELECT key_hash, wave, pause_scope, before, open, paused FROM judged"
+    return statement + " SELECT 1"
 
 
 def _joined(items: list[str]) -> str:
@@ -264,18 +303,18 @@ def _joined(items: list[str]) -> str:
     return joined
 
 
-async def _insert_postgres(db: Any, accepted: Sequence[NewResponse]) -> None:
+async def _insert_postgres(db: Any, batch: Sequence[NewResponse], judge: bool) -> list[Any]:
     """The responses, their submission keys, answers, comments and the tally's counts in one
     statement (a data-modifying `WITH` part per table): atomic on its own, so outside a
-    transaction it commits as a whole or not at all. A submission key stored by another worker
-    meanwhile raises `Unexpected`."""
-    if not accepted:
-        return
+    transaction it commits as a whole or not at all. `judge`: the statement also reads the gate
+    and stores only what passes it, answering with each submission's `judged` row (position,
+    key, stored before, wave open, link paused); else it stores every one of `batch`. A
+    submission key stored by another worker meanwhile raises `Unexpected`."""
     positions: list[str] = []
     items: list[str] = []
     values: list[str] = []
     comments: tuple[list[int], list[str], list[str]] = ([], [], [])
-    for p, r in enumerate(accepted, start=1):
+    for p, r in enumerate(batch, start=1):
         mark = str(p)
         for item, value in r.answers:
             positions.append(mark)
@@ -286,34 +325,48 @@ async def _insert_postgres(db: Any, accepted: Sequence[NewResponse]) -> None:
             comments[1].append(item)
             comments[2].append(text)
     arguments: list[Any] = [
-        [r.id for r in accepted],
-        [r.wave_id for r in accepted],
-        [r.unit_id for r in accepted],
-        [r.service_point_id for r in accepted],
-        [r.language for r in accepted],
-        [r.submitted_on for r in accepted],
-        [r.key_hash for r in accepted],
-        [r.comment_state for r in accepted],
+        [r.id for r in batch],
+        [r.wave_id for r in batch],
+        [r.unit_id for r in batch],
+        [r.service_point_id for r in batch],
+        [r.language for r in batch],
+        [r.submitted_on for r in batch],
+        [r.key_hash for r in batch],
+        [r.comment_state for r in batch],
         ",".join(positions),
         _joined(items),
         ",".join(values),
         tally.shard(postgres=True),
     ]
-    statement = "WITH " + _PG_ROWS
+    if judge:
+        paused = next((r for r in batch if r.pause_scope is not None), None)
+        arguments += [
+            [r.pause_scope for r in batch],
+            paused.pause_after_minute if paused else 0,
+            paused.pause_limit if paused else 0,
+        ]
     if comments[0]:
-        statement += _PG_COMMENTS
         arguments.extend(comments)
+    statement = _pg_statement(judge, bool(comments[0]))
     try:
-        await db.execute(statement + " SELECT 1", *arguments)
+        return list(await db.fetch(statement, *arguments))
     except asyncpg.UniqueViolationError as error:
         raise Unexpected(str(error)) from error
 
 
 async def write_batch_postgres(db: Any, batch: Sequence[NewResponse], consume: Any) -> list[Outcome]:
-    """As write_batch_sqlite, on an asyncpg connection; `consume` is async. Where a submission of
-    the batch consumes something, the caller holds a transaction (each consumption takes a
-    savepoint); otherwise the batch is two statements, the gate's read and the insert, which
-    commits by itself."""
+    """As write_batch_sqlite, on an asyncpg connection; `consume` is async. A batch that consumes
+    nothing is one statement, which reads the gate, stores what passes it and commits by itself.
+    Where a submission of the batch consumes something, the caller holds a transaction: the gate
+    is read first, each consumption takes a savepoint, then one statement stores the accepted."""
+    if not any(consumes(r) for r in batch):
+        judged = await _insert_postgres(db, batch, judge=True)
+        gate = Gate(
+            {row["key_hash"] for row in judged if row["before"]},
+            {row["wave"] for row in judged if not row["open"]},
+            {row["pause_scope"] for row in judged if row["paused"]},
+        )
+        return _decide(batch, gate, lambda _, __: None)
     gate = await postgres_gate(db, batch)
     refusals: dict[int, Outcome] = {}
     stored: set[str] = set()  # as _decide decides: a key refused before is decided afresh
@@ -330,5 +383,6 @@ async def write_batch_postgres(db: Any, batch: Sequence[NewResponse], consume: A
         stored.add(r.key_hash)
     outcomes = _decide(batch, gate, lambda index, _: refusals.get(index))
     accepted = [r for r, outcome in zip(batch, outcomes, strict=True) if outcome is Outcome.STORED]
-    await _insert_postgres(db, accepted)
+    if accepted:
+        await _insert_postgres(db, accepted, judge=False)
     return outcomes

@@ -9,7 +9,8 @@ committed. One refused submission (a used code, a flood) never undoes the others
 A batch is written with a few statements (survey.store.submission_batch): a read of the keys
 stored before, the waves no longer open and the links paused, a savepoint only for a submission
 that uses up a code or counts against a flood limit, then multi-row inserts (on PostgreSQL one
-statement for all tables, without a transaction around it where nothing is used up).
+statement for all tables, which reads the gate too where nothing is used up and then needs no
+transaction around it).
 
 SQLite: the writer's own process (survey.store.sqlite_writer), fed by a thread of the app worker.
 PostgreSQL: a task with its own asyncpg connection; a commit waits for the server's sync to disk
@@ -220,7 +221,7 @@ class PostgresWriter(SubmissionWriter):
         self.largest_batch = max(self.largest_batch, len(batch))
         try:
             try:
-                # consuming nothing, a batch is two statements, the second committing by itself
+                # consuming nothing, a batch is one statement, committing by itself
                 consuming = any(consumes(response) for response in responses)
                 async with self.connection.transaction() if consuming else contextlib.nullcontext():
                     results = list(await write_batch_postgres(self.connection, responses, _consume_postgres))

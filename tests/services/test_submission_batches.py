@@ -102,6 +102,92 @@ async def test_a_batch_decides_each_submission_as_it_would_alone(field) -> None:
     assert stored == 20 * 2 + 8 * 2
 
 
+async def test_a_batch_consuming_nothing_is_judged_alike_on_both_engines(field) -> None:  # type: ignore[no-untyped-def]
+    """A batch that uses nothing up: on PostgreSQL one statement reads its gate and stores what
+    passes; on SQLite the writer reads the gate first. Both decide each submission as it would be
+    alone: a key three times (stored once), a key stored before, a closed wave, a paused link,
+    and a key refused for its closed wave that comes again for an open one (stored: what is
+    refused is not stored, so it is no duplicate). The tally agrees with the answers."""
+    import sqlite3
+
+    from survey.store.submission_batch import write_batch_postgres, write_batch_sqlite
+    from survey.store.submission_types import NewResponse, current_minute
+    from survey.store.tally import differences
+
+    link = await create_unit_link(field.settings, "puls", "musikschule")
+    entry = await entry_for_unit_link(field.settings, link.url.rsplit("/", 1)[1])
+    closed = await WaveRow.select(WaveRow.id).where(WaveRow.key == "buerger").first().run()
+    await WaveRow.update({WaveRow.status: "closed"}).where(WaveRow.key == "buerger").run()
+    minute = current_minute()
+    paused_scope, open_scope = "unit-link:paused", "unit-link:open"
+    engine = current_engine()
+    if is_sqlite():
+        db = sqlite3.connect(engine.path, isolation_level=None)  # type: ignore[attr-defined]
+        db.execute(
+            "INSERT INTO flood_counter (scope, minute, count) VALUES (?, ?, 5)", (paused_scope, minute)
+        )
+    else:
+        db = await engine.get_new_connection()  # type: ignore[attr-defined]
+        await db.execute(
+            "INSERT INTO flood_counter (scope, minute, count) VALUES ($1, $2, 5)", paused_scope, minute
+        )
+
+    def response(key: str, wave: int = entry.wave.id, scope: str | None = open_scope) -> NewResponse:
+        return NewResponse(
+            key_hash=hashlib.sha256(key.encode()).hexdigest(),
+            wave_id=wave,
+            unit_id=entry.unit_id,
+            language="de",
+            submitted_on=field.today,
+            answers=[("fachbereiche-ziehen-mit", 4), ("eine-anlaufstelle", None)],
+            pause_scope=scope,
+            pause_limit=5,
+            pause_after_minute=minute - 10,
+        )
+
+    async def write(batch: list[NewResponse]) -> list[Outcome]:
+        if is_sqlite():
+            db.execute("BEGIN IMMEDIATE")
+            outcomes = write_batch_sqlite(db, batch, lambda _, __: None)
+            db.execute("COMMIT")
+            return outcomes
+        return await write_batch_postgres(db, batch, None)
+
+    assert await write([response("before")]) == [Outcome.STORED]
+    batch = [
+        response("thrice"),
+        response("one"),
+        response("thrice"),
+        response("before"),
+        response("late", wave=closed["id"]),
+        response("paused", scope=paused_scope),
+        response("late"),
+        response("thrice", scope=None),
+        response("late"),
+        response("no-link", scope=None),
+    ]
+    outcomes = await write(batch)
+    closed_db = db.close()
+    if asyncio.iscoroutine(closed_db):
+        await closed_db
+    assert outcomes == [
+        Outcome.STORED,
+        Outcome.STORED,
+        Outcome.DUPLICATE,
+        Outcome.DUPLICATE,
+        Outcome.WAVE_CLOSED,
+        Outcome.ACCESS_PAUSED,
+        Outcome.STORED,
+        Outcome.DUPLICATE,
+        Outcome.DUPLICATE,
+        Outcome.STORED,
+    ]
+    assert await _responses("puls") == 5
+    assert await _responses("buerger") == 0
+    assert await Answer.count().run() == 5 * 2
+    assert await differences() == {}
+
+
 async def test_a_key_refused_in_a_batch_is_refused_again_not_taken_for_a_duplicate(field) -> None:  # type: ignore[no-untyped-def]
     """The flood limit is reached; one submission key sent three times at once is refused three
     times, as it would be alone: a refused submission is not stored, so the same key again is no
