@@ -307,8 +307,8 @@ async def _insert_postgres(db: Any, batch: Sequence[NewResponse], judge: bool) -
     """The responses, their submission keys, answers, comments and the tally's counts in one
     statement (a data-modifying `WITH` part per table): atomic on its own, so outside a
     transaction it commits as a whole or not at all. `judge`: the statement also reads the gate
-    and stores only what passes it, answering with each submission's `judged` row (position,
-    key, stored before, wave open, link paused); else it stores every one of `batch`. A
+    and stores only what passes it, answering with each submission's `judged` row (key, wave,
+    unit link; stored before, wave open, link paused); else it stores every one of `batch`. A
     submission key stored by another worker meanwhile raises `Unexpected`."""
     positions: list[str] = []
     items: list[str] = []
