@@ -11,6 +11,14 @@ import uvicorn
 from survey.cli.common import run_async, settings, surface_errors
 from survey.services.database import check_upgraded
 
+#: how long uvicorn's supervisor waits for a worker to answer its health check before it kills the
+#: worker and starts another (uvicorn's default: 5 s). The first chart a worker renders, in its
+#: warm-up, holds Python's lock for about half a second of CPU (vl-convert starting its JavaScript
+#: engine); on a busy host that stretched past 5 s, the worker was killed and started again, and
+#: every start (some 7 s of CPU with its report process) slowed all other requests: under load,
+#: workers went on being killed (seen in the benchmark's runs with four workers on two cores)
+WORKER_HEALTHCHECK_SECONDS = 60
+
 
 @click.command()
 @click.option("--host", default=None, help="Address to listen on (default: SURVEY_HOST or 127.0.0.1).")
@@ -51,4 +59,5 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         access_log=False,
         server_header=False,
         workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )

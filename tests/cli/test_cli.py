@@ -243,8 +243,9 @@ def test_serve_answers_over_http(database_url: str, running_server) -> None:  # 
     assert f"{server.base}/" in server.out
 
 
-def _report_processes(parent: int) -> list[int]:
-    """The report processes (multiprocessing's spawned children) of a process, from /proc."""
+def _spawned_children(parent: int) -> list[int]:
+    """multiprocessing's spawned children of a process, from /proc: a worker's report processes,
+    or the workers of `survey serve --workers N`."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -266,7 +267,7 @@ def test_serve_starts_a_report_process_below_its_priority_that_ends_with_it(  # 
     assert survey("db", "upgrade", url=database_url).exit_code == 0
     with running_server(database_url, SURVEY_WARM_UP=None, SURVEY_REPORT_NICENESS=None) as server:
         deadline = time.monotonic() + 30
-        while not (children := _report_processes(server.pid)) and time.monotonic() < deadline:
+        while not (children := _spawned_children(server.pid)) and time.monotonic() < deadline:
             time.sleep(0.2)
         [child] = children
         lower = min(os.getpriority(os.PRIO_PROCESS, server.pid) + 10, 19)
@@ -278,6 +279,29 @@ def test_serve_starts_a_report_process_below_its_priority_that_ends_with_it(  # 
         while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not Path(f"/proc/{child}").exists(), "the report process lives on without its worker"
+
+
+def test_a_worker_busy_longer_than_uvicorns_default_health_check_is_not_killed(  # type: ignore[no-untyped-def]
+    database_url: str, running_server
+) -> None:
+    """A worker that cannot answer uvicorn's health check for 8 s (here: stopped; under load, one
+    whose first chart holds Python's lock) is waited for, not killed and started again as with
+    uvicorn's default of 5 s (survey.cli.serve.WORKER_HEALTHCHECK_SECONDS)."""
+    assert survey("db", "upgrade", url=database_url).exit_code == 0
+    with running_server(database_url, "--workers", "2") as server:
+        deadline = time.monotonic() + 30
+        while len(workers := _spawned_children(server.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(workers) == 2, workers
+        os.kill(workers[0], signal.SIGSTOP)
+        try:
+            time.sleep(8)
+        finally:
+            os.kill(workers[0], signal.SIGCONT)
+        time.sleep(1)
+        assert sorted(_spawned_children(server.pid)) == sorted(workers), "a worker was killed and replaced"
+        with urllib.request.urlopen(f"{server.base}/health", timeout=5) as response:
+            assert response.status == 200
 
 
 def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Path) -> None:
