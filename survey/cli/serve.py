@@ -18,6 +18,11 @@ from survey.services.database import check_upgraded
 #: every start (some 7 s of CPU with its report process) slowed all other requests: under load,
 #: workers went on being killed (seen in the benchmark's runs with four workers on two cores)
 WORKER_HEALTHCHECK_SECONDS = 60
+#: how long an idle keep-alive connection stays open (uvicorn's default: 5 s). A reverse proxy keeps
+#: its connections to the app open longer (nginx: 60 s) and may send a request on one just as the
+#: app closes it; a POST then fails (nginx answers 502, a client a broken connection). Seen in the
+#: crash test: a client reused a connection idle for 5 s and got no answer
+KEEP_ALIVE_SECONDS = 75
 
 
 @click.command()
@@ -60,4 +65,5 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         server_header=False,
         workers=workers,
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )

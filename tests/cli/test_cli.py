@@ -304,6 +304,28 @@ def test_a_worker_busy_longer_than_uvicorns_default_health_check_is_not_killed( 
             assert response.status == 200
 
 
+def test_an_idle_keep_alive_connection_outlives_uvicorns_default(database_url: str, running_server) -> None:  # type: ignore[no-untyped-def]
+    """A connection idle for 6 s (uvicorn closes it after 5 s by default; a proxy keeps its own for
+    60 s) still takes the next request (survey.cli.serve.KEEP_ALIVE_SECONDS)."""
+    import http.client
+
+    assert survey("db", "upgrade", url=database_url).exit_code == 0
+    with running_server(database_url) as server:
+        host, port = server.base.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        try:
+            connection.request("GET", "/health")
+            assert connection.getresponse().read() and connection.sock is not None
+            first = connection.sock
+            time.sleep(6)
+            connection.request("GET", "/health")
+            answer = connection.getresponse()
+            assert answer.status == 200 and answer.read()
+            assert connection.sock is first, "the connection was opened again"
+        finally:
+            connection.close()
+
+
 def test_waves_invitations_receipts_and_posters(database_url: str, tmp_path: Path) -> None:
     import datetime as dt
 
