@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from survey.domain.questionnaire import QuestionnaireVersion
 
@@ -43,6 +43,47 @@ class CheckedAnswers:
         return not self.codes and not self.texts
 
 
+class _Rule(NamedTuple):
+    """What one item takes, read once per questionnaire version."""
+
+    item: str
+    required: bool
+    is_text: bool
+    max_length: int
+    codes: frozenset[int]
+    allowed: str
+
+
+#: the rules of recently checked versions, by the version object's id (the entry holds the object,
+#: so its id is not reused while it is kept)
+_RULES: dict[int, tuple[QuestionnaireVersion, tuple[_Rule, ...], frozenset[str]]] = {}
+_RULES_KEPT = 64
+
+
+def _rules(version: QuestionnaireVersion) -> tuple[tuple[_Rule, ...], frozenset[str]]:
+    kept = _RULES.get(id(version))
+    if kept is not None and kept[0] is version:
+        return kept[1], kept[2]
+    rules = []
+    for item in version.items:
+        scale = version.scale_of(item)
+        codes = scale.codes
+        rules.append(
+            _Rule(
+                item.id,
+                item.required,
+                scale.is_text,
+                scale.max_length,
+                frozenset(codes),
+                ", ".join(str(c) for c in codes),
+            )
+        )
+    if len(_RULES) >= _RULES_KEPT:
+        _RULES.clear()
+    _RULES[id(version)] = (version, tuple(rules), frozenset(version.item_ids))
+    return _RULES[id(version)][1:]
+
+
 def check_answers(version: QuestionnaireVersion, raw: Mapping[str, object]) -> CheckedAnswers:
     """Clean answers, or every problem (one per item), in the order of the questionnaire.
 
@@ -51,45 +92,44 @@ def check_answers(version: QuestionnaireVersion, raw: Mapping[str, object]) -> C
     means the item was skipped.
     """
     result = CheckedAnswers()
-    known = set(version.item_ids)
-    for item in version.items:
-        scale = version.scale_of(item)
-        value = raw.get(item.id)
+    rules, known = _rules(version)
+    for rule in rules:
+        item = rule.item
+        value = raw.get(item)
         if isinstance(value, str):
             # No keyboard types NUL and PostgreSQL cannot store it in a text: the web layer
             # refuses it already; this keeps every other caller from failing on it.
             value = value.replace("\x00", "").strip()
-        if value is None and item.id in raw and not scale.is_text:
-            result.codes[item.id] = None  # JSON null: "keine Angabe"
+        if value is None and item in raw and not rule.is_text:
+            result.codes[item] = None  # JSON null: "keine Angabe"
             continue
         if value is None or value == "":
-            if item.required:
-                result.problems.append(AnswerProblem(item.id, "required"))
+            if rule.required:
+                result.problems.append(AnswerProblem(item, "required"))
             continue
-        if scale.is_text:
+        if rule.is_text:
             if not isinstance(value, str):
-                result.problems.append(AnswerProblem(item.id, "not_a_number", "text"))
-            elif len(value) > scale.max_length:
-                result.problems.append(AnswerProblem(item.id, "too_long", str(scale.max_length)))
+                result.problems.append(AnswerProblem(item, "not_a_number", "text"))
+            elif len(value) > rule.max_length:
+                result.problems.append(AnswerProblem(item, "too_long", str(rule.max_length)))
             else:
-                result.texts[item.id] = value
+                result.texts[item] = value
             continue
         if value == NO_ANSWER:
-            result.codes[item.id] = None
+            result.codes[item] = None
             continue
         if isinstance(value, bool) or not isinstance(value, int | str):
-            result.problems.append(AnswerProblem(item.id, "not_a_number"))
+            result.problems.append(AnswerProblem(item, "not_a_number"))
             continue
         if isinstance(value, str):
             if not value.lstrip("-").isdecimal() or len(value) > 6:
-                result.problems.append(AnswerProblem(item.id, "not_a_number"))
+                result.problems.append(AnswerProblem(item, "not_a_number"))
                 continue
             value = int(value)
-        if value not in scale.codes:
-            allowed = ", ".join(str(c) for c in scale.codes)
-            result.problems.append(AnswerProblem(item.id, "outside_scale", allowed))
+        if value not in rule.codes:
+            result.problems.append(AnswerProblem(item, "outside_scale", rule.allowed))
             continue
-        result.codes[item.id] = value
+        result.codes[item] = value
     for key in raw:
         if key not in known:
             result.problems.append(AnswerProblem(str(key)[:64], "unknown_item"))

@@ -18,7 +18,9 @@ __all__ = ["CodeKind", "code_hash", "is_genuine", "new_code", "new_token", "norm
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _RANDOM = 9
 _CHECK = 3
-_ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
+#: common misreadings fixed, spaces and hyphens dropped (of the upper-cased text)
+_CLEAN = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V", " ": None, "-": None, "\t": None})
+_LETTERS = frozenset(ALPHABET)
 
 CodeKind = str  # "invitation", "receipt", "unit"
 
@@ -40,8 +42,8 @@ def new_code(kind: CodeKind, secret: bytes) -> str:
 
 def normalise_code(text: str) -> str | None:
     """Upper-case, without spaces and hyphens, common misreadings fixed; None if not a code."""
-    raw = "".join(ch for ch in text.upper() if ch not in " -\t").translate(_ALIASES)
-    if len(raw) != _RANDOM + _CHECK or any(ch not in ALPHABET for ch in raw):
+    raw = text.upper().translate(_CLEAN)
+    if len(raw) != _RANDOM + _CHECK or not _LETTERS.issuperset(raw):
         return None
     return raw
 

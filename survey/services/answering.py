@@ -8,6 +8,7 @@ the response (survey.store.submissions). Free text is redacted before it is hand
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
@@ -214,6 +215,14 @@ def _key_valid(key: str, secret: bytes) -> bool:
     return bool(token) and len(key) < 100 and hmac.compare_digest(mac, _key_mac(token, secret))
 
 
+@functools.lru_cache(maxsize=4096)
+def _unit_code_hash(access_code: str, secret: bytes) -> str | None:
+    """The keyed hash of a unit access code as typed (None: not a code): every submission through
+    a unit link sends its code, so each worker works out the few codes in use once."""
+    normalised = normalise_code(access_code)
+    return None if normalised is None else code_hash("unit", normalised, secret)
+
+
 async def _unit_access(
     entry: Entry, access_code: str | None, secret: bytes, general: list[str]
 ) -> str | None:
@@ -222,12 +231,8 @@ async def _unit_access(
     if entry.kind != "unit":
         return None
     scope = _failure_scope(entry.reference)
-    normalised = normalise_code(access_code or "")
-    if (
-        entry.access_hash is not None
-        and normalised is not None
-        and hmac.compare_digest(code_hash("unit", normalised, secret), entry.access_hash)
-    ):
+    given = _unit_code_hash(access_code or "", secret)
+    if entry.access_hash is not None and given is not None and hmac.compare_digest(given, entry.access_hash):
         return scope
     if await access.count_failures(scope, ACCESS_FAILURE_MINUTES) >= MAX_ACCESS_FAILURES:
         general.append("access_paused")

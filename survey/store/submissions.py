@@ -12,7 +12,8 @@ that uses up a code or counts against a flood limit, then multi-row inserts (on 
 statement for all tables, which reads the gate too where nothing is used up and then needs no
 transaction around it).
 
-SQLite: the writer's own process (survey.store.sqlite_writer), fed by a thread of the app worker.
+SQLite: the writer's own process (survey.store.sqlite_writer), fed through two pipes by a task of the
+app worker's event loop.
 PostgreSQL: a task with its own asyncpg connection; a commit waits for the server's sync to disk
 (`synchronous_commit` is on unless the server's administrator turned it off).
 """
@@ -22,13 +23,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import queue
+import pickle
 import sqlite3
+import struct
 import subprocess
 import sys
-import threading
 import time
-from multiprocessing.connection import Connection
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
@@ -55,79 +56,79 @@ _ENCODER = msgspec.msgpack.Encoder()
 
 
 class SQLiteWriter(SubmissionWriter):
-    """A thread hands the queued batches to the writer's own process (survey.store.sqlite_writer)
-    and delivers their outcomes; it starts that process at the first submission, and again after
-    the process died (the batch it held is answered with an error: nothing of it was committed)."""
+    """A task of the app worker's event loop hands the queued batches to the writer's own process
+    (survey.store.sqlite_writer) and delivers their outcomes; it starts that process at the first
+    submission, and again after the process died (the batch it held is answered with an error:
+    nothing of it was committed).
+
+    The pipes are read and written by the event loop itself. A thread of the worker did this
+    before: it needed Python's lock for every batch, and waited up to the interpreter's switch
+    interval (5 ms) for the thread answering requests to let go of it, while the writer's process
+    had nothing to do."""
 
     def __init__(self, path: str, timeout: float) -> None:
         self.path = path
         self.timeout = timeout
-        self.queue: queue.Queue[tuple[NewResponse, asyncio.Future[Outcome], asyncio.AbstractEventLoop] | None]
-        self.queue = queue.Queue()
-        self.thread: threading.Thread | None = None
+        self.queue: asyncio.Queue[tuple[NewResponse, asyncio.Future[Outcome]] | None] = asyncio.Queue()
+        self.task: asyncio.Task[None] | None = None
         self.process: subprocess.Popen[bytes] | None = None
-        self.pipes: tuple[Connection, Connection] | None = None
+        self.link: _ProcessLink | None = None
 
     async def start(self) -> None:
-        self.thread = threading.Thread(target=self._run, name="submission-writer", daemon=True)
-        self.thread.start()
+        self.task = asyncio.create_task(self._run(), name="submission-writer")
 
     async def stop(self) -> None:
-        if self.thread is not None:
-            self.queue.put(None)
-            await asyncio.to_thread(self.thread.join, 30)
-            self.thread = None
+        if self.task is not None:
+            await self.queue.put(None)
+            await self.task
+            self.task = None
 
     def enqueue(self, response: NewResponse) -> asyncio.Future[Outcome]:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Outcome] = loop.create_future()
-        self.queue.put((response, future, loop))
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self.queue.put_nowait((response, future))  # the queue has no bound
         return future
 
-    def _run(self) -> None:
+    async def _run(self) -> None:
         try:
-            while True:
-                first = self.queue.get()
-                if first is None:
-                    return
-                batch = [first]
-                while len(batch) < BATCH:
-                    try:
-                        item = self.queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if item is None:
-                        self.queue.put(None)  # stop after this batch
-                        break
-                    batch.append(item)
-                self.largest_batch = max(self.largest_batch, len(batch))
-                results = self._exchange([response for response, _, _ in batch])
-                for (_, future, loop), result in zip(batch, results, strict=True):
-                    loop.call_soon_threadsafe(_deliver, future, result)
+            await _drain(self.queue, self._commit)
         finally:
-            self._end_process()
+            await self._end_process()
 
-    def _start_process(self) -> tuple[Connection, Connection]:
+    async def _commit(self, batch: list[tuple[NewResponse, asyncio.Future[Outcome]]]) -> None:
+        self.largest_batch = max(self.largest_batch, len(batch))
+        results = await self._exchange([response for response, _ in batch])
+        for (_, future), result in zip(batch, results, strict=True):
+            _deliver(future, result)
+
+    async def _start_process(self) -> _ProcessLink:
         child_reads, parent_writes = os.pipe()
         parent_reads, child_writes = os.pipe()
         command = [sys.executable, "-m", "survey.store.sqlite_writer", self.path, str(self.timeout)]
-        self.process = subprocess.Popen(
-            [*command, str(child_reads), str(child_writes)], pass_fds=(child_reads, child_writes)
-        )
-        os.close(child_reads)
-        os.close(child_writes)
-        self.pipes = (Connection(parent_writes, readable=False), Connection(parent_reads, writable=False))
-        return self.pipes
-
-    def _exchange(self, responses: list[NewResponse]) -> list[Outcome | BaseException]:
-        if self.process is not None and self.process.poll() is not None:
-            self._end_process()  # it ended while idle (killed): a new one takes this batch
         try:
-            outbox, inbox = self.pipes or self._start_process()
-            outbox.send_bytes(_ENCODER.encode(responses))
-            status, outcome, rewritten = inbox.recv()
+            # in a thread: starting a process takes a few milliseconds the requests need not wait
+            self.process = await asyncio.to_thread(
+                subprocess.Popen,
+                [*command, str(child_reads), str(child_writes)],
+                pass_fds=(child_reads, child_writes),
+            )
+        except BaseException:
+            os.close(parent_writes)
+            os.close(parent_reads)
+            raise
+        finally:
+            os.close(child_reads)
+            os.close(child_writes)
+        self.link = await _ProcessLink.open(parent_writes, parent_reads)
+        return self.link
+
+    async def _exchange(self, responses: list[NewResponse]) -> list[Outcome | BaseException]:
+        if self.process is not None and self.process.poll() is not None:
+            await self._end_process()  # it ended while idle (killed): a new one takes this batch
+        try:
+            link = self.link or await self._start_process()
+            status, outcome, rewritten = await link.exchange(_ENCODER.encode(responses))
         except (EOFError, OSError) as error:
-            self._end_process()
+            await self._end_process()
             gone = sqlite3.OperationalError(f"the submission writer's process ended ({error!r})")
             return [gone] * len(responses)
         if status != "ok":
@@ -135,22 +136,103 @@ class SQLiteWriter(SubmissionWriter):
         self.rewritten += int(rewritten)
         return list(outcome)
 
-    def _end_process(self) -> None:
+    async def _end_process(self) -> None:
         """Tell the process to finish (it commits nothing more) and wait for it."""
-        if self.pipes is not None:
-            outbox, inbox = self.pipes
-            with contextlib.suppress(OSError):
-                outbox.send_bytes(b"")
-            outbox.close()
-            inbox.close()
-            self.pipes = None
+        if self.link is not None:
+            self.link.close()
+            self.link = None
         if self.process is not None:
+            process, self.process = self.process, None
             try:
-                self.process.wait(30)
+                await asyncio.to_thread(process.wait, 30)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self.process = None
+                process.kill()
+                await asyncio.to_thread(process.wait)
+
+
+#: multiprocessing.Connection's frame header: the length of what follows (-1: an 8-byte length next)
+_LENGTH = struct.Struct("!i")
+_LONG_LENGTH = struct.Struct("!Q")
+
+
+class _ProcessLink(asyncio.Protocol):
+    """The two pipes to the writer's process, in multiprocessing.Connection's frames (which the
+    process reads and writes with `recv_bytes` and `send`): a batch out, its answer (a pickle)
+    back. One exchange at a time."""
+
+    def __init__(self) -> None:
+        self.incoming = bytearray()
+        self.waiting: asyncio.Future[Any] | None = None
+        self.ended: BaseException | None = None
+        self.outbox: asyncio.WriteTransport | None = None
+        self.inbox: asyncio.ReadTransport | None = None
+
+    @classmethod
+    async def open(cls, writes: int, reads: int) -> _ProcessLink:
+        loop = asyncio.get_running_loop()
+        link = cls()
+        link.outbox, _ = await loop.connect_write_pipe(asyncio.BaseProtocol, os.fdopen(writes, "wb", 0))
+        link.inbox, _ = await loop.connect_read_pipe(lambda: link, os.fdopen(reads, "rb", 0))
+        return link
+
+    async def exchange(self, message: bytes) -> Any:
+        if self.ended is not None or self.outbox is None or self.outbox.is_closing():
+            raise EOFError(f"the pipe to the writer closed ({self.ended!r})")
+        self.waiting = asyncio.get_running_loop().create_future()
+        self.outbox.write(_LENGTH.pack(len(message)) + message)
+        return await self.waiting
+
+    def data_received(self, data: bytes) -> None:
+        self.incoming += data
+        while len(self.incoming) >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(self.incoming)
+            start = _LENGTH.size
+            if size == -1:
+                if len(self.incoming) < start + _LONG_LENGTH.size:
+                    return
+                (size,) = _LONG_LENGTH.unpack_from(self.incoming, start)
+                start += _LONG_LENGTH.size
+            if len(self.incoming) < start + size:
+                return
+            answer = pickle.loads(self.incoming[start : start + size])
+            del self.incoming[: start + size]
+            if self.waiting is not None and not self.waiting.done():
+                self.waiting.set_result(answer)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.ended = exc or EOFError("the writer's process closed its pipe")
+        if self.waiting is not None and not self.waiting.done():
+            self.waiting.set_exception(EOFError(f"the writer's process ended ({self.ended!r})"))
+
+    def close(self) -> None:
+        """The empty frame that tells the process to end, then both pipes closed."""
+        if self.outbox is not None and not self.outbox.is_closing():
+            self.outbox.write(_LENGTH.pack(0))
+            self.outbox.close()
+        if self.inbox is not None:
+            self.inbox.close()
+
+
+async def _drain(
+    queue: asyncio.Queue[tuple[NewResponse, asyncio.Future[Outcome]] | None],
+    commit: Callable[[list[tuple[NewResponse, asyncio.Future[Outcome]]]], Awaitable[None]],
+) -> None:
+    """Commit what is queued in batches of up to BATCH, until the queue holds None."""
+    while True:
+        first = await queue.get()
+        if first is None:
+            return
+        batch = [first]
+        stop = False
+        while len(batch) < BATCH and not queue.empty():
+            item = queue.get_nowait()
+            if item is None:
+                stop = True
+                break
+            batch.append(item)
+        await commit(batch)
+        if stop:
+            return
 
 
 def _deliver(future: asyncio.Future[Outcome], result: Outcome | BaseException) -> None:
@@ -199,21 +281,7 @@ class PostgresWriter(SubmissionWriter):
         return future
 
     async def _run(self) -> None:
-        while True:
-            first = await self.queue.get()
-            if first is None:
-                return
-            batch = [first]
-            stop = False
-            while len(batch) < BATCH and not self.queue.empty():
-                item = self.queue.get_nowait()
-                if item is None:
-                    stop = True
-                    break
-                batch.append(item)
-            await self._commit(batch)
-            if stop:
-                return
+        await _drain(self.queue, self._commit)
 
     async def _commit(self, batch: list[tuple[NewResponse, asyncio.Future[Outcome]]]) -> None:
         results: list[Outcome | BaseException] = []

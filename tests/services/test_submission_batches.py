@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import os
 import signal
+import sqlite3
 import time
 import uuid
 
@@ -328,6 +329,38 @@ async def test_the_sqlite_writer_process_is_started_again_when_it_died(field) ->
     first.wait(10)
     assert (await send()).outcome == Outcome.STORED  # type: ignore[attr-defined]
     assert writer.process is not None and writer.process.pid != first.pid  # type: ignore[attr-defined]
+    assert await _responses("buerger") == 2
+
+
+async def test_a_batch_the_sqlite_writer_process_held_when_it_died_is_refused_and_the_next_stored(  # type: ignore[no-untyped-def]
+    field,
+) -> None:
+    """The app worker's event loop feeds SQLite's writer process through two pipes. The process
+    dies while it holds a batch (stopped, then killed): that submission fails with an error
+    that says so, nothing of it is stored, and the next submission starts a new process."""
+    point = await entry_for_service_point(field.settings, "buergerbuero-mitte")
+
+    async def send() -> object:
+        key = await new_submission_key(field.settings)
+        return await submit(field.settings, point, answers=dict(CITIZEN), language="de", submission_key=key)
+
+    assert (await send()).outcome == Outcome.STORED  # type: ignore[attr-defined]
+    writer = current_writer()
+    if not is_sqlite():
+        assert not hasattr(writer, "process")
+        return
+    assert writer.task is not None  # type: ignore[attr-defined]
+    first = writer.process  # type: ignore[attr-defined]
+    first.send_signal(signal.SIGSTOP)
+    held = asyncio.ensure_future(send())
+    await asyncio.sleep(0.3)
+    assert not held.done()  # the stopped process holds it
+    first.send_signal(signal.SIGKILL)
+    with pytest.raises(sqlite3.OperationalError, match="the submission writer's process ended"):
+        await asyncio.wait_for(held, 30)
+    assert await _responses("buerger") == 1
+    assert (await send()).outcome == Outcome.STORED  # type: ignore[attr-defined]
+    assert writer.process.pid != first.pid  # type: ignore[attr-defined]
     assert await _responses("buerger") == 2
 
 
