@@ -96,6 +96,9 @@ def check_answers(version: QuestionnaireVersion, raw: Mapping[str, object]) -> C
     for rule in rules:
         item = rule.item
         value = raw.get(item)
+        if type(value) is int and value in rule.codes:  # the common case: a code of the item's scale
+            result.codes[item] = value
+            continue
         if isinstance(value, str):
             # No keyboard types NUL and PostgreSQL cannot store it in a text: the web layer
             # refuses it already; this keeps every other caller from failing on it.
