@@ -815,7 +815,7 @@ def profile_submit(database: Database, url: str, seconds: int, out: Path, result
         results.notes.append(f"{database.engine}: py-spy wrote no profile (ptrace not permitted?)")
         return
     groups = {
-        "the SQLite writer thread (inserts, commits)": ("SQLiteWriter._run",),
+        "the SQLite writer's hand-over in the worker (pipes to its process)": ("SQLiteWriter",),
         "the PostgreSQL writer task": ("PostgresWriter",),
         "SQLite reads": ("ReusingSQLiteEngine",),
         "asyncpg": ("asyncpg/",),
