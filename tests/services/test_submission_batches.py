@@ -309,9 +309,13 @@ async def test_a_key_stored_by_another_worker_meanwhile_is_a_duplicate(field, en
     assert current_writer().rewritten == (0 if is_sqlite() else 1)
 
 
-async def test_the_sqlite_writer_process_is_started_again_when_it_died(field) -> None:  # type: ignore[no-untyped-def]
-    """SQLite's writer runs in a process of its own, started at the first submission; killed, the
-    next submission starts a new one and is stored. PostgreSQL's writer is a task of the worker."""
+@pytest.mark.parametrize("holding", [False, True], ids=["idle", "holding_a_submission"])
+async def test_the_sqlite_writer_process_is_started_again_when_it_died(field, holding: bool) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's writer runs in a process of its own, started at the first submission and fed by
+    the app worker's event loop through two pipes. Killed while idle, the next submission starts
+    a new one and is stored. Killed while it holds a submission (stopped first), that submission
+    fails with an error that says so and nothing of it is stored. PostgreSQL's writer is a task
+    of the worker."""
     point = await entry_for_service_point(field.settings, "buergerbuero-mitte")
 
     async def send() -> object:
@@ -325,42 +329,19 @@ async def test_the_sqlite_writer_process_is_started_again_when_it_died(field) ->
         return
     first = writer.process  # type: ignore[attr-defined]
     assert first is not None and first.poll() is None
+    if holding:
+        first.send_signal(signal.SIGSTOP)
+        held = asyncio.ensure_future(send())
+        await asyncio.sleep(0.3)
+        assert not held.done()  # the stopped process holds it
     first.send_signal(signal.SIGKILL)
     first.wait(10)
+    if holding:
+        with pytest.raises(sqlite3.OperationalError, match="the submission writer's process ended"):
+            await asyncio.wait_for(held, 30)
+        assert await _responses("buerger") == 1
     assert (await send()).outcome == Outcome.STORED  # type: ignore[attr-defined]
     assert writer.process is not None and writer.process.pid != first.pid  # type: ignore[attr-defined]
-    assert await _responses("buerger") == 2
-
-
-async def test_a_batch_the_sqlite_writer_process_held_when_it_died_is_refused_and_the_next_stored(  # type: ignore[no-untyped-def]
-    field,
-) -> None:
-    """The app worker's event loop feeds SQLite's writer process through two pipes. The process
-    dies while it holds a batch (stopped, then killed): that submission fails with an error
-    that says so, nothing of it is stored, and the next submission starts a new process."""
-    point = await entry_for_service_point(field.settings, "buergerbuero-mitte")
-
-    async def send() -> object:
-        key = await new_submission_key(field.settings)
-        return await submit(field.settings, point, answers=dict(CITIZEN), language="de", submission_key=key)
-
-    assert (await send()).outcome == Outcome.STORED  # type: ignore[attr-defined]
-    writer = current_writer()
-    if not is_sqlite():
-        assert not hasattr(writer, "process")
-        return
-    assert writer.task is not None  # type: ignore[attr-defined]
-    first = writer.process  # type: ignore[attr-defined]
-    first.send_signal(signal.SIGSTOP)
-    held = asyncio.ensure_future(send())
-    await asyncio.sleep(0.3)
-    assert not held.done()  # the stopped process holds it
-    first.send_signal(signal.SIGKILL)
-    with pytest.raises(sqlite3.OperationalError, match="the submission writer's process ended"):
-        await asyncio.wait_for(held, 30)
-    assert await _responses("buerger") == 1
-    assert (await send()).outcome == Outcome.STORED  # type: ignore[attr-defined]
-    assert writer.process.pid != first.pid  # type: ignore[attr-defined]
     assert await _responses("buerger") == 2
 
 
