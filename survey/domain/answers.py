@@ -62,26 +62,25 @@ _RULES_KEPT = 64
 
 def _rules(version: QuestionnaireVersion) -> tuple[tuple[_Rule, ...], frozenset[str]]:
     kept = _RULES.get(id(version))
-    if kept is not None and kept[0] is version:
-        return kept[1], kept[2]
-    rules = []
-    for item in version.items:
-        scale = version.scale_of(item)
-        codes = scale.codes
-        rules.append(
-            _Rule(
-                item.id,
-                item.required,
-                scale.is_text,
-                scale.max_length,
-                frozenset(codes),
-                ", ".join(str(c) for c in codes),
+    if kept is None or kept[0] is not version:
+        rules = []
+        for item in version.items:
+            scale = version.scale_of(item)
+            codes = scale.codes
+            rules.append(
+                _Rule(
+                    item.id,
+                    item.required,
+                    scale.is_text,
+                    scale.max_length,
+                    frozenset(codes),
+                    ", ".join(str(c) for c in codes),
+                )
             )
-        )
-    if len(_RULES) >= _RULES_KEPT:
-        _RULES.clear()
-    _RULES[id(version)] = (version, tuple(rules), frozenset(version.item_ids))
-    return _RULES[id(version)][1:]
+        if len(_RULES) >= _RULES_KEPT:
+            _RULES.clear()
+        kept = _RULES[id(version)] = (version, tuple(rules), frozenset(version.item_ids))
+    return kept[1], kept[2]
 
 
 def check_answers(version: QuestionnaireVersion, raw: Mapping[str, object]) -> CheckedAnswers:

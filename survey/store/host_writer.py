@@ -45,11 +45,13 @@ import msgspec
 
 from survey.store.submission_types import NewResponse, Outcome, SubmissionWriter
 
-__all__ = ["HostWriter", "LinkBroken", "host_folder"]
+__all__ = ["FRAME_HEADER", "HostWriter", "LinkBroken", "host_folder", "split_frames"]
 
 #: how long a worker without a leader waits before it tries again to lead or follow
 RETRY_SECONDS = 0.2
-_HEADER = struct.Struct("!I")
+#: a frame's header: the length of what follows (for a frame under 2 GiB the same bytes as
+#: multiprocessing.Connection writes, which the SQLite writer's process reads and sends)
+FRAME_HEADER = struct.Struct("!I")
 _PEER = struct.Struct("3i")  # struct ucred: pid, uid, gid
 _log = logging.getLogger(__name__)
 
@@ -92,6 +94,22 @@ _REQUEST = msgspec.msgpack.Decoder(tuple[int, NewResponse])
 _REPLY = msgspec.msgpack.Decoder(tuple[int, bool, str])
 
 
+def split_frames(incoming: bytearray) -> list[bytes]:
+    """The whole length-prefixed frames at the start of `incoming`, taken out of it; a frame not
+    yet read to its end stays for the next read."""
+    frames = []
+    start, end = 0, len(incoming)
+    while end - start >= FRAME_HEADER.size:
+        (size,) = FRAME_HEADER.unpack_from(incoming, start)
+        if end - start - FRAME_HEADER.size < size:
+            break
+        start += FRAME_HEADER.size
+        frames.append(bytes(incoming[start : start + size]))
+        start += size
+    del incoming[:start]
+    return frames
+
+
 class _Frames(asyncio.Protocol):
     """Length-prefixed frames both ways on a Unix socket; the frames sent in one turn of the event
     loop (a batch's outcomes, the submissions of requests read together) go out in one write."""
@@ -110,22 +128,15 @@ class _Frames(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.incoming += data
-        start, end = 0, len(self.incoming)
-        while end - start >= _HEADER.size:
-            (size,) = _HEADER.unpack_from(self.incoming, start)
-            if end - start - _HEADER.size < size:
-                break
-            start += _HEADER.size
-            self.on_frame(bytes(self.incoming[start : start + size]))
-            start += size
-        del self.incoming[:start]
+        for frame in split_frames(self.incoming):
+            self.on_frame(frame)
 
     def send(self, payload: bytes) -> None:
         if self.transport is None or self.transport.is_closing():
             raise LinkBroken("the host's writer went away")
         if not self.outgoing:
             asyncio.get_running_loop().call_soon(self._flush)
-        self.outgoing += (_HEADER.pack(len(payload)), payload)
+        self.outgoing += (FRAME_HEADER.pack(len(payload)), payload)
 
     def _flush(self) -> None:
         if self.transport is not None and not self.transport.is_closing():

@@ -25,7 +25,6 @@ import contextlib
 import os
 import pickle
 import sqlite3
-import struct
 import subprocess
 import sys
 import time
@@ -37,7 +36,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
-from survey.store.host_writer import HostWriter
+from survey.store.host_writer import FRAME_HEADER, HostWriter, split_frames
 from survey.store.submission_batch import Unexpected, consumes, postgres_gate, write_batch_postgres
 from survey.store.submission_types import (
     FLOOD_KEEP_MINUTES,
@@ -150,15 +149,11 @@ class SQLiteWriter(SubmissionWriter):
                 await asyncio.to_thread(process.wait)
 
 
-#: multiprocessing.Connection's frame header: the length of what follows (-1: an 8-byte length next)
-_LENGTH = struct.Struct("!i")
-_LONG_LENGTH = struct.Struct("!Q")
-
-
 class _ProcessLink(asyncio.Protocol):
-    """The two pipes to the writer's process, in multiprocessing.Connection's frames (which the
-    process reads and writes with `recv_bytes` and `send`): a batch out, its answer (a pickle)
-    back. One exchange at a time."""
+    """The two pipes to the writer's process, in the host writer's frames (the same bytes as the
+    multiprocessing.Connection frames the process reads and writes with `recv_bytes` and `send`,
+    for anything under 2 GiB; a batch is at most BATCH bodies of 256 kB, its answer a few
+    outcomes): a batch out, its answer (a pickle) back. One exchange at a time."""
 
     def __init__(self) -> None:
         self.incoming = bytearray()
@@ -179,25 +174,14 @@ class _ProcessLink(asyncio.Protocol):
         if self.ended is not None or self.outbox is None or self.outbox.is_closing():
             raise EOFError(f"the pipe to the writer closed ({self.ended!r})")
         self.waiting = asyncio.get_running_loop().create_future()
-        self.outbox.write(_LENGTH.pack(len(message)) + message)
+        self.outbox.write(FRAME_HEADER.pack(len(message)) + message)
         return await self.waiting
 
     def data_received(self, data: bytes) -> None:
         self.incoming += data
-        while len(self.incoming) >= _LENGTH.size:
-            (size,) = _LENGTH.unpack_from(self.incoming)
-            start = _LENGTH.size
-            if size == -1:
-                if len(self.incoming) < start + _LONG_LENGTH.size:
-                    return
-                (size,) = _LONG_LENGTH.unpack_from(self.incoming, start)
-                start += _LONG_LENGTH.size
-            if len(self.incoming) < start + size:
-                return
-            answer = pickle.loads(self.incoming[start : start + size])
-            del self.incoming[: start + size]
+        for frame in split_frames(self.incoming):
             if self.waiting is not None and not self.waiting.done():
-                self.waiting.set_result(answer)
+                self.waiting.set_result(pickle.loads(frame))
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.ended = exc or EOFError("the writer's process closed its pipe")
@@ -207,7 +191,7 @@ class _ProcessLink(asyncio.Protocol):
     def close(self) -> None:
         """The empty frame that tells the process to end, then both pipes closed."""
         if self.outbox is not None and not self.outbox.is_closing():
-            self.outbox.write(_LENGTH.pack(0))
+            self.outbox.write(FRAME_HEADER.pack(0))
             self.outbox.close()
         if self.inbox is not None:
             self.inbox.close()
